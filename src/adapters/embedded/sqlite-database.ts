@@ -1,0 +1,43 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export type SqliteDatabase = Database.Database;
+
+export interface SqliteOptions {
+  /**
+   * `full` fsyncs every commit (the system of record: nothing acknowledged may be lost, even on
+   * power loss); `normal` is enough for derived stores, which can be rebuilt.
+   */
+  durability: 'full' | 'normal';
+  readonly?: boolean;
+}
+
+/**
+ * Opens a SQLite file in WAL mode so readers never block the writer and several processes (the
+ * server and the CLI) can share the data directory; a busy timeout makes concurrent writers queue
+ * instead of failing.
+ */
+export function openSqlite(file: string, options: SqliteOptions): SqliteDatabase {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file, { readonly: options.readonly ?? false });
+  db.pragma('busy_timeout = 10000');
+  if (!options.readonly) db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
+  db.pragma('foreign_keys = ON');
+  return db;
+}
+
+/**
+ * Applies the schema steps this file has not seen yet, tracked in `user_version`, each in its own
+ * transaction. Steps are append-only: never edit one that has shipped.
+ */
+export function migrate(db: SqliteDatabase, steps: readonly string[]): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let v = current; v < steps.length; v++) {
+    db.transaction(() => {
+      db.exec(steps[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    }).immediate();
+  }
+}

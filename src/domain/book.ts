@@ -1,0 +1,145 @@
+import { ValidationError, type FieldIssue } from './errors.js';
+import { isCurrencyCode, MAX_PRICE_MINOR, type MinorUnits } from './money.js';
+import { normalizeIsbn } from './isbn.js';
+
+/** A book as the system of record keeps it. `version` drives ETags and derived-store ordering. */
+export interface Book {
+  id: string;
+  isbn: string;
+  title: string;
+  authors: string[];
+  category: string;
+  description: string;
+  price: MinorUnits;
+  currency: string;
+  coverUrl: string | null;
+  rating: number;
+  year: number;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What a catalog manager supplies: everything but identity and bookkeeping. */
+export type BookInput = Omit<Book, 'id' | 'version' | 'createdAt' | 'updatedAt'>;
+
+export const BOOK_LIMITS = {
+  titleMax: 300,
+  authorsMax: 20,
+  authorMax: 200,
+  categoryMax: 64,
+  descriptionMax: 10_000,
+  coverUrlMax: 2048,
+  yearMin: -3000,
+  yearMax: 2100,
+} as const;
+
+function cleanText(value: string): string {
+  return value.normalize('NFC').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Checks and normalizes a full or partial book input. Partial inputs (PATCH) only check the
+ * fields present. Throws one ValidationError listing every wrong field.
+ */
+export function validateBookInput(input: BookInput): BookInput;
+export function validateBookInput(input: Partial<BookInput>, partial: true): Partial<BookInput>;
+export function validateBookInput(input: Partial<BookInput>, partial = false): Partial<BookInput> {
+  const issues: FieldIssue[] = [];
+  const out: Partial<BookInput> = {};
+  const need = <K extends keyof BookInput>(k: K) => {
+    if (input[k] === undefined) {
+      if (!partial) issues.push({ field: k, detail: 'is required' });
+      return false;
+    }
+    return true;
+  };
+
+  if (need('isbn')) {
+    try {
+      out.isbn = normalizeIsbn(String(input.isbn));
+    } catch (e) {
+      if (e instanceof ValidationError) issues.push(...e.issues);
+      else throw e;
+    }
+  }
+  if (need('title')) {
+    const t = cleanText(String(input.title));
+    if (t.length === 0 || t.length > BOOK_LIMITS.titleMax) issues.push({ field: 'title', detail: `must be 1 to ${BOOK_LIMITS.titleMax} characters` });
+    out.title = t;
+  }
+  if (need('authors')) {
+    const a = input.authors;
+    if (!Array.isArray(a) || a.length === 0 || a.length > BOOK_LIMITS.authorsMax) {
+      issues.push({ field: 'authors', detail: `must list 1 to ${BOOK_LIMITS.authorsMax} authors` });
+    } else {
+      out.authors = a.map((name, i) => {
+        const n = cleanText(String(name));
+        if (n.length === 0 || n.length > BOOK_LIMITS.authorMax) issues.push({ field: `authors/${i}`, detail: `must be 1 to ${BOOK_LIMITS.authorMax} characters` });
+        return n;
+      });
+    }
+  }
+  if (need('category')) {
+    const c = cleanText(String(input.category));
+    if (c.length === 0 || c.length > BOOK_LIMITS.categoryMax) issues.push({ field: 'category', detail: `must be 1 to ${BOOK_LIMITS.categoryMax} characters` });
+    out.category = c;
+  }
+  if (need('description')) {
+    const d = String(input.description).normalize('NFC').trim();
+    if (d.length > BOOK_LIMITS.descriptionMax) issues.push({ field: 'description', detail: `must be at most ${BOOK_LIMITS.descriptionMax} characters` });
+    out.description = d;
+  }
+  if (need('price')) {
+    const p = input.price;
+    if (typeof p !== 'number' || !Number.isInteger(p) || p < 0 || p > MAX_PRICE_MINOR) {
+      issues.push({ field: 'price', detail: `must be an integer number of minor units (cents) from 0 to ${MAX_PRICE_MINOR}` });
+    } else out.price = p;
+  }
+  if (need('currency')) {
+    const c = String(input.currency);
+    if (!isCurrencyCode(c)) issues.push({ field: 'currency', detail: `"${c}" is not an ISO 4217 currency code such as USD` });
+    else out.currency = c;
+  }
+  if (input.coverUrl !== undefined) {
+    const u = input.coverUrl;
+    if (u === null || u === '') out.coverUrl = null;
+    else if (!isHttpUrl(String(u)) || String(u).length > BOOK_LIMITS.coverUrlMax) {
+      issues.push({ field: 'coverUrl', detail: 'must be an http(s) URL or null' });
+    } else out.coverUrl = String(u);
+  } else if (!partial) out.coverUrl = null;
+  if (need('rating')) {
+    const r = input.rating;
+    if (typeof r !== 'number' || !Number.isFinite(r) || r < 0 || r > 5) issues.push({ field: 'rating', detail: 'must be a number from 0 to 5' });
+    else out.rating = Math.round(r * 10) / 10;
+  }
+  if (need('year')) {
+    const y = input.year;
+    if (typeof y !== 'number' || !Number.isInteger(y) || y < BOOK_LIMITS.yearMin || y > BOOK_LIMITS.yearMax) {
+      issues.push({ field: 'year', detail: `must be an integer from ${BOOK_LIMITS.yearMin} to ${BOOK_LIMITS.yearMax}` });
+    } else out.year = y;
+  }
+  if (issues.length > 0) throw new ValidationError(issues);
+  return out;
+}
+
+function isHttpUrl(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** The strong ETag of a book version, as sent in `ETag` and expected in `If-Match`. */
+export function bookEtag(book: Pick<Book, 'id' | 'version'>): string {
+  return `"${book.id}.v${book.version}"`;
+}
+
+/** Reads the version out of an `If-Match` value for this book; null when it names another book or is malformed. */
+export function versionFromEtag(bookId: string, ifMatch: string): number | null {
+  const m = /^(?:W\/)?"([^"]+)\.v(\d+)"$/.exec(ifMatch.trim());
+  if (!m || m[1] !== bookId) return null;
+  return Number(m[2]);
+}

@@ -1,0 +1,30 @@
+import type { BestsellerEntry, BestsellerWindow } from '../domain/bestsellers.js';
+
+export interface Sale {
+  orderId: string;
+  /** Order time, epoch ms: decides which hourly buckets the units count in. */
+  at: number;
+  lines: ReadonlyArray<{ bookId: string; category: string; quantity: number }>;
+}
+
+export interface BestsellerQuery {
+  window: BestsellerWindow;
+  category?: string | undefined;
+  limit: number;
+  /** Epoch ms the rolling windows end at (passed in so tests control time). */
+  now: number;
+}
+
+/**
+ * Units sold per book, all-time and in rolling windows, overall and per category (the category a
+ * line had when it was sold). Fed only by order events.
+ */
+export interface BestsellerBoard {
+  /** Counts a sale exactly once: a second call with the same orderId changes nothing and returns false. */
+  record(sale: Sale): Promise<boolean>;
+  /** Books by units sold in the window, ties by book id (see compareBestsellers). */
+  top(query: BestsellerQuery): Promise<BestsellerEntry[]>;
+  /** Builds a fresh board from `load`, then swaps it in atomically; reads use the old board until then. */
+  rebuild(load: (write: (sales: readonly Sale[]) => Promise<void>) => Promise<void>): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,18 @@
+import type { ChangeEvent } from '../domain/change-event.js';
+import type { Snapshot } from '../ports/change-feed.js';
+
+export const PROJECTION_NAMES = ['search', 'bestsellers', 'graph'] as const;
+export type ProjectionName = (typeof PROJECTION_NAMES)[number];
+
+/**
+ * A change-feed consumer that maintains one derived store. Delivery is at least once, so `apply`
+ * must be idempotent: applying a batch twice, or a prefix of it again, leaves the store as applying
+ * it once. Events of one key arrive in order; events of different keys may not.
+ */
+export interface Projection {
+  readonly name: ProjectionName;
+  /** Applies a batch of events (events of entities the projection ignores are skipped). */
+  apply(events: readonly ChangeEvent[]): Promise<void>;
+  /** Rebuilds the derived store from a snapshot of the system of record, swapping it in atomically. */
+  rebuild(snapshot: Snapshot): Promise<void>;
+}
