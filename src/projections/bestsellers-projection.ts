@@ -1,0 +1,42 @@
+import type { ChangeEvent } from '../domain/change-event.js';
+import type { Order } from '../domain/order.js';
+import type { BestsellerBoard, Sale } from '../ports/bestseller-board.js';
+import type { Snapshot } from '../ports/change-feed.js';
+import type { Projection } from './projection.js';
+
+const REBUILD_BATCH = 1000;
+
+export function toSale(order: Order): Sale {
+  return {
+    orderId: order.id,
+    at: Date.parse(order.createdAt),
+    lines: order.lines.map((l) => ({ bookId: l.bookId, category: l.category, quantity: l.quantity })),
+  };
+}
+
+/** Counts units sold from order events only; the board's per-order dedupe makes redelivery harmless. */
+export class BestsellersProjection implements Projection {
+  readonly name = 'bestsellers' as const;
+
+  constructor(private readonly board: BestsellerBoard) {}
+
+  async apply(events: readonly ChangeEvent[]): Promise<void> {
+    for (const e of events) {
+      if (e.entity === 'order' && e.op === 'insert' && e.newImage) await this.board.record(toSale(e.newImage));
+    }
+  }
+
+  async rebuild(snapshot: Snapshot): Promise<void> {
+    await this.board.rebuild(async (write) => {
+      let batch: Sale[] = [];
+      for await (const order of snapshot.orders()) {
+        batch.push(toSale(order));
+        if (batch.length >= REBUILD_BATCH) {
+          await write(batch);
+          batch = [];
+        }
+      }
+      if (batch.length > 0) await write(batch);
+    });
+  }
+}

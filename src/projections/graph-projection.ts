@@ -1,0 +1,64 @@
+import type { ChangeEvent } from '../domain/change-event.js';
+import type { Friendship } from '../domain/friendship.js';
+import type { Order } from '../domain/order.js';
+import type { Snapshot } from '../ports/change-feed.js';
+import type { GraphChange, SocialGraph } from '../ports/social-graph.js';
+import type { Projection } from './projection.js';
+
+const REBUILD_BATCH = 1000;
+
+function friendshipChange(f: Friendship, friends: boolean): GraphChange {
+  return { kind: 'friendship', userA: f.userA, userB: f.userB, friends };
+}
+
+function purchaseChange(order: Order): GraphChange {
+  return { kind: 'purchase', userId: order.userId, bookIds: [...new Set(order.lines.map((l) => l.bookId))] };
+}
+
+/** Maintains users, accepted friendships and purchases in the social graph. */
+export class GraphProjection implements Projection {
+  readonly name = 'graph' as const;
+
+  constructor(private readonly graph: SocialGraph) {}
+
+  async apply(events: readonly ChangeEvent[]): Promise<void> {
+    const changes: GraphChange[] = [];
+    for (const e of events) {
+      switch (e.entity) {
+        case 'user':
+          if (e.op === 'insert' && e.newImage) changes.push({ kind: 'user', userId: e.newImage.id });
+          break;
+        case 'friendship': {
+          // Only accepted friendships become edges; a pending request or a removal means no edge.
+          const image = e.newImage ?? e.oldImage;
+          if (image) changes.push(friendshipChange(image, e.newImage?.status === 'accepted'));
+          break;
+        }
+        case 'order':
+          if (e.op === 'insert' && e.newImage) changes.push(purchaseChange(e.newImage));
+          break;
+        default:
+          break;
+      }
+    }
+    if (changes.length > 0) await this.graph.apply(changes);
+  }
+
+  async rebuild(snapshot: Snapshot): Promise<void> {
+    await this.graph.rebuild(async (write) => {
+      let batch: GraphChange[] = [];
+      const flush = async () => {
+        if (batch.length > 0) await write(batch);
+        batch = [];
+      };
+      const push = async (c: GraphChange) => {
+        batch.push(c);
+        if (batch.length >= REBUILD_BATCH) await flush();
+      };
+      for await (const u of snapshot.users()) await push({ kind: 'user', userId: u.id });
+      for await (const f of snapshot.friendships()) if (f.status === 'accepted') await push(friendshipChange(f, true));
+      for await (const o of snapshot.orders()) await push(purchaseChange(o));
+      await flush();
+    });
+  }
+}

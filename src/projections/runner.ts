@@ -1,0 +1,276 @@
+import type { ChangeFeed, Snapshot, Snapshots } from '../ports/change-feed.js';
+import type { CheckpointStore } from '../ports/checkpoint-store.js';
+import type { Projection, ProjectionName } from './projection.js';
+
+export interface Consumer {
+  projection: Projection;
+  /** Where this projection keeps its own position (embedded: a table in the derived store's file). */
+  checkpoints: CheckpointStore;
+}
+
+export interface ProjectionStatus {
+  name: ProjectionName;
+  position: number;
+  generation: number;
+  headPosition: number;
+  /** Committed events the projection has not applied yet. */
+  lagEvents: number;
+  /** Age of the oldest unapplied event, ms; 0 when caught up. */
+  lagMs: number;
+  lastError: string | null;
+  rebuilding: boolean;
+  updatedAt: number;
+}
+
+export interface RunnerLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface RunnerOptions {
+  feed: ChangeFeed;
+  snapshots: Snapshots;
+  consumers: Consumer[];
+  batchSize?: number;
+  /** How often to look for commits made by other processes (the CLI), ms. */
+  pollIntervalMs?: number;
+  /** Events stay in the feed at least this long after every projection applied them (DynamoDB Streams keeps 24 h). */
+  retentionMs?: number;
+  logger?: RunnerLogger;
+  /** Called after each applied batch with the delay from commit to application of each event, ms. */
+  onDelivered?: (name: ProjectionName, delaysMs: number[]) => void;
+  now?: () => number;
+}
+
+const silent: RunnerLogger = { info() {}, warn() {}, error() {} };
+
+/**
+ * Delivers the change feed to each projection in order, in batches, at least once. A projection's
+ * checkpoint advances only after its batch is applied, and apply is idempotent, so a crash between
+ * the two redelivers the batch and changes nothing. A failing batch is retried with backoff and never
+ * skipped. Rebuilds reset the checkpoint under a new generation, which makes a concurrent consumer
+ * (in this process or another one) drop its stale position instead of overwriting the new one.
+ */
+export class ChangeFeedRunner {
+  private readonly feed: ChangeFeed;
+  private readonly snapshots: Snapshots;
+  private readonly consumers: Map<ProjectionName, Consumer>;
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly retentionMs: number;
+  private readonly logger: RunnerLogger;
+  private readonly onDelivered: RunnerOptions['onDelivered'];
+  private readonly now: () => number;
+  /** One chain per projection: passes, rebuilds and rewinds of one projection never overlap. */
+  private readonly locks = new Map<ProjectionName, Promise<unknown>>();
+  private readonly pending = new Set<ProjectionName>();
+  private readonly rebuilding = new Set<ProjectionName>();
+  private readonly failures = new Map<ProjectionName, { attempts: number; retryAt: number }>();
+  private timer: NodeJS.Timeout | undefined;
+  private pruneTimer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private running = false;
+
+  constructor(options: RunnerOptions) {
+    this.feed = options.feed;
+    this.snapshots = options.snapshots;
+    this.consumers = new Map(options.consumers.map((c) => [c.projection.name, c]));
+    this.batchSize = options.batchSize ?? 500;
+    this.pollIntervalMs = options.pollIntervalMs ?? 200;
+    this.retentionMs = options.retentionMs ?? 24 * 3600_000;
+    this.logger = options.logger ?? silent;
+    this.onDelivered = options.onDelivered;
+    this.now = options.now ?? Date.now;
+  }
+
+  get names(): ProjectionName[] {
+    return [...this.consumers.keys()];
+  }
+
+  /** Keeps every projection up to date in the background until stop(). */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.unsubscribe = this.feed.onCommit(() => this.kick());
+    this.timer = setInterval(() => this.kick(), this.pollIntervalMs);
+    this.timer.unref();
+    this.pruneTimer = setInterval(() => void this.prune(), 60_000);
+    this.pruneTimer.unref();
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.unsubscribe?.();
+    clearInterval(this.timer);
+    clearInterval(this.pruneTimer);
+    await Promise.allSettled([...this.locks.values()]);
+  }
+
+  /** Applies every event committed so far to every projection; rejects if a projection fails. */
+  async catchUp(): Promise<void> {
+    const head = await this.feed.head();
+    await Promise.all(
+      this.names.map((name) =>
+        this.exclusive(name, async () => {
+          while ((await this.consumer(name).checkpoints.get(name)).position < head.seq) {
+            if ((await this.applyNextBatch(name, true)) === 0) break;
+          }
+        }),
+      ),
+    );
+  }
+
+  /**
+   * Rebuilds one derived store from a consistent snapshot of the system of record while reads keep
+   * being served from the old store, then resumes the feed from the snapshot's position.
+   */
+  async rebuild(name: ProjectionName, observe: { onItem?: () => void } = {}): Promise<void> {
+    const { projection, checkpoints } = this.consumer(name);
+    await this.exclusive(name, async () => {
+      this.rebuilding.add(name);
+      const started = this.now();
+      const snapshot = await this.snapshots.open();
+      try {
+        await projection.rebuild(observe.onItem ? countingSnapshot(snapshot, observe.onItem) : snapshot);
+        await checkpoints.reset(name, snapshot.position);
+        await checkpoints.recordError(name, null);
+        this.failures.delete(name);
+        this.logger.info({ projection: name, position: snapshot.position, ms: this.now() - started }, 'projection rebuilt');
+      } finally {
+        this.rebuilding.delete(name);
+        await snapshot.close();
+      }
+    });
+    this.kick();
+  }
+
+  /** Moves a checkpoint back so the events after `position` are delivered again (operations and tests of idempotence). */
+  async rewind(name: ProjectionName, position: number): Promise<void> {
+    const { checkpoints } = this.consumer(name);
+    await this.exclusive(name, async () => {
+      const cp = await checkpoints.get(name);
+      await checkpoints.advance(name, cp.generation, Math.min(position, cp.position));
+    });
+  }
+
+  async status(): Promise<ProjectionStatus[]> {
+    const head = await this.feed.head();
+    const now = this.now();
+    return Promise.all(
+      this.names.map(async (name) => {
+        const cp = await this.consumer(name).checkpoints.get(name);
+        const lagEvents = Math.max(0, head.seq - cp.position);
+        const [oldest] = lagEvents > 0 ? await this.feed.read(cp.position, 1) : [];
+        return {
+          name,
+          position: cp.position,
+          generation: cp.generation,
+          headPosition: head.seq,
+          lagEvents,
+          lagMs: oldest ? Math.max(0, now - oldest.at) : 0,
+          lastError: cp.lastError,
+          rebuilding: this.rebuilding.has(name),
+          updatedAt: cp.updatedAt,
+        };
+      }),
+    );
+  }
+
+  private consumer(name: ProjectionName): Consumer {
+    const c = this.consumers.get(name);
+    if (!c) throw new Error(`unknown projection "${name}"; known: ${this.names.join(', ')}`);
+    return c;
+  }
+
+  private exclusive<T>(name: ProjectionName, work: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(name) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    this.locks.set(
+      name,
+      next.catch(() => undefined),
+    );
+    return next;
+  }
+
+  /** Schedules one drain per projection unless one is already queued. */
+  private kick(): void {
+    if (!this.running) return;
+    for (const name of this.names) {
+      if (this.pending.has(name) || this.rebuilding.has(name)) continue;
+      const failure = this.failures.get(name);
+      if (failure && failure.retryAt > this.now()) continue;
+      this.pending.add(name);
+      void this.exclusive(name, async () => {
+        this.pending.delete(name);
+        try {
+          while (this.running && (await this.applyNextBatch(name, false)) > 0);
+        } catch {
+          // applyNextBatch recorded the error and scheduled the retry.
+        }
+      });
+    }
+  }
+
+  /** Applies the next batch after the checkpoint; returns how many events it applied. */
+  private async applyNextBatch(name: ProjectionName, rethrow: boolean): Promise<number> {
+    const { projection, checkpoints } = this.consumer(name);
+    const cp = await checkpoints.get(name);
+    const events = await this.feed.read(cp.position, this.batchSize);
+    if (events.length === 0) return 0;
+    try {
+      await projection.apply(events);
+    } catch (error) {
+      const attempts = (this.failures.get(name)?.attempts ?? 0) + 1;
+      const backoff = Math.min(30_000, 100 * 2 ** Math.min(attempts, 9));
+      this.failures.set(name, { attempts, retryAt: this.now() + backoff });
+      const message = error instanceof Error ? error.message : String(error);
+      await checkpoints.recordError(name, message).catch(() => undefined);
+      this.logger.error({ projection: name, position: cp.position, attempts, err: error }, 'projection batch failed; will retry');
+      if (rethrow) throw error;
+      return 0;
+    }
+    const last = events[events.length - 1]!.seq;
+    const advanced = await checkpoints.advance(name, cp.generation, last);
+    if (this.failures.delete(name) || cp.lastError) await checkpoints.recordError(name, null);
+    if (advanced && this.onDelivered) {
+      const appliedAt = this.now();
+      this.onDelivered(
+        name,
+        events.map((e) => appliedAt - e.at),
+      );
+    }
+    // When a rebuild moved the checkpoint meanwhile, the next pass starts from its new position.
+    return events.length;
+  }
+
+  private async prune(): Promise<void> {
+    try {
+      const positions = await Promise.all(this.names.map(async (n) => (await this.consumer(n).checkpoints.get(n)).position));
+      const upTo = Math.min(...positions);
+      const removed = await this.feed.prune(upTo, this.now() - this.retentionMs);
+      if (removed > 0) this.logger.info({ removed, upTo }, 'pruned applied change events');
+    } catch (error) {
+      this.logger.warn({ err: error }, 'pruning the change feed failed; will try again');
+    }
+  }
+}
+
+/** Wraps a snapshot so each record read reports progress. */
+function countingSnapshot(snapshot: Snapshot, onItem: () => void): Snapshot {
+  async function* counted<T>(items: AsyncIterable<T>): AsyncIterable<T> {
+    for await (const item of items) {
+      onItem();
+      yield item;
+    }
+  }
+  return {
+    position: snapshot.position,
+    books: () => counted(snapshot.books()),
+    users: () => counted(snapshot.users()),
+    orders: () => counted(snapshot.orders()),
+    friendships: () => counted(snapshot.friendships()),
+    close: () => snapshot.close(),
+  };
+}

@@ -1,0 +1,165 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { openSqliteSystemOfRecord, type SqliteSystemOfRecord } from '../../src/adapters/embedded/sqlite-system-of-record.js';
+import { SqliteBestsellerBoard } from '../../src/adapters/embedded/sqlite-bestseller-board.js';
+import { SqliteCheckpointStore } from '../../src/adapters/embedded/sqlite-checkpoint-store.js';
+import { BestsellersProjection } from '../../src/projections/bestsellers-projection.js';
+import { ChangeFeedRunner } from '../../src/projections/runner.js';
+import type { Projection } from '../../src/projections/projection.js';
+import type { ChangeEvent } from '../../src/domain/change-event.js';
+import type { Snapshot } from '../../src/ports/change-feed.js';
+import { priceCart, type Order } from '../../src/domain/order.js';
+import { newId } from '../../src/domain/ids.js';
+import { completeIsbn13 } from '../../src/domain/isbn.js';
+import { tempDir } from '../support/temp-dir.js';
+
+/** Applies like the wrapped projection, but "crashes" after applying the first N batches (before the checkpoint moves). */
+class CrashAfterApply implements Projection {
+  readonly name;
+  crashesLeft: number;
+  applied = 0;
+  constructor(
+    private readonly inner: Projection,
+    crashes: number,
+  ) {
+    this.name = inner.name;
+    this.crashesLeft = crashes;
+  }
+  async apply(events: readonly ChangeEvent[]): Promise<void> {
+    await this.inner.apply(events);
+    this.applied++;
+    if (this.crashesLeft > 0) {
+      this.crashesLeft--;
+      throw new Error('simulated crash between apply and checkpoint');
+    }
+  }
+  rebuild(snapshot: Snapshot): Promise<void> {
+    return this.inner.rebuild(snapshot);
+  }
+}
+
+describe('ChangeFeedRunner', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let sor: SqliteSystemOfRecord;
+  let board: SqliteBestsellerBoard;
+  let checkpoints: SqliteCheckpointStore;
+
+  beforeEach(() => {
+    dir = tempDir();
+    sor = openSqliteSystemOfRecord(join(dir.path, 'store.db'));
+    board = SqliteBestsellerBoard.open(join(dir.path, 'bestsellers.db'));
+    checkpoints = new SqliteCheckpointStore(board.db);
+  });
+  afterEach(async () => {
+    await board.close();
+    await sor.close();
+    dir.remove();
+  });
+
+  function runner(projection: Projection, batchSize = 3): ChangeFeedRunner {
+    return new ChangeFeedRunner({ feed: sor.changeFeed, snapshots: sor.snapshots, consumers: [{ projection, checkpoints }], batchSize });
+  }
+
+  async function placeOrders(count: number, quantity: number): Promise<{ bookId: string; orders: Order[] }> {
+    const book = await sor.catalog.create({
+      isbn: completeIsbn13('978000000001'),
+      title: 'Runner Test Book',
+      authors: ['A. Author'],
+      category: 'Fiction',
+      description: '',
+      price: 1000,
+      currency: 'USD',
+      coverUrl: null,
+      rating: 4,
+      year: 2020,
+    });
+    const user = await sor.users.create({ email: `buyer-${newId()}@example.com`, name: 'Buyer', role: 'customer' });
+    const orders: Order[] = [];
+    for (let i = 0; i < count; i++) {
+      const cart = await sor.carts.save(user.id, [{ bookId: book.id, quantity, addedAt: new Date().toISOString() }], (await sor.carts.get(user.id)).version);
+      const priced = priceCart(cart, new Map([[book.id, book]]));
+      const order: Order = { id: newId(), userId: user.id, ...priced, status: 'placed', shippingAddress: null, idempotencyKey: `runner-test-${i}`, createdAt: new Date().toISOString() };
+      orders.push((await sor.orders.place(order, cart.version)).order);
+    }
+    return { bookId: book.id, orders };
+  }
+
+  async function unitsOf(bookId: string): Promise<number> {
+    const top = await board.top({ window: 'all', limit: 10, now: Date.now() });
+    return top.find((e) => e.bookId === bookId)?.units ?? 0;
+  }
+
+  it('applies every event once and moves the checkpoint to the head of the feed', async () => {
+    const { bookId } = await placeOrders(5, 2);
+    const r = runner(new BestsellersProjection(board));
+    const [before] = await r.status();
+    expect(before!.lagEvents).toBeGreaterThan(0);
+    expect(before!.lagMs).toBeGreaterThanOrEqual(0);
+    await r.catchUp();
+    expect(await unitsOf(bookId)).toBe(10);
+    const [after] = await r.status();
+    expect(after!.position).toBe((await sor.changeFeed.head()).seq);
+    expect(after!.lagEvents).toBe(0);
+    expect(after!.lagMs).toBe(0);
+  });
+
+  it('redelivers a batch whose checkpoint was not saved, without counting it twice', async () => {
+    const { bookId } = await placeOrders(6, 3);
+    const crashing = new CrashAfterApply(new BestsellersProjection(board), 2);
+    const r = runner(crashing);
+    await expect(r.catchUp()).rejects.toThrow(/simulated crash/);
+    expect((await r.status())[0]!.lastError).toMatch(/simulated crash/);
+    await expect(r.catchUp()).rejects.toThrow(/simulated crash/);
+    await r.catchUp();
+    expect(crashing.applied).toBeGreaterThan(2);
+    expect(await unitsOf(bookId)).toBe(18);
+    expect((await r.status())[0]!.lastError).toBeNull();
+  });
+
+  it('delivers the same events again after a rewind and the counts stay exact', async () => {
+    const { bookId } = await placeOrders(4, 1);
+    const r = runner(new BestsellersProjection(board));
+    await r.catchUp();
+    await r.rewind('bestsellers', 0);
+    expect((await r.status())[0]!.position).toBe(0);
+    await r.catchUp();
+    expect(await unitsOf(bookId)).toBe(4);
+  });
+
+  it('keeps retrying a failing batch in the background and never skips it', async () => {
+    const { bookId } = await placeOrders(3, 1);
+    const crashing = new CrashAfterApply(new BestsellersProjection(board), 1);
+    const r = runner(crashing, 100);
+    r.start();
+    try {
+      const deadline = Date.now() + 10_000;
+      while ((await r.status())[0]!.lagEvents > 0 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+    } finally {
+      await r.stop();
+    }
+    expect((await r.status())[0]!.lagEvents).toBe(0);
+    expect(await unitsOf(bookId)).toBe(3);
+  });
+
+  it('rebuilds from a snapshot under a new generation so a stale consumer cannot overwrite the checkpoint', async () => {
+    const { bookId } = await placeOrders(3, 2);
+    const r = runner(new BestsellersProjection(board));
+    await r.catchUp();
+    const stale = await checkpoints.get('bestsellers');
+    await r.rebuild('bestsellers');
+    const fresh = await checkpoints.get('bestsellers');
+    expect(fresh.generation).toBe(stale.generation + 1);
+    expect(fresh.position).toBe((await sor.changeFeed.head()).seq);
+    expect(await checkpoints.advance('bestsellers', stale.generation, 1)).toBe(false);
+    expect((await checkpoints.get('bestsellers')).position).toBe(fresh.position);
+    expect(await unitsOf(bookId)).toBe(6);
+  });
+
+  it('reports progress for every record a rebuild reads', async () => {
+    await placeOrders(4, 1);
+    const r = runner(new BestsellersProjection(board));
+    let items = 0;
+    await r.rebuild('bestsellers', { onItem: () => items++ });
+    expect(items).toBe(4);
+  });
+});
