@@ -1,0 +1,284 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Book } from '../../src/domain/book.js';
+import type { ChangeEvent } from '../../src/domain/change-event.js';
+import { requestFriendship } from '../../src/domain/friendship.js';
+import type { ChangeFeed, Snapshot } from '../../src/ports/change-feed.js';
+import { bookInput, cartLine, orderFor, type MakeSystemOfRecord, type SystemOfRecordPorts } from './system-of-record.js';
+
+async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+/** Every event after `after`, read in small pages to exercise paging. */
+async function eventsAfter(feed: ChangeFeed, after: number): Promise<ChangeEvent[]> {
+  const events: ChangeEvent[] = [];
+  for (let position = after; ; ) {
+    const page = await feed.read(position, 3);
+    if (page.length === 0) return events;
+    events.push(...page);
+    position = page.at(-1)!.seq;
+  }
+}
+
+/** The events the writes in `act` produced: nothing else writes, so they are the ones after the head. */
+async function eventsOf(feed: ChangeFeed, act: () => Promise<unknown>): Promise<ChangeEvent[]> {
+  const { seq } = await feed.head();
+  await act();
+  return eventsAfter(feed, seq);
+}
+
+const summary = (e: ChangeEvent) => ({ entity: e.entity, key: e.key, op: e.op, newImage: e.newImage, oldImage: e.oldImage });
+
+const ALICE = '01aaaaaaaaaaaaaaaaaaaaaaaa';
+const BOB = '01bbbbbbbbbbbbbbbbbbbbbbbb';
+const NOW = '2025-03-01T12:00:00.000Z';
+
+export function changeFeedConformance(make: MakeSystemOfRecord): void {
+  describe('ChangeFeed and Snapshots conformance', () => {
+    let sor: SystemOfRecordPorts;
+    let feed: ChangeFeed;
+    beforeEach(async () => {
+      sor = await make();
+      feed = sor.changeFeed;
+    });
+    afterEach(async () => {
+      await sor.close();
+    });
+
+    it('starts empty at position 0', async () => {
+      expect((await feed.head()).seq).toBe(0);
+      expect(await feed.read(0, 10)).toEqual([]);
+    });
+
+    it('records each book write, in commit order, with old and new images', async () => {
+      const t0 = Date.now();
+      const created = await sor.catalog.create(bookInput(1));
+      const updated = await sor.catalog.update(created.id, { price: 1 });
+      await sor.catalog.update(created.id, { price: 1 }); // changes nothing: no event
+      await sor.catalog.delete(created.id);
+      const t1 = Date.now();
+      const events = await eventsAfter(feed, 0);
+      expect(events.map(summary)).toEqual([
+        { entity: 'book', key: created.id, op: 'insert', newImage: created, oldImage: null },
+        { entity: 'book', key: created.id, op: 'modify', newImage: updated, oldImage: created },
+        { entity: 'book', key: created.id, op: 'remove', newImage: null, oldImage: updated },
+      ]);
+      for (const [i, e] of events.entries()) {
+        if (i > 0) expect(e.seq).toBeGreaterThan(events[i - 1]!.seq);
+        expect(e.at).toBeGreaterThanOrEqual(t0);
+        expect(e.at).toBeLessThanOrEqual(t1);
+      }
+      expect(await feed.head()).toEqual({ seq: events.at(-1)!.seq, at: events.at(-1)!.at });
+    });
+
+    it('records bulk imports once: a second identical import writes no event', async () => {
+      const inputs = Array.from({ length: 12 }, (_, i) => bookInput(i));
+      const first = await eventsOf(feed, () => sor.catalog.upsertByIsbn(inputs));
+      expect(first.map((e) => e.op)).toEqual(Array(12).fill('insert'));
+      expect(first.map((e) => (e.newImage as Book).isbn)).toEqual(inputs.map((i) => i.isbn));
+      expect(await eventsOf(feed, () => sor.catalog.upsertByIsbn(inputs))).toEqual([]);
+      const changed = await eventsOf(feed, () => sor.catalog.upsertByIsbn([{ ...inputs[3]!, title: 'Renamed' }]));
+      expect(changed.map(summary)).toEqual([
+        expect.objectContaining({ op: 'modify', oldImage: expect.objectContaining({ title: 'Book 3', version: 1 }), newImage: expect.objectContaining({ title: 'Renamed', version: 2 }) }),
+      ]);
+    });
+
+    it('records user writes without any credential', async () => {
+      const hash = 'scrypt$c2VjcmV0LWhhc2g';
+      let user = await sor.users.create({ email: 'a@example.com', name: 'A', role: 'customer', passwordHash: hash });
+      const admin = await sor.users.setRole(user.id, 'admin');
+      await sor.users.setPasswordHash(user.id, `${hash}-2`);
+      const events = await eventsAfter(feed, 0);
+      expect(events.map(summary)).toEqual([
+        { entity: 'user', key: user.id, op: 'insert', newImage: user, oldImage: null },
+        { entity: 'user', key: user.id, op: 'modify', newImage: admin, oldImage: user },
+      ]);
+      const text = JSON.stringify(events);
+      expect(text).not.toContain(hash);
+      expect(text.toLowerCase()).not.toContain('password');
+      user = (await sor.users.get(user.id))!;
+      expect(Object.keys(user).sort()).toEqual(['createdAt', 'email', 'id', 'name', 'role', 'version']);
+    });
+
+    it('records cart writes: filling inserts, changing modifies, emptying removes', async () => {
+      const events = await eventsOf(feed, async () => {
+        const v1 = await sor.carts.save(ALICE, [cartLine('book-1')], 0);
+        const v2 = await sor.carts.save(ALICE, [cartLine('book-1', 2)], v1.version);
+        const emptied = await sor.carts.save(ALICE, [], v2.version);
+        await sor.carts.save(ALICE, [cartLine('book-2')], emptied.version);
+      });
+      const [insert, modify, remove, again] = events;
+      expect(events.map((e) => [e.entity, e.key, e.op])).toEqual([
+        ['cart', ALICE, 'insert'],
+        ['cart', ALICE, 'modify'],
+        ['cart', ALICE, 'remove'],
+        ['cart', ALICE, 'insert'],
+      ]);
+      expect(insert).toMatchObject({ oldImage: null, newImage: { userId: ALICE, lines: [cartLine('book-1')], version: 1 } });
+      expect(modify).toMatchObject({ oldImage: insert!.newImage, newImage: { lines: [cartLine('book-1', 2)], version: 2 } });
+      expect(remove).toMatchObject({ oldImage: modify!.newImage, newImage: null });
+      expect(again).toMatchObject({ oldImage: null, newImage: { lines: [cartLine('book-2')] } });
+    });
+
+    it('records a placed order together with the emptied cart, and nothing for a replay or a refused checkout', async () => {
+      const cart = await sor.carts.save(ALICE, [cartLine('book-1', 2)], 0);
+      const order = orderFor(ALICE, 'key-00000001');
+      const placed = await eventsOf(feed, () => sor.orders.place(order, cart.version));
+      expect(placed).toHaveLength(2);
+      expect(placed.map(summary)).toEqual(
+        expect.arrayContaining([
+          { entity: 'order', key: order.id, op: 'insert', newImage: order, oldImage: null },
+          { entity: 'cart', key: ALICE, op: 'remove', newImage: null, oldImage: cart },
+        ]),
+      );
+      expect(await eventsOf(feed, () => sor.orders.place(orderFor(ALICE, 'key-00000001'), 0))).toEqual([]);
+      const refused = await eventsOf(feed, () => sor.orders.place(orderFor(ALICE, 'key-00000002'), 99).catch(() => undefined));
+      expect(refused).toEqual([]);
+    });
+
+    it('records friendship writes keyed by the pair', async () => {
+      const pending = requestFriendship(null, BOB, ALICE, NOW)!;
+      const accepted = requestFriendship(pending, ALICE, BOB, NOW)!;
+      const key = `${ALICE}#${BOB}`;
+      const events = await eventsOf(feed, async () => {
+        await sor.friendships.save(pending, 0);
+        await sor.friendships.save(accepted, 1);
+        await sor.friendships.remove(BOB, ALICE);
+        await sor.friendships.remove(BOB, ALICE);
+      });
+      expect(events.map(summary)).toEqual([
+        { entity: 'friendship', key, op: 'insert', newImage: pending, oldImage: null },
+        { entity: 'friendship', key, op: 'modify', newImage: accepted, oldImage: pending },
+        { entity: 'friendship', key, op: 'remove', newImage: null, oldImage: accepted },
+      ]);
+    });
+
+    it('reads every event exactly once, oldest first, from any position', async () => {
+      for (let i = 0; i < 10; i++) await sor.catalog.create(bookInput(i));
+      const everything = await feed.read(0, 100);
+      expect(everything).toHaveLength(10);
+      expect(await eventsAfter(feed, 0)).toEqual(everything);
+      const middle = everything[4]!.seq;
+      expect(await feed.read(middle, 2)).toEqual(everything.slice(5, 7));
+      expect(await feed.read(everything.at(-1)!.seq, 10)).toEqual([]);
+    });
+
+    it('tells commit listeners after a write, until they unsubscribe', async () => {
+      let calls = 0;
+      const unsubscribe = feed.onCommit(() => {
+        calls++;
+      });
+      const book = await sor.catalog.create(bookInput(1));
+      expect(calls).toBeGreaterThanOrEqual(1);
+      const afterCreate = calls;
+      unsubscribe();
+      await sor.catalog.update(book.id, { price: 3 });
+      expect(calls).toBe(afterCreate);
+    });
+
+    it('prunes old events up to a position, never moving the head back', async () => {
+      for (let i = 0; i < 4; i++) await sor.catalog.create(bookInput(i));
+      const events = await feed.read(0, 10);
+      const head = await feed.head();
+      expect(await feed.prune(events[1]!.seq, events[0]!.at)).toBe(0); // none older than that
+      expect(await feed.prune(events[1]!.seq, Date.now() + 60_000)).toBe(2);
+      expect(await feed.read(0, 10)).toEqual(events.slice(2));
+      expect(await feed.head()).toEqual(head);
+      expect(await feed.prune(head.seq, Date.now() + 60_000)).toBe(2);
+      expect(await feed.read(0, 10)).toEqual([]);
+      expect(await feed.head()).toEqual(head);
+      await sor.catalog.create(bookInput(9));
+      const [next] = await feed.read(0, 10);
+      expect(next!.seq).toBeGreaterThan(head.seq);
+    });
+
+    describe('snapshots', () => {
+      let snapshot: Snapshot | undefined;
+      afterEach(async () => {
+        await snapshot?.close();
+        snapshot = undefined;
+      });
+
+      it('read one point in time: writes after open are not visible, and the position is the head at open', async () => {
+        await sor.catalog.upsertByIsbn(Array.from({ length: 1200 }, (_, i) => bookInput(i)));
+        const keep = (await sor.catalog.findByIsbn(bookInput(0).isbn))!;
+        const doomed = (await sor.catalog.findByIsbn(bookInput(1).isbn))!;
+        const alice = await sor.users.create({ email: 'alice@example.com', name: 'Alice', role: 'customer', passwordHash: 'scrypt$secret' });
+        const bob = await sor.users.create({ email: 'bob@example.com', name: 'Bob', role: 'customer' });
+        const order = orderFor(alice.id, 'key-00000001');
+        await sor.orders.place(order, 0);
+        const pending = requestFriendship(null, alice.id, bob.id, NOW)!;
+        await sor.friendships.save(pending, 0);
+        const booksBefore = await sor.catalog.getMany((await all(sorBooks())).map((b) => b.id));
+        const head = await feed.head();
+
+        snapshot = await sor.snapshots.open();
+        expect(snapshot.position).toBe(head.seq);
+
+        await sor.catalog.update(keep.id, { title: 'Changed after the snapshot' });
+        await sor.catalog.delete(doomed.id);
+        await sor.catalog.create(bookInput(5000));
+        await sor.users.setRole(alice.id, 'admin');
+        await sor.users.create({ email: 'carl@example.com', name: 'Carl', role: 'customer' });
+        await sor.orders.place(orderFor(bob.id, 'key-00000002'), 0);
+        await sor.friendships.save(requestFriendship(pending, bob.id, alice.id, NOW)!, 1);
+
+        const books = await all(snapshot.books());
+        expect(books).toHaveLength(1200);
+        expect(new Set(books.map((b) => b.id)).size).toBe(1200);
+        expect(books.find((b) => b.id === keep.id)).toEqual(keep);
+        expect(books.find((b) => b.id === doomed.id)).toEqual(doomed);
+        for (const b of books) expect(b).toEqual(booksBefore.get(b.id));
+        const users = await all(snapshot.users());
+        expect([...users].sort((a, b) => a.email.localeCompare(b.email))).toEqual([alice, bob]);
+        expect(JSON.stringify(users)).not.toContain('scrypt');
+        expect(await all(snapshot.orders())).toEqual([order]);
+        expect(await all(snapshot.friendships())).toEqual([pending]);
+
+        await snapshot.close();
+        snapshot = await sor.snapshots.open();
+        expect(snapshot.position).toBe((await feed.head()).seq);
+        expect(snapshot.position).toBeGreaterThan(head.seq);
+        expect(await all(snapshot.books())).toHaveLength(1200);
+        expect((await all(snapshot.users())).find((u) => u.id === alice.id)?.role).toBe('admin');
+        expect(await all(snapshot.orders())).toHaveLength(2);
+        expect((await all(snapshot.friendships()))[0]?.status).toBe('accepted');
+
+        /** Every book, through the public listing. */
+        async function* sorBooks(): AsyncIterable<Book> {
+          let cursor: string | undefined;
+          do {
+            const page = await sor.catalog.list({ limit: 500, cursor });
+            yield* page.items;
+            cursor = page.nextCursor ?? undefined;
+          } while (cursor);
+        }
+      });
+
+      it('lets iterators of one snapshot run interleaved', async () => {
+        for (let i = 0; i < 3; i++) await sor.catalog.create(bookInput(i));
+        await sor.users.create({ email: 'a@example.com', name: 'A', role: 'customer' });
+        snapshot = await sor.snapshots.open();
+        const books = snapshot.books()[Symbol.asyncIterator]();
+        const users = snapshot.users()[Symbol.asyncIterator]();
+        expect((await books.next()).done).toBe(false);
+        expect((await users.next()).done).toBe(false);
+        expect((await books.next()).done).toBe(false);
+        expect((await users.next()).done).toBe(true);
+        expect((await books.next()).done).toBe(false);
+        expect((await books.next()).done).toBe(true);
+      });
+
+      it('reads an empty store at position 0', async () => {
+        snapshot = await sor.snapshots.open();
+        expect(snapshot.position).toBe(0);
+        expect(await all(snapshot.books())).toEqual([]);
+        expect(await all(snapshot.users())).toEqual([]);
+        expect(await all(snapshot.orders())).toEqual([]);
+        expect(await all(snapshot.friendships())).toEqual([]);
+      });
+    });
+  });
+}
