@@ -60,7 +60,7 @@ describe('a server killed in the middle of a checkout storm', () => {
         const key = `storm-${ci}-${n}-${randomUUID()}`;
         try {
           const res = await fetch(`${base}/api/v1/orders`, { method: 'POST', headers: { ...auth, 'idempotency-key': key } });
-          if (res.status === 201 || res.status === 200) c.acknowledged.set(key, (await json(res)).id);
+          if (res.status === 201 || res.status === 200) c.acknowledged.set(key, (await json(res)).order.id);
         } catch {
           c.unanswered.push(key);
           return;
@@ -82,7 +82,7 @@ describe('a server killed in the middle of a checkout storm', () => {
       // A retry of an unanswered checkout returns the order it made, or places it now: never a second one.
       for (const key of c.unanswered) {
         const res = await fetch(`${base}/api/v1/orders`, { method: 'POST', headers: { ...auth, 'idempotency-key': key } });
-        if (res.status === 201 || res.status === 200) c.acknowledged.set(key, (await json(res)).id);
+        if (res.status === 201 || res.status === 200) c.acknowledged.set(key, (await json(res)).order.id);
         else expect(res.status).toBe(409);
       }
       const ids: string[] = [];
@@ -97,7 +97,7 @@ describe('a server killed in the middle of a checkout storm', () => {
         expect(ids.filter((id) => id === orderId), `order for key ${key}`).toHaveLength(1);
         const replay = await fetch(`${base}/api/v1/orders`, { method: 'POST', headers: { ...auth, 'idempotency-key': key } });
         expect(replay.status).toBe(200);
-        expect((await json(replay)).id).toBe(orderId);
+        expect((await json(replay)).order.id).toBe(orderId);
       }
       expect(ids.length).toBe(c.acknowledged.size);
     }
@@ -124,7 +124,7 @@ describe('a server killed in the middle of a checkout storm', () => {
     const stormUnits = new Map<string, number>();
     for (const c of customers) {
       for (const orderId of c.acknowledged.values()) {
-        const order = await json(await fetch(`${base}/api/v1/orders/${orderId}`, { headers: { authorization: `Bearer ${c.token}` } }));
+        const { order } = await json(await fetch(`${base}/api/v1/orders/${orderId}`, { headers: { authorization: `Bearer ${c.token}` } }));
         for (const line of order.lines) stormUnits.set(line.bookId, (stormUnits.get(line.bookId) ?? 0) + line.quantity);
       }
     }

@@ -1,0 +1,63 @@
+import { ConflictError, ValidationError } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import { IDEMPOTENCY_KEY_PATTERN, priceCart, type Order, type ShippingAddress } from '../domain/order.js';
+import type { Carts } from '../ports/carts.js';
+import type { Catalog } from '../ports/catalog.js';
+import type { Orders, PlaceResult } from '../ports/orders.js';
+
+export interface CheckoutDeps {
+  carts: Carts;
+  catalog: Catalog;
+  orders: Orders;
+  now(): Date;
+}
+
+const ATTEMPTS = 3;
+
+export function checkoutUseCases({ carts, catalog, orders, now }: CheckoutDeps) {
+  return {
+    /**
+     * Turns the caller's cart into an order, once per idempotency key: a retry with the same key
+     * returns the first order (created: false) whatever the cart holds by then. Prices come from the
+     * catalog at this moment, never from the request.
+     */
+    async placeOrder(userId: string, idempotencyKey: string | undefined, shippingAddress: ShippingAddress | null): Promise<PlaceResult> {
+      if (idempotencyKey === undefined || !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
+        throw new ValidationError({ field: 'Idempotency-Key', detail: 'this header is required: 8 to 128 letters, digits or _ - : .' });
+      }
+      for (let attempt = 1; ; attempt++) {
+        const placed = await orders.findByIdempotencyKey(userId, idempotencyKey);
+        if (placed) return { order: placed, created: false };
+        const cart = await carts.get(userId);
+        let priced;
+        try {
+          priced = priceCart(cart, await catalog.getMany(cart.lines.map((l) => l.bookId)));
+        } catch (e) {
+          // A concurrent request with this key may have placed the order (and emptied the cart)
+          // between our two reads: that is a replay, not an empty cart.
+          const placedMeanwhile = await orders.findByIdempotencyKey(userId, idempotencyKey);
+          if (placedMeanwhile) return { order: placedMeanwhile, created: false };
+          throw e;
+        }
+        const createdAt = now();
+        const order: Order = {
+          id: newId(createdAt.getTime()),
+          userId,
+          lines: priced.lines,
+          itemCount: priced.itemCount,
+          total: priced.total,
+          currency: priced.currency,
+          status: 'placed',
+          shippingAddress,
+          idempotencyKey,
+          createdAt: createdAt.toISOString(),
+        };
+        try {
+          return await orders.place(order, cart.version);
+        } catch (e) {
+          if (!(e instanceof ConflictError && e.code === 'cart-changed') || attempt >= ATTEMPTS) throw e;
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import type { BestsellerBoard } from '../ports/bestseller-board.js';
+import type { Carts } from '../ports/carts.js';
+import type { Catalog } from '../ports/catalog.js';
+import type { ChangeFeed } from '../ports/change-feed.js';
+import type { Friendships } from '../ports/friendships.js';
+import type { Identity } from '../ports/identity.js';
+import type { Orders } from '../ports/orders.js';
+import type { SearchIndex } from '../ports/search-index.js';
+import type { SocialGraph } from '../ports/social-graph.js';
+import type { Users } from '../ports/users.js';
+import { accountUseCases } from './accounts.js';
+import { bestsellerUseCases } from './bestsellers.js';
+import { cartUseCases } from './cart.js';
+import { catalogUseCases } from './catalog.js';
+import { checkoutUseCases } from './checkout.js';
+import { friendUseCases } from './friends.js';
+import { operationUseCases, type ProjectionControl } from './operations.js';
+import { orderUseCases } from './orders.js';
+import { recommendationUseCases } from './recommendations.js';
+import { searchUseCases } from './search.js';
+
+/** The ports the use cases need; a Store satisfies it as is. `now` defaults to the system clock. */
+export interface UseCaseDeps {
+  catalog: Catalog;
+  users: Users;
+  carts: Carts;
+  orders: Orders;
+  friendships: Friendships;
+  changeFeed: ChangeFeed;
+  identity: Identity;
+  searchIndex: SearchIndex;
+  bestsellers: BestsellerBoard;
+  graph: SocialGraph;
+  projections: ProjectionControl;
+  now?: () => Date;
+}
+
+export function createUseCases(deps: UseCaseDeps) {
+  const withClock = { ...deps, now: deps.now ?? (() => new Date()) };
+  return {
+    accounts: accountUseCases(withClock),
+    catalog: catalogUseCases(withClock),
+    search: searchUseCases(withClock),
+    cart: cartUseCases(withClock),
+    checkout: checkoutUseCases(withClock),
+    orders: orderUseCases(withClock),
+    bestsellers: bestsellerUseCases(withClock),
+    recommendations: recommendationUseCases(withClock),
+    friends: friendUseCases(withClock),
+    operations: operationUseCases(withClock),
+  };
+}
+
+export type UseCases = ReturnType<typeof createUseCases>;

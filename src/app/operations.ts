@@ -1,0 +1,72 @@
+import { ConflictError, NotFoundError, UnavailableError } from '../domain/errors.js';
+import type { BestsellerBoard } from '../ports/bestseller-board.js';
+import type { Catalog } from '../ports/catalog.js';
+import type { ChangeFeed } from '../ports/change-feed.js';
+import type { SearchIndex } from '../ports/search-index.js';
+import type { SocialGraph } from '../ports/social-graph.js';
+
+/** Where one projection stands, as the change-feed runner reports it. */
+export interface ProjectionStatus {
+  name: string;
+  position: number;
+  generation: number;
+  headPosition: number;
+  lagEvents: number;
+  lagMs: number;
+  lastError: string | null;
+  rebuilding: boolean;
+  updatedAt: number;
+}
+
+/** The part of the change-feed runner operators drive. `rebuild` is only called with a name `status` listed. */
+export interface ProjectionControl {
+  status(): Promise<ProjectionStatus[]>;
+  rebuild(name: string): Promise<void>;
+}
+
+export interface OperationDeps {
+  projections: ProjectionControl;
+  catalog: Catalog;
+  changeFeed: ChangeFeed;
+  searchIndex: SearchIndex;
+  bestsellers: BestsellerBoard;
+  graph: SocialGraph;
+  now(): Date;
+}
+
+export function operationUseCases({ projections, catalog, changeFeed, searchIndex, bestsellers, graph, now }: OperationDeps) {
+  async function probe(component: string, check: () => Promise<unknown>): Promise<void> {
+    try {
+      await check();
+    } catch (e) {
+      throw new UnavailableError(component, { cause: e });
+    }
+  }
+
+  return {
+    async projectionStatus(): Promise<ProjectionStatus[]> {
+      return projections.status();
+    },
+
+    /**
+     * Checks the projection exists and is not already rebuilding, then starts the rebuild; `finished`
+     * settles when it is done, so a caller may answer at once and watch the status.
+     */
+    async startRebuild(name: string): Promise<{ finished: Promise<void> }> {
+      const status = (await projections.status()).find((s) => s.name === name);
+      if (!status) throw new NotFoundError('projection', name);
+      if (status.rebuilding) throw new ConflictError('rebuild-in-progress', `projection ${name} is already rebuilding`);
+      return { finished: projections.rebuild(name) };
+    },
+
+    /** Every store answers a cheap read; the first that does not is named in an UnavailableError. */
+    async checkReady(): Promise<void> {
+      await Promise.all([
+        probe('system-of-record', () => Promise.all([catalog.list({ limit: 1 }), changeFeed.head()])),
+        probe('search', () => searchIndex.count()),
+        probe('bestsellers', () => bestsellers.top({ window: 'all', limit: 1, now: now().getTime() })),
+        probe('graph', () => graph.alsoBought('readiness-probe', 1)),
+      ]);
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { Type } from 'typebox';
+import { BOOK_LIMITS } from '../../domain/book.js';
+import { BESTSELLER_LIMITS } from '../../app/bestsellers.js';
+import type { UseCases } from '../../app/index.js';
+import { BookJson, toBookJson } from '../books/schemas.js';
+import { responses } from '../responses.js';
+import type { App } from '../types.js';
+
+const strict = { additionalProperties: false } as const;
+
+const window = (options: { default?: string } = {}) =>
+  Type.Enum(['all', '7d', '1d'], { type: 'string', description: '`1d` and `7d` are rolling windows counted in whole UTC hours', ...options });
+
+const BestsellerQuery = Type.Object(
+  {
+    window: Type.Optional(window({ default: 'all' })),
+    category: Type.Optional(Type.String({ minLength: 1, maxLength: BOOK_LIMITS.categoryMax })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: BESTSELLER_LIMITS.max, default: BESTSELLER_LIMITS.default })),
+  },
+  strict,
+);
+
+const BestsellerResponse = Type.Object(
+  {
+    window: window(),
+    category: Type.Union([Type.String(), Type.Null()]),
+    items: Type.Array(Type.Object({ rank: Type.Integer(), units: Type.Integer(), book: BookJson }, strict)),
+  },
+  strict,
+);
+
+export function bestsellerRoutes(app: App, useCases: UseCases): void {
+  app.get(
+    '/bestsellers',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['bestsellers'],
+        summary: 'Books ranked by units sold, overall or in one category',
+        querystring: BestsellerQuery,
+        response: responses({ 200: BestsellerResponse }),
+      },
+    },
+    async (request) => {
+      const window = request.query.window ?? 'all';
+      const category = request.query.category ?? null;
+      const items = await useCases.bestsellers.top({ window, category: category ?? undefined, limit: request.query.limit });
+      return { window, category, items: items.map((i) => ({ rank: i.rank, units: i.units, book: toBookJson(i.book) })) };
+    },
+  );
+}

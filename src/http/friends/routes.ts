@@ -1,0 +1,58 @@
+import { Type } from 'typebox';
+import type { UseCases } from '../../app/index.js';
+import { principalOf } from '../access.js';
+import { responses } from '../responses.js';
+import type { App } from '../types.js';
+
+const strict = { additionalProperties: false } as const;
+const tags = ['friends'];
+
+const Acquaintance = Type.Object({ id: Type.String(), name: Type.String(), since: Type.String({ format: 'date-time' }) }, strict);
+
+const FriendListJson = Type.Object(
+  {
+    friends: Type.Array(Acquaintance),
+    incoming: Type.Array(Acquaintance, { description: 'Requests others sent me: PUT them back to accept' }),
+    outgoing: Type.Array(Acquaintance, { description: 'Requests I sent that are not accepted yet' }),
+  },
+  strict,
+);
+
+const FriendParams = Type.Object({ userId: Type.String({ minLength: 1, maxLength: 64 }) }, strict);
+const FriendStatus = Type.Object({ status: Type.Enum(['pending', 'accepted'], { type: 'string' }) }, strict);
+
+export function friendRoutes(app: App, useCases: UseCases): void {
+  const { friends } = useCases;
+
+  app.get(
+    '/friends',
+    { config: { access: 'customer' }, schema: { tags, summary: 'My friends and pending requests', response: responses({ 200: FriendListJson }) } },
+    async (request) => friends.list(principalOf(request).userId),
+  );
+
+  app.put(
+    '/friends/:userId',
+    {
+      config: { access: 'customer' },
+      schema: {
+        tags,
+        summary: 'Ask someone to be friends, or accept their request (idempotent)',
+        params: FriendParams,
+        response: responses({ 200: FriendStatus }),
+      },
+    },
+    async (request) => friends.request(principalOf(request).userId, request.params.userId),
+  );
+
+  app.delete(
+    '/friends/:userId',
+    {
+      config: { access: 'customer' },
+      schema: { tags, summary: 'Unfriend, cancel my request, or decline theirs', params: FriendParams, response: responses({ 204: Type.Null() }) },
+    },
+    async (request, reply) => {
+      await friends.remove(principalOf(request).userId, request.params.userId);
+      return reply.code(204).send(null);
+    },
+  );
+}

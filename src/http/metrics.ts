@@ -1,0 +1,57 @@
+import type { FastifyInstance } from 'fastify';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { ProjectionStatus } from '../app/operations.js';
+
+/** Route patterns, not raw URLs, label requests, so ids in paths cannot blow up the series count. */
+const UNMATCHED_ROUTE = '(unmatched)';
+
+/**
+ * Prometheus metrics in a registry of this server's own (tests run several servers in one process):
+ * request durations per route and status, and each projection's lag read at scrape time.
+ */
+export function installMetrics(app: FastifyInstance, projectionStatus: () => Promise<ProjectionStatus[]>): void {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+
+  const duration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Time to answer HTTP requests, by method, route pattern and status code',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+
+  new Gauge({
+    name: 'bookstore_projection_lag_events',
+    help: 'Committed change events a projection has not applied yet',
+    labelNames: ['projection'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const s of await projectionStatus()) this.set({ projection: s.name }, s.lagEvents);
+    },
+  });
+
+  new Gauge({
+    name: 'bookstore_projection_lag_seconds',
+    help: 'Age of the oldest change event a projection has not applied yet (0 when caught up)',
+    labelNames: ['projection'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const s of await projectionStatus()) this.set({ projection: s.name }, s.lagMs / 1000);
+    },
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    duration.observe(
+      { method: request.method, route: request.routeOptions.url ?? UNMATCHED_ROUTE, status_code: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  app.get('/metrics', { config: { access: 'public' }, schema: { tags: ['operations'], summary: 'Prometheus metrics (text exposition format)' } }, async (_request, reply) => {
+    reply.type(registry.contentType);
+    return registry.metrics();
+  });
+}

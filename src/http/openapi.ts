@@ -1,0 +1,29 @@
+import type { FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { DOCS_PREFIX } from './security-headers.js';
+
+const OPENAPI_PATH = '/api/v1/openapi.json';
+
+/**
+ * The OpenAPI document is generated from the route schemas (so it cannot drift from what the server
+ * validates) and served at OPENAPI_PATH; Swagger UI serves its assets from this process at /docs.
+ */
+export async function installOpenApi(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Bookstore API',
+        version: '1.0.0',
+        description:
+          'Errors are RFC 9457 application/problem+json documents naming each bad field. Prices are integers in minor units (cents). ' +
+          'Catalog writes need the ETag in If-Match; checkout needs an Idempotency-Key header.',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: DOCS_PREFIX });
+
+  app.get(OPENAPI_PATH, { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+}

@@ -1,0 +1,83 @@
+import { Type } from 'typebox';
+import type { UseCases } from '../../app/index.js';
+import { responses } from '../responses.js';
+import type { App } from '../types.js';
+
+const strict = { additionalProperties: false } as const;
+const tags = ['operations'];
+
+const Status = Type.Object({ status: Type.Literal('ok') }, strict);
+
+const ProjectionStatusJson = Type.Object(
+  {
+    name: Type.String(),
+    position: Type.Integer(),
+    generation: Type.Integer(),
+    headPosition: Type.Integer(),
+    lagEvents: Type.Integer(),
+    lagMs: Type.Number(),
+    lastError: Type.Union([Type.String(), Type.Null()]),
+    rebuilding: Type.Boolean(),
+    updatedAt: Type.Number(),
+  },
+  strict,
+);
+
+const ProjectionList = Type.Object({ projections: Type.Array(ProjectionStatusJson) }, strict);
+const ProjectionParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 64 }) }, strict);
+const RebuildAccepted = Type.Object({ projection: Type.String(), status: Type.Literal('rebuilding') }, strict);
+
+/** Liveness and readiness, outside /api/v1 where orchestrators expect them. */
+export function healthRoutes(app: App, useCases: UseCases): void {
+  app.get(
+    '/healthz',
+    { config: { access: 'public' }, schema: { tags, summary: 'Liveness: the process answers', response: responses({ 200: Status }) } },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/readyz',
+    { config: { access: 'public' }, schema: { tags, summary: 'Readiness: every store answers (503 problem otherwise)', response: responses({ 200: Status }) } },
+    async () => {
+      await useCases.operations.checkReady();
+      return { status: 'ok' as const };
+    },
+  );
+}
+
+export function adminRoutes(app: App, useCases: UseCases): void {
+  const { operations } = useCases;
+
+  app.get(
+    '/admin/projections',
+    {
+      config: { access: 'admin' },
+      schema: { tags, summary: 'Position, lag and health of each projection (admin)', response: responses({ 200: ProjectionList }) },
+    },
+    async () => ({ projections: await operations.projectionStatus() }),
+  );
+
+  app.post(
+    '/admin/projections/:name/rebuild',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags,
+        summary: 'Rebuild a derived store from a snapshot while it keeps serving (admin; 202, watch GET /admin/projections)',
+        params: ProjectionParams,
+        response: responses({ 202: RebuildAccepted }),
+      },
+    },
+    async (request, reply) => {
+      const name = request.params.name;
+      const { finished } = await operations.startRebuild(name);
+      // A rebuild can take minutes on a big catalog: answer now, and report its end (or failure) in the log.
+      finished.then(
+        () => request.log.info({ projection: name }, 'projection rebuilt'),
+        (err: unknown) => request.log.error({ err, projection: name }, 'projection rebuild failed'),
+      );
+      reply.code(202).header('location', '/api/v1/admin/projections');
+      return { projection: name, status: 'rebuilding' as const };
+    },
+  );
+}

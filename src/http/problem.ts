@@ -1,0 +1,182 @@
+import { STATUS_CODES } from 'node:http';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import {
+  AuthenticationError,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  PreconditionFailedError,
+  UnavailableError,
+  ValidationError,
+  type FieldIssue,
+} from '../domain/errors.js';
+
+const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** An HTTP-level failure that has no domain meaning (missing If-Match, URL too long, rate limited). */
+export class HttpProblem extends Error {
+  override readonly name = 'HttpProblem';
+  constructor(
+    readonly status: number,
+    readonly slug: string,
+    detail: string,
+    readonly headers: Record<string, string> = {},
+    readonly issues?: FieldIssue[],
+  ) {
+    super(detail);
+  }
+}
+
+/** RFC 9457 problem details, plus `code` (conflicts), `errors` (bad fields) and the request id. */
+interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance: string;
+  errors?: FieldIssue[];
+  code?: string;
+  requestId: string;
+}
+
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    instance: Type.String(),
+    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), detail: Type.String() }, { additionalProperties: false }))),
+    code: Type.Optional(Type.String({ description: 'Stable reason of a 409 conflict, such as cart-empty' })),
+    requestId: Type.String(),
+  },
+  { additionalProperties: false, $id: 'Problem', description: 'RFC 9457 problem details' },
+);
+
+const AUTHENTICATE = 'Bearer realm="bookstore"';
+const RETRY_UNAVAILABLE_SECONDS = '5';
+
+interface Mapped {
+  status: number;
+  slug: string;
+  detail: string;
+  issues?: FieldIssue[] | undefined;
+  code?: string | undefined;
+  headers?: Record<string, string>;
+}
+
+/** Turns an Ajv error path (`/authors/2`, JSON-pointer escaped) into our field names (`authors/2`). */
+function fieldOf(instancePath: string, extra: unknown): string[] {
+  const parts = instancePath
+    .split('/')
+    .filter((p) => p !== '')
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (typeof extra === 'string') parts.push(extra);
+  return parts;
+}
+
+/** One issue per field: the first is the most specific (a union also reports each failed branch). */
+function schemaIssues(error: FastifyError): FieldIssue[] {
+  const where = error.validationContext ?? 'body';
+  const issues = (error.validation ?? []).map((v) => {
+    const params = v.params as Record<string, unknown>;
+    if (v.keyword === 'additionalProperties') {
+      return { field: fieldOf(v.instancePath, params.additionalProperty).join('/'), detail: 'is not a known field' };
+    }
+    if (v.keyword === 'required') {
+      return { field: fieldOf(v.instancePath, params.missingProperty).join('/'), detail: 'is required' };
+    }
+    return { field: fieldOf(v.instancePath, undefined).join('/') || where, detail: v.message ?? 'is invalid' };
+  });
+  return issues.filter((issue, i) => issues.findIndex((other) => other.field === issue.field) === i);
+}
+
+function summarize(issues: FieldIssue[]): string {
+  return issues.map((i) => `${i.field}: ${i.detail}`).join('; ');
+}
+
+function mapFastifyError(error: FastifyError): Mapped | null {
+  if (error.validation) {
+    const issues = schemaIssues(error);
+    return { status: 400, slug: 'validation-error', detail: summarize(issues), issues };
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, slug: 'payload-too-large', detail: 'the request body is larger than this server accepts', issues: [{ field: 'body', detail: 'is too large' }] };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 415, slug: 'unsupported-media-type', detail: 'send the body as application/json', issues: [{ field: 'Content-Type', detail: 'must be application/json' }] };
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { status: 400, slug: 'malformed-json', detail: 'the request body is not valid JSON', issues: [{ field: 'body', detail: 'is not valid JSON' }] };
+  }
+  const status = error.statusCode;
+  // Fastify's own client errors (bad URL, bad content length) have safe, fixed messages.
+  if (typeof status === 'number' && status >= 400 && status < 500 && error.code?.startsWith('FST_')) {
+    return { status, slug: 'bad-request', detail: error.message };
+  }
+  return null;
+}
+
+function mapError(error: unknown): Mapped | null {
+  if (error instanceof HttpProblem) return { status: error.status, slug: error.slug, detail: error.message, headers: error.headers, issues: error.issues };
+  if (error instanceof ValidationError) return { status: 400, slug: 'validation-error', detail: error.message, issues: error.issues };
+  if (error instanceof NotFoundError) return { status: 404, slug: 'not-found', detail: error.message };
+  if (error instanceof ConflictError) {
+    return { status: 409, slug: 'conflict', detail: error.message, code: error.code, issues: error.field ? [{ field: error.field, detail: error.message }] : undefined };
+  }
+  if (error instanceof PreconditionFailedError) return { status: 412, slug: 'precondition-failed', detail: error.message };
+  if (error instanceof AuthenticationError) return { status: 401, slug: 'unauthenticated', detail: error.message, headers: { 'www-authenticate': AUTHENTICATE } };
+  if (error instanceof ForbiddenError) return { status: 403, slug: 'forbidden', detail: error.message };
+  if (error instanceof UnavailableError) {
+    return { status: 503, slug: 'unavailable', detail: `${error.component} is unavailable; try again shortly`, headers: { 'retry-after': RETRY_UNAVAILABLE_SECONDS } };
+  }
+  if (error instanceof Error) return mapFastifyError(error as FastifyError);
+  return null;
+}
+
+function instanceOf(request: FastifyRequest): string {
+  return request.url.split('?')[0] ?? request.url;
+}
+
+function problemBody(request: FastifyRequest, mapped: Mapped): Problem {
+  return {
+    type: `urn:bookstore:problem:${mapped.slug}`,
+    title: STATUS_CODES[mapped.status] ?? 'Error',
+    status: mapped.status,
+    detail: mapped.detail,
+    instance: instanceOf(request),
+    ...(mapped.issues && mapped.issues.length > 0 ? { errors: mapped.issues } : {}),
+    ...(mapped.code ? { code: mapped.code } : {}),
+    requestId: String(request.id),
+  };
+}
+
+function sendProblem(request: FastifyRequest, reply: FastifyReply, mapped: Mapped): FastifyReply {
+  for (const [name, value] of Object.entries(mapped.headers ?? {})) reply.header(name, value);
+  return reply.code(mapped.status).type(PROBLEM_CONTENT_TYPE).send(problemBody(request, mapped));
+}
+
+/**
+ * The one place errors become HTTP answers. Unknown errors are logged with the request id and
+ * answered with a generic 500 whose detail never carries the error's message.
+ */
+export function installProblemHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error, request, reply) => {
+    const mapped = mapError(error);
+    if (mapped) {
+      if (mapped.status >= 500) request.log.warn({ err: error }, 'request failed: dependency unavailable');
+      return sendProblem(request, reply, mapped);
+    }
+    request.log.error({ err: error }, 'request failed: unexpected error');
+    return sendProblem(request, reply, {
+      status: 500,
+      slug: 'internal-error',
+      detail: 'an unexpected error occurred; quote the request id when reporting it',
+    });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(request, reply, { status: 404, slug: 'not-found', detail: `no route for ${request.method} ${instanceOf(request)}` }),
+  );
+}

@@ -1,0 +1,58 @@
+import { Type } from 'typebox';
+import { BOOK_LIMITS } from '../../domain/book.js';
+import { MAX_PRICE_MINOR } from '../../domain/money.js';
+import { SEARCH_LIMITS } from '../../app/search.js';
+import { BookJson } from '../books/schemas.js';
+
+const strict = { additionalProperties: false } as const;
+
+export const SearchQueryString = Type.Object(
+  {
+    q: Type.Optional(Type.String({ maxLength: SEARCH_LIMITS.queryMax, default: '', description: 'Free text; typos are tolerated' })),
+    category: Type.Optional(Type.String({ minLength: 1, maxLength: BOOK_LIMITS.categoryMax })),
+    minPrice: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_PRICE_MINOR, description: 'Minor units, inclusive' })),
+    maxPrice: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_PRICE_MINOR, description: 'Minor units, inclusive' })),
+    minRating: Type.Optional(Type.Number({ minimum: 0, maximum: 5 })),
+    sort: Type.Optional(
+      Type.Enum(['relevance', 'price_asc', 'price_desc', 'rating', 'newest'], { type: 'string', default: 'relevance' }),
+    ),
+    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 20 })),
+  },
+  strict,
+);
+
+const Highlights = Type.Object(
+  { title: Type.Optional(Type.String()), authors: Type.Optional(Type.String()), description: Type.Optional(Type.String()) },
+  { ...strict, description: 'HTML-safe fragments with matches wrapped in <mark>' },
+);
+
+export const SearchResponse = Type.Object(
+  {
+    hits: Type.Array(Type.Object({ book: BookJson, highlights: Highlights, score: Type.Number() }, strict)),
+    total: Type.Integer(),
+    facets: Type.Object(
+      {
+        categories: Type.Array(Type.Object({ value: Type.String(), count: Type.Integer() }, strict)),
+        priceRanges: Type.Array(
+          Type.Object({ key: Type.String(), from: Type.Optional(Type.Integer()), to: Type.Optional(Type.Integer()), count: Type.Integer() }, strict),
+        ),
+      },
+      strict,
+    ),
+    nextCursor: Type.Union([Type.String(), Type.Null()]),
+    correctedQuery: Type.Optional(Type.String()),
+  },
+  strict,
+);
+
+export const SuggestQueryString = Type.Object({ q: Type.String({ maxLength: SEARCH_LIMITS.queryMax }) }, strict);
+
+export const SuggestResponse = Type.Object(
+  {
+    suggestions: Type.Array(
+      Type.Object({ text: Type.String(), highlighted: Type.String(), bookId: Type.Optional(Type.String()) }, strict),
+    ),
+  },
+  strict,
+);

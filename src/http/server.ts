@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import rateLimit from '@fastify/rate-limit';
+import type { Store } from '../composition.js';
+import type { Config } from '../config.js';
+import { createUseCases } from '../app/index.js';
+import { installAccessControl } from './access.js';
+import { installMetrics } from './metrics.js';
+import { installOpenApi } from './openapi.js';
+import { HttpProblem, installProblemHandling } from './problem.js';
+import { installSecurityHeaders } from './security-headers.js';
+import { validatorCompiler } from './validation.js';
+import { authRoutes, jwksRoute } from './auth/routes.js';
+import { bookRoutes } from './books/routes.js';
+import { searchRoutes } from './search/routes.js';
+import { cartRoutes } from './cart/routes.js';
+import { orderRoutes } from './orders/routes.js';
+import { bestsellerRoutes } from './bestsellers/routes.js';
+import { recommendationRoutes } from './recommendations/routes.js';
+import { friendRoutes } from './friends/routes.js';
+import { userRoutes } from './users/routes.js';
+import { adminRoutes, healthRoutes } from './operations/routes.js';
+import type { App } from './types.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const MAX_URL_LENGTH = 4096;
+
+/** Credentials never reach the log, whatever object carries them. */
+const REDACT = {
+  paths: [
+    'req.headers.authorization',
+    'req.headers.cookie',
+    'res.headers["set-cookie"]',
+    'password',
+    '*.password',
+    '*.*.password',
+    'accessToken',
+    '*.accessToken',
+  ],
+  censor: '[redacted]',
+};
+
+export interface ServerOptions {
+  /** A pino logger to use as is, pino options, or true/false; defaults to pino at the configured level. */
+  logger?: boolean | object;
+}
+
+function isLoggerInstance(logger: unknown): logger is FastifyBaseLogger {
+  return typeof logger === 'object' && logger !== null && typeof (logger as { child?: unknown }).child === 'function';
+}
+
+/** A logger passed in is used unchanged (the CLI configures its own redaction); options get ours added. */
+function loggerOptions(config: Config, logger: ServerOptions['logger']): Pick<FastifyServerOptions, 'logger'> & { loggerInstance?: FastifyBaseLogger } {
+  if (isLoggerInstance(logger)) return { loggerInstance: logger };
+  if (logger === false) return { logger: false };
+  const base = { level: config.logLevel, redact: REDACT };
+  return { logger: typeof logger === 'object' ? { ...base, ...logger, redact: REDACT } : base };
+}
+
+function requestId(raw: IncomingMessage): string {
+  const incoming = raw.headers['x-request-id'];
+  return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+}
+
+/**
+ * Builds the HTTP API over a store, ready to listen (the caller listens). Every API route declares
+ * who may call it, validates its input against a strict schema, and fails with problem+json.
+ */
+export async function buildServer(store: Store, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const { config } = store;
+  const app: App = Fastify({
+    ...loggerOptions(config, options.logger),
+    bodyLimit: config.bodyLimitBytes,
+    routerOptions: { maxParamLength: 200 },
+    genReqId: requestId,
+    requestIdHeader: false,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const useCases = createUseCases(store);
+
+  app.setValidatorCompiler(validatorCompiler);
+  // Only JSON bodies: a text/plain body is 415, not a string that fails validation later.
+  app.removeContentTypeParser('text/plain');
+  installProblemHandling(app);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    if (request.raw.url !== undefined && request.raw.url.length > MAX_URL_LENGTH) {
+      throw new HttpProblem(414, 'uri-too-long', `URLs are limited to ${MAX_URL_LENGTH} characters`);
+    }
+  });
+  installSecurityHeaders(app);
+  installAccessControl(app, useCases.accounts);
+  await installOpenApi(app);
+  await app.register(rateLimit, { global: false });
+
+  installMetrics(app, () => useCases.operations.projectionStatus());
+  healthRoutes(app, useCases);
+  jwksRoute(app, useCases);
+  await app.register(
+    async (api) => {
+      const typed = api.withTypeProvider<TypeBoxTypeProvider>();
+      authRoutes(typed, useCases, config);
+      bookRoutes(typed, useCases);
+      searchRoutes(typed, useCases);
+      cartRoutes(typed, useCases);
+      orderRoutes(typed, useCases);
+      bestsellerRoutes(typed, useCases);
+      recommendationRoutes(typed, useCases);
+      friendRoutes(typed, useCases);
+      userRoutes(typed, useCases);
+      adminRoutes(typed, useCases);
+    },
+    { prefix: '/api/v1' },
+  );
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,3 @@
+import { Type } from 'typebox';
+
+export const PublicUserJson = Type.Object({ id: Type.String(), name: Type.String() }, { additionalProperties: false });
