@@ -4,25 +4,7 @@ import type { Catalog } from '../ports/catalog.js';
 import type { ChangeFeed } from '../ports/change-feed.js';
 import type { SearchIndex } from '../ports/search-index.js';
 import type { SocialGraph } from '../ports/social-graph.js';
-
-/** Where one projection stands, as the change-feed runner reports it. */
-export interface ProjectionStatus {
-  name: string;
-  position: number;
-  generation: number;
-  headPosition: number;
-  lagEvents: number;
-  lagMs: number;
-  lastError: string | null;
-  rebuilding: boolean;
-  updatedAt: number;
-}
-
-/** The part of the change-feed runner operators drive. `rebuild` is only called with a name `status` listed. */
-export interface ProjectionControl {
-  status(): Promise<ProjectionStatus[]>;
-  rebuild(name: string): Promise<void>;
-}
+import type { ProjectionControl, ProjectionStatus } from '../ports/projection-control.js';
 
 export interface OperationDeps {
   projections: ProjectionControl;

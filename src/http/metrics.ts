@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { ProjectionStatus } from '../app/operations.js';
+import type { ProjectionStatus } from '../ports/projection-control.js';
 
 /** Route patterns, not raw URLs, label requests, so ids in paths cannot blow up the series count. */
 const UNMATCHED_ROUTE = '(unmatched)';

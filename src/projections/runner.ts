@@ -1,6 +1,7 @@
 import type { ChangeFeed, Snapshot, Snapshots } from '../ports/change-feed.js';
 import type { CheckpointStore } from '../ports/checkpoint-store.js';
 import type { Projection, ProjectionName } from './projection.js';
+import type { ProjectionControl, ProjectionStatus as PortProjectionStatus } from '../ports/projection-control.js';
 
 export interface Consumer {
   projection: Projection;
@@ -8,18 +9,9 @@ export interface Consumer {
   checkpoints: CheckpointStore;
 }
 
-export interface ProjectionStatus {
+/** The runner's status of a projection: the port's, with the name narrowed to the projections it runs. */
+export interface ProjectionStatus extends PortProjectionStatus {
   name: ProjectionName;
-  position: number;
-  generation: number;
-  headPosition: number;
-  /** Committed events the projection has not applied yet. */
-  lagEvents: number;
-  /** Age of the oldest unapplied event, ms; 0 when caught up. */
-  lagMs: number;
-  lastError: string | null;
-  rebuilding: boolean;
-  updatedAt: number;
 }
 
 export interface RunnerLogger {
@@ -52,7 +44,7 @@ const silent: RunnerLogger = { info() {}, warn() {}, error() {} };
  * skipped. Rebuilds reset the checkpoint under a new generation, which makes a concurrent consumer
  * (in this process or another one) drop its stale position instead of overwriting the new one.
  */
-export class ChangeFeedRunner {
+export class ChangeFeedRunner implements ProjectionControl {
   private readonly feed: ChangeFeed;
   private readonly snapshots: Snapshots;
   private readonly consumers: Map<ProjectionName, Consumer>;
