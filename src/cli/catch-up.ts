@@ -1,0 +1,32 @@
+import type { Store } from '../composition.js';
+import { startProgress } from './progress.js';
+
+/**
+ * Brings the derived stores up to date after a bulk write, showing progress, so the CLI's changes are
+ * searchable at once even when no server is running (a running server would apply them too; both are
+ * idempotent).
+ */
+export async function catchUpWithProgress(store: Store): Promise<void> {
+  const before = await store.projections.status();
+  const total = before.reduce((s, p) => s + p.lagEvents, 0);
+  if (total === 0) return;
+  const bar = startProgress('updating search, bestsellers and graph', total);
+  let done = 0;
+  const timer = setInterval(() => {
+    void store.projections.status().then((now) => {
+      const remaining = now.reduce((s, p) => s + p.lagEvents, 0);
+      const applied = Math.max(0, total - remaining);
+      if (applied > done) {
+        bar.increment(applied - done);
+        done = applied;
+      }
+    });
+  }, 500);
+  try {
+    await store.projections.catchUp();
+  } finally {
+    clearInterval(timer);
+    bar.increment(total - done);
+    bar.stop();
+  }
+}

@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError } from 'commander';
+import { ConfigError, loadConfig } from '../config.js';
+import { PROJECTION_NAMES, type ProjectionName } from '../projections/projection.js';
+import { serve } from './serve.js';
+import { runSeed } from './seed-command.js';
+import { runImport } from './import-command.js';
+import { runRebuild } from './rebuild-command.js';
+import { runAdminCreate } from './admin-command.js';
+import { runStatus } from './status-command.js';
+
+function positiveInt(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number');
+  return Number(value);
+}
+
+const program = new Command()
+  .name('bookstore')
+  .description('Run and manage a Bookstore. Every command reads BOOKSTORE_DATA_DIR (default ./data); serve also reads HOST and PORT.')
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('serve the API (and the web app when built) on HOST:PORT, default 127.0.0.1:3000')
+  .option('--demo', 'seed a small demo store first if the data directory is empty', false)
+  .action(async (opts: { demo: boolean }) => serve(loadConfig(), opts));
+
+program
+  .command('seed')
+  .description('generate a deterministic demo store (books, users with power-law friendships, orders)')
+  .option('--books <n>', 'number of books', positiveInt, 2000)
+  .option('--users <n>', 'number of users', positiveInt, 300)
+  .option('--orders <n>', 'number of orders', positiveInt, 3000)
+  .option('--seed <n>', 'random seed: the same seed gives the same store', positiveInt, 42)
+  .option('--force', 'seed even if the store already has data', false)
+  .action(async (opts: { books: number; users: number; orders: number; seed: number; force: boolean }) => runSeed(loadConfig(), opts));
+
+program
+  .command('import')
+  .description('import a catalog from CSV or JSON Lines (upsert by ISBN; see docs/import-format.md)')
+  .argument('<file>', 'a .csv, .jsonl or .ndjson file')
+  .option('--format <format>', 'csv or jsonl (default: from the file extension)')
+  .action(async (file: string, opts: { format?: string }) => runImport(loadConfig(), file, opts));
+
+program
+  .command('rebuild')
+  .description('rebuild derived stores from the system of record (safe while the server is serving)')
+  .argument('<store>', `one of ${PROJECTION_NAMES.join(', ')}, or all`)
+  .action(async (name: string) => {
+    if (name !== 'all' && !(PROJECTION_NAMES as readonly string[]).includes(name)) {
+      throw new InvalidArgumentError(`unknown store "${name}": use one of ${PROJECTION_NAMES.join(', ')}, or all`);
+    }
+    await runRebuild(loadConfig(), name === 'all' ? [...PROJECTION_NAMES] : [name as ProjectionName]);
+  });
+
+program
+  .command('status')
+  .description('show each derived store: checkpoint, lag and last error')
+  .action(async () => runStatus(loadConfig()));
+
+const admin = program.command('admin').description('manage administrators');
+admin
+  .command('create')
+  .description('make the user with this email an admin, creating the account (with a generated password, printed once) if needed')
+  .argument('<email>')
+  .action(async (email: string) => runAdminCreate(loadConfig(), email));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(`bookstore: configuration error: ${error.message}`);
+  } else if (error instanceof InvalidArgumentError) {
+    console.error(`bookstore: ${error.message}`);
+  } else {
+    console.error(`bookstore: ${error instanceof Error ? error.message : String(error)}`);
+    if (process.env.BOOKSTORE_LOG_LEVEL === 'debug') console.error(error);
+  }
+  process.exitCode = 1;
+}

@@ -1,0 +1,342 @@
+/**
+ * What demo books are made of: per category, title patterns and description sentences with slots,
+ * and the words that fill them. Slots: {A} adjective, {N} noun, {S} plural noun, {P} place,
+ * {T} topic, {X} number word, {F} first name, {L} last name, {n} a noun in lower case. Words are
+ * chosen so every combination reads like a real title.
+ */
+export interface CategoryWords {
+  name: string;
+  /** Relative share of the catalog. */
+  weight: number;
+  titles: readonly string[];
+  openers: readonly string[];
+  middles: readonly string[];
+  closers: readonly string[];
+  A: readonly string[];
+  N: readonly string[];
+  S: readonly string[];
+  P: readonly string[];
+  T?: readonly string[];
+  X?: readonly string[];
+}
+
+export const CATEGORIES: readonly CategoryWords[] = [
+  {
+    name: 'Fiction',
+    weight: 14,
+    titles: ['The {N} of {P}', '{A} {S}', 'The {A} {N}', 'The Last {N}', 'Everything the {N} Knew', 'Summer at {P}', 'A {N} for {F}', 'What Remains of {P}'],
+    openers: [
+      'When {F} {L} inherits a crumbling house in {P}, a family secret begins to surface.',
+      'After twenty years away, {F} returns to {P} to settle an estate and finds a sister nobody ever mentioned.',
+      'Three siblings gather in {P} for one last summer before the family orchard is sold.',
+      'In the quiet town of {P}, a letter arrives forty years too late.',
+    ],
+    middles: [
+      'Told across three generations, it is a story about what families keep and what they let go.',
+      'As old loyalties fray, each of them must decide which version of the past to believe.',
+      'The novel moves between past and present with grace and a sharp eye for small betrayals.',
+      'Nothing is quite what it seemed, least of all the people they thought they knew.',
+    ],
+    closers: ['Warm, wry and quietly devastating.', 'A luminous novel about memory and belonging.', 'Perfect for book clubs.'],
+    A: ['Quiet', 'Borrowed', 'Distant', 'Small', 'Broken', 'Golden', 'Ordinary', 'Hidden', 'Paper', 'Silent', 'Unfinished', 'Gentle', 'Faded', 'Salt'],
+    N: ['House', 'River', 'Garden', 'Orchard', 'Daughter', 'Promise', 'Harbor', 'Silence', 'Kitchen', 'Season', 'Inheritance', 'Lighthouse', 'Bridge', 'Letter', 'Window'],
+    S: ['Rooms', 'Hours', 'Tides', 'Afternoons', 'Sisters', 'Years', 'Lanterns', 'Rivers', 'Voices', 'Harvests'],
+    P: ['Willow Creek', 'Marrow Lane', 'Larkspur Bay', 'the North Shore', 'Hollow Ridge', 'Bellmont', 'Juniper Street', 'Cedar Falls', 'the Old Quarter', 'Ashford'],
+  },
+  {
+    name: 'Science Fiction',
+    weight: 9,
+    titles: ['The {A} {N}', '{N} of {P}', 'Beyond the {N}', 'The {P} Protocol', '{S} of {P}', 'Signal from {P}', 'The {N} Engine', '{A} {S}'],
+    openers: [
+      'Three hundred years after the colony ship left Earth, its last engineer, {F} {L}, discovers the course was changed on purpose.',
+      'On {P}, an AI built to keep the lights on begins to dream.',
+      'When a signal arrives from {P}, {F} {L} is the only linguist who can read it.',
+      'The machine was supposed to save humanity. Instead it started asking questions.',
+    ],
+    middles: [
+      'What begins as a repair job becomes a race against a mutiny nobody saw coming.',
+      'Rich in ideas and grounded in real physics, the story never loses sight of its characters.',
+      'Every answer opens a stranger question about what it means to be human.',
+      'Time is running out, and the only people who can help have every reason to lie.',
+    ],
+    closers: ['Hard science fiction with a beating heart.', 'The first book of a bold new series.', 'A mind-bending ride to the edge of the known.'],
+    A: ['Quantum', 'Hollow', 'Silent', 'Red', 'Infinite', 'Distant', 'Synthetic', 'Final', 'Dark', 'Orbital', 'Broken'],
+    N: ['Star', 'Signal', 'Horizon', 'Colony', 'Machine', 'Drift', 'Archive', 'Frontier', 'Singularity', 'Relay', 'Lattice', 'Reactor', 'Nebula'],
+    S: ['Stars', 'Echoes', 'Engines', 'Worlds', 'Machines', 'Tides', 'Ghosts', 'Satellites'],
+    P: ['Kepler Station', 'Europa', 'the Outer Belt', 'Titan', 'Meridian', 'the Far Side', 'Proxima', 'Halcyon', 'New Carthage', 'Tau Ceti'],
+  },
+  {
+    name: 'Fantasy',
+    weight: 9,
+    titles: ['The {A} {N}', 'A Crown of {S}', 'The {N}\'s Apprentice', 'Song of the {A} {N}', 'The {N} of {P}', '{S} of {P}', 'The {A} Throne'],
+    openers: [
+      'In the kingdom of {P}, magic is forbidden and {F} was born with too much of it.',
+      'The last dragon of {P} has slept for a thousand years. Tonight it woke.',
+      'A thief, a disgraced knight and a mapmaker set out to steal a crown from the heart of {P}.',
+      '{F} {L} swore an oath to protect the heir of {P}, and the heir has just vanished.',
+    ],
+    middles: [
+      'Old gods stir, alliances shift, and every bargain carries a hidden price.',
+      'The journey leads through haunted forests and courts more dangerous than any battlefield.',
+      'Friendships will be tested and secrets buried for centuries will come to light.',
+      'Nothing in the prophecy mentioned that the chosen one would be this reluctant.',
+    ],
+    closers: ['Epic fantasy at its most immersive.', 'The opening of an unforgettable saga.', 'Magic, mayhem and a found family worth fighting for.'],
+    A: ['Iron', 'Hollow', 'Sunken', 'Ember', 'Thorn', 'Silver', 'Ashen', 'Wild', 'Shattered', 'Moonlit', 'Crimson', 'Forgotten'],
+    N: ['Crown', 'Blade', 'Witch', 'Dragon', 'Forest', 'Tower', 'Oath', 'Kingdom', 'Mage', 'Gate', 'Raven'],
+    S: ['Thorns', 'Ashes', 'Ravens', 'Embers', 'Kings', 'Shadows', 'Storms', 'Bones'],
+    P: ['Eldermoor', 'the Thornwood', 'Vael', 'Ostmark', 'the Shattered Isles', 'Calder Keep', 'Rimeholt', 'the Ember Wastes'],
+  },
+  {
+    name: 'Mystery',
+    weight: 9,
+    titles: ['Death at {P}', 'The {A} {N}', 'Murder at {P}', 'The {N} Affair', 'A {N} of {S}', 'The {A} {N} Mystery'],
+    openers: [
+      'When a body is found in the library of {P}, Detective Inspector {F} {L} has until the storm clears to find the killer.',
+      'The vicar of {P} has been poisoned, and every guest at the garden party had a motive.',
+      'Amateur sleuth {F} {L} only wanted a quiet weekend. Then the {n} went missing.',
+      'A locked room, a stopped clock and a will changed the night before: nothing in {P} adds up.',
+    ],
+    middles: [
+      'As the suspects close ranks, old grudges and older secrets begin to surface.',
+      'Each clue seems to point somewhere new, and the truth lies closer to home than anyone expects.',
+      'The investigation uncovers a web of debts, affairs and a decades-old disappearance.',
+      'Fair-play clues and a final twist will keep readers guessing to the last page.',
+    ],
+    closers: ['A cozy mystery with a sharp edge.', 'Classic whodunit storytelling at its best.', 'The first case in a charming new series.'],
+    A: ['Vanishing', 'Crooked', 'Locked', 'Midnight', 'Missing', 'Poisoned', 'Twelfth', 'Borrowed', 'Silent'],
+    N: ['Key', 'Witness', 'Alibi', 'Inheritance', 'Ledger', 'Gardener', 'Clock', 'Vicar', 'Portrait', 'Lodger', 'Telegram'],
+    S: ['Secrets', 'Lies', 'Shadows', 'Clues', 'Witnesses'],
+    P: ['Ravenscroft Hall', 'Little Marsh', 'Blackwater Lane', 'St. Aldwyn\'s', 'Kettering Row', 'the Old Rectory', 'Fernleigh Manor'],
+  },
+  {
+    name: 'Thriller',
+    weight: 8,
+    titles: ['The {A} {N}', 'The {P} Directive', '{X} Hours in {P}', 'No {N}', 'The {N}', 'Kill {N}'],
+    openers: [
+      'Former intelligence officer {F} {L} has one rule: never go back to {P}. Now there is no choice.',
+      'A stolen cipher, a dead courier and a countdown nobody can stop: the clock starts in {P}.',
+      'When a routine extraction in {P} goes wrong, an analyst becomes the most wanted person in Europe.',
+      '{F} {L} wakes in a hotel room in {P} with no memory and a phone that keeps ringing.',
+    ],
+    middles: [
+      'Trusting anyone could be fatal, and the enemy may be inside the agency itself.',
+      'From back alleys to boardrooms, the chase crosses three countries in four days.',
+      'Every revelation raises the stakes, and the final twist changes everything.',
+      'The people who built the conspiracy will do anything to keep it buried.',
+    ],
+    closers: ['Relentless, twisty and impossible to put down.', 'A pulse-pounding thriller.', 'Read it in one sitting.'],
+    A: ['Final', 'Silent', 'Deadly', 'Dark', 'Burning', 'Hidden', 'Sleeper', 'Red', 'Cold'],
+    N: ['Protocol', 'Target', 'Asset', 'Hour', 'Cipher', 'Extraction', 'Dossier', 'Contract', 'Witness', 'Exit'],
+    S: ['Agents', 'Secrets', 'Traitors', 'Hours'],
+    P: ['Berlin', 'Lisbon', 'Istanbul', 'Vienna', 'Marseille', 'Havana', 'Cairo', 'Prague', 'Tangier'],
+    X: ['Six', 'Twelve', 'Twenty-Four', 'Forty-Eight', 'Seventy-Two'],
+  },
+  {
+    name: 'Romance',
+    weight: 9,
+    titles: ['The {A} {N}', '{A} in {P}', 'Love at {P}', 'A {N} to Remember', 'The {N} Next Door', 'Second Chances at {P}'],
+    openers: [
+      '{F} has sworn off love. Then the new owner of the bookshop in {P} turns out to be an old rival.',
+      'A fake engagement was supposed to last one weekend in {P}.',
+      'When {F} {L} inherits half of a vineyard in {P}, the other half comes with a very stubborn partner.',
+      'Two strangers, one snowed-in inn at {P}, and a single room left.',
+    ],
+    middles: [
+      'Sparks fly, plans unravel, and neither of them is ready for what happens next.',
+      'Between family meddling and small-town gossip, keeping their hearts safe is harder than it looks.',
+      'What starts as a bet becomes the most honest thing either of them has done.',
+      'Old wounds and new beginnings collide over one unforgettable season.',
+    ],
+    closers: ['A swoon-worthy romance with a guaranteed happy ending.', 'Funny, tender and heartwarming.', 'Grab a blanket and fall in love.'],
+    A: ['Sweet', 'Unexpected', 'Perfect', 'Summer', 'Accidental', 'Starlit', 'Tender', 'Reckless', 'Snowed-In'],
+    N: ['Arrangement', 'Proposal', 'Wedding', 'Bakery', 'Promise', 'Kiss', 'Bookshop', 'Vineyard', 'Date', 'Heart'],
+    S: ['Hearts', 'Promises', 'Weddings', 'Kisses'],
+    P: ['Paris', 'Seaside Cove', 'Maple Hollow', 'Rosewood Inn', 'Sugar Creek', 'Lake Como', 'Brighton', 'Harbor Point'],
+  },
+  {
+    name: 'Horror',
+    weight: 4,
+    titles: ['The {A} {N}', '{N} House', 'Whispers in the {N}', 'The {N} Below', 'Do Not Open the {N}', 'The {A} of {P}'],
+    openers: [
+      'Nobody has lived in the house on {P} since 1974. The {F} family just bought it.',
+      'Every winter a child in {P} disappears, and every spring the town forgets.',
+      'A paranormal podcaster spends one night in the old asylum at {P}, and only the recording comes back.',
+    ],
+    middles: [
+      'The scratching in the walls is only the beginning.',
+      'What lives below the town is older than the town itself, and it is hungry.',
+      'Dread builds slowly, then all at once.',
+    ],
+    closers: ['Sleep with the lights on.', 'A chilling modern ghost story.', 'Atmospheric, unsettling horror.'],
+    A: ['Hollow', 'Drowned', 'Hungry', 'Pale', 'Silent', 'Crooked', 'Nameless'],
+    N: ['House', 'Well', 'Door', 'Attic', 'Cellar', 'Woods', 'Chapel', 'Doll', 'Mirror', 'Asylum'],
+    S: ['Bones', 'Whispers', 'Shadows'],
+    P: ['Blackmoor', 'Hollow Creek', 'the Marsh', 'Grey Hill', 'Ashgrove', 'Wren Street'],
+  },
+  {
+    name: 'History',
+    weight: 7,
+    titles: ['The {A} {N}', 'The Rise and Fall of {T}', 'Empire of {S}', 'The {N}: A History of {T}', '{X} Days That Changed {T}', 'The {A} Century'],
+    openers: [
+      'This sweeping history traces {T} from its obscure beginnings to its dramatic end.',
+      'Drawing on letters, diaries and newly opened archives, {F} {L} tells the story of {T} as its people lived it.',
+      'Few episodes shaped the modern world as much as {T}, and few are as misunderstood.',
+    ],
+    middles: [
+      'Merchants, soldiers, rulers and ordinary families all have their place in the story.',
+      'The book overturns familiar myths and shows how chance and character shaped events.',
+      'Vivid scenes and sharp analysis make a complex age easy to follow.',
+    ],
+    closers: ['Narrative history at its finest.', 'Essential reading for anyone curious about the past.', 'Includes maps, a timeline and illustrations.'],
+    A: ['Long', 'Forgotten', 'Great', 'Iron', 'Last', 'Lost', 'Hidden', 'Golden'],
+    N: ['Empire', 'Revolution', 'Republic', 'Frontier', 'Siege', 'Crossing', 'Treaty', 'Voyage', 'Campaign', 'Dynasty', 'Plague'],
+    S: ['Salt', 'Silver', 'Spices', 'Ships', 'Horses', 'Cotton'],
+    P: ['Venice', 'Constantinople', 'Lisbon', 'Samarkand'],
+    T: ['the Silk Road', 'the Hanseatic League', 'the Byzantine Empire', 'the Printing Press', 'the Atlantic World', 'the Ottoman Court', 'Medieval Venice', 'the Roman Navy', 'the Spice Trade', 'the Industrial North'],
+    X: ['Thirteen', 'Ninety', 'Forty', 'Seven'],
+  },
+  {
+    name: 'Biography',
+    weight: 6,
+    titles: ['{F} {L}: A Life', 'The {A} Life of {F} {L}', 'Becoming {F} {L}', 'Letters from {P}', '{F} {L}: A Portrait'],
+    openers: [
+      'Born in {P} to a family of modest means, {F} {L} rose to become one of the defining figures of the age.',
+      'This is the first full biography of {F} {L}, a pioneer whose work was long credited to others.',
+      'From a childhood in {P} to the world stage, {F} {L} lived a life of restless invention.',
+    ],
+    middles: [
+      'Based on years of research and hundreds of interviews, it reveals the person behind the legend.',
+      'Triumphs and failures are told with equal honesty, and with real affection.',
+      'Along the way it paints a vivid portrait of a changing century.',
+    ],
+    closers: ['An intimate and inspiring biography.', 'A life story as gripping as any novel.', 'Illustrated with previously unpublished photographs.'],
+    A: ['Remarkable', 'Restless', 'Unlikely', 'Brilliant', 'Improbable', 'Quiet', 'Extraordinary', 'Secret'],
+    N: ['Life', 'Legacy', 'Journey'],
+    S: ['Letters', 'Years', 'Journeys'],
+    P: ['Glasgow', 'Kraków', 'New Orleans', 'Lagos', 'Naples', 'Montreal', 'Odessa', 'Dublin'],
+  },
+  {
+    name: 'Science',
+    weight: 7,
+    titles: ['The {A} {N}', '{T} Explained', 'A Short History of {T}', 'Why {T} Matters', 'The Hidden Life of {S}', 'Inside the {N}'],
+    openers: [
+      'What is {T}, and why does it matter for everyday life? Physicist {F} {L} offers a clear and lively answer.',
+      'For centuries {T} puzzled the greatest minds. This book tells how the puzzle was finally solved.',
+      'From the smallest particle to the largest galaxy, the {n} is stranger than we imagine.',
+    ],
+    middles: [
+      'Using simple analogies and the latest research, it makes difficult ideas feel intuitive.',
+      'Along the way we meet the scientists whose rivalries and breakthroughs shaped the field.',
+      'No equations are needed, only curiosity.',
+    ],
+    closers: ['Popular science at its most engaging.', 'A mind-opening read for the curious.', 'Clear, witty and accessible.'],
+    A: ['Hidden', 'Invisible', 'Elegant', 'Restless', 'Living', 'Deep', 'Curious'],
+    N: ['Universe', 'Cell', 'Brain', 'Ocean', 'Atom', 'Genome', 'Forest', 'Climate', 'Clock', 'Particle'],
+    S: ['Cells', 'Trees', 'Microbes', 'Stars', 'Atoms', 'Genes', 'Oceans'],
+    P: ['CERN', 'the Galápagos'],
+    T: ['Gravity', 'Evolution', 'Black Holes', 'the Immune System', 'Quantum Physics', 'Sleep', 'Memory', 'Plate Tectonics', 'Photosynthesis', 'Dark Matter', 'Chaos Theory'],
+  },
+  {
+    name: 'Business',
+    weight: 6,
+    titles: ['The {A} {N}', '{N} by Design', 'The {X}-Minute {N}', 'Leading with {S}', 'Thinking in {S}', 'The {N} Playbook'],
+    openers: [
+      'Why do some teams thrive while others stall? {F} {L} spent a decade finding out.',
+      'Drawing on stories from startups and global companies alike, this book shows what great leaders do differently.',
+      'Most advice about strategy is wrong. Here is a practical alternative grounded in evidence.',
+    ],
+    middles: [
+      'Each chapter ends with concrete tools you can use on Monday morning.',
+      'The lessons apply whether you lead a team of three or a company of thousands.',
+      'Case studies and candid interviews make the ideas stick.',
+    ],
+    closers: ['A practical guide for leaders at every level.', 'Smart, readable and immediately useful.', 'The business book of the year.'],
+    A: ['Lean', 'Resilient', 'Invisible', 'Effective', 'Remote', 'Deliberate', 'Fearless', 'Curious'],
+    N: ['Startup', 'Leader', 'Strategy', 'Manager', 'Negotiation', 'Habit', 'Advantage', 'Brand', 'Pitch', 'Culture', 'Meeting', 'Decision'],
+    S: ['Systems', 'Questions', 'Bets', 'Habits', 'Numbers', 'Stories', 'Teams'],
+    P: ['Silicon Valley', 'Wall Street'],
+    X: ['Five', 'Ten', 'Thirty', 'Sixty'],
+  },
+  {
+    name: 'Children',
+    weight: 7,
+    titles: ['{F} and the {A} {N}', 'The {A} {N}', 'Where Is {F}\'s {N}?', 'Goodnight, {N}', 'The Little {N} Who Could Not Sleep', '{F} Goes to {P}'],
+    openers: [
+      '{F} the {n} wants to be the bravest in the forest, but first there is one small problem.',
+      'It is bedtime in {P}, and everyone is asleep except one very curious {n}.',
+      'When {F} finds a {n} in the garden, the adventure of the summer begins.',
+    ],
+    middles: [
+      'Bright illustrations and playful rhymes make it perfect for reading aloud.',
+      'A gentle story about friendship, courage and trying new things.',
+      'Young readers will want to hear it again and again.',
+    ],
+    closers: ['For ages 3 to 7.', 'A bedtime favorite.', 'Beautifully illustrated in full color.'],
+    A: ['Sleepy', 'Brave', 'Grumpy', 'Tiny', 'Giggling', 'Wobbly', 'Curious', 'Magic', 'Noisy'],
+    N: ['Dragon', 'Bear', 'Rabbit', 'Tractor', 'Moon', 'Fox', 'Robot', 'Penguin', 'Dinosaur', 'Owl', 'Balloon', 'Kitten'],
+    S: ['Bears', 'Rabbits', 'Robots', 'Owls'],
+    P: ['the Moon', 'the Seaside', 'School', 'the Zoo', 'Grandma\'s', 'the Big Forest', 'the Market'],
+  },
+  {
+    name: 'Poetry',
+    weight: 3,
+    titles: ['{S} and {S}', 'The {A} {N}', 'Poems from {P}', '{N} Songs', 'Notes on {N}', 'What the {N} Said'],
+    openers: [
+      'In this luminous collection, {F} {L} writes of family, migration and the weather of the heart.',
+      'These poems move between {P} and the city, between grief and unexpected joy.',
+      'A debut collection that listens closely to ordinary speech and finds music in it.',
+    ],
+    middles: [
+      'Spare lyrics sit beside longer sequences that reward slow reading.',
+      'The language is precise, surprising and full of light.',
+      'Each poem opens a small door onto something larger.',
+    ],
+    closers: ['A collection to return to.', 'Winner of a national poetry prize.', 'Poems for quiet mornings.'],
+    A: ['Small', 'Salt', 'Late', 'Blue', 'Wild', 'Green', 'Bright', 'Tender', 'Open'],
+    N: ['Hour', 'Field', 'Harbor', 'Wing', 'Lantern', 'Tongue', 'Orchard', 'Weather', 'Light', 'River'],
+    S: ['Elegies', 'Hymns', 'Psalms', 'Weathers', 'Birds', 'Lanterns', 'Rivers', 'Mornings'],
+    P: ['the Kitchen Table', 'the Northern Coast', 'a Borrowed Room', 'the Night Shift', 'the Old Country'],
+  },
+  {
+    name: 'Cooking',
+    weight: 5,
+    titles: ['The {P} Kitchen', '{A} {S}', 'Simply {S}', '{X} Ways with {S}', 'The {A} {N}', 'Sunday {S}', '{S}: Recipes from {P}'],
+    openers: [
+      'Chef {F} {L} brings the flavors of {P} to the home kitchen with more than a hundred recipes.',
+      'Good food does not need to be complicated. These recipes take thirty minutes or less.',
+      'From market to table, this book celebrates cooking with the seasons.',
+    ],
+    middles: [
+      'Each recipe comes with clear steps, shopping tips and ideas for leftovers.',
+      'Stories of family meals and local markets accompany every chapter.',
+      'There are plenty of vegetarian options and make-ahead dishes for busy days.',
+    ],
+    closers: ['Beautifully photographed throughout.', 'A cookbook you will actually cook from.', 'Dinner, sorted.'],
+    A: ['Weeknight', 'Slow', 'Seasonal', 'Everyday', 'Rustic', 'Vegetarian', 'Modern', 'Family', 'One-Pan'],
+    N: ['Kitchen', 'Table', 'Bread', 'Pantry', 'Feast', 'Supper', 'Skillet', 'Harvest', 'Oven'],
+    S: ['Suppers', 'Soups', 'Breads', 'Noodles', 'Vegetables', 'Dumplings', 'Salads', 'Pies', 'Spices'],
+    P: ['Sicily', 'Oaxaca', 'Lebanon', 'Kerala', 'Provence', 'the Basque Country', 'Sichuan', 'Tuscany', 'Georgia'],
+    X: ['Fifty', 'One Hundred', 'Thirty', 'Sixty'],
+  },
+  {
+    name: 'Travel',
+    weight: 5,
+    titles: ['{A} {P}', 'Walking {P}', 'The {P} Notebook', 'A Year in {P}', '{S} of {P}', 'Slow Travels in {P}', 'The Road to {P}'],
+    openers: [
+      'With a backpack and a borrowed map, {F} {L} set out to cross {P} on foot.',
+      'This guide to {P} goes beyond the famous sights to the places locals love.',
+      'A year spent in {P} turned a short assignment into a love affair with a place.',
+    ],
+    middles: [
+      'Along the way come chance meetings, missed trains and unforgettable meals.',
+      'Practical advice sits side by side with history, culture and wry observation.',
+      'It is as much about the people met on the road as the landscapes crossed.',
+    ],
+    closers: ['Armchair travel at its best.', 'Includes maps and suggested itineraries.', 'You will want to pack your bags.'],
+    A: ['Wild', 'Hidden', 'Lonely', 'Secret', 'Slow', 'Unknown', 'Forgotten'],
+    N: ['Road', 'Journey', 'Notebook'],
+    S: ['Roads', 'Islands', 'Markets', 'Villages', 'Trains', 'Rivers', 'Mountains'],
+    P: ['Patagonia', 'Iceland', 'Andalusia', 'Japan', 'Morocco', 'Scotland', 'Transylvania', 'Norway', 'Vietnam', 'Mongolia', 'Tasmania', 'Portugal'],
+  },
+];

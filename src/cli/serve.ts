@@ -1,0 +1,68 @@
+import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import type { Config } from '../config.js';
+import { openStore, type Store } from '../composition.js';
+import { buildServer } from '../http/server.js';
+import { seedStore } from './seed/seed.js';
+
+const DEMO_SIZE = { books: 2000, users: 300, orders: 1500, seed: 42 } as const;
+const DEMO_CREDENTIALS_FILE = 'demo-credentials.json';
+
+interface DemoCredentials {
+  email: string;
+  password: string;
+}
+
+/**
+ * Seeds the demo store on the first start. The demo customer's password is generated, shown, and
+ * kept (owner-readable only) in the data directory so later starts can show it again.
+ */
+async function ensureDemoStore(store: Store, config: Config): Promise<DemoCredentials | null> {
+  const file = join(config.dataDir, DEMO_CREDENTIALS_FILE);
+  const empty = (await store.catalog.list({ limit: 1 })).items.length === 0;
+  if (empty) {
+    console.log(`Seeding a demo store into ${config.dataDir} (first start)…`);
+    const summary = await seedStore(store, { ...DEMO_SIZE, progress: true });
+    await writeFile(file, JSON.stringify(summary.demoCustomer, null, 2) + '\n', { mode: 0o600 });
+    await chmod(file, 0o600);
+  }
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as DemoCredentials;
+  } catch {
+    return null;
+  }
+}
+
+export async function serve(config: Config, options: { demo: boolean }): Promise<void> {
+  const logger = pino({
+    level: config.logLevel,
+    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', 'password'], censor: '[redacted]' },
+  });
+  const store = await openStore(config, { logger });
+  const demo = options.demo ? await ensureDemoStore(store, config) : null;
+  // Derived stores catch up before the first request so search and bestsellers match the catalog.
+  await store.projections.catchUp();
+  const app = await buildServer(store, { logger });
+  store.projections.start();
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    await app.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  console.log(`\nBookstore is serving ${url}  (API ${url}/api/v1, docs ${url}/docs)`);
+  if (demo) console.log(`Demo customer: ${demo.email} / ${demo.password}`);
+  console.log('Make an admin with: npx bookstore admin create you@example.com\n');
+}

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { editDistance, maxEditsFor } from '../../src/adapters/embedded/search/edit-distance.js';
+import { deletionNeighbourhood, indexedDepth, isCorrectable, isFuzzyTarget, neighbourHash } from '../../src/adapters/embedded/search/typo-candidates.js';
+
+describe('editDistance (optimal string alignment)', () => {
+  it('counts insertions, deletions, substitutions and adjacent transpositions as one edit each', () => {
+    expect(editDistance('potter', 'potter', 2)).toBe(0);
+    expect(editDistance('poter', 'potter', 2)).toBe(1);
+    expect(editDistance('potter', 'poter', 2)).toBe(1);
+    expect(editDistance('prejudise', 'prejudice', 2)).toBe(1);
+    expect(editDistance('tolkein', 'tolkien', 2)).toBe(1);
+    expect(editDistance('hobit', 'hobbit', 2)).toBe(1);
+    expect(editDistance('ca', 'abc', 3)).toBe(3);
+    expect(editDistance('', 'abc', 5)).toBe(3);
+  });
+
+  it('stops at the bound and reports max + 1 beyond it', () => {
+    expect(editDistance('kitten', 'sitting', 3)).toBe(3);
+    expect(editDistance('kitten', 'sitting', 2)).toBe(3);
+    expect(editDistance('kitten', 'sitting', 1)).toBe(2);
+    expect(editDistance('a', 'abcdefgh', 2)).toBe(3);
+    expect(editDistance('', 'abcdefgh', 2)).toBe(3);
+  });
+
+  it('works on code points, so an astral character is one edit', () => {
+    expect(editDistance('a😀b', 'ab', 2)).toBe(1);
+    expect(editDistance('😀😁', '😁😀', 2)).toBe(1);
+  });
+
+  it('allows more edits for longer terms', () => {
+    expect([1, 3, 4, 7, 8, 20].map(maxEditsFor)).toEqual([0, 0, 1, 1, 2, 2]);
+  });
+});
+
+describe('symmetric-delete typo candidates', () => {
+  it('lists the term and everything left after deleting up to depth characters', () => {
+    expect([...deletionNeighbourhood('abc', 1)].sort()).toEqual(['ab', 'abc', 'ac', 'bc']);
+    expect([...deletionNeighbourhood('abc', 2)].sort()).toEqual(['a', 'ab', 'abc', 'ac', 'b', 'bc', 'c']);
+    expect([...deletionNeighbourhood('abc', 0)]).toEqual(['abc']);
+  });
+
+  it('always gives two terms within the allowed edits a common neighbour', () => {
+    const words = ['harry', 'hary', 'harr', 'hrary', 'potter', 'poter', 'pottre', 'prejudice', 'prejudise', 'perjudice', 'prejudce', 'prejudicee', 'tolkien', 'tolkein', 'hobbit', 'hobit', 'hobbits', 'cat', 'cats'];
+    for (const query of words) {
+      const max = maxEditsFor(Array.from(query).length);
+      const mine = deletionNeighbourhood(query, max);
+      for (const term of words.filter(isFuzzyTarget)) {
+        if (editDistance(query, term, max) > max) continue;
+        const theirs = deletionNeighbourhood(term, indexedDepth(term));
+        expect([...mine].some((n) => theirs.has(n)), `${query} ~ ${term}`).toBe(true);
+      }
+    }
+  });
+
+  it('corrects only words long enough, and never numbers', () => {
+    expect(isCorrectable('cat')).toBe(false);
+    expect(isCorrectable('cats')).toBe(true);
+    expect(isCorrectable('1984')).toBe(false);
+    expect(isFuzzyTarget('cat')).toBe(true);
+    expect(isFuzzyTarget('x'.repeat(40))).toBe(false);
+  });
+
+  it('hashes to stable unsigned 32-bit integers', () => {
+    expect(neighbourHash('harry')).toBe(neighbourHash('harry'));
+    expect(neighbourHash('harry')).not.toBe(neighbourHash('hary'));
+    for (const s of ['', 'a', 'harry potter', 'ünïcödé']) {
+      const h = neighbourHash(s);
+      expect(Number.isInteger(h) && h >= 0 && h < 2 ** 32).toBe(true);
+    }
+  });
+});
