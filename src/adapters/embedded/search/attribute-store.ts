@@ -1,0 +1,199 @@
+import type { Statement } from 'better-sqlite3';
+import { PRICE_RANGES } from '../../../ports/search-index.js';
+import type { SqliteDatabase } from '../sqlite-database.js';
+import { LIVE_TABLES, META, TOMBSTONES } from './schema.js';
+import { topK } from './top-k.js';
+
+export interface FacetFilters {
+  category?: string | undefined;
+  minPrice?: number | undefined;
+  maxPrice?: number | undefined;
+  minRating?: number | undefined;
+}
+
+export interface FacetCounts {
+  total: number;
+  categories: Map<string, number>;
+  /** Count per PRICE_RANGES index. */
+  priceRanges: number[];
+}
+
+export type AttributeSort = 'price_asc' | 'price_desc' | 'rating' | 'newest';
+
+type Row = [key: number, id: string, category: string, price: number, rating: number, year: number];
+
+const PRICE_BOUNDS = PRICE_RANGES.flatMap((r) => (r.to === undefined ? [] : [r.to]));
+
+function priceRange(price: number): number {
+  let i = 0;
+  while (i < PRICE_BOUNDS.length && price >= PRICE_BOUNDS[i]!) i++;
+  return i;
+}
+
+/**
+ * The filter fields of every live book in typed arrays indexed by document key, so totals and facets
+ * over tens of thousands of matches are one loop in memory instead of a join and a sort in SQLite.
+ *
+ * It follows the tables through `search_meta`: every write transaction takes the next `seq` and stamps
+ * the rows it writes with it, so catching up after writes from any connection (this one, the
+ * projection's, the CLI's) reads only the changed rows; a rebuild bumps `generation` and forces a reload.
+ */
+export class AttributeStore {
+  private generation = -1;
+  private seq = -1;
+  private live = new Uint8Array(0);
+  private category = new Int32Array(0);
+  private price = new Float64Array(0);
+  private rating = new Float64Array(0);
+  private year = new Int32Array(0);
+  private ids: string[] = [];
+  private readonly keyOfId = new Map<string, number>();
+  private readonly categoryIds = new Map<string, number>();
+  private categoryNames: string[] = [];
+  private readonly meta: Statement;
+  private readonly all: Statement;
+  private readonly changedDocs: Statement;
+  private readonly changedTombstones: Statement;
+
+  constructor(db: SqliteDatabase) {
+    this.meta = db.prepare(`SELECT (SELECT value FROM ${META} WHERE name = 'generation') AS generation, (SELECT value FROM ${META} WHERE name = 'seq') AS seq`);
+    const columns = 'doc_key, id, category, price, rating, year';
+    this.all = db.prepare(`SELECT ${columns} FROM ${LIVE_TABLES.docs}`).raw();
+    this.changedDocs = db.prepare(`SELECT ${columns} FROM ${LIVE_TABLES.docs} WHERE seq > ?`).raw();
+    this.changedTombstones = db.prepare(`SELECT id FROM ${TOMBSTONES} WHERE seq > ?`).pluck();
+  }
+
+  /** Identifies the state the arrays reflect; changes with every write and rebuild. */
+  get version(): string {
+    return `${this.generation}:${this.seq}`;
+  }
+
+  /** Catches up with the database; call inside the read transaction whose snapshot the arrays must match. */
+  refresh(): void {
+    const { generation, seq } = this.meta.get() as { generation: number; seq: number };
+    if (generation !== this.generation) {
+      this.reset();
+      for (const row of this.all.iterate() as Iterable<Row>) this.set(row);
+    } else if (seq !== this.seq) {
+      // Removals first: a book removed and added again in this window is live under its new key.
+      for (const id of this.changedTombstones.all(this.seq) as string[]) this.unset(id);
+      for (const row of this.changedDocs.all(this.seq) as Row[]) this.set(row);
+    }
+    this.generation = generation;
+    this.seq = seq;
+  }
+
+  /** Matching books with every filter, and the disjunctive facets (each facet ignores its own filter). */
+  count(keys: ArrayLike<number> | null, filters: FacetFilters): FacetCounts {
+    const categoryCounts = new Float64Array(this.categoryNames.length);
+    const rangeCounts = PRICE_RANGES.map(() => 0);
+    const wanted = this.categoryId(filters);
+    const { minPrice, maxPrice, minRating } = filters;
+    let total = 0;
+    this.forEach(keys, (key) => {
+      if (minRating !== undefined && !(this.rating[key]! >= minRating)) return;
+      const price = this.price[key]!;
+      const inPrice = (minPrice === undefined || price >= minPrice) && (maxPrice === undefined || price <= maxPrice);
+      const category = this.category[key]!;
+      const inCategory = wanted === undefined || category === wanted;
+      if (inPrice) categoryCounts[category]!++;
+      if (inCategory) rangeCounts[priceRange(price)]!++;
+      if (inPrice && inCategory) total++;
+    });
+    const categories = new Map<string, number>();
+    categoryCounts.forEach((n, id) => {
+      if (n > 0) categories.set(this.categoryNames[id]!, n);
+    });
+    return { total, categories, priceRanges: rangeCounts };
+  }
+
+  /** Keys of one page of the books passing every filter, in `sort` order with ties by id. */
+  page(keys: ArrayLike<number> | null, filters: FacetFilters, sort: AttributeSort, offset: number, limit: number): number[] {
+    const wanted = this.categoryId(filters);
+    const { minPrice, maxPrice, minRating } = filters;
+    const passing: number[] = [];
+    this.forEach(keys, (key) => {
+      const price = this.price[key]!;
+      if (minRating !== undefined && !(this.rating[key]! >= minRating)) return;
+      if (minPrice !== undefined && price < minPrice) return;
+      if (maxPrice !== undefined && price > maxPrice) return;
+      if (wanted !== undefined && this.category[key] !== wanted) return;
+      passing.push(key);
+    });
+    const byId = (a: number, b: number) => (this.ids[a]! < this.ids[b]! ? -1 : this.ids[a]! > this.ids[b]! ? 1 : 0);
+    const { price, rating, year } = this;
+    const orders: Record<AttributeSort, (a: number, b: number) => number> = {
+      price_asc: (a, b) => price[a]! - price[b]! || byId(a, b),
+      price_desc: (a, b) => price[b]! - price[a]! || byId(a, b),
+      rating: (a, b) => rating[b]! - rating[a]! || byId(a, b),
+      newest: (a, b) => year[b]! - year[a]! || byId(a, b),
+    };
+    return topK(passing, offset + limit, orders[sort]).slice(offset);
+  }
+
+  private categoryId(filters: FacetFilters): number | undefined {
+    return filters.category === undefined ? undefined : (this.categoryIds.get(filters.category) ?? -1);
+  }
+
+  /** Visits the live keys among `keys`, or every live key. */
+  private forEach(keys: ArrayLike<number> | null, visit: (key: number) => void): void {
+    if (keys === null) {
+      for (let key = 0; key < this.live.length; key++) if (this.live[key] === 1) visit(key);
+    } else {
+      for (let i = 0; i < keys.length; i++) if (this.live[keys[i]!] === 1) visit(keys[i]!);
+    }
+  }
+
+  private reset(): void {
+    this.live = new Uint8Array(0);
+    this.category = new Int32Array(0);
+    this.price = new Float64Array(0);
+    this.rating = new Float64Array(0);
+    this.year = new Int32Array(0);
+    this.ids = [];
+    this.keyOfId.clear();
+    this.categoryIds.clear();
+    this.categoryNames = [];
+  }
+
+  private set([key, id, category, price, rating, year]: Row): void {
+    const previous = this.keyOfId.get(id);
+    if (previous !== undefined && previous !== key) this.live[previous] = 0;
+    this.keyOfId.set(id, key);
+    this.ensureCapacity(key + 1);
+    let categoryId = this.categoryIds.get(category);
+    if (categoryId === undefined) {
+      categoryId = this.categoryNames.length;
+      this.categoryIds.set(category, categoryId);
+      this.categoryNames.push(category);
+    }
+    this.live[key] = 1;
+    this.category[key] = categoryId;
+    this.price[key] = price;
+    this.rating[key] = rating;
+    this.year[key] = year;
+    this.ids[key] = id;
+  }
+
+  private unset(id: string): void {
+    const key = this.keyOfId.get(id);
+    if (key === undefined) return;
+    this.live[key] = 0;
+    this.keyOfId.delete(id);
+  }
+
+  private ensureCapacity(size: number): void {
+    if (size <= this.live.length) return;
+    const capacity = Math.max(size, this.live.length * 2, 1024);
+    const grow = <T extends Uint8Array | Int32Array | Float64Array>(old: T, make: (n: number) => T): T => {
+      const next = make(capacity);
+      next.set(old);
+      return next;
+    };
+    this.live = grow(this.live, (n) => new Uint8Array(n));
+    this.category = grow(this.category, (n) => new Int32Array(n));
+    this.price = grow(this.price, (n) => new Float64Array(n));
+    this.rating = grow(this.rating, (n) => new Float64Array(n));
+    this.year = grow(this.year, (n) => new Int32Array(n));
+  }
+}

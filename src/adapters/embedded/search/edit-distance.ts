@@ -1,0 +1,34 @@
+/** Edits a query term of this many characters may be away from a vocabulary term. */
+export function maxEditsFor(length: number): number {
+  if (length <= 3) return 0;
+  if (length <= 7) return 1;
+  return 2;
+}
+
+/**
+ * Damerau-Levenshtein distance in its optimal-string-alignment form (an adjacent transposition is
+ * one edit), over code points. Stops early and returns `max + 1` once the distance exceeds `max`.
+ */
+export function editDistance(a: string, b: string, max: number): number {
+  const s = Array.from(a);
+  const t = Array.from(b);
+  if (Math.abs(s.length - t.length) > max) return max + 1;
+  if (s.length === 0 || t.length === 0) return Math.min(Math.max(s.length, t.length), max + 1);
+  let prevPrev: number[] = [];
+  let prev = Array.from({ length: t.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= s.length; i++) {
+    const row = [i];
+    let rowMin = i;
+    for (let j = 1; j <= t.length; j++) {
+      const cost = s[i - 1] === t[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) d = Math.min(d, prevPrev[j - 2]! + 1);
+      row.push(d);
+      if (d < rowMin) rowMin = d;
+    }
+    if (rowMin > max) return max + 1;
+    prevPrev = prev;
+    prev = row;
+  }
+  return Math.min(prev[t.length]!, max + 1);
+}

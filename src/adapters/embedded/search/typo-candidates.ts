@@ -1,0 +1,63 @@
+import { maxEditsFor } from './edit-distance.js';
+
+/** Longer terms are identifiers or noise, and their deletion neighbourhoods grow quadratically. */
+const MAX_FUZZY_LENGTH = 24;
+
+function isNumeric(term: string): boolean {
+  return /^\p{N}+$/u.test(term);
+}
+
+/** Whether a vocabulary term can be reached by a typo (shorter terms are only ever exact). */
+export function isFuzzyTarget(term: string): boolean {
+  const length = Array.from(term).length;
+  return length >= 3 && length <= MAX_FUZZY_LENGTH && !isNumeric(term);
+}
+
+/** Whether a query term is long enough to be corrected. */
+export function isCorrectable(term: string): boolean {
+  return isFuzzyTarget(term) && maxEditsFor(Array.from(term).length) > 0;
+}
+
+/**
+ * Symmetric-delete (SymSpell) neighbourhood: the term and every string left after deleting up to
+ * `depth` characters. Two terms within `d` edits (transpositions included) always share a member
+ * of their depth-`d` neighbourhoods, so a lookup costs a few index probes instead of a vocabulary scan.
+ */
+export function deletionNeighbourhood(term: string, depth: number): Set<string> {
+  const out = new Set<string>([term]);
+  let frontier = [term];
+  for (let level = 0; level < depth; level++) {
+    const next: string[] = [];
+    for (const word of frontier) {
+      const chars = Array.from(word);
+      if (chars.length <= 1) continue;
+      for (let i = 0; i < chars.length; i++) {
+        const shorter = chars.slice(0, i).join('') + chars.slice(i + 1).join('');
+        if (!out.has(shorter)) {
+          out.add(shorter);
+          next.push(shorter);
+        }
+      }
+    }
+    frontier = next;
+  }
+  return out;
+}
+
+/** How deep a vocabulary term's neighbourhood is stored: as deep as a query of its length searches. */
+export function indexedDepth(term: string): number {
+  return maxEditsFor(Array.from(term).length);
+}
+
+/**
+ * 32-bit FNV-1a: the neighbourhood table stores hashes, not strings, to stay small. A collision only
+ * adds a candidate that the edit-distance check then drops.
+ */
+export function neighbourHash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}

@@ -1,0 +1,250 @@
+import { randomBytes } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
+import { ValidationError } from '../../domain/errors.js';
+import {
+  PRICE_RANGES,
+  type FacetCount,
+  type Highlights,
+  type PriceRangeCount,
+  type SearchDocument,
+  type SearchHit,
+  type SearchIndex,
+  type SearchQuery,
+  type SearchResult,
+  type SearchSort,
+  type Suggestion,
+} from '../../ports/search-index.js';
+import { migrate, openSqlite, type SqliteDatabase } from './sqlite-database.js';
+import { AttributeStore, type FacetCounts } from './search/attribute-store.js';
+import { MatchingKeys } from './search/matching-keys.js';
+import { ResultCache } from './search/result-cache.js';
+import { decodeCursor, encodeCursor, MAX_RESULT_WINDOW } from './search/cursor.js';
+import { highlight, snippet, wholeWords } from './search/highlight.js';
+import { IndexWriter } from './search/index-writer.js';
+import { planQuery, type QueryPlan, termMatch } from './search/query-plan.js';
+import { parseQuery } from './search/query-text.js';
+import {
+  COLUMN_WEIGHTS,
+  createTablesSql,
+  dropTablesSql,
+  LIVE_TABLES,
+  META,
+  SEARCH_MIGRATIONS,
+  SHADOW_TABLES,
+  TOMBSTONES,
+} from './search/schema.js';
+import { Suggester } from './search/suggest.js';
+import { Vocabulary } from './search/vocabulary.js';
+
+const FTS = LIVE_TABLES.fts;
+const DOCS = LIVE_TABLES.docs;
+const BM25 = `bm25(${FTS}, ${COLUMN_WEIGHTS.join(', ')})`;
+const FROM_MATCH = `${FTS} JOIN ${DOCS} d ON d.doc_key = ${FTS}.rowid`;
+const SORTS: readonly SearchSort[] = ['relevance', 'price_asc', 'price_desc', 'rating', 'newest'];
+
+interface Conditions {
+  sql: string[];
+  params: Record<string, string | number>;
+}
+
+/** WHERE terms for the query's text and every filter. */
+function conditions(query: SearchQuery, plan: QueryPlan): Conditions {
+  const sql: string[] = [];
+  const params: Record<string, string | number> = {};
+  const add = (condition: string, name: string, value: string | number | null | undefined) => {
+    if (value === undefined || value === null) return;
+    sql.push(condition);
+    params[name] = value;
+  };
+  add(`${FTS} MATCH @match`, 'match', plan.match);
+  add('d.rating >= @minRating', 'minRating', query.minRating);
+  add('d.category = @category', 'category', query.category);
+  add('d.price >= @minPrice', 'minPrice', query.minPrice);
+  add('d.price <= @maxPrice', 'maxPrice', query.maxPrice);
+  return { sql, params };
+}
+
+function where(sql: readonly string[]): string {
+  return sql.length === 0 ? '' : `WHERE ${sql.join(' AND ')}`;
+}
+
+function facetsOf(counts: FacetCounts): SearchResult['facets'] {
+  const categories: FacetCount[] = [...counts.categories]
+    .map(([value, count]) => ({ value, count }))
+    .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  const priceRanges: PriceRangeCount[] = PRICE_RANGES.map((r, i) => ({ ...r, count: counts.priceRanges[i] ?? 0 }));
+  return { categories, priceRanges };
+}
+
+/** Embedded SearchIndex: SQLite FTS5 with bm25 ranking, typo tolerance through a SymSpell-style vocabulary. */
+export class SqliteSearchIndex implements SearchIndex {
+  // Statements prepared on the live names recompile by themselves after a rebuild renames tables.
+  private readonly writer: IndexWriter;
+  private readonly vocabulary: Vocabulary;
+  private readonly attributes: AttributeStore;
+  private readonly suggester: Suggester;
+  private readonly matching: MatchingKeys;
+  private readonly searches = new ResultCache<SearchResult>(500);
+  private readonly suggestions = new ResultCache<Suggestion[]>(2000);
+  private readonly statements = new Map<string, Statement>();
+
+  private constructor(readonly db: SqliteDatabase) {
+    this.writer = new IndexWriter(db, LIVE_TABLES);
+    this.vocabulary = new Vocabulary(db, LIVE_TABLES);
+    this.attributes = new AttributeStore(db);
+    this.suggester = new Suggester(db, this.vocabulary, this.attributes);
+    this.matching = new MatchingKeys(db);
+  }
+
+  static open(file: string): SqliteSearchIndex {
+    const db = openSqlite(file, { durability: 'normal' });
+    migrate(db, SEARCH_MIGRATIONS);
+    return new SqliteSearchIndex(db);
+  }
+
+  async upsert(docs: readonly SearchDocument[]): Promise<void> {
+    if (docs.length > 0) this.writer.upsert(docs);
+  }
+
+  async remove(items: ReadonlyArray<{ id: string; version: number }>): Promise<void> {
+    if (items.length > 0) this.writer.remove(items);
+  }
+
+  async count(): Promise<number> {
+    return this.statement(`SELECT count(*) FROM ${DOCS}`).pluck().get() as number;
+  }
+
+  async search(query: SearchQuery): Promise<SearchResult> {
+    if (!Number.isInteger(query.limit) || query.limit < 1) {
+      throw new ValidationError({ field: 'limit', detail: 'must be a positive integer' });
+    }
+    if (!SORTS.includes(query.sort)) throw new ValidationError({ field: 'sort', detail: `must be one of ${SORTS.join(', ')}` });
+    const offset = decodeCursor(query);
+    const limit = Math.min(query.limit, MAX_RESULT_WINDOW - offset);
+    const cacheKey = JSON.stringify([query.q, query.category, query.minPrice, query.maxPrice, query.minRating, query.sort, query.cursor, query.limit]);
+    // One read transaction: the total, the facets and the page come from the same snapshot.
+    return this.db.transaction(() => {
+      this.attributes.refresh();
+      const version = this.attributes.version;
+      const cached = this.searches.get(version, cacheKey);
+      if (cached) return cached;
+      const plan = planQuery(parseQuery(String(query.q ?? '')), this.vocabulary);
+      const matches = plan.match === null ? null : this.matching.get(plan.match);
+      const counts = this.attributes.count(matches, query);
+      const total = counts.total;
+      const ranked = offset < total ? this.page(query, plan, matches, offset, limit) : [];
+      const hits = this.hits(ranked, plan);
+      const end = offset + hits.length;
+      const result: SearchResult = {
+        hits,
+        total,
+        facets: facetsOf(counts),
+        nextCursor: hits.length === limit && end < Math.min(total, MAX_RESULT_WINDOW) ? encodeCursor(query, end) : null,
+      };
+      if (plan.correctedQuery !== null) result.correctedQuery = plan.correctedQuery;
+      this.searches.set(version, cacheKey, result);
+      return result;
+    })();
+  }
+
+  async suggest(prefix: string, limit: number): Promise<Suggestion[]> {
+    if (!Number.isInteger(limit) || limit < 1) return [];
+    const text = String(prefix ?? '');
+    const cacheKey = JSON.stringify([text, limit]);
+    return this.db.transaction(() => {
+      this.attributes.refresh();
+      const version = this.attributes.version;
+      const cached = this.suggestions.get(version, cacheKey);
+      if (cached) return cached;
+      const result = this.suggester.suggest(text, Math.min(limit, 50));
+      this.suggestions.set(version, cacheKey, result);
+      return result;
+    })();
+  }
+
+  async rebuild(load: (write: (docs: readonly SearchDocument[]) => Promise<void>) => Promise<void>): Promise<void> {
+    // Leftovers of a rebuild that crashed; the live tables are untouched until the swap.
+    this.db.exec(dropTablesSql(SHADOW_TABLES));
+    this.db.exec(createTablesSql(SHADOW_TABLES, `search_${randomBytes(6).toString('hex')}`));
+    const shadow = new IndexWriter(this.db, SHADOW_TABLES, false);
+    try {
+      await load(async (docs) => {
+        if (docs.length > 0) shadow.upsert(docs);
+      });
+      // One segment instead of the hundreds a bulk load leaves: faster queries from the first search on.
+      this.db.exec(`INSERT INTO ${SHADOW_TABLES.fts} (${SHADOW_TABLES.fts}) VALUES ('optimize')`);
+    } catch (e) {
+      this.db.exec(dropTablesSql(SHADOW_TABLES));
+      throw e;
+    }
+    this.db
+      .transaction(() => {
+        this.db.exec(dropTablesSql(LIVE_TABLES));
+        for (const key of Object.keys(LIVE_TABLES) as Array<keyof typeof LIVE_TABLES>) {
+          this.db.exec(`ALTER TABLE ${SHADOW_TABLES[key]} RENAME TO ${LIVE_TABLES[key]}`);
+        }
+        // The load is the truth for the books it holds; tombstones keep guarding the others.
+        this.db.exec(`DELETE FROM ${TOMBSTONES} WHERE id IN (SELECT id FROM ${DOCS})`);
+        this.db.exec(`UPDATE ${META} SET value = value + 1 WHERE name = 'generation'`);
+      })
+      .immediate();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private statement(sql: string): Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  /**
+   * Document keys of the requested page, in order, with their relevance when sorted by it. Only
+   * relevance needs SQLite (bm25); the other orders pick the page from the matches in memory.
+   */
+  private page(query: SearchQuery, plan: QueryPlan, matches: Int32Array | null, offset: number, limit: number): Array<{ key: number; score: number }> {
+    if (limit <= 0) return [];
+    if (plan.match === null || query.sort !== 'relevance') {
+      // Without text there is no relevance: browsing by relevance lists the best rated first.
+      const sort = query.sort === 'relevance' ? 'rating' : query.sort;
+      return this.attributes.page(matches, query, sort, offset, limit).map((key) => ({ key, score: 0 }));
+    }
+    const c = conditions(query, plan);
+    const params: Record<string, string | number> = { ...c.params, limit, offset };
+    // Matches of the terms as typed come before matches that needed a typo correction.
+    let tier = '0';
+    if (plan.exactMatch !== null) {
+      tier = `CASE WHEN ${FTS}.rowid IN (SELECT rowid FROM ${FTS} WHERE ${FTS} MATCH @exact) THEN 0 ELSE 1 END`;
+      params.exact = plan.exactMatch;
+    }
+    const rows = this.statement(
+      `SELECT d.doc_key AS key, ${BM25} AS rank, ${tier} AS tier FROM ${FROM_MATCH} ${where(c.sql)}
+       ORDER BY tier, rank, d.id LIMIT @limit OFFSET @offset`,
+    ).all(params) as Array<{ key: number; rank: number }>;
+    return rows.map((r) => ({ key: r.key, score: -r.rank }));
+  }
+
+  private hits(ranked: ReadonlyArray<{ key: number; score: number }>, plan: QueryPlan): SearchHit[] {
+    if (ranked.length === 0) return [];
+    const bodies = this.statement(`SELECT doc_key AS key, doc FROM ${LIVE_TABLES.bodies} WHERE doc_key IN (SELECT value FROM json_each(?))`).all(
+      JSON.stringify(ranked.map((r) => r.key)),
+    ) as Array<{ key: number; doc: string }>;
+    const docs = new Map(bodies.map((b) => [b.key, JSON.parse(b.doc) as SearchDocument]));
+    const mark = wholeWords((term) => termMatch(plan, term) !== null);
+    return ranked.flatMap(({ key, score }) => {
+      const book = docs.get(key);
+      if (!book) return [];
+      const highlights: Highlights = {
+        title: highlight(book.title, mark),
+        authors: highlight(book.authors.join(', '), mark),
+        description: snippet(book.description, mark),
+      };
+      return [{ book, score, highlights }];
+    });
+  }
+}
