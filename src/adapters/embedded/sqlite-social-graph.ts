@@ -1,0 +1,177 @@
+import type { GraphChange, RankedBook, SocialGraph } from '../../ports/social-graph.js';
+import { migrate, openSqlite, type SqliteDatabase } from './sqlite-database.js';
+import { liveTables, rebuildTables, type TableNames } from './sqlite-shadow-tables.js';
+
+const TABLES = ['graph_vertices', 'graph_edges'] as const;
+
+/**
+ * A property graph in two tables, shaped like the Gremlin graph the engine profile runs, so each
+ * query below is a join-for-step translation of its traversal. Edges are distinct
+ * (label, out, in) triples: a second purchase of a book adds nothing, which is what makes every
+ * count a count of distinct people.
+ */
+function schema(names: TableNames): string {
+  const vertices = names('graph_vertices');
+  const edges = names('graph_edges');
+  return `
+    CREATE TABLE ${vertices} (
+      label TEXT NOT NULL, id TEXT NOT NULL,
+      PRIMARY KEY (label, id)
+    ) WITHOUT ROWID;
+    CREATE TABLE ${edges} (
+      label TEXT NOT NULL, out_id TEXT NOT NULL, in_id TEXT NOT NULL,
+      PRIMARY KEY (label, out_id, in_id)
+    ) WITHOUT ROWID;
+    -- Walking an edge backwards (Gremlin's in()), e.g. from a book to its buyers.
+    CREATE INDEX ${edges}_in ON ${edges} (label, in_id, out_id);
+  `;
+}
+
+/** Applies changes to one generation of the graph's tables (the live one, or a shadow being rebuilt). */
+class GraphWriter {
+  private readonly addVertex;
+  private readonly addEdge;
+  private readonly removeEdge;
+
+  constructor(names: TableNames, db: SqliteDatabase) {
+    this.addVertex = db.prepare<[string, string]>(`INSERT OR IGNORE INTO ${names('graph_vertices')} (label, id) VALUES (?, ?)`);
+    this.addEdge = db.prepare<[string, string, string]>(`INSERT OR IGNORE INTO ${names('graph_edges')} (label, out_id, in_id) VALUES (?, ?, ?)`);
+    this.removeEdge = db.prepare<[string, string, string]>(`DELETE FROM ${names('graph_edges')} WHERE label = ? AND out_id = ? AND in_id = ?`);
+  }
+
+  /** Call inside a transaction, so a batch lands whole or not at all. */
+  apply(change: GraphChange): void {
+    switch (change.kind) {
+      case 'user':
+        this.addVertex.run('user', change.userId);
+        break;
+      case 'friendship': {
+        const { userA, userB } = change;
+        this.addVertex.run('user', userA);
+        this.addVertex.run('user', userB);
+        const edge = change.friends ? this.addEdge : this.removeEdge;
+        edge.run('friendOf', userA, userB);
+        edge.run('friendOf', userB, userA);
+        break;
+      }
+      case 'purchase':
+        this.addVertex.run('user', change.userId);
+        for (const bookId of change.bookIds) {
+          this.addVertex.run('book', bookId);
+          this.addEdge.run('purchased', change.userId, bookId);
+        }
+        break;
+    }
+  }
+}
+
+/**
+ * The social graph on SQLite. Orderings use SQLite's binary order of the (ASCII) ids, which is the
+ * ascending order the port asks for. Safe to open from several processes.
+ *
+ * Every join is a CROSS JOIN, which SQLite never reorders: each query walks out from its start
+ * vertex like the traversal it mirrors. Left free, the planner prefers scanning every purchase in
+ * book order to save the GROUP BY a sort, which is hundreds of times slower on a real graph.
+ */
+export class SqliteSocialGraph implements SocialGraph {
+  private readonly live: GraphWriter;
+  private readonly applyBatch;
+  private readonly recommended;
+  private readonly friendsWhoBoughtBook;
+  private readonly boughtTogether;
+
+  private constructor(readonly db: SqliteDatabase) {
+    this.live = new GraphWriter(liveTables, db);
+    this.applyBatch = db.transaction((changes: readonly GraphChange[]) => {
+      for (const change of changes) this.live.apply(change);
+    });
+
+    // g.V(me).out('friendOf').out('purchased')
+    //   .where(__.not(__.in('purchased').hasId(me)))
+    //   .groupCount().by(T.id)
+    //   .order(local).by(values, desc).by(keys, asc).limit(local, n)
+    this.recommended = db.prepare<[string, string, number], RankedBook>(
+      `SELECT bought.in_id AS bookId, COUNT(*) AS count
+       FROM graph_edges AS friend
+       CROSS JOIN graph_edges AS bought ON bought.label = 'purchased' AND bought.out_id = friend.in_id
+       WHERE friend.label = 'friendOf' AND friend.out_id = ?
+         AND NOT EXISTS (
+           SELECT 1 FROM graph_edges AS mine
+           WHERE mine.label = 'purchased' AND mine.out_id = ? AND mine.in_id = bought.in_id
+         )
+       GROUP BY bought.in_id
+       ORDER BY count DESC, bookId
+       LIMIT ?`,
+    );
+
+    // g.V(me).out('friendOf')
+    //   .where(__.out('purchased').hasId(book))
+    //   .id().order().limit(n)
+    this.friendsWhoBoughtBook = db.prepare<[string, string, number], { userId: string }>(
+      `SELECT friend.in_id AS userId
+       FROM graph_edges AS friend
+       CROSS JOIN graph_edges AS bought ON bought.label = 'purchased' AND bought.out_id = friend.in_id AND bought.in_id = ?
+       WHERE friend.label = 'friendOf' AND friend.out_id = ?
+       ORDER BY userId
+       LIMIT ?`,
+    );
+
+    // g.V(book).in('purchased').out('purchased')
+    //   .where(__.not(__.hasId(book)))
+    //   .groupCount().by(T.id)
+    //   .order(local).by(values, desc).by(keys, asc).limit(local, n)
+    this.boughtTogether = db.prepare<[string, number], RankedBook>(
+      `SELECT other.in_id AS bookId, COUNT(*) AS count
+       FROM graph_edges AS buyer
+       CROSS JOIN graph_edges AS other ON other.label = 'purchased' AND other.out_id = buyer.out_id AND other.in_id <> buyer.in_id
+       WHERE buyer.label = 'purchased' AND buyer.in_id = ?
+       GROUP BY other.in_id
+       ORDER BY count DESC, bookId
+       LIMIT ?`,
+    );
+  }
+
+  static open(file: string): SqliteSocialGraph {
+    const db = openSqlite(file, { durability: 'normal' });
+    // The live schema is built by the same function as every rebuild's shadow, so they cannot drift.
+    migrate(db, [schema(liveTables)]);
+    return new SqliteSocialGraph(db);
+  }
+
+  async apply(changes: readonly GraphChange[]): Promise<void> {
+    this.applyBatch.immediate(changes);
+  }
+
+  async recommendedFor(userId: string, limit: number): Promise<RankedBook[]> {
+    return this.recommended.all(userId, userId, sqlLimit(limit));
+  }
+
+  async friendsWhoBought(userId: string, bookId: string, limit: number): Promise<string[]> {
+    return this.friendsWhoBoughtBook.all(bookId, userId, sqlLimit(limit)).map((row) => row.userId);
+  }
+
+  async alsoBought(bookId: string, limit: number): Promise<RankedBook[]> {
+    return this.boughtTogether.all(bookId, sqlLimit(limit));
+  }
+
+  async rebuild(load: (write: (changes: readonly GraphChange[]) => Promise<void>) => Promise<void>): Promise<void> {
+    await rebuildTables(this.db, TABLES, schema, async (names) => {
+      const shadow = new GraphWriter(names, this.db);
+      const writeBatch = this.db.transaction((changes: readonly GraphChange[]) => {
+        for (const change of changes) shadow.apply(change);
+      });
+      await load(async (changes) => {
+        writeBatch.immediate(changes);
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/** SQLite reads a negative LIMIT as "no limit"; the port means "nothing". */
+function sqlLimit(limit: number): number {
+  return Math.max(0, Math.floor(limit));
+}
