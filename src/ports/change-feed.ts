@@ -16,6 +16,8 @@ export interface ChangeFeed {
   prune(upTo: number, olderThan: number): Promise<number>;
 }
 
+export type SnapshotSource = 'books' | 'users' | 'orders' | 'friendships';
+
 /** A consistent, point-in-time read of the system of record, for rebuilding derived stores. */
 export interface Snapshot {
   /** The feed position the snapshot reflects: every event up to it is included, none after. */
@@ -24,6 +26,11 @@ export interface Snapshot {
   users(): AsyncIterable<User>;
   orders(): AsyncIterable<Order>;
   friendships(): AsyncIterable<Friendship>;
+  /**
+   * How many records the source's iterator yields, for progress. Exact while nothing is written; an
+   * engine that cannot count at the snapshot's point in time may count the current records instead.
+   */
+  count(source: SnapshotSource): Promise<number>;
   close(): Promise<void>;
 }
 

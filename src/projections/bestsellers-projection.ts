@@ -17,6 +17,7 @@ export function toSale(order: Order): Sale {
 /** Counts units sold from order events only; the board's per-order dedupe makes redelivery harmless. */
 export class BestsellersProjection implements Projection {
   readonly name = 'bestsellers' as const;
+  readonly sources = ['orders'] as const;
 
   constructor(private readonly board: BestsellerBoard) {}
 

@@ -18,6 +18,7 @@ function purchaseChange(order: Order): GraphChange {
 /** Maintains users, accepted friendships and purchases in the social graph. */
 export class GraphProjection implements Projection {
   readonly name = 'graph' as const;
+  readonly sources = ['users', 'friendships', 'orders'] as const;
 
   constructor(private readonly graph: SocialGraph) {}
 

@@ -1,5 +1,5 @@
 import type { ChangeEvent } from '../domain/change-event.js';
-import type { Snapshot } from '../ports/change-feed.js';
+import type { Snapshot, SnapshotSource } from '../ports/change-feed.js';
 
 export const PROJECTION_NAMES = ['search', 'bestsellers', 'graph'] as const;
 export type ProjectionName = (typeof PROJECTION_NAMES)[number];
@@ -11,6 +11,8 @@ export type ProjectionName = (typeof PROJECTION_NAMES)[number];
  */
 export interface Projection {
   readonly name: ProjectionName;
+  /** What a rebuild reads from the snapshot (for progress). */
+  readonly sources: readonly SnapshotSource[];
   /** Applies a batch of events (events of entities the projection ignores are skipped). */
   apply(events: readonly ChangeEvent[]): Promise<void>;
   /** Rebuilds the derived store from a snapshot of the system of record, swapping it in atomically. */

@@ -118,13 +118,17 @@ export class ChangeFeedRunner implements ProjectionControl {
    * Rebuilds one derived store from a consistent snapshot of the system of record while reads keep
    * being served from the old store, then resumes the feed from the snapshot's position.
    */
-  async rebuild(name: ProjectionName, observe: { onItem?: () => void } = {}): Promise<void> {
+  async rebuild(name: ProjectionName, observe: { onStart?: (total: number) => void; onItem?: () => void } = {}): Promise<void> {
     const { projection, checkpoints } = this.consumer(name);
     await this.exclusive(name, async () => {
       this.rebuilding.add(name);
       const started = this.now();
       const snapshot = await this.snapshots.open();
       try {
+        if (observe.onStart) {
+          const counts = await Promise.all(projection.sources.map((source) => snapshot.count(source)));
+          observe.onStart(counts.reduce((a, b) => a + b, 0));
+        }
         await projection.rebuild(observe.onItem ? countingSnapshot(snapshot, observe.onItem) : snapshot);
         await checkpoints.reset(name, snapshot.position);
         await checkpoints.recordError(name, null);
@@ -263,6 +267,7 @@ function countingSnapshot(snapshot: Snapshot, onItem: () => void): Snapshot {
     users: () => counted(snapshot.users()),
     orders: () => counted(snapshot.orders()),
     friendships: () => counted(snapshot.friendships()),
+    count: (source) => snapshot.count(source),
     close: () => snapshot.close(),
   };
 }

@@ -271,6 +271,18 @@ export function changeFeedConformance(make: MakeSystemOfRecord): void {
         expect((await books.next()).done).toBe(true);
       });
 
+      it('counts what each iterator yields, for rebuild progress', async () => {
+        for (let i = 0; i < 3; i++) await sor.catalog.create(bookInput(i));
+        const ann = await sor.users.create({ email: 'ann@example.com', name: 'Ann', role: 'customer' });
+        await sor.orders.place(orderFor(ann.id, 'key-00000003'), 0);
+        snapshot = await sor.snapshots.open();
+        expect(await snapshot.count('books')).toBe((await all(snapshot.books())).length);
+        expect(await snapshot.count('books')).toBe(3);
+        expect(await snapshot.count('users')).toBe(1);
+        expect(await snapshot.count('orders')).toBe(1);
+        expect(await snapshot.count('friendships')).toBe(0);
+      });
+
       it('reads an empty store at position 0', async () => {
         snapshot = await sor.snapshots.open();
         expect(snapshot.position).toBe(0);
@@ -278,6 +290,7 @@ export function changeFeedConformance(make: MakeSystemOfRecord): void {
         expect(await all(snapshot.users())).toEqual([]);
         expect(await all(snapshot.orders())).toEqual([]);
         expect(await all(snapshot.friendships())).toEqual([]);
+        expect(await snapshot.count('books')).toBe(0);
       });
     });
   });

@@ -16,6 +16,7 @@ import { tempDir } from '../support/temp-dir.js';
 /** Applies like the wrapped projection, but "crashes" after applying the first N batches (before the checkpoint moves). */
 class CrashAfterApply implements Projection {
   readonly name;
+  readonly sources;
   crashesLeft: number;
   applied = 0;
   constructor(
@@ -23,6 +24,7 @@ class CrashAfterApply implements Projection {
     crashes: number,
   ) {
     this.name = inner.name;
+    this.sources = inner.sources;
     this.crashesLeft = crashes;
   }
   async apply(events: readonly ChangeEvent[]): Promise<void> {
@@ -155,11 +157,13 @@ describe('ChangeFeedRunner', () => {
     expect(await unitsOf(bookId)).toBe(6);
   });
 
-  it('reports progress for every record a rebuild reads', async () => {
+  it('reports the total up front and progress for every record a rebuild reads', async () => {
     await placeOrders(4, 1);
     const r = runner(new BestsellersProjection(board));
     let items = 0;
-    await r.rebuild('bestsellers', { onItem: () => items++ });
+    let total = -1;
+    await r.rebuild('bestsellers', { onStart: (n) => (total = n), onItem: () => items++ });
+    expect(total).toBe(4);
     expect(items).toBe(4);
   });
 });

@@ -4,7 +4,7 @@ import type { ChangeEvent, ChangeOp, EntityName } from '../../domain/change-even
 import type { Friendship } from '../../domain/friendship.js';
 import type { Order } from '../../domain/order.js';
 import type { User } from '../../domain/user.js';
-import type { ChangeFeed, Snapshot, Snapshots } from '../../ports/change-feed.js';
+import type { ChangeFeed, Snapshot, SnapshotSource, Snapshots } from '../../ports/change-feed.js';
 import { bookFromDoc } from './sqlite-catalog.js';
 import { openSqlite, type SqliteDatabase } from './sqlite-database.js';
 import { friendshipFromDoc } from './sqlite-friendships.js';
@@ -93,6 +93,8 @@ export class SqliteChangeFeed implements ChangeFeed {
   }
 }
 
+const SNAPSHOT_TABLES: Record<SnapshotSource, string> = { books: 'books', users: 'users', orders: 'orders', friendships: 'friendships' };
+
 /** Rows per query while streaming a snapshot: bounded memory, few round trips. */
 const SNAPSHOT_BATCH = 500;
 
@@ -158,6 +160,13 @@ class SqliteSnapshot implements Snapshot {
       const last = rows.at(-1)!;
       [afterA, afterB] = [last.user_a, last.user_b];
     }
+  }
+
+  async count(source: SnapshotSource): Promise<number> {
+    // `source` names one of our four tables; the map keeps any other text out of the SQL.
+    const table = SNAPSHOT_TABLES[source];
+    const [row] = this.page(() => [this.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }]);
+    return row!.n;
   }
 
   /** Closing the connection ends the read transaction. */
