@@ -40,7 +40,15 @@ const FTS = LIVE_TABLES.fts;
 const DOCS = LIVE_TABLES.docs;
 const BM25 = `bm25(${FTS}, ${COLUMN_WEIGHTS.join(', ')})`;
 const FROM_MATCH = `${FTS} JOIN ${DOCS} d ON d.doc_key = ${FTS}.rowid`;
+/** Rows read past the wanted ones to find the ties of the last; bm25 ties are rare, so this rarely grows. */
+const TIE_SLACK = 8;
 const SORTS: readonly SearchSort[] = ['relevance', 'price_asc', 'price_desc', 'rating', 'newest'];
+
+interface RankedRow {
+  key: number;
+  rank: number;
+  tier: number;
+}
 
 interface Conditions {
   sql: string[];
@@ -214,19 +222,39 @@ export class SqliteSearchIndex implements SearchIndex {
       const sort = query.sort === 'relevance' ? 'rating' : query.sort;
       return this.attributes.page(matches, query, sort, offset, limit).map((key) => ({ key, score: 0 }));
     }
+    const ranked = this.ranked(query, plan, offset + limit);
+    return ranked.slice(offset, offset + limit).map((r) => ({ key: r.key, score: -r.rank }));
+  }
+
+  /**
+   * The first `wanted` matches in (tier, bm25, id) order. SQLite only orders by (tier, bm25), so its
+   * LIMIT keeps a small sorter instead of sorting every match with its id; the rows tied with the
+   * last wanted one are fetched too and the ids break the ties here, from the in-memory attributes.
+   * Without filters the FTS table is read alone: joining the docs table for every match cost up to twice as much.
+   */
+  private ranked(query: SearchQuery, plan: QueryPlan, wanted: number): RankedRow[] {
     const c = conditions(query, plan);
-    const params: Record<string, string | number> = { ...c.params, limit, offset };
+    const filtered = [query.category, query.minPrice, query.maxPrice, query.minRating].some((f) => f !== undefined && f !== null);
     // Matches of the terms as typed come before matches that needed a typo correction.
     let tier = '0';
     if (plan.exactMatch !== null) {
       tier = `CASE WHEN ${FTS}.rowid IN (SELECT rowid FROM ${FTS} WHERE ${FTS} MATCH @exact) THEN 0 ELSE 1 END`;
-      params.exact = plan.exactMatch;
+      c.params.exact = plan.exactMatch;
     }
-    const rows = this.statement(
-      `SELECT d.doc_key AS key, ${BM25} AS rank, ${tier} AS tier FROM ${FROM_MATCH} ${where(c.sql)}
-       ORDER BY tier, rank, d.id LIMIT @limit OFFSET @offset`,
-    ).all(params) as Array<{ key: number; rank: number }>;
-    return rows.map((r) => ({ key: r.key, score: -r.rank }));
+    const statement = this.statement(
+      `SELECT ${FTS}.rowid AS key, ${BM25} AS rank, ${tier} AS tier FROM ${filtered ? FROM_MATCH : FTS} ${where(c.sql)}
+       ORDER BY tier, rank LIMIT @limit`,
+    );
+    for (let slack = TIE_SLACK; ; slack *= 4) {
+      const rows = statement.all({ ...c.params, limit: wanted + slack }) as RankedRow[];
+      const last = rows[wanted - 1];
+      const beyond = rows[rows.length - 1];
+      // Done when every row tied with the last wanted one is among the rows read.
+      if (rows.length < wanted + slack || !last || !beyond || beyond.tier !== last.tier || beyond.rank !== last.rank) {
+        const id = (key: number) => this.attributes.idOf(key);
+        return rows.sort((a, b) => a.tier - b.tier || a.rank - b.rank || (id(a.key) < id(b.key) ? -1 : id(a.key) > id(b.key) ? 1 : 0)).slice(0, wanted);
+      }
+    }
   }
 
   private hits(ranked: ReadonlyArray<{ key: number; score: number }>, plan: QueryPlan): SearchHit[] {

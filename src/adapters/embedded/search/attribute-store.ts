@@ -83,6 +83,11 @@ export class AttributeStore {
     this.seq = seq;
   }
 
+  /** The id of a live document key; ties in relevance are broken by it. */
+  idOf(key: number): string {
+    return this.ids[key] ?? '';
+  }
+
   /** Matching books with every filter, and the disjunctive facets (each facet ignores its own filter). */
   count(keys: ArrayLike<number> | null, filters: FacetFilters): FacetCounts {
     const categoryCounts = new Float64Array(this.categoryNames.length);
