@@ -16,7 +16,7 @@ import { SqliteBestsellerBoard } from './adapters/embedded/sqlite-bestseller-boa
 import { SqliteSocialGraph } from './adapters/embedded/sqlite-social-graph.js';
 import { SqliteCheckpointStore } from './adapters/embedded/sqlite-checkpoint-store.js';
 import { LocalIdentity } from './adapters/embedded/local-identity.js';
-import { ChangeFeedRunner, type RunnerLogger, type RunnerOptions } from './projections/runner.js';
+import { ChangeFeedRunner, type RunnerLogger } from './projections/runner.js';
 import { SearchProjection } from './projections/search-projection.js';
 import { BestsellersProjection } from './projections/bestsellers-projection.js';
 import { GraphProjection } from './projections/graph-projection.js';
@@ -46,7 +46,6 @@ export interface Store {
  */
 export interface StoreOptions {
   logger?: RunnerLogger;
-  onDelivered?: RunnerOptions['onDelivered'];
 }
 
 export async function openStore(config: Config, options: StoreOptions = {}): Promise<Store> {
@@ -76,7 +75,6 @@ async function openEmbeddedStore(config: Config, options: StoreOptions): Promise
     feed: sor.changeFeed,
     snapshots: sor.snapshots,
     logger: options.logger,
-    onDelivered: options.onDelivered,
     consumers: [
       { projection: new SearchProjection(searchIndex), checkpoints: new SqliteCheckpointStore(searchIndex.db) },
       { projection: new BestsellersProjection(bestsellers), checkpoints: new SqliteCheckpointStore(bestsellers.db) },

@@ -11,6 +11,8 @@ export interface ProjectionStatus {
   lastError: string | null;
   rebuilding: boolean;
   updatedAt: number;
+  /** Commit-to-apply delay of the events this process applied in the last minute (0 samples: none). */
+  delivery: { samples: number; p50Ms: number; p99Ms: number; maxMs: number };
 }
 
 /** What operators drive of the change-feed runner (embedded: in-process; AWS: the stream pollers). */

@@ -1,6 +1,7 @@
 import type { ChangeFeed, Snapshot, Snapshots } from '../ports/change-feed.js';
 import type { CheckpointStore } from '../ports/checkpoint-store.js';
 import type { Projection, ProjectionName } from './projection.js';
+import { DeliveryDelayWindow } from './delivery-delays.js';
 import type { ProjectionControl, ProjectionStatus as PortProjectionStatus } from '../ports/projection-control.js';
 
 export interface Consumer {
@@ -30,8 +31,6 @@ export interface RunnerOptions {
   /** Events stay in the feed at least this long after every projection applied them (DynamoDB Streams keeps 24 h). */
   retentionMs?: number;
   logger?: RunnerLogger;
-  /** Called after each applied batch with the delay from commit to application of each event, ms. */
-  onDelivered?: (name: ProjectionName, delaysMs: number[]) => void;
   now?: () => number;
 }
 
@@ -52,7 +51,7 @@ export class ChangeFeedRunner implements ProjectionControl {
   private readonly pollIntervalMs: number;
   private readonly retentionMs: number;
   private readonly logger: RunnerLogger;
-  private readonly onDelivered: RunnerOptions['onDelivered'];
+  private readonly delays = new Map<ProjectionName, DeliveryDelayWindow>();
   private readonly now: () => number;
   /** One chain per projection: passes, rebuilds and rewinds of one projection never overlap. */
   private readonly locks = new Map<ProjectionName, Promise<unknown>>();
@@ -72,7 +71,7 @@ export class ChangeFeedRunner implements ProjectionControl {
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
     this.retentionMs = options.retentionMs ?? 24 * 3600_000;
     this.logger = options.logger ?? silent;
-    this.onDelivered = options.onDelivered;
+    for (const name of this.consumers.keys()) this.delays.set(name, new DeliveryDelayWindow());
     this.now = options.now ?? Date.now;
   }
 
@@ -169,6 +168,7 @@ export class ChangeFeedRunner implements ProjectionControl {
           lastError: cp.lastError,
           rebuilding: this.rebuilding.has(name),
           updatedAt: cp.updatedAt,
+          delivery: this.delays.get(name)!.summary(now),
         };
       }),
     );
@@ -230,10 +230,10 @@ export class ChangeFeedRunner implements ProjectionControl {
     const last = events[events.length - 1]!.seq;
     const advanced = await checkpoints.advance(name, cp.generation, last);
     if (this.failures.delete(name) || cp.lastError) await checkpoints.recordError(name, null);
-    if (advanced && this.onDelivered) {
+    if (advanced) {
       const appliedAt = this.now();
-      this.onDelivered(
-        name,
+      this.delays.get(name)!.record(
+        appliedAt,
         events.map((e) => appliedAt - e.at),
       );
     }

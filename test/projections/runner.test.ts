@@ -103,6 +103,10 @@ describe('ChangeFeedRunner', () => {
     expect(after!.position).toBe((await sor.changeFeed.head()).seq);
     expect(after!.lagEvents).toBe(0);
     expect(after!.lagMs).toBe(0);
+    // Every applied event's commit-to-apply delay is in the last minute's window.
+    expect(after!.delivery.samples).toBe(after!.position);
+    expect(after!.delivery.p99Ms).toBeGreaterThanOrEqual(after!.delivery.p50Ms);
+    expect(after!.delivery.maxMs).toBeGreaterThanOrEqual(after!.delivery.p99Ms);
   });
 
   it('redelivers a batch whose checkpoint was not saved, without counting it twice', async () => {

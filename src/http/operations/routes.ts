@@ -19,6 +19,10 @@ const ProjectionStatusJson = Type.Object(
     lastError: Type.Union([Type.String(), Type.Null()]),
     rebuilding: Type.Boolean(),
     updatedAt: Type.Number(),
+    delivery: Type.Object(
+      { samples: Type.Integer(), p50Ms: Type.Number(), p99Ms: Type.Number(), maxMs: Type.Number() },
+      { ...strict, description: 'Commit-to-apply delay of the events applied in the last minute' },
+    ),
   },
   strict,
 );
