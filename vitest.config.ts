@@ -1,9 +1,8 @@
 import { defineConfig } from 'vitest/config';
+import react from '@vitejs/plugin-react';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    exclude: ['test/engines/**', 'node_modules/**'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
@@ -12,5 +11,26 @@ export default defineConfig({
       BOOKSTORE_SCRYPT_COST: '16384',
       BOOKSTORE_LOG_LEVEL: 'silent',
     },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          include: ['test/**/*.test.ts'],
+          // Engine suites need real services and e2e needs Chromium: each has its own command.
+          exclude: ['test/engines/**', 'test/e2e/**', 'node_modules/**'],
+        },
+      },
+      {
+        extends: true,
+        plugins: [react()],
+        test: {
+          name: 'web',
+          include: ['web/test/**/*.test.{ts,tsx}'],
+          environment: 'happy-dom',
+          setupFiles: ['web/test/setup.ts'],
+        },
+      },
+    ],
   },
 });

@@ -157,11 +157,14 @@ function sendProblem(request: FastifyRequest, reply: FastifyReply, mapped: Mappe
   return reply.code(mapped.status).type(PROBLEM_CONTENT_TYPE).send(problemBody(request, mapped));
 }
 
+/** Answers a request no route matched (the web app's client-side routes), or returns null to let it be a 404. */
+export type NotFoundFallback = (request: FastifyRequest, reply: FastifyReply) => FastifyReply | null;
+
 /**
  * The one place errors become HTTP answers. Unknown errors are logged with the request id and
  * answered with a generic 500 whose detail never carries the error's message.
  */
-export function installProblemHandling(app: FastifyInstance): void {
+export function installProblemHandling(app: FastifyInstance, notFoundFallback: NotFoundFallback | null = null): void {
   app.setErrorHandler((error, request, reply) => {
     const mapped = mapError(error);
     if (mapped) {
@@ -176,7 +179,9 @@ export function installProblemHandling(app: FastifyInstance): void {
     });
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(request, reply, { status: 404, slug: 'not-found', detail: `no route for ${request.method} ${instanceOf(request)}` }),
+  app.setNotFoundHandler(
+    (request, reply) =>
+      notFoundFallback?.(request, reply) ??
+      sendProblem(request, reply, { status: 404, slug: 'not-found', detail: `no route for ${request.method} ${instanceOf(request)}` }),
   );
 }

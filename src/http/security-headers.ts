@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { isServerPath } from './web-app.js';
 
 /** The API only ever returns data: nothing may run, load or frame it. */
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
@@ -18,13 +19,36 @@ const DOCS_CSP = [
   "form-action 'self'",
 ].join('; ');
 
+/**
+ * The storefront (its page and files): its own scripts and styles only (no inline script, no
+ * eval), API calls to this origin, images from here, data: URLs, or a catalog entry's https cover.
+ */
+const APP_CSP = [
+  "default-src 'self'",
+  "base-uri 'self'",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "img-src 'self' data: https:",
+  "manifest-src 'self'",
+  "object-src 'none'",
+  "script-src 'self'",
+  "script-src-attr 'none'",
+  "style-src 'self'",
+  "frame-ancestors 'none'",
+  "form-action 'self'",
+].join('; ');
+
 export const DOCS_PREFIX = '/docs';
 
-export function installSecurityHeaders(app: FastifyInstance): void {
+/** `serveApp`: the web app is served at `/`, so paths outside the API's get the app's policy. */
+export function installSecurityHeaders(app: FastifyInstance, serveApp = false): void {
   app.addHook('onSend', async (request, reply, payload) => {
     const path = request.url.split('?')[0]!;
     const isDocs = path === DOCS_PREFIX || path.startsWith(`${DOCS_PREFIX}/`);
-    reply.header('content-security-policy', isDocs ? DOCS_CSP : API_CSP);
+    // Decided by path, not content type: a 304 revalidating index.html carries no content type, and
+    // the browser would apply whatever policy it carries to the cached page.
+    const isAppPage = serveApp && !isDocs && !isServerPath(path);
+    reply.header('content-security-policy', isDocs ? DOCS_CSP : isAppPage ? APP_CSP : API_CSP);
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-frame-options', 'DENY');

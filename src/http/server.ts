@@ -11,6 +11,8 @@ import { installMetrics } from './metrics.js';
 import { installOpenApi } from './openapi.js';
 import { HttpProblem, installProblemHandling } from './problem.js';
 import { installSecurityHeaders } from './security-headers.js';
+import { installServerTiming } from './server-timing.js';
+import { appFallback, installWebApp, resolveWebRoot } from './web-app.js';
 import { validatorCompiler } from './validation.js';
 import { authRoutes, jwksRoute } from './auth/routes.js';
 import { bookRoutes } from './books/routes.js';
@@ -45,6 +47,8 @@ const REDACT = {
 export interface ServerOptions {
   /** A pino logger to use as is, pino options, or true/false; defaults to pino at the configured level. */
   logger?: boolean | object;
+  /** The built web app to serve at `/`: a folder, null for none; defaults to the package's dist/web when built. */
+  webRoot?: string | null;
 }
 
 function isLoggerInstance(logger: unknown): logger is FastifyBaseLogger {
@@ -81,11 +85,13 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const useCases = createUseCases(store);
+  const webRoot = resolveWebRoot(options.webRoot);
 
   app.setValidatorCompiler(validatorCompiler);
   // Only JSON bodies: a text/plain body is 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain');
-  installProblemHandling(app);
+  installProblemHandling(app, webRoot === null ? null : appFallback);
+  installServerTiming(app);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -93,10 +99,12 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
       throw new HttpProblem(414, 'uri-too-long', `URLs are limited to ${MAX_URL_LENGTH} characters`);
     }
   });
-  installSecurityHeaders(app);
+  installSecurityHeaders(app, webRoot !== null);
   installAccessControl(app, useCases.accounts);
   await installOpenApi(app);
   await app.register(rateLimit, { global: false });
+
+  if (webRoot !== null) await installWebApp(app, webRoot);
 
   installMetrics(app, () => useCases.operations.projectionStatus());
   healthRoutes(app, useCases);

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config.js';
 import { openStore, type Store } from '../../src/composition.js';
-import { buildServer } from '../../src/http/server.js';
+import { buildServer, type ServerOptions } from '../../src/http/server.js';
 import { completeIsbn13 } from '../../src/domain/isbn.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -57,7 +57,7 @@ export function nextIsbn(): string {
 export const PASSWORD = 'correct horse battery staple';
 
 /** Starts the real server (real SQLite store in a temp directory) on 127.0.0.1 and a free port. */
-export async function startApi(options: { env?: Record<string, string>; logger?: object } = {}): Promise<ApiHarness> {
+export async function startApi(options: { env?: Record<string, string>; logger?: object; webRoot?: string | null } = {}): Promise<ApiHarness> {
   const dir = tempDir('bookstore-api-');
   const config = loadConfig({
     BOOKSTORE_DATA_DIR: dir.path,
@@ -66,7 +66,9 @@ export async function startApi(options: { env?: Record<string, string>; logger?:
     ...options.env,
   });
   const store = await openStore(config);
-  const app = await buildServer(store, options.logger ? { logger: options.logger } : {});
+  // The API alone unless a test asks for the web app: whether dist/web happens to be built must not matter.
+  const serverOptions: ServerOptions = { webRoot: options.webRoot ?? null, ...(options.logger ? { logger: options.logger } : {}) };
+  const app = await buildServer(store, serverOptions);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('the server has no TCP address');

@@ -1,0 +1,103 @@
+import type { ApiClient } from './client';
+import type {
+  BestsellerWindow,
+  Bestsellers,
+  Book,
+  BookFields,
+  BookRecommendations,
+  Cart,
+  Category,
+  FriendList,
+  LoginResult,
+  Order,
+  Page,
+  ProjectionStatus,
+  PublicUser,
+  Recommendations,
+  SearchResult,
+  SearchSort,
+  ShippingAddress,
+  Suggestion,
+  User,
+} from './types';
+
+const V1 = '/api/v1';
+const id = (value: string) => encodeURIComponent(value);
+
+export interface SearchParams {
+  q: string;
+  category?: string | undefined;
+  minPrice?: number | undefined;
+  maxPrice?: number | undefined;
+  minRating?: number | undefined;
+  sort?: SearchSort | undefined;
+  cursor?: string | undefined;
+  limit?: number | undefined;
+}
+
+/** A book with the ETag a later change must send back in If-Match. */
+export interface VersionedBook {
+  book: Book;
+  etag: string;
+}
+
+/** One typed function per API route the app uses. */
+export function createEndpoints(client: ApiClient) {
+  const get = async <T>(path: string, query?: Record<string, string | number | undefined>, signal?: AbortSignal) =>
+    (await client.request<T>('GET', V1 + path, { query, signal })).data;
+
+  async function versionedBook(bookId: string, signal?: AbortSignal): Promise<VersionedBook> {
+    const res = await client.request<Book>('GET', `${V1}/books/${id(bookId)}`, { signal });
+    return { book: res.data, etag: res.headers.get('etag') ?? '' };
+  }
+
+  return {
+    signUp: async (input: { name: string; email: string; password: string }) =>
+      (await client.request<{ user: User }>('POST', `${V1}/auth/signup`, { body: input })).data.user,
+    signIn: async (email: string, password: string) =>
+      (await client.request<LoginResult>('POST', `${V1}/auth/login`, { body: { email, password } })).data,
+
+    categories: (signal?: AbortSignal) => get<{ categories: Category[] }>('/categories', undefined, signal).then((r) => r.categories),
+    books: (query: { category?: string; cursor?: string; limit?: number }, signal?: AbortSignal) => get<Page<Book>>('/books', query, signal),
+    book: versionedBook,
+    bookRecommendations: (bookId: string, signal?: AbortSignal) => get<BookRecommendations>(`/books/${id(bookId)}/recommendations`, undefined, signal),
+    bestsellers: (window: BestsellerWindow, limit: number, signal?: AbortSignal) => get<Bestsellers>('/bestsellers', { window, limit }, signal),
+    recommendations: (signal?: AbortSignal) => get<Recommendations>('/recommendations', undefined, signal),
+
+    search: (params: SearchParams, signal?: AbortSignal) => get<SearchResult>('/search', { ...params }, signal),
+    suggest: (q: string, signal?: AbortSignal) => get<{ suggestions: Suggestion[] }>('/search/suggest', { q }, signal).then((r) => r.suggestions),
+
+    cart: (signal?: AbortSignal) => get<Cart>('/cart', undefined, signal),
+    setCartQuantity: async (bookId: string, quantity: number) =>
+      (await client.request<Cart>('PUT', `${V1}/cart/items/${id(bookId)}`, { body: { quantity } })).data,
+    removeFromCart: async (bookId: string) => (await client.request<Cart>('DELETE', `${V1}/cart/items/${id(bookId)}`)).data,
+
+    /** The same key on every retry of one checkout: the server then creates at most one order. */
+    placeOrder: async (idempotencyKey: string, shippingAddress: ShippingAddress) =>
+      (await client.request<{ order: Order }>('POST', `${V1}/orders`, { headers: { 'idempotency-key': idempotencyKey }, body: { shippingAddress } })).data.order,
+    orders: (cursor: string | undefined, signal?: AbortSignal) => get<Page<Order>>('/orders', { cursor, limit: 10 }, signal),
+    order: (orderId: string, signal?: AbortSignal) => get<{ order: Order }>(`/orders/${id(orderId)}`, undefined, signal).then((r) => r.order),
+
+    friends: (signal?: AbortSignal) => get<FriendList>('/friends', undefined, signal),
+    findPeople: (q: string, signal?: AbortSignal) => get<{ users: PublicUser[] }>('/users', { q }, signal).then((r) => r.users),
+    befriend: async (userId: string) => (await client.request<{ status: 'pending' | 'accepted' }>('PUT', `${V1}/friends/${id(userId)}`)).data.status,
+    unfriend: async (userId: string) => {
+      await client.request<null>('DELETE', `${V1}/friends/${id(userId)}`);
+    },
+
+    createBook: async (fields: Partial<BookFields>) => (await client.request<Book>('POST', `${V1}/books`, { body: fields })).data,
+    updateBook: async (bookId: string, etag: string, changes: Partial<BookFields>): Promise<VersionedBook> => {
+      const res = await client.request<Book>('PATCH', `${V1}/books/${id(bookId)}`, { headers: { 'if-match': etag }, body: changes });
+      return { book: res.data, etag: res.headers.get('etag') ?? '' };
+    },
+    deleteBook: async (bookId: string, etag: string) => {
+      await client.request<null>('DELETE', `${V1}/books/${id(bookId)}`, { headers: { 'if-match': etag } });
+    },
+    projections: (signal?: AbortSignal) => get<{ projections: ProjectionStatus[] }>('/admin/projections', undefined, signal).then((r) => r.projections),
+    rebuildProjection: async (name: string) => {
+      await client.request<unknown>('POST', `${V1}/admin/projections/${id(name)}/rebuild`);
+    },
+  };
+}
+
+export type Endpoints = ReturnType<typeof createEndpoints>;

@@ -1,0 +1,170 @@
+/** The /api/v1 contract as the browser sees it (see the schemas.ts files under src/http). Money is integer minor units. */
+
+export interface Book {
+  id: string;
+  isbn: string;
+  title: string;
+  authors: string[];
+  category: string;
+  description: string;
+  price: number;
+  currency: string;
+  coverUrl: string | null;
+  rating: number;
+  year: number;
+}
+
+export type BookFields = Omit<Book, 'id'>;
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface Category {
+  name: string;
+  count: number;
+}
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  role: 'customer' | 'admin';
+  createdAt: string;
+}
+
+export interface LoginResult {
+  accessToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+  user: User;
+}
+
+/** HTML-safe fragments: the server escapes the text and wraps matches in <mark>. */
+export interface Highlights {
+  title?: string;
+  authors?: string;
+  description?: string;
+}
+
+export type SearchSort = 'relevance' | 'price_asc' | 'price_desc' | 'rating' | 'newest';
+
+export interface SearchResult {
+  hits: Array<{ book: Book; highlights: Highlights; score: number }>;
+  total: number;
+  facets: {
+    categories: Array<{ value: string; count: number }>;
+    /** `from` inclusive, `to` exclusive, minor units. */
+    priceRanges: Array<{ key: string; from?: number; to?: number; count: number }>;
+  };
+  nextCursor: string | null;
+  correctedQuery?: string;
+}
+
+export interface Suggestion {
+  text: string;
+  /** HTML-safe `text` with the typed prefix in <mark>. */
+  highlighted: string;
+  bookId?: string;
+}
+
+export interface CartLine {
+  bookId: string;
+  title: string | null;
+  authors: string[];
+  coverUrl: string | null;
+  unitPrice: number | null;
+  quantity: number;
+  lineTotal: number | null;
+  currency: string | null;
+  available: boolean;
+}
+
+export interface Cart {
+  lines: CartLine[];
+  itemCount: number;
+  subtotal: number;
+  currency: string | null;
+}
+
+export interface ShippingAddress {
+  name: string;
+  line1: string;
+  line2?: string;
+  city: string;
+  postalCode: string;
+  country: string;
+}
+
+export interface Order {
+  id: string;
+  lines: Array<{ bookId: string; isbn: string; title: string; category: string; unitPrice: number; quantity: number; lineTotal: number }>;
+  itemCount: number;
+  total: number;
+  currency: string;
+  status: 'placed';
+  shippingAddress: ShippingAddress | null;
+  createdAt: string;
+}
+
+export type BestsellerWindow = 'all' | '7d' | '1d';
+
+export interface Bestsellers {
+  window: BestsellerWindow;
+  category: string | null;
+  items: Array<{ rank: number; units: number; book: Book }>;
+}
+
+export interface PublicUser {
+  id: string;
+  name: string;
+}
+
+export interface Acquaintance extends PublicUser {
+  since: string;
+}
+
+export interface FriendList {
+  friends: Acquaintance[];
+  incoming: Acquaintance[];
+  outgoing: Acquaintance[];
+}
+
+export interface BookRecommendations {
+  friendsWhoBought: PublicUser[];
+  alsoBought: Book[];
+}
+
+export interface Recommendations {
+  items: Array<{ book: Book; friendCount: number }>;
+}
+
+export interface ProjectionStatus {
+  name: string;
+  position: number;
+  generation: number;
+  headPosition: number;
+  lagEvents: number;
+  lagMs: number;
+  lastError: string | null;
+  rebuilding: boolean;
+  updatedAt: number;
+}
+
+export interface FieldError {
+  field: string;
+  detail: string;
+}
+
+/** RFC 9457 problem details as the API sends them. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  errors?: FieldError[];
+  code?: string;
+  requestId?: string;
+}

@@ -1,0 +1,58 @@
+import { Link } from 'react-router';
+import type { Order } from '../api/types';
+import { bookPath } from './books';
+import { Price } from './ui';
+
+export function formatDate(iso: string): string {
+  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+export function OrderLines({ order }: { order: Order }) {
+  return (
+    <table className="order-table">
+      <caption className="visually-hidden">Books in order {order.id}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Book</th>
+          <th scope="col" className="num">
+            Price
+          </th>
+          <th scope="col" className="num">
+            Qty
+          </th>
+          <th scope="col" className="num">
+            Total
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {order.lines.map((l) => (
+          <tr key={l.bookId}>
+            <td>
+              <Link to={bookPath(l.bookId)}>{l.title}</Link>
+            </td>
+            <td className="num">
+              <Price amount={l.unitPrice} currency={order.currency} />
+            </td>
+            <td className="num">{l.quantity}</td>
+            <td className="num">
+              <Price amount={l.lineTotal} currency={order.currency} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+      <tfoot>
+        <tr>
+          <th scope="row" colSpan={3}>
+            Total ({order.itemCount} {order.itemCount === 1 ? 'item' : 'items'})
+          </th>
+          <td className="num">
+            <strong>
+              <Price amount={order.total} currency={order.currency} />
+            </strong>
+          </td>
+        </tr>
+      </tfoot>
+    </table>
+  );
+}

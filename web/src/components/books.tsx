@@ -1,0 +1,100 @@
+import type { ReactNode } from 'react';
+import { Link } from 'react-router';
+import type { Book } from '../api/types';
+import { Cover } from './Cover';
+import { EmptyState, ErrorNotice, Loading, Price, Rating } from './ui';
+
+export function bookPath(id: string): string {
+  return `/books/${encodeURIComponent(id)}`;
+}
+
+export function categoryPath(name: string): string {
+  return `/category/${encodeURIComponent(name)}`;
+}
+
+/** A book in a shelf or a grid: the whole card is one link (its title), so it is one tab stop. */
+export function BookCard({ book, note }: { book: Book; note?: ReactNode }) {
+  return (
+    <article className="book-card">
+      <Cover book={book} />
+      <h3 className="book-card-title">
+        <Link to={bookPath(book.id)} className="stretched-link">
+          {book.title}
+        </Link>
+      </h3>
+      <p className="book-card-authors">{book.authors.join(', ')}</p>
+      <p className="book-card-meta">
+        <Price amount={book.price} currency={book.currency} />
+        <Rating value={book.rating} />
+      </p>
+      {note && <p className="book-card-note">{note}</p>}
+    </article>
+  );
+}
+
+export function BookCardSkeleton() {
+  return (
+    <div className="book-card">
+      <div className="cover cover-md skeleton" />
+      <div className="skeleton skeleton-line" />
+      <div className="skeleton skeleton-line short" />
+    </div>
+  );
+}
+
+interface ShelfProps {
+  title: string;
+  /** A link shown beside the title ("See all"). */
+  more?: { to: string; label: string };
+  books: Array<{ book: Book; note?: ReactNode }> | undefined;
+  isLoading: boolean;
+  error: unknown;
+  onRetry: () => void;
+  empty: { title: string; body?: ReactNode };
+  layout?: 'row' | 'grid';
+  skeletons?: number;
+}
+
+/** A titled list of books with its loading, error and empty states. */
+export function BookShelf({ title, more, books, isLoading, error, onRetry, empty, layout = 'row', skeletons = 6 }: ShelfProps) {
+  const headingId = `shelf-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+  let body: ReactNode;
+  if (isLoading) {
+    body = (
+      <Loading label={`Loading ${title.toLowerCase()}…`}>
+        <div className={`book-${layout}`}>
+          {Array.from({ length: skeletons }, (_, i) => (
+            <BookCardSkeleton key={i} />
+          ))}
+        </div>
+      </Loading>
+    );
+  } else if (error) {
+    body = <ErrorNotice error={error} onRetry={onRetry} />;
+  } else if (!books || books.length === 0) {
+    body = <EmptyState title={empty.title}>{empty.body}</EmptyState>;
+  } else {
+    body = (
+      <ul className={`book-${layout}`} aria-labelledby={headingId}>
+        {books.map(({ book, note }) => (
+          <li key={book.id}>
+            <BookCard book={book} note={note} />
+          </li>
+        ))}
+      </ul>
+    );
+  }
+  return (
+    <section className="shelf" aria-labelledby={headingId}>
+      <div className="shelf-header">
+        <h2 id={headingId}>{title}</h2>
+        {more && (
+          <Link to={more.to} className="shelf-more">
+            {more.label}
+          </Link>
+        )}
+      </div>
+      {body}
+    </section>
+  );
+}

@@ -1,0 +1,26 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter } from 'react-router';
+import { App, preloadPage } from './app/App';
+import { createQueryClient, createServices, ServicesProvider } from './app/services';
+import { browserSessionStorage, createSessionStore } from './auth/session';
+import './styles.css';
+
+/** Empty means "the origin this page came from"; the AWS build points it at API Gateway. */
+const apiBaseUrl = import.meta.env.VITE_API_BASE_URL ?? '';
+
+const services = createServices({ baseUrl: apiBaseUrl, session: createSessionStore(browserSessionStorage()) });
+const queryClient = createQueryClient();
+
+// The landing page's chunk first, so the first render shows it (and starts its requests) at once.
+await preloadPage(window.location, services, queryClient).catch(() => undefined);
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <ServicesProvider services={services} queryClient={queryClient}>
+      <BrowserRouter>
+        <App />
+      </BrowserRouter>
+    </ServicesProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,145 @@
+import { useCallback, useState, type FormEvent } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { ApiError, fieldErrorMap, NetworkError } from '../api/client';
+import type { Order, ShippingAddress } from '../api/types';
+import { useApi, useSession, userKey } from '../app/services';
+import { CartSummary, useCartKey } from '../components/cart';
+import { describeError, EmptyState, ErrorNotice, Loading, SelectField, SkeletonLines, TextField } from '../components/ui';
+import { useDocumentTitle } from '../lib/hooks';
+import { COUNTRIES } from './checkout/countries';
+import { useCheckout } from './checkout/useCheckout';
+
+const EMPTY_ADDRESS: ShippingAddress = { name: '', line1: '', line2: '', city: '', postalCode: '', country: 'US' };
+
+function failureMessage(error: unknown): string {
+  if (error instanceof NetworkError) {
+    return 'We could not reach the store, so we cannot tell whether your order went through. Press “Place order” again: it is safe, you will not be charged twice.';
+  }
+  if (error instanceof ApiError && error.code === 'cart-empty') return 'Your cart is empty: there is nothing to order.';
+  if (error instanceof ApiError && error.fieldErrors.length > 0) return 'Some details need fixing: see the fields marked below.';
+  if (error instanceof ApiError && error.status >= 500) {
+    return 'The store had a problem placing your order. Press “Place order” again in a moment: you will not be charged twice.';
+  }
+  return describeError(error);
+}
+
+export default function CheckoutPage() {
+  useDocumentTitle('Checkout');
+  const api = useApi();
+  const session = useSession();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const cartKey = useCartKey();
+  const cart = useQuery({ queryKey: cartKey, queryFn: ({ signal }) => api.cart(signal) });
+  const [address, setAddress] = useState<ShippingAddress>({ ...EMPTY_ADDRESS, name: session?.user.name ?? '' });
+
+  const onPlaced = useCallback(
+    (order: Order) => {
+      void queryClient.invalidateQueries({ queryKey: cartKey });
+      void queryClient.invalidateQueries({ queryKey: userKey(session, 'orders') });
+      void queryClient.invalidateQueries({ queryKey: ['bestsellers'] });
+      queryClient.setQueryData(userKey(session, 'order', order.id), order);
+      navigate(`/orders/${encodeURIComponent(order.id)}?placed=1`, { replace: true });
+    },
+    [queryClient, cartKey, session, navigate],
+  );
+  const checkout = useCheckout(onPlaced);
+  const errors = fieldErrorMap(checkout.error);
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    const { line2, ...required } = address;
+    void checkout.submit(line2 && line2.trim() !== '' ? { ...required, line2 } : required);
+  }
+
+  const field = (name: keyof ShippingAddress) => ({
+    name,
+    value: address[name] ?? '',
+    error: errors[name],
+    onChange: (e: { target: { value: string } }) => setAddress((a) => ({ ...a, [name]: e.target.value })),
+  });
+
+  if (cart.isPending) {
+    return (
+      <>
+        <h1>Checkout</h1>
+        <Loading label="Loading your cart…">
+          <SkeletonLines count={4} />
+        </Loading>
+      </>
+    );
+  }
+  if (cart.error) {
+    return (
+      <>
+        <h1>Checkout</h1>
+        <ErrorNotice error={cart.error} onRetry={() => void cart.refetch()} />
+      </>
+    );
+  }
+  if (cart.data.itemCount === 0 && checkout.status === 'idle') {
+    return (
+      <>
+        <h1>Checkout</h1>
+        <EmptyState title="Your cart is empty.">
+          <p>
+            <Link to="/">Find a book</Link> first, then come back here.
+          </p>
+        </EmptyState>
+      </>
+    );
+  }
+
+  return (
+    <>
+      <h1>Checkout</h1>
+      <div className="checkout-layout">
+        <form className="panel form" onSubmit={onSubmit} noValidate aria-describedby={checkout.error ? 'checkout-error' : undefined}>
+          <h2>Shipping address</h2>
+          {checkout.error !== null && (
+            <div className="notice notice-error" role="alert" id="checkout-error">
+              <p>{failureMessage(checkout.error)}</p>
+            </div>
+          )}
+          <TextField label="Full name" autoComplete="name" required maxLength={100} {...field('name')} />
+          <TextField label="Address" autoComplete="address-line1" required maxLength={200} {...field('line1')} />
+          <TextField label="Apartment, suite, etc. (optional)" autoComplete="address-line2" maxLength={200} {...field('line2')} />
+          <div className="field-row">
+            <TextField label="City" autoComplete="address-level2" required maxLength={100} {...field('city')} />
+            <TextField label="Postal code" autoComplete="postal-code" required maxLength={20} {...field('postalCode')} />
+          </div>
+          <SelectField label="Country" autoComplete="country" {...field('country')}>
+            {COUNTRIES.map((c) => (
+              <option key={c.code} value={c.code}>
+                {c.name}
+              </option>
+            ))}
+          </SelectField>
+          <p className="muted small">No payment is taken: this is a demo store.</p>
+          <button type="submit" className="button button-primary button-block" disabled={checkout.busy}>
+            {checkout.busy ? 'Placing your order…' : 'Place order'}
+          </button>
+        </form>
+        <aside className="panel" aria-labelledby="order-summary">
+          <h2 id="order-summary">Order summary</h2>
+          <ul className="summary-lines">
+            {cart.data.lines
+              .filter((l) => l.available)
+              .map((l) => (
+                <li key={l.bookId}>
+                  <span>
+                    {l.title} × {l.quantity}
+                  </span>
+                </li>
+              ))}
+          </ul>
+          <CartSummary cart={cart.data} />
+          <p>
+            <Link to="/cart">Change your cart</Link>
+          </p>
+        </aside>
+      </div>
+    </>
+  );
+}

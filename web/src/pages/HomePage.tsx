@@ -1,0 +1,104 @@
+import { Link } from 'react-router';
+import { useQuery } from '@tanstack/react-query';
+import type { Category } from '../api/types';
+import { useApi, useSession, userKey } from '../app/services';
+import { BookShelf, categoryPath } from '../components/books';
+import { ErrorNotice } from '../components/ui';
+import { useDocumentTitle } from '../lib/hooks';
+
+const ROW = 12;
+const SHELF = 8;
+
+function RecommendedForYou() {
+  const api = useApi();
+  const session = useSession();
+  const recs = useQuery({ queryKey: userKey(session, 'recommendations'), queryFn: ({ signal }) => api.recommendations(signal) });
+  return (
+    <BookShelf
+      title="Recommended for you"
+      books={recs.data?.items.map((i) => ({ book: i.book, note: `${i.friendCount} ${i.friendCount === 1 ? 'friend' : 'friends'} bought this` }))}
+      isLoading={recs.isPending}
+      error={recs.error}
+      onRetry={() => void recs.refetch()}
+      empty={{
+        title: 'Nothing to recommend yet',
+        body: (
+          <p>
+            Books your friends buy show up here. <Link to="/friends">Find friends</Link>
+          </p>
+        ),
+      }}
+    />
+  );
+}
+
+function Bestsellers({ window, title }: { window: 'all' | '7d'; title: string }) {
+  const api = useApi();
+  const top = useQuery({ queryKey: ['bestsellers', window, ROW], queryFn: ({ signal }) => api.bestsellers(window, ROW, signal) });
+  return (
+    <BookShelf
+      title={title}
+      books={top.data?.items.map((i) => ({ book: i.book, note: `#${i.rank} · ${i.units} sold` }))}
+      isLoading={top.isPending}
+      error={top.error}
+      onRetry={() => void top.refetch()}
+      empty={{ title: window === '7d' ? 'No sales this week yet.' : 'No sales yet.' }}
+    />
+  );
+}
+
+function CategoryShelf({ category }: { category: Category }) {
+  const api = useApi();
+  const books = useQuery({
+    queryKey: ['books', category.name, null, SHELF],
+    queryFn: ({ signal }) => api.books({ category: category.name, limit: SHELF }, signal),
+  });
+  return (
+    <BookShelf
+      title={category.name}
+      more={{ to: categoryPath(category.name), label: `All ${category.count} in ${category.name}` }}
+      books={books.data?.items.map((book) => ({ book }))}
+      isLoading={books.isPending}
+      error={books.error}
+      onRetry={() => void books.refetch()}
+      empty={{ title: 'No books here yet.' }}
+    />
+  );
+}
+
+export default function HomePage() {
+  useDocumentTitle('');
+  const api = useApi();
+  const session = useSession();
+  const categories = useQuery({ queryKey: ['categories'], queryFn: ({ signal }) => api.categories(signal), staleTime: 5 * 60_000 });
+
+  return (
+    <>
+      <section className="hero" aria-labelledby="hero-title">
+        <h1 id="hero-title">{session ? `Welcome back, ${session.user.name}` : 'Find your next book'}</h1>
+        <p>Search thousands of titles, see what sells, and what your friends are reading.</p>
+        {categories.data && (
+          <nav aria-label="Categories">
+            <ul className="chips">
+              {categories.data.map((c) => (
+                <li key={c.name}>
+                  <Link to={categoryPath(c.name)} className="chip">
+                    {c.name}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        )}
+      </section>
+      {session && <RecommendedForYou />}
+      <Bestsellers window="7d" title="Bestsellers this week" />
+      <Bestsellers window="all" title="All-time bestsellers" />
+      {categories.error ? (
+        <ErrorNotice title="The category shelves could not be loaded." error={categories.error} onRetry={() => void categories.refetch()} />
+      ) : (
+        categories.data?.map((c) => <CategoryShelf key={c.name} category={c} />)
+      )}
+    </>
+  );
+}

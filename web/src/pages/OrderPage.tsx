@@ -1,0 +1,64 @@
+import { Link, useParams, useSearchParams } from 'react-router';
+import { useQuery } from '@tanstack/react-query';
+import { useApi, useSession, userKey } from '../app/services';
+import { formatDate, OrderLines } from '../components/OrderDetails';
+import { ErrorNotice, Loading, SkeletonLines } from '../components/ui';
+import { useDocumentTitle } from '../lib/hooks';
+
+export default function OrderPage() {
+  const api = useApi();
+  const session = useSession();
+  const orderId = useParams().id ?? '';
+  const justPlaced = useSearchParams()[0].get('placed') === '1';
+  useDocumentTitle(justPlaced ? 'Order placed' : 'Order');
+  const order = useQuery({ queryKey: userKey(session, 'order', orderId), queryFn: ({ signal }) => api.order(orderId, signal) });
+
+  return (
+    <>
+      {justPlaced ? (
+        <div className="confirmation">
+          <h1>Thank you, your order is placed</h1>
+          <p>We have your order. You can find it any time under <Link to="/orders">Orders</Link>.</p>
+        </div>
+      ) : (
+        <h1>Order</h1>
+      )}
+      {order.isPending ? (
+        <Loading label="Loading the order…">
+          <SkeletonLines count={4} />
+        </Loading>
+      ) : order.error ? (
+        <ErrorNotice error={order.error} onRetry={() => void order.refetch()} />
+      ) : (
+        <section className="panel" aria-labelledby="order-heading">
+          <h2 id="order-heading">
+            Order <span className="mono">{order.data.id}</span>
+          </h2>
+          <p className="muted">Placed {formatDate(order.data.createdAt)}</p>
+          <OrderLines order={order.data} />
+          {order.data.shippingAddress && (
+            <>
+              <h3>Shipping to</h3>
+              <address>
+                {order.data.shippingAddress.name}
+                <br />
+                {order.data.shippingAddress.line1}
+                {order.data.shippingAddress.line2 && (
+                  <>
+                    <br />
+                    {order.data.shippingAddress.line2}
+                  </>
+                )}
+                <br />
+                {order.data.shippingAddress.postalCode} {order.data.shippingAddress.city}, {order.data.shippingAddress.country}
+              </address>
+            </>
+          )}
+        </section>
+      )}
+      <p>
+        <Link to="/">Continue shopping</Link>
+      </p>
+    </>
+  );
+}

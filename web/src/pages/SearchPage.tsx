@@ -1,0 +1,218 @@
+import { useEffect, useId, useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { searchQueryOptions } from '../api/queries';
+import type { SearchResult } from '../api/types';
+import { useApi } from '../app/services';
+import { bookPath, categoryPath } from '../components/books';
+import { Cover } from '../components/Cover';
+import { Highlighted } from '../components/Highlighted';
+import { Pager } from '../components/Pager';
+import { EmptyState, ErrorNotice, Loading, Price, Rating } from '../components/ui';
+import { useDocumentTitle } from '../lib/hooks';
+import { formatMoneyShort } from '../lib/money';
+import { RATINGS, readSearchState, SORTS, withFilters } from './search-state';
+
+/** Read by bench/web.ts: time from navigation to the first results on screen. */
+const FIRST_RESULTS_MARK = 'bookstore:first-results';
+
+type PriceRange = SearchResult['facets']['priceRanges'][number];
+
+function priceLabel(range: PriceRange, currency: string): string {
+  if (range.from === undefined && range.to !== undefined) return `Under ${formatMoneyShort(range.to, currency)}`;
+  if (range.to === undefined && range.from !== undefined) return `${formatMoneyShort(range.from, currency)} and over`;
+  return `${formatMoneyShort(range.from ?? 0, currency)} to ${formatMoneyShort(range.to ?? 0, currency)}`;
+}
+
+/** The API's ranges have an exclusive upper bound; its maxPrice filter is inclusive. */
+const rangeMax = (range: PriceRange) => (range.to === undefined ? undefined : range.to - 1);
+
+function RadioGroup({ legend, name, options, value, onChange }: {
+  legend: string;
+  name: string;
+  options: Array<{ value: string; label: string; count?: number }>;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  const id = useId();
+  return (
+    <fieldset className="facet">
+      <legend>{legend}</legend>
+      {options.map((o, i) => (
+        <div key={o.value} className="radio">
+          <input type="radio" id={`${id}-${i}`} name={name} value={o.value} checked={value === o.value} onChange={() => onChange(o.value)} />
+          <label htmlFor={`${id}-${i}`}>
+            {o.label}
+            {o.count !== undefined && <span className="facet-count"> ({o.count.toLocaleString()})</span>}
+          </label>
+        </div>
+      ))}
+    </fieldset>
+  );
+}
+
+function Filters({ result, params, setParams }: { result: SearchResult | undefined; params: URLSearchParams; setParams: (p: URLSearchParams) => void }) {
+  const state = readSearchState(params);
+  const [open] = useState(() => typeof window.matchMedia !== 'function' || window.matchMedia('(min-width: 50rem)').matches);
+  const currency = result?.hits[0]?.book.currency ?? 'USD';
+  const change = (changes: Record<string, string | number | undefined>) => setParams(withFilters(params, changes));
+
+  const categories = result?.facets.categories ?? [];
+  const selectedCategory = state.category ?? '';
+  const categoryOptions = [
+    { value: '', label: 'Any category' },
+    ...categories.map((c) => ({ value: c.value, label: c.value, count: c.count })),
+    ...(selectedCategory && !categories.some((c) => c.value === selectedCategory) ? [{ value: selectedCategory, label: selectedCategory, count: 0 }] : []),
+  ];
+
+  const ranges = result?.facets.priceRanges ?? [];
+  const matchingRange = ranges.find((r) => r.from === state.minPrice && rangeMax(r) === state.maxPrice);
+  const hasPriceFilter = state.minPrice !== undefined || state.maxPrice !== undefined;
+  // A price filter that is not one of the ranges (typed into the URL) leaves every option unchecked.
+  const selectedRange = matchingRange ? matchingRange.key : hasPriceFilter ? 'custom' : '';
+  const priceOptions = [
+    { value: '', label: 'Any price' },
+    ...ranges.map((r) => ({ value: r.key, label: priceLabel(r, currency), count: r.count })),
+  ];
+
+  const filtered = state.category !== undefined || state.minPrice !== undefined || state.maxPrice !== undefined || state.minRating !== undefined;
+
+  return (
+    <details className="filters" open={open}>
+      <summary>Filters</summary>
+      <RadioGroup legend="Category" name="category" options={categoryOptions} value={selectedCategory} onChange={(v) => change({ category: v || undefined })} />
+      <RadioGroup
+        legend="Price"
+        name="price"
+        options={priceOptions}
+        value={selectedRange}
+        onChange={(key) => {
+          const range = ranges.find((r) => r.key === key);
+          change({ minPrice: range?.from, maxPrice: range ? rangeMax(range) : undefined });
+        }}
+      />
+      <RadioGroup
+        legend="Rating"
+        name="rating"
+        options={[{ value: '', label: 'Any rating' }, ...RATINGS.map((r) => ({ value: String(r), label: `${r} stars and up` }))]}
+        value={state.minRating === undefined ? '' : String(state.minRating)}
+        onChange={(v) => change({ minRating: v || undefined })}
+      />
+      {filtered && (
+        <p>
+          <Link to={`?${withFilters(params, { category: undefined, minPrice: undefined, maxPrice: undefined, minRating: undefined }).toString()}`}>Clear filters</Link>
+        </p>
+      )}
+    </details>
+  );
+}
+
+function Hits({ result }: { result: SearchResult }) {
+  useEffect(() => {
+    if (performance.getEntriesByName(FIRST_RESULTS_MARK).length === 0) performance.mark(FIRST_RESULTS_MARK);
+  }, []);
+  return (
+    <ol className="hits">
+      {result.hits.map(({ book, highlights }) => (
+        <li key={book.id} className="hit">
+          <Cover book={book} size="sm" />
+          <div className="hit-body">
+            <h3 className="hit-title">
+              <Link to={bookPath(book.id)}>
+                <Highlighted html={highlights.title} text={book.title} />
+              </Link>
+            </h3>
+            <p className="hit-authors">
+              <Highlighted html={highlights.authors} text={book.authors.join(', ')} />
+            </p>
+            <p className="hit-description">
+              <Highlighted html={highlights.description} text={book.description} />
+            </p>
+            <p className="hit-meta">
+              <Price amount={book.price} currency={book.currency} />
+              <Rating value={book.rating} />
+              <Link to={categoryPath(book.category)} className="tag">
+                {book.category}
+              </Link>
+              <span className="muted">{book.year}</span>
+            </p>
+          </div>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export default function SearchPage() {
+  const api = useApi();
+  const [params, setParams] = useSearchParams();
+  const state = readSearchState(params);
+  useDocumentTitle(state.q ? `“${state.q}”` : 'All books');
+
+  const search = useQuery({ ...searchQueryOptions(api, state), placeholderData: keepPreviousData });
+  const result = search.data;
+
+  let status = '';
+  if (result) {
+    const shown = result.correctedQuery ?? state.q;
+    status = `${result.total.toLocaleString()} ${result.total === 1 ? 'book' : 'books'}${shown ? ` for “${shown}”` : ''}`;
+  }
+
+  return (
+    <div className="search-page">
+      <div className="search-heading">
+        <h1>{state.q ? <>Results for “{state.q}”</> : 'All books'}</h1>
+        <label className="sort">
+          <span>Sort by</span>
+          <select value={state.sort} onChange={(e) => setParams(withFilters(params, { sort: e.target.value }))}>
+            {SORTS.map((s) => (
+              <option key={s.value} value={s.value}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <div className="search-layout">
+        <Filters result={result} params={params} setParams={setParams} />
+        <section aria-labelledby="results-heading" className="results" aria-busy={search.isFetching}>
+          <h2 id="results-heading" className="visually-hidden">
+            Results
+          </h2>
+          <p role="status" className="result-count">
+            {status}
+          </p>
+          {result?.correctedQuery && (
+            <p className="notice">
+              No exact matches for “{state.q}”; showing results for <strong>“{result.correctedQuery}”</strong>.
+            </p>
+          )}
+          {search.isPending ? (
+            <Loading label="Searching…">
+              {Array.from({ length: 5 }, (_, i) => (
+                <div key={i} className="hit">
+                  <div className="cover cover-sm skeleton" />
+                  <div className="hit-body">
+                    <div className="skeleton skeleton-line" />
+                    <div className="skeleton skeleton-line short" />
+                  </div>
+                </div>
+              ))}
+            </Loading>
+          ) : search.error ? (
+            <ErrorNotice error={search.error} onRetry={() => void search.refetch()} />
+          ) : result && result.hits.length === 0 ? (
+            <EmptyState title={state.q ? `No books match “${state.q}”.` : 'No books match these filters.'}>
+              <p>Check the spelling, try fewer words, or remove a filter.</p>
+            </EmptyState>
+          ) : result ? (
+            <>
+              <Hits result={result} />
+              <Pager params={params} nextCursor={result.nextCursor} label="Pages of results" />
+            </>
+          ) : null}
+        </section>
+      </div>
+    </div>
+  );
+}
