@@ -1,0 +1,150 @@
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '../../domain/errors.js';
+import type { Order } from '../../domain/order.js';
+import type { Orders, PlaceResult } from '../../ports/orders.js';
+import type { Page, PageRequest } from '../../ports/page.js';
+import { cartAtVersion, cartItem, readCart } from './dynamodb-carts.js';
+import {
+  cancellationCodes,
+  decodeCursor,
+  encodeCursor,
+  keys,
+  RETRY,
+  withRetries,
+  type DocumentClientLike,
+  type DynamoSystemOfRecordOptions,
+  type Item,
+} from './dynamodb-items.js';
+
+/** The order's own fields, in the order the domain lists them. */
+export function orderFromItem(item: Item): Order {
+  const o = item as unknown as Order;
+  return {
+    id: o.id,
+    userId: o.userId,
+    lines: o.lines,
+    itemCount: o.itemCount,
+    total: o.total,
+    currency: o.currency,
+    status: o.status,
+    shippingAddress: o.shippingAddress,
+    idempotencyKey: o.idempotencyKey,
+    createdAt: o.createdAt,
+  };
+}
+
+/** Where the actions of a checkout sit in its TransactWriteItems, to read its cancellation reasons. */
+const PLACE = { order: 0, locator: 1, idempotency: 2, cart: 3 } as const;
+
+/**
+ * Orders on a DynamoDB table (docs/dynamodb.md): each order in its customer's partition under
+ * `ORDER#<id>` (ids are time-ordered, so a descending query is newest first), an `ORDER#<id>` locator
+ * for reads by id, and an `IDEMP#<key>` item per idempotency key. Checkout is one TransactWriteItems.
+ * Every read here is strongly consistent (no GSI is involved).
+ */
+export class DynamoOrders implements Orders {
+  private readonly client: DocumentClientLike;
+  private readonly table: string;
+
+  constructor(options: DynamoSystemOfRecordOptions) {
+    this.client = options.client;
+    this.table = options.tableName;
+  }
+
+  /**
+   * Looks for the key's order first (the key decides before the cart: a retry with a stale cart still
+   * gets its order), then writes order, locator, idempotency item and the emptied cart in one
+   * transaction, each under a condition. If the transaction is cancelled, its reasons say why: the key
+   * was taken meanwhile (answer with that order), or the cart moved on (`cart-changed`); a conflict
+   * with a concurrent transaction is tried again from the start.
+   */
+  async place(order: Order, cartVersion: number): Promise<PlaceResult> {
+    return withRetries('checkout', async () => {
+      const placed = await this.findByIdempotencyKey(order.userId, order.idempotencyKey);
+      if (placed) return { order: placed, created: false };
+      const cart = await readCart(this.client, this.table, order.userId);
+      if (cart.version !== cartVersion) {
+        // The two reads are not one snapshot: a concurrent checkout with this key may have committed
+        // in between, emptying the cart. Its idempotency item is visible now if it did.
+        const placedMeanwhile = await this.findByIdempotencyKey(order.userId, order.idempotencyKey);
+        if (placedMeanwhile) return { order: placedMeanwhile, created: false };
+        throw cartChanged();
+      }
+      const cartAction =
+        cart.lines.length > 0
+          ? // Emptying leaves a tombstone that keeps counting versions (see DynamoCarts).
+            { Put: { TableName: this.table, Item: cartItem({ ...cart, lines: [], version: cart.version + 1, updatedAt: new Date().toISOString() }), ...cartAtVersion(cartVersion) } }
+          : { ConditionCheck: { TableName: this.table, Key: keys.cart(order.userId), ...cartAtVersion(cartVersion) } };
+      try {
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Put: { TableName: this.table, Item: { ...keys.order(order.userId, order.id), type: 'order', ...order }, ConditionExpression: 'attribute_not_exists(pk)' } },
+              { Put: { TableName: this.table, Item: { ...keys.orderLocator(order.id), type: 'order-locator', userId: order.userId }, ConditionExpression: 'attribute_not_exists(pk)' } },
+              {
+                Put: {
+                  TableName: this.table,
+                  Item: { ...keys.idempotency(order.userId, order.idempotencyKey), type: 'idempotency', orderId: order.id },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              cartAction,
+            ],
+          }),
+        );
+        return { order, created: true };
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        if (!codes) throw error;
+        // A taken key answers with its order on the next attempt, whatever else failed with it.
+        if (codes[PLACE.idempotency] === 'ConditionalCheckFailed' || codes.includes('TransactionConflict')) return RETRY;
+        if (codes[PLACE.cart] === 'ConditionalCheckFailed') throw cartChanged();
+        throw error;
+      }
+    });
+  }
+
+  async findByIdempotencyKey(userId: string, key: string): Promise<Order | null> {
+    const { Item: pointer } = await this.client.send(new GetCommand({ TableName: this.table, Key: keys.idempotency(userId, key), ConsistentRead: true }));
+    return pointer ? this.read(userId, String(pointer.orderId)) : null;
+  }
+
+  async get(id: string): Promise<Order | null> {
+    const { Item: locator } = await this.client.send(new GetCommand({ TableName: this.table, Key: keys.orderLocator(id), ConsistentRead: true }));
+    return locator ? this.read(String(locator.userId), id) : null;
+  }
+
+  async listByUser(userId: string, request: PageRequest): Promise<Page<Order>> {
+    const before = request.cursor === undefined ? undefined : decodeCursor(request.cursor, 1)[0]!;
+    const items: Item[] = [];
+    let start: Item | undefined = before === undefined ? undefined : keys.order(userId, before);
+    // One order more than asked tells whether another page follows.
+    do {
+      const out = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :orders)',
+          ExpressionAttributeValues: { ':pk': keys.order(userId, '').pk, ':orders': keys.order(userId, '').sk },
+          ScanIndexForward: false,
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+          Limit: request.limit + 1 - items.length,
+        }),
+      );
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start && items.length <= request.limit);
+    const orders = items.slice(0, request.limit).map(orderFromItem);
+    const last = orders.at(-1);
+    return { items: orders, nextCursor: items.length > request.limit && last ? encodeCursor([last.id]) : null };
+  }
+
+  private async read(userId: string, orderId: string): Promise<Order | null> {
+    const { Item: item } = await this.client.send(new GetCommand({ TableName: this.table, Key: keys.order(userId, orderId), ConsistentRead: true }));
+    return item ? orderFromItem(item) : null;
+  }
+}
+
+function cartChanged(): ConflictError {
+  return new ConflictError('cart-changed', 'the cart changed since it was priced; review it and check out again');
+}

@@ -1,0 +1,370 @@
+import { randomBytes } from 'node:crypto';
+import gremlin from 'gremlin';
+import type { GraphChange, RankedBook, SocialGraph } from '../../ports/social-graph.js';
+
+const { DriverRemoteConnection } = gremlin.driver;
+const { traversal, statics: __, P, TextP, t, cardinality, column, direction, merge, order, scope } = gremlin.process;
+
+type Traversal = gremlin.GraphTraversal;
+type TraversalSource = gremlin.GraphTraversalSource;
+
+/** Handshake headers, or a hook that makes them (e.g. a SigV4 signer for Neptune IAM). */
+export type GremlinHeaders = Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);
+
+export type GremlinSocialGraphOptions = {
+  /**
+   * Prefix of every vertex and edge id this graph writes, so several graphs (concurrent test runs,
+   * several shops) share one database without ever touching each other's elements.
+   */
+  namespace: string;
+  /** How many elements one request drops when a generation is removed. Default 500. */
+  dropBatchSize?: number;
+} & (
+  | {
+      /** The Gremlin WebSocket endpoint, e.g. `wss://<cluster>:8182/gremlin` or `ws://127.0.0.1:8182/gremlin`. */
+      url: string;
+      /**
+       * Sent with the WebSocket handshake of the connection this graph opens; a function is called
+       * once, when connecting. For Neptune with IAM authentication, return SigV4 headers for
+       * `GET https://<host>:8182/gremlin`, service `neptune-db` (Host, X-Amz-Date, Authorization and,
+       * with temporary credentials, X-Amz-Security-Token), e.g. from `@smithy/signature-v4`'s
+       * `SignatureV4.sign()` with the default credential provider. Neptune checks the signature at
+       * the handshake only; the driver re-sends the same headers if it has to reconnect, so a process
+       * that outlives the signature's validity (5 minutes) must `close()` and `connect()` again when a
+       * request fails with a 403.
+       */
+      headers?: GremlinHeaders;
+    }
+  | {
+      /** A connection the caller opened and still owns: `close()` leaves it open. */
+      connection: gremlin.RemoteConnection;
+    }
+);
+
+const DEFAULT_DROP_BATCH = 500;
+/** Changes per request: large enough to make seeding quick, small enough for any server's frame limit. */
+const CHANGES_PER_REQUEST = 200;
+
+/**
+ * The social graph on a Gremlin server (Amazon Neptune, or TinkerPop Gremlin Server with TinkerGraph
+ * standing in for it), through bytecode traversals only: Neptune accepts no Groovy scripts, and user
+ * input travels as traversal arguments, never as query text.
+ *
+ * Layout. Vertex ids are `<namespace>:user:<id>` and `<namespace>:book:<id>`, with the raw id in a
+ * `key` property that answers are ordered by. Every edge belongs to one generation: its id is
+ * `<namespace>:<generation>:<label>:<out>:<in>` (raw ids URI-encoded, so no two pairs share an id) and
+ * its `gen` property names the generation. A pointer vertex `<namespace>:graph` holds the current
+ * generation in `current` (`single` cardinality: Neptune's default cardinality is `set`, which would
+ * accumulate every generation ever written). Each query reads the pointer and walks only that
+ * generation's edges in one traversal, which Neptune runs against one snapshot. Vertices are shared
+ * by the generations and carry, in `gen`, the last generation that wrote them, so a rebuild can find
+ * the ones only the old graph used.
+ *
+ * Writes are idempotent upserts: `mergeV`/`mergeE` keyed by id, so a redelivered change finds its
+ * elements and changes nothing; a second purchase of a book is the same edge, which is what makes
+ * every count a count of distinct people. Up to 200 changes of one `apply` travel as one traversal
+ * (one transaction on Neptune) that upserts their vertices, then the edges whose last change in the
+ * batch adds them, then drops those whose last change removes them: the end state of applying them
+ * in order, in three steps over injected lists instead of one step per change, which is what makes
+ * loading fast. A batch larger than 200 is not atomic as a whole.
+ *
+ * Rebuild loads a new generation beside the live one, switches the pointer in one traversal, then
+ * drops the old generation's edges and the vertices it alone used, in batches. A load that fails
+ * drops what it wrote and leaves the pointer alone.
+ *
+ * What it does not do:
+ * - Changes applied while a rebuild loads go to the old generation and are gone after the switch, as
+ *   with the embedded graph: the rebuild's `load` must read a snapshot taken after them, or the
+ *   caller must re-apply them.
+ * - TinkerGraph has no snapshot isolation: there, a query that read the pointer just before a switch
+ *   may see the old generation half dropped. Neptune runs each traversal in one transaction.
+ * - A process that dies mid-rebuild leaves the partial generation's edges behind (invisible to
+ *   queries, which follow the pointer); nothing collects them.
+ * - Dropping a generation finds its elements with `has('gen', ...)`: an index lookup on Neptune, a
+ *   scan of the whole graph on TinkerGraph.
+ * - A vertex that a failed load wrote keeps that load's generation in `gen`; if no later write
+ *   touches it, it stays behind without edges once the old graph's edges go (it changes no answer;
+ *   `destroy()` removes it).
+ * - Ties are ordered by the server's string order: Java's UTF-16 order on Gremlin Server, which
+ *   agrees with SQLite's binary order for ids below U+D800 (all the ids this shop generates).
+ */
+export class GremlinSocialGraph implements SocialGraph {
+  private readonly pointerId: string;
+  private readonly dropBatchSize: number;
+
+  private constructor(
+    private readonly g: TraversalSource,
+    private readonly connection: gremlin.RemoteConnection,
+    private readonly ownsConnection: boolean,
+    private readonly namespace: string,
+    dropBatchSize: number,
+  ) {
+    this.pointerId = `${namespace}:graph`;
+    this.dropBatchSize = dropBatchSize;
+  }
+
+  /** Connects (or adopts the given connection) and creates this namespace's generation pointer if missing. */
+  static async connect(options: GremlinSocialGraphOptions): Promise<GremlinSocialGraph> {
+    // A colon would let one namespace's id prefix cover another's ("a:" covers "a:b:...").
+    if (!/^[^:]+$/.test(options.namespace)) {
+      throw new Error(`GremlinSocialGraph namespace must be non-empty and have no colon: ${JSON.stringify(options.namespace)}`);
+    }
+    let connection: gremlin.RemoteConnection;
+    let owns: boolean;
+    if ('connection' in options) {
+      connection = options.connection;
+      owns = false;
+    } else {
+      const headers = typeof options.headers === 'function' ? await options.headers() : options.headers;
+      // A copy: the driver adds its User-Agent to the object it is given.
+      connection = new DriverRemoteConnection(options.url, headers ? { headers: { ...headers } } : {});
+      owns = true;
+    }
+    const graph = new GremlinSocialGraph(
+      traversal().withRemote(connection),
+      connection,
+      owns,
+      options.namespace,
+      options.dropBatchSize ?? DEFAULT_DROP_BATCH,
+    );
+    try {
+      await graph.ensurePointer();
+    } catch (error) {
+      if (owns) await connection.close();
+      throw error;
+    }
+    return graph;
+  }
+
+  async apply(changes: readonly GraphChange[]): Promise<void> {
+    if (changes.length === 0) return;
+    await this.write(await this.currentGeneration(), changes);
+  }
+
+  async recommendedFor(userId: string, limit: number): Promise<RankedBook[]> {
+    const n = queryLimit(limit);
+    if (n === 0) return [];
+    const me = this.userVertex(userId);
+    const mine = current(__.outE('purchased')).inV().aggregate('mine');
+    const friends = current(this.inCurrentGeneration().V(me).sideEffect(mine).outE('friendOf')).inV();
+    const books = current(friends.outE('purchased')).inV().where(P.without('mine'));
+    return ranked(await top(books, n).toList());
+  }
+
+  async friendsWhoBought(userId: string, bookId: string, limit: number): Promise<string[]> {
+    const n = queryLimit(limit);
+    if (n === 0) return [];
+    const friends = current(this.inCurrentGeneration().V(this.userVertex(userId)).outE('friendOf'))
+      .inV()
+      .where(current(__.outE('purchased')).inV().hasId(this.bookVertex(bookId)))
+      .values('key')
+      .order()
+      .by(order.asc)
+      .limit(n);
+    return (await friends.toList()).map(String);
+  }
+
+  async alsoBought(bookId: string, limit: number): Promise<RankedBook[]> {
+    const n = queryLimit(limit);
+    if (n === 0) return [];
+    const book = this.bookVertex(bookId);
+    const buyers = current(this.inCurrentGeneration().V(book).inE('purchased')).outV();
+    const others = current(buyers.outE('purchased')).inV().not(__.hasId(book));
+    return ranked(await top(others, n).toList());
+  }
+
+  async rebuild(load: (write: (changes: readonly GraphChange[]) => Promise<void>) => Promise<void>): Promise<void> {
+    const next = newGeneration();
+    try {
+      await load((changes) => this.write(next, changes));
+    } catch (error) {
+      await this.dropGeneration(next).catch(() => undefined);
+      throw error;
+    }
+    const previous = await this.switchTo(next);
+    if (previous !== undefined && previous !== next) await this.dropGeneration(previous);
+  }
+
+  /**
+   * Deletes every vertex (and so every edge) of this namespace, pointer included: for tests and for
+   * retiring a shop. It finds them by id prefix, a scan of the whole graph, in batches.
+   */
+  async destroy(): Promise<void> {
+    await this.dropInBatches(() => this.g.V().hasId(TextP.startingWith(`${this.namespace}:`)));
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsConnection) await this.connection.close();
+  }
+
+  private userVertex(userId: string): string {
+    return `${this.namespace}:user:${userId}`;
+  }
+
+  private bookVertex(bookId: string): string {
+    return `${this.namespace}:book:${bookId}`;
+  }
+
+  private edgeId(generation: string, label: string, outKey: string, inKey: string): string {
+    return `${this.namespace}:${generation}:${label}:${encodeURIComponent(outKey)}:${encodeURIComponent(inKey)}`;
+  }
+
+  /** Starts a query at the pointer, labelling the current generation `gen` for {@link current}. */
+  private inCurrentGeneration(): Traversal {
+    return this.g.V(this.pointerId).values('current').as('gen');
+  }
+
+  private async currentGeneration(): Promise<string> {
+    const [generation] = await this.g.V(this.pointerId).values('current').toList();
+    if (typeof generation !== 'string') throw new Error(`social graph ${this.namespace}: generation pointer is missing`);
+    return generation;
+  }
+
+  private async ensurePointer(): Promise<void> {
+    const upsert = () =>
+      this.g
+        .mergeV(new Map<unknown, unknown>([[t.id, this.pointerId], [t.label, 'graphGeneration']]))
+        .option(merge.onCreate, new Map([['current', newGeneration()]]))
+        .iterate();
+    // Two processes creating the same namespace at once: the loser of the race finds the winner's.
+    await upsert().catch(upsert);
+  }
+
+  /**
+   * Points queries at `next` in one traversal and answers the generation it replaced: `next` itself if
+   * the pointer had gone (a concurrent `destroy`), which is then recreated rather than left missing.
+   */
+  private async switchTo(next: string): Promise<string | undefined> {
+    const [previous] = await this.g
+      .mergeV(new Map<unknown, unknown>([[t.id, this.pointerId], [t.label, 'graphGeneration']]))
+      .option(merge.onCreate, new Map([['current', next]]))
+      .as('pointer')
+      .values('current')
+      .as('previous')
+      .select('pointer')
+      .property(cardinality.single, 'current', next)
+      .select('previous')
+      .toList();
+    return typeof previous === 'string' ? previous : undefined;
+  }
+
+  private async write(generation: string, changes: readonly GraphChange[]): Promise<void> {
+    for (let start = 0; start < changes.length; start += CHANGES_PER_REQUEST) {
+      const { vertices, edges, dropped } = this.plan(generation, changes.slice(start, start + CHANGES_PER_REQUEST));
+      let request = this.g.inject(0);
+      // Vertices first, so every edge finds both ends; then the edges whose last change added them, then
+      // those whose last change removed them: the same end state as applying the changes one by one.
+      if (vertices.length > 0) {
+        request = request.sideEffect(__.constant(vertices).unfold().mergeV().property(cardinality.single, 'gen', generation));
+      }
+      if (edges.length > 0) request = request.sideEffect(__.constant(edges).unfold().mergeE());
+      if (dropped.length > 0) {
+        const from = [...new Set(dropped.map((edge) => edge.from))];
+        request = request.sideEffect(__.V(...from).outE('friendOf').hasId(...dropped.map((edge) => edge.id)).drop());
+      }
+      await request.iterate();
+    }
+  }
+
+  /**
+   * Reduces changes to the vertices they touch and, per edge, whether the last change left it there:
+   * each change is an upsert or a removal of whole elements, so only the last one per edge counts.
+   */
+  private plan(generation: string, changes: readonly GraphChange[]) {
+    const vertices = new Map<string, Map<unknown, unknown>>();
+    const edges = new Map<string, { add: Map<unknown, unknown> } | { from: string }>();
+    const vertex = (label: 'user' | 'book', key: string): string => {
+      const id = label === 'user' ? this.userVertex(key) : this.bookVertex(key);
+      // The key sits in the match map: it is a function of the id, so it never stops a match.
+      vertices.set(id, new Map<unknown, unknown>([[t.id, id], [t.label, label], ['key', key]]));
+      return id;
+    };
+    const edge = (label: 'friendOf' | 'purchased', outKey: string, from: string, inKey: string, to: string, present: boolean) => {
+      const id = this.edgeId(generation, label, outKey, inKey);
+      const add = new Map<unknown, unknown>([[t.id, id], [t.label, label], [direction.out, from], [direction.in, to], ['gen', generation]]);
+      edges.set(id, present ? { add } : { from });
+    };
+    for (const change of changes) {
+      switch (change.kind) {
+        case 'user':
+          vertex('user', change.userId);
+          break;
+        case 'friendship': {
+          const { userA, userB, friends } = change;
+          const a = vertex('user', userA);
+          const b = vertex('user', userB);
+          edge('friendOf', userA, a, userB, b, friends);
+          edge('friendOf', userB, b, userA, a, friends);
+          break;
+        }
+        case 'purchase': {
+          const buyer = vertex('user', change.userId);
+          for (const bookId of change.bookIds) edge('purchased', change.userId, buyer, bookId, vertex('book', bookId), true);
+          break;
+        }
+      }
+    }
+    const planned = [...edges];
+    return {
+      vertices: [...vertices.values()],
+      edges: planned.flatMap(([, edge]) => ('add' in edge ? [edge.add] : [])),
+      dropped: planned.flatMap(([id, edge]) => ('from' in edge ? [{ id, from: edge.from }] : [])),
+    };
+  }
+
+  /**
+   * Drops a generation's edges, then the vertices it was the last to write that no other generation's
+   * edge still uses, `dropBatchSize` at a time so no request holds the server (or a Neptune
+   * transaction) for long.
+   */
+  private async dropGeneration(generation: string): Promise<void> {
+    await this.dropInBatches(() => this.g.E().has('gen', generation));
+    await this.dropInBatches(() => this.g.V().has('gen', generation).not(__.bothE()));
+  }
+
+  private async dropInBatches(elements: () => Traversal): Promise<void> {
+    for (;;) {
+      const [dropped] = await elements()
+        .limit(this.dropBatchSize)
+        .fold()
+        .sideEffect(__.unfold().drop())
+        .count(scope.local)
+        .toList();
+      if (Number(dropped) < this.dropBatchSize) return;
+    }
+  }
+}
+
+/**
+ * Keeps the edges of the current generation (labelled `gen` at the query's start), so a query never
+ * walks another generation's edges.
+ */
+function current(edges: Traversal): Traversal {
+  return edges.where(P.eq('gen')).by('gen').by();
+}
+
+/** Counts distinct arrivals per vertex key, most first, ties by ascending key, at most `n`. */
+function top(vertices: Traversal, n: number): Traversal {
+  return vertices
+    .groupCount()
+    .by('key')
+    .order(scope.local)
+    .by(column.values, order.desc)
+    .by(column.keys, order.asc)
+    .limit(scope.local, n);
+}
+
+/** A groupCount answers one map (none if the start vertex is missing), in ranking order. */
+function ranked(results: unknown[]): RankedBook[] {
+  const [counts] = results;
+  if (!(counts instanceof Map)) return [];
+  return [...counts].map(([bookId, count]) => ({ bookId: String(bookId), count: Number(count) }));
+}
+
+function queryLimit(limit: number): number {
+  return Math.max(0, Math.floor(limit));
+}
+
+function newGeneration(): string {
+  return randomBytes(8).toString('hex');
+}

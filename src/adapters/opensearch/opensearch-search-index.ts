@@ -1,0 +1,338 @@
+import { randomBytes } from 'node:crypto';
+import { ValidationError } from '../../domain/errors.js';
+import {
+  PRICE_RANGES,
+  type SearchDocument,
+  type SearchHit,
+  type SearchIndex,
+  type SearchQuery,
+  type SearchResult,
+  type SearchSort,
+  type Suggestion,
+} from '../../ports/search-index.js';
+import { terms } from '../embedded/search/tokens.js';
+import { decodeCursor, encodeCursor, type SortValues } from './search-cursor.js';
+import { HIGHLIGHT_REQUEST, highlightsOf } from './search-highlight.js';
+import { generationName, searchIndexTemplate, templateName } from './search-index-template.js';
+import {
+  correctedQuery,
+  correctionRequest,
+  facetAggregations,
+  filtersOf,
+  NOT_DELETED,
+  planTerms,
+  sortOf,
+  textQuery,
+  type SuggestOption,
+} from './search-query.js';
+import { pickSuggestions, suggestRequest, type SuggestSource } from './search-suggest.js';
+
+type Json = Record<string, unknown>;
+
+/**
+ * The slice of `@opensearch-project/opensearch`'s `Client` this adapter uses (any client with these
+ * methods fits). Errors are expected as the client throws them: non-2xx answers reject.
+ */
+export interface OpenSearchSearchClient {
+  search(params: { index: string; body: Json }): Promise<{ body: unknown }>;
+  count(params: { index: string; body: Json }): Promise<{ body: unknown }>;
+  bulk(params: { body: Json[]; refresh?: 'wait_for' | boolean }): Promise<{ body: unknown }>;
+  indices: {
+    putIndexTemplate(params: { name: string; body: Json }): Promise<unknown>;
+    create(params: { index: string; body?: Json }): Promise<unknown>;
+    delete(params: { index: string }): Promise<unknown>;
+    refresh(params: { index: string }): Promise<unknown>;
+    getAlias(params: { name: string }): Promise<{ body: unknown }>;
+    updateAliases(params: { body: { actions: Json[] } }): Promise<unknown>;
+  };
+}
+
+export interface OpenSearchSearchIndexOptions {
+  client: OpenSearchSearchClient;
+  /** The alias searches and writes go through; its indices are named `<alias>-gen-*`. Lower case. */
+  alias: string;
+  /**
+   * How often new writes become searchable; every write waits for it (`refresh=wait_for`), so it is
+   * also the latency of `upsert` and `remove`. Default `1s`, OpenSearch's own.
+   */
+  refreshInterval?: string;
+  /** Replicas per index. Default 1; 0 on a single-node cluster keeps it green. */
+  replicas?: number;
+}
+
+const SORTS: readonly SearchSort[] = ['relevance', 'price_asc', 'price_desc', 'rating', 'newest'];
+/** OpenSearch's default `index.max_result_window` bounds one page. */
+const MAX_PAGE = 9_999;
+/** Actions per bulk request: large loads go in requests of a few megabytes. */
+const BULK_ACTIONS = 1_000;
+const SOURCE_FIELDS = ['id', 'isbn', 'title', 'authors', 'category', 'description', 'price', 'currency', 'coverUrl', 'rating', 'year', 'version'] as const;
+
+interface Hit {
+  _id: string;
+  _score?: number | null;
+  _source: Json;
+  sort?: unknown[];
+  highlight?: Record<string, string[]>;
+}
+
+interface SearchBody {
+  hits: { total?: number | { value: number }; hits: Hit[] };
+  aggregations?: {
+    categories?: { values: { buckets: Array<{ key: string; doc_count: number }> } };
+    prices?: { ranges: { buckets: Array<{ key: string; doc_count: number }> } };
+    vocabulary?: { live: { df: { buckets: Record<string, { doc_count: number }> } } };
+  };
+  suggest?: Record<string, Array<{ options: SuggestOption[] }>>;
+}
+
+interface BulkBody {
+  errors: boolean;
+  items: Array<Record<string, { status: number; error?: { type: string; reason?: string } }>>;
+}
+
+function documentOf(source: Json): SearchDocument {
+  const doc: Json = {};
+  for (const field of SOURCE_FIELDS) doc[field] = source[field];
+  return doc as unknown as SearchDocument;
+}
+
+function sourceOf(doc: SearchDocument): Json {
+  const source: Json = {};
+  for (const field of SOURCE_FIELDS) source[field] = doc[field];
+  return source;
+}
+
+interface VersionedWrite {
+  id: string;
+  version: number;
+  source: Json;
+  /** A book replaces only an older version; a removal also replaces the book at its own version. */
+  versionType: 'external' | 'external_gte';
+}
+
+const bookWrite = (d: SearchDocument): VersionedWrite => ({ id: d.id, version: d.version, source: sourceOf(d), versionType: 'external' });
+const tombstone = (id: string, version: number): VersionedWrite => ({ id, version, source: { id, deleted: true, version }, versionType: 'external_gte' });
+
+/** Versioned index actions: OpenSearch keeps the newest and rejects the rest with a 409. */
+function indexActions(index: string, writes: readonly VersionedWrite[]): Json[] {
+  return writes.flatMap((w) => [{ index: { _index: index, _id: w.id, version: w.version, version_type: w.versionType } }, w.source]);
+}
+
+function isStatus(error: unknown, status: number): boolean {
+  return (error as { meta?: { statusCode?: number } } | null)?.meta?.statusCode === status;
+}
+
+/**
+ * SearchIndex on OpenSearch: one index per generation behind an alias, created from an index template
+ * whose analyzers fold case and diacritics like the embedded index. Every term must match; the last
+ * one also as a prefix while it is being typed; terms of 4+ letters tolerate typos (`fuzziness`, the
+ * embedded edit budget) with matches as typed ranked first. Field boosts title 4, authors 3, category 2,
+ * description 1. Writes carry the book's version as an external version, so OpenSearch itself rejects
+ * a book not newer than what it holds; a removal is a tombstone document with its version
+ * (`external_gte`: it also removes the book at that version), never deleted, so `index.gc_deletes`
+ * cannot forget it, and left out of every query and of `count()`. Writes wait for
+ * a refresh, so they are searchable when they resolve. Pages are `search_after` cursors. A rebuild
+ * fills a new index while writes also go to it, then switches the alias in one `_aliases` call.
+ *
+ * What it does not do: tombstones are never purged (one small document per removed book); fuzzy
+ * clauses apply to every long-enough term, not only to unknown or rare ones as in the embedded index,
+ * so a correctly spelt word also matches its near-spellings (ranked after it); word completions in
+ * `suggest` come from the best-rated matching books, not from the whole vocabulary; a rebuild keeps a
+ * tombstone newer than the loaded version of its book (the embedded rebuild lets the load win); several
+ * processes rebuilding the same alias at once are not coordinated, and only the rebuilding instance
+ * writes to the new index during its load.
+ */
+export class OpenSearchSearchIndex implements SearchIndex {
+  private readonly client: OpenSearchSearchClient;
+  private readonly alias: string;
+  private readonly template: Json;
+  private ready: Promise<void> | null = null;
+  /** The index a rebuild is filling: every write goes there too, so none is lost at the switch. */
+  private building: string | null = null;
+
+  constructor(options: OpenSearchSearchIndexOptions) {
+    this.client = options.client;
+    this.alias = options.alias;
+    this.template = searchIndexTemplate(options.alias, { refreshInterval: options.refreshInterval ?? '1s', replicas: options.replicas ?? 1 });
+  }
+
+  async upsert(docs: readonly SearchDocument[]): Promise<void> {
+    await this.write(docs.map(bookWrite));
+  }
+
+  async remove(items: ReadonlyArray<{ id: string; version: number }>): Promise<void> {
+    await this.write(items.map((i) => tombstone(i.id, i.version)));
+  }
+
+  async count(): Promise<number> {
+    await this.ensureIndex();
+    const { body } = await this.client.count({ index: this.alias, body: { query: NOT_DELETED } });
+    return (body as { count: number }).count;
+  }
+
+  async search(query: SearchQuery): Promise<SearchResult> {
+    if (!Number.isInteger(query.limit) || query.limit < 1) {
+      throw new ValidationError({ field: 'limit', detail: 'must be a positive integer' });
+    }
+    if (!SORTS.includes(query.sort)) throw new ValidationError({ field: 'sort', detail: `must be one of ${SORTS.join(', ')}` });
+    const after = decodeCursor(query);
+    const pageSize = Math.min(query.limit, MAX_PAGE);
+    const plan = planTerms(String(query.q ?? ''));
+    const text = textQuery(plan);
+    const filters = filtersOf(query);
+    const correction = correctionRequest(plan);
+    const postFilter = [...filters.category, ...filters.price];
+    const body: Json = {
+      size: pageSize + 1,
+      track_total_hits: true,
+      _source: SOURCE_FIELDS,
+      query: { bool: { ...(text ? { must: text } : {}), filter: [NOT_DELETED, ...filters.rating] } },
+      ...(postFilter.length > 0 ? { post_filter: { bool: { filter: postFilter } } } : {}),
+      aggs: { ...facetAggregations(filters), ...correction?.aggs },
+      ...(correction ? { suggest: correction.suggest } : {}),
+      sort: sortOf(query, text !== null),
+      ...(after ? { search_after: after } : {}),
+      ...(text ? { highlight: HIGHLIGHT_REQUEST } : {}),
+    };
+    await this.ensureIndex();
+    const response = (await this.client.search({ index: this.alias, body })).body as SearchBody;
+
+    const page = response.hits.hits.slice(0, pageSize);
+    const hits: SearchHit[] = page.map((h) => {
+      const book = documentOf(h._source);
+      return { book, score: h._score ?? 0, highlights: highlightsOf(book, h.highlight) };
+    });
+    const last = page.at(-1);
+    const total = response.hits.total;
+    const aggregations = response.aggregations;
+    const priceCounts = new Map((aggregations?.prices?.ranges.buckets ?? []).map((b) => [b.key, b.doc_count]));
+    const result: SearchResult = {
+      hits,
+      total: typeof total === 'number' ? total : (total?.value ?? 0),
+      facets: {
+        categories: (aggregations?.categories?.values.buckets ?? []).map((b) => ({ value: b.key, count: b.doc_count })),
+        priceRanges: PRICE_RANGES.map((r) => ({ ...r, count: priceCounts.get(r.key) ?? 0 })),
+      },
+      nextCursor: response.hits.hits.length > pageSize && last?.sort ? encodeCursor(query, last.sort as SortValues) : null,
+    };
+    const corrected = correctedQuery(
+      plan,
+      (key) => aggregations?.vocabulary?.live.df.buckets[key]?.doc_count ?? 0,
+      (key) => response.suggest?.[key]?.[0]?.options ?? [],
+    );
+    if (corrected !== undefined) result.correctedQuery = corrected;
+    return result;
+  }
+
+  async suggest(prefix: string, limit: number): Promise<Suggestion[]> {
+    if (!Number.isInteger(limit) || limit < 1) return [];
+    const text = String(prefix ?? '');
+    const plan = planTerms(text);
+    if (plan.length === 0) return [];
+    await this.ensureIndex();
+    const { body } = await this.client.search({ index: this.alias, body: suggestRequest(plan, terms(text).join(' ')) });
+    const books = (body as SearchBody).hits.hits.map((h) => h._source as unknown as SuggestSource);
+    return pickSuggestions(plan, text, books, Math.min(limit, 50));
+  }
+
+  async rebuild(load: (write: (docs: readonly SearchDocument[]) => Promise<void>) => Promise<void>): Promise<void> {
+    await this.ensureIndex();
+    if (this.building !== null) throw new Error(`a rebuild of ${this.alias} is already running`);
+    const next = generationName(this.alias, `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`);
+    await this.client.indices.create({ index: next });
+    this.building = next;
+    let previous: string[];
+    try {
+      await load(async (docs) => {
+        await this.bulk(indexActions(next, docs.map(bookWrite)), false);
+      });
+      previous = await this.aliasIndices();
+      // Tombstones outlive rebuilds: a removal stays in force against older events whatever the load held.
+      for (const index of previous) await this.copyTombstones(index, next);
+      await this.client.indices.refresh({ index: next });
+    } catch (e) {
+      this.building = null;
+      // The load's failure is the one to report; a half-filled index left behind is under no alias.
+      await this.client.indices.delete({ index: next }).catch(() => undefined);
+      throw e;
+    }
+    await this.client.indices.updateAliases({
+      body: { actions: [...previous.map((index) => ({ remove: { index, alias: this.alias } })), { add: { index: next, alias: this.alias } }] },
+    });
+    this.building = null;
+    if (previous.length > 0) await this.client.indices.delete({ index: previous.join(',') });
+  }
+
+  /** The client belongs to the caller, who closes it; nothing here holds resources. */
+  async close(): Promise<void> {}
+
+  /** Writes to the live index (and to the one a rebuild is filling), waiting until they are searchable. */
+  private async write(writes: readonly VersionedWrite[]): Promise<void> {
+    if (writes.length === 0) return;
+    await this.ensureIndex();
+    const targets = this.building === null ? [this.alias] : [this.alias, this.building];
+    await this.bulk(
+      targets.flatMap((index) => indexActions(index, writes)),
+      'wait_for',
+    );
+  }
+
+  private async bulk(actions: Json[], refresh: 'wait_for' | false): Promise<void> {
+    for (let at = 0; at < actions.length; at += 2 * BULK_ACTIONS) {
+      const { body } = await this.client.bulk({ body: actions.slice(at, at + 2 * BULK_ACTIONS), refresh });
+      const result = body as BulkBody;
+      if (!result.errors) continue;
+      for (const item of result.items) {
+        const outcome = Object.values(item)[0];
+        // 409: the index already holds this version or a newer one, which is the point of versioning.
+        if (outcome?.error && outcome.status !== 409) {
+          throw new Error(`OpenSearch rejected a write to ${this.alias}: ${outcome.error.type} ${outcome.error.reason ?? ''}`);
+        }
+      }
+    }
+  }
+
+  private async copyTombstones(from: string, to: string): Promise<void> {
+    let after: unknown[] | undefined;
+    for (;;) {
+      const { body } = await this.client.search({
+        index: from,
+        body: { size: BULK_ACTIONS, query: { term: { deleted: true } }, sort: [{ id: 'asc' }], _source: ['id', 'version'], ...(after ? { search_after: after } : {}) },
+      });
+      const hits = (body as SearchBody).hits.hits;
+      if (hits.length === 0) return;
+      await this.bulk(indexActions(to, hits.map((h) => tombstone(h._id, h._source.version as number))), false);
+      after = hits.at(-1)!.sort;
+    }
+  }
+
+  private async aliasIndices(): Promise<string[]> {
+    try {
+      const { body } = await this.client.indices.getAlias({ name: this.alias });
+      return Object.keys(body as Json);
+    } catch (e) {
+      if (isStatus(e, 404)) return [];
+      throw e;
+    }
+  }
+
+  /** Puts the template and, for a new alias, its first index; once per instance (again after a failure). */
+  private ensureIndex(): Promise<void> {
+    this.ready ??= this.createIndex().catch((e: unknown) => {
+      this.ready = null;
+      throw e;
+    });
+    return this.ready;
+  }
+
+  private async createIndex(): Promise<void> {
+    await this.client.indices.putIndexTemplate({ name: templateName(this.alias), body: this.template });
+    if ((await this.aliasIndices()).length > 0) return;
+    try {
+      // A fixed first name: two instances starting together create one index, not two under one alias.
+      await this.client.indices.create({ index: generationName(this.alias, 'first'), body: { aliases: { [this.alias]: {} } } });
+    } catch (e) {
+      if (!isStatus(e, 400) || !String((e as { message?: unknown }).message).includes('resource_already_exists')) throw e;
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll } from 'vitest';
+import { DynamoCarts } from '../../src/adapters/dynamodb/dynamodb-carts.js';
+import { DynamoCatalog } from '../../src/adapters/dynamodb/dynamodb-catalog.js';
+import { DynamoFriendships } from '../../src/adapters/dynamodb/dynamodb-friendships.js';
+import { DynamoOrders } from '../../src/adapters/dynamodb/dynamodb-orders.js';
+import { createSystemOfRecordTables, deleteSystemOfRecordTables, documentClient } from '../../src/adapters/dynamodb/dynamodb-tables.js';
+import { DynamoUsers } from '../../src/adapters/dynamodb/dynamodb-users.js';
+import { cartsConformance } from '../conformance/carts.js';
+import { catalogConformance } from '../conformance/catalog.js';
+import { friendshipsConformance } from '../conformance/friendships.js';
+import { ordersConformance } from '../conformance/orders.js';
+import { usersConformance } from '../conformance/users.js';
+import { endpoints, uniqueName } from './endpoints.js';
+
+// DynamoDB Local accepts any credentials; the region only has to be well-formed.
+const low = new DynamoDBClient({ endpoint: endpoints.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+const client = documentClient(low);
+afterAll(() => low.destroy());
+
+/**
+ * The five system-of-record ports over fresh tables of their own. None of these suites reads the
+ * change feed or snapshots (those are the next step: DynamoDB Streams), so they are not built here.
+ */
+async function makeSystemOfRecord() {
+  const tableName = uniqueName('sor');
+  await createSystemOfRecordTables(low, tableName);
+  const options = { client, tableName };
+  return {
+    catalog: new DynamoCatalog(options),
+    users: new DynamoUsers(options),
+    carts: new DynamoCarts(options),
+    orders: new DynamoOrders(options),
+    friendships: new DynamoFriendships(options),
+    close: () => deleteSystemOfRecordTables(low, tableName),
+  };
+}
+
+catalogConformance(makeSystemOfRecord);
+usersConformance(makeSystemOfRecord);
+cartsConformance(makeSystemOfRecord);
+ordersConformance(makeSystemOfRecord);
+friendshipsConformance(makeSystemOfRecord);
