@@ -132,6 +132,35 @@ function isHttpUrl(s: string): boolean {
   }
 }
 
+/** Only the catalog fields of `input`, in a fixed order, so stray properties never reach storage and two inputs compare by their JSON. */
+export function bookInputOf(input: BookInput): BookInput {
+  return {
+    isbn: input.isbn,
+    title: input.title,
+    authors: [...input.authors],
+    category: input.category,
+    description: input.description,
+    price: input.price,
+    currency: input.currency,
+    coverUrl: input.coverUrl,
+    rating: input.rating,
+    year: input.year,
+  };
+}
+
+/** Whether writing `b` over `a` would change the book (so an identical import writes nothing). */
+export function sameBookInput(a: BookInput, b: BookInput): boolean {
+  return JSON.stringify(bookInputOf(a)) === JSON.stringify(bookInputOf(b));
+}
+
+/**
+ * Listings order books by this key, then id: the title folded to lower case by JavaScript (not an
+ * engine's ASCII-only lower()), so every adapter pages in the same order.
+ */
+export function titleSortKey(title: string): string {
+  return title.toLowerCase();
+}
+
 /** The strong ETag of a book version, as sent in `ETag` and expected in `If-Match`. */
 export function bookEtag(book: Pick<Book, 'id' | 'version'>): string {
   return `"${book.id}.v${book.version}"`;

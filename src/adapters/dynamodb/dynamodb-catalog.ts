@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
-import type { Book, BookInput } from '../../domain/book.js';
+import { bookInputOf, sameBookInput, titleSortKey, type Book, type BookInput } from '../../domain/book.js';
 import { ConflictError, NotFoundError, PreconditionFailedError } from '../../domain/errors.js';
 import { newId } from '../../domain/ids.js';
 import type { Catalog, CategoryCount, UpsertSummary } from '../../ports/catalog.js';
@@ -9,8 +9,6 @@ import {
   batchGet,
   CATEGORY_COUNTERS,
   cancellationCodes,
-  decodeCursor,
-  encodeCursor,
   GSI1,
   GSI2,
   gsiValues,
@@ -23,6 +21,7 @@ import {
   type DynamoSystemOfRecordOptions,
   type Item,
 } from './dynamodb-items.js';
+import { decodeCursor, encodeCursor } from '../page-cursor.js';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
@@ -38,34 +37,9 @@ interface ImportBatch {
 /** DynamoDB allows 100 actions per TransactWriteItems. */
 const MAX_TRANSACTION_ITEMS = 100;
 
-/** The catalog fields of `input`, in a fixed order, so stray properties never reach an item and two inputs compare by their JSON. */
-function bookInputOf(input: BookInput): BookInput {
-  return {
-    isbn: input.isbn,
-    title: input.title,
-    authors: [...input.authors],
-    category: input.category,
-    description: input.description,
-    price: input.price,
-    currency: input.currency,
-    coverUrl: input.coverUrl,
-    rating: input.rating,
-    year: input.year,
-  };
-}
-
-function sameInput(a: BookInput, b: BookInput): boolean {
-  return JSON.stringify(bookInputOf(a)) === JSON.stringify(bookInputOf(b));
-}
-
-/** The title as listings order it: folded to lower case by JavaScript, as the embedded adapter does. */
-function titleKey(title: string): string {
-  return title.toLowerCase();
-}
-
 /** A book item: the book's own fields as attributes, plus its keys and both listing index keys. */
 export function bookItem(book: Book): Item {
-  const sort = orderedKey(titleKey(book.title), book.id);
+  const sort = orderedKey(titleSortKey(book.title), book.id);
   return {
     ...keys.book(book.id),
     type: 'book',
@@ -172,7 +146,7 @@ export class DynamoCatalog implements Catalog {
     } while (start && items.length <= request.limit);
     const books = items.slice(0, request.limit).map(bookFromItem);
     const last = books.at(-1);
-    return { items: books, nextCursor: items.length > request.limit && last ? encodeCursor([titleKey(last.title), last.id]) : null };
+    return { items: books, nextCursor: items.length > request.limit && last ? encodeCursor([titleSortKey(last.title), last.id]) : null };
   }
 
   async categories(): Promise<CategoryCount[]> {
@@ -200,7 +174,7 @@ export class DynamoCatalog implements Catalog {
       const current = await this.current(id, expectedVersion);
       const definedPatch = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<BookInput>;
       const input = bookInputOf({ ...current, ...definedPatch });
-      if (sameInput(input, current)) return current;
+      if (sameBookInput(input, current)) return current;
       const book: Book = { id, ...input, version: current.version + 1, createdAt: current.createdAt, updatedAt: new Date().toISOString() };
       try {
         await this.transact(this.replaceActions(current, book));
@@ -277,7 +251,7 @@ export class DynamoCatalog implements Catalog {
       const counts = new Map<string, number>();
       let actions: TransactItem[] = [];
       let outcome: keyof UpsertSummary = 'unchanged';
-      if (current && !sameInput(input, current)) {
+      if (current && !sameBookInput(input, current)) {
         const book: Book = { id: current.id, ...input, version: current.version + 1, createdAt: current.createdAt, updatedAt: now };
         actions = this.replaceActions(current, book, counts);
         outcome = 'updated';

@@ -12,7 +12,6 @@ import {
   type UpdateCommand,
   type UpdateCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
-import { ValidationError } from '../../domain/errors.js';
 
 /**
  * The slice of `DynamoDBDocumentClient` (from `@aws-sdk/lib-dynamodb`) the system-of-record adapters
@@ -91,24 +90,6 @@ export function orderedKey(folded: string, id: string): string {
   return `${folded.replace(/\u0000/g, '\u0000\u0001')}\u0000\u0000${id}`;
 }
 
-/** Page cursors carry the sort key of the page's last item; callers only hand them back. */
-export function encodeCursor(parts: readonly string[]): string {
-  return Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
-}
-
-/** The parts inside a cursor this adapter issued; ValidationError on `cursor` for anything else. */
-export function decodeCursor(cursor: string, arity: number): string[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    parsed = undefined;
-  }
-  if (!Array.isArray(parsed) || parsed.length !== arity || !parsed.every((part) => typeof part === 'string')) {
-    throw new ValidationError({ field: 'cursor', detail: 'is not a cursor returned by a previous page' });
-  }
-  return parsed as string[];
-}
 
 /** The cancellation codes of a failed TransactWriteItems, one per action in request order, or null for other errors. */
 export function cancellationCodes(error: unknown): (string | undefined)[] | null {

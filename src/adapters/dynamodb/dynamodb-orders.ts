@@ -6,8 +6,6 @@ import type { Page, PageRequest } from '../../ports/page.js';
 import { cartAtVersion, cartItem, readCart } from './dynamodb-carts.js';
 import {
   cancellationCodes,
-  decodeCursor,
-  encodeCursor,
   keys,
   RETRY,
   withRetries,
@@ -15,6 +13,7 @@ import {
   type DynamoSystemOfRecordOptions,
   type Item,
 } from './dynamodb-items.js';
+import { decodeCursor, encodeCursor } from '../page-cursor.js';
 
 /** The order's own fields, in the order the domain lists them. */
 export function orderFromItem(item: Item): Order {

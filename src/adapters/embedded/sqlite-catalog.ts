@@ -1,13 +1,13 @@
 import type Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
-import type { Book, BookInput } from '../../domain/book.js';
+import { bookInputOf, sameBookInput, titleSortKey, type Book, type BookInput } from '../../domain/book.js';
 import { ConflictError, NotFoundError, PreconditionFailedError } from '../../domain/errors.js';
 import { newId } from '../../domain/ids.js';
 import type { Catalog, CategoryCount, UpsertSummary } from '../../ports/catalog.js';
 import type { Page, PageRequest } from '../../ports/page.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import type { Outbox } from './sqlite-outbox.js';
-import { decodeCursor, encodeCursor } from './sqlite-page-cursor.js';
+import { decodeCursor, encodeCursor } from '../page-cursor.js';
 
 interface BookRow {
   id: string;
@@ -18,38 +18,6 @@ interface BookRow {
 /** The stored document of a book row. */
 export function bookFromDoc(doc: string): Book {
   return JSON.parse(doc) as Book;
-}
-
-/**
- * The catalog fields of `input`, in a fixed order. Listing every field here (the return type makes
- * the compiler insist) keeps stray properties out of stored books and makes two inputs comparable
- * by their JSON.
- */
-function bookInputOf(input: BookInput): BookInput {
-  return {
-    isbn: input.isbn,
-    title: input.title,
-    authors: [...input.authors],
-    category: input.category,
-    description: input.description,
-    price: input.price,
-    currency: input.currency,
-    coverUrl: input.coverUrl,
-    rating: input.rating,
-    year: input.year,
-  };
-}
-
-function sameInput(a: BookInput, b: BookInput): boolean {
-  return JSON.stringify(bookInputOf(a)) === JSON.stringify(bookInputOf(b));
-}
-
-/**
- * Listing order is the title folded to lower case by JavaScript (not SQLite's ASCII-only lower()),
- * stored in its own indexed column, then the id.
- */
-function titleKey(title: string): string {
-  return title.toLowerCase();
 }
 
 /** Books in the system of record: indexed columns for lookups and listing, the book itself as JSON. */
@@ -133,7 +101,7 @@ export class SqliteCatalog implements Catalog {
       const { book: current, doc } = this.current(id, expectedVersion);
       const definedPatch = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<BookInput>;
       const input = bookInputOf({ ...current, ...definedPatch });
-      if (sameInput(input, current)) return current;
+      if (sameBookInput(input, current)) return current;
       if (input.isbn !== current.isbn) this.assertIsbnFree(input.isbn, id);
       return this.replace(current, doc, input, new Date().toISOString());
     });
@@ -163,7 +131,7 @@ export class SqliteCatalog implements Catalog {
           return;
         }
         const current = bookFromDoc(row.doc);
-        if (sameInput(input, current)) {
+        if (sameBookInput(input, current)) {
           summary.unchanged++;
         } else {
           this.replace(current, row.doc, bookInputOf(input), now);
@@ -190,14 +158,14 @@ export class SqliteCatalog implements Catalog {
 
   private insert(book: Book): void {
     const doc = JSON.stringify(book);
-    this.insertRow.run(book.isbn, titleKey(book.title), book.category, doc, book.id);
+    this.insertRow.run(book.isbn, titleSortKey(book.title), book.category, doc, book.id);
     this.outbox.append({ entity: 'book', key: book.id, op: 'insert', newImage: book, oldImage: null }, { newImage: doc });
   }
 
   private replace(current: Book, currentDoc: string, input: BookInput, now: string): Book {
     const book: Book = { id: current.id, ...input, version: current.version + 1, createdAt: current.createdAt, updatedAt: now };
     const doc = JSON.stringify(book);
-    this.updateRow.run(book.isbn, titleKey(book.title), book.category, doc, book.id);
+    this.updateRow.run(book.isbn, titleSortKey(book.title), book.category, doc, book.id);
     this.outbox.append({ entity: 'book', key: book.id, op: 'modify', newImage: book, oldImage: current }, { newImage: doc, oldImage: currentDoc });
     return book;
   }

@@ -6,7 +6,7 @@ import type { Page, PageRequest } from '../../ports/page.js';
 import { CartRows } from './sqlite-carts.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import type { Outbox } from './sqlite-outbox.js';
-import { decodeCursor, encodeCursor } from './sqlite-page-cursor.js';
+import { decodeCursor, encodeCursor } from '../page-cursor.js';
 
 interface OrderRow {
   id: string;

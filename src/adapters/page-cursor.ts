@@ -1,4 +1,5 @@
-import { ValidationError } from '../../domain/errors.js';
+/** Opaque page cursors shared by every adapter: the sort key of a page's last item, base64url JSON. */
+import { ValidationError } from '../domain/errors.js';
 
 /** Encodes the sort key of a page's last row; callers only hand it back. */
 export function encodeCursor(key: readonly string[]): string {
