@@ -6,7 +6,7 @@
  *    books are unchanged).
  * 3. Starts `bookstore serve` as its own process and drives it with autocannon: a constant route
  *    (`/healthz`, the server's own ceiling) and the store's routes, then search (with catalog writes going on) at a fixed 200 req/s,
- *    then checkouts while sampling projection lag.
+ *    then checkouts, reading each projection's commit-to-apply delays afterwards.
  * 4. Prints a table and writes it between the markers in docs/benchmarks.md.
  *
  * Options: --books N (default 100000), --duration S per scenario (default 10), --no-build.
@@ -145,12 +145,6 @@ function searchQueries(): { common: string[]; prefixes: string[]; typos: string[
       return w.slice(0, k) + w[k] + w.slice(k);
     });
   return { common, prefixes, typos };
-}
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 async function main() {

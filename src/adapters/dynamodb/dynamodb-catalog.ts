@@ -6,6 +6,7 @@ import { newId } from '../../domain/ids.js';
 import type { Catalog, CategoryCount, UpsertSummary } from '../../ports/catalog.js';
 import type { Page, PageRequest } from '../../ports/page.js';
 import {
+  queryPageAhead,
   batchGet,
   CATEGORY_COUNTERS,
   cancellationCodes,
@@ -122,28 +123,23 @@ export class DynamoCatalog implements Catalog {
   async list(request: PageRequest & { category?: string | undefined }): Promise<Page<Book>> {
     const [index, partition] = request.category === undefined ? [GSI1, gsiValues.allBooks] : [GSI2, gsiValues.category(request.category)];
     const after = request.cursor === undefined ? undefined : decodeCursor(request.cursor, 2);
-    const items: Item[] = [];
-    let start: Item | undefined = after && {
+    const start: Item | undefined = after && {
       ...keys.book(after[1]!),
       [`${index}pk`]: partition,
       [`${index}sk`]: orderedKey(after[0]!, after[1]!),
     };
-    // One item more than asked tells whether another page follows.
-    do {
-      const out = await this.client.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: index,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': `${index}pk` },
-          ExpressionAttributeValues: { ':pk': partition },
-          ExclusiveStartKey: start,
-          Limit: request.limit + 1 - items.length,
-        }),
-      );
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start && items.length <= request.limit);
+    const items = await queryPageAhead(
+      this.client,
+      {
+        TableName: this.table,
+        IndexName: index,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': `${index}pk` },
+        ExpressionAttributeValues: { ':pk': partition },
+      },
+      start,
+      request.limit,
+    );
     const books = items.slice(0, request.limit).map(bookFromItem);
     const last = books.at(-1);
     return { items: books, nextCursor: items.length > request.limit && last ? encodeCursor([titleSortKey(last.title), last.id]) : null };

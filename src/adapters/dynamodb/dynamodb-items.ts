@@ -5,7 +5,8 @@ import {
   type GetCommandOutput,
   type PutCommand,
   type PutCommandOutput,
-  type QueryCommand,
+  QueryCommand,
+  type QueryCommandInput,
   type QueryCommandOutput,
   type TransactWriteCommand,
   type TransactWriteCommandOutput,
@@ -130,6 +131,26 @@ export async function withRetries<T>(what: string, attempt: () => Promise<T | ty
 }
 
 /** Reads items by key, 100 per request, retrying what DynamoDB leaves unprocessed. */
+/**
+ * Up to `limit + 1` items of a query, starting after `start`: the extra item tells the caller that
+ * another page follows. DynamoDB may stop a page early (1 MB, filters), so this keeps querying.
+ */
+export async function queryPageAhead(
+  client: DocumentClientLike,
+  input: Omit<QueryCommandInput, 'Limit' | 'ExclusiveStartKey'>,
+  start: Item | undefined,
+  limit: number,
+): Promise<Item[]> {
+  const items: Item[] = [];
+  let next = start;
+  do {
+    const out = await client.send(new QueryCommand({ ...input, ExclusiveStartKey: next, Limit: limit + 1 - items.length }));
+    items.push(...(out.Items ?? []));
+    next = out.LastEvaluatedKey;
+  } while (next && items.length <= limit);
+  return items;
+}
+
 export async function batchGet(client: DocumentClientLike, tableName: string, keyList: readonly Item[]): Promise<Item[]> {
   const found: Item[] = [];
   for (let i = 0; i < keyList.length; i += 100) {

@@ -1,10 +1,11 @@
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../domain/errors.js';
 import type { Order } from '../../domain/order.js';
 import type { Orders, PlaceResult } from '../../ports/orders.js';
 import type { Page, PageRequest } from '../../ports/page.js';
 import { cartAtVersion, cartItem, readCart } from './dynamodb-carts.js';
 import {
+  queryPageAhead,
   cancellationCodes,
   keys,
   RETRY,
@@ -115,24 +116,19 @@ export class DynamoOrders implements Orders {
 
   async listByUser(userId: string, request: PageRequest): Promise<Page<Order>> {
     const before = request.cursor === undefined ? undefined : decodeCursor(request.cursor, 1)[0]!;
-    const items: Item[] = [];
-    let start: Item | undefined = before === undefined ? undefined : keys.order(userId, before);
-    // One order more than asked tells whether another page follows.
-    do {
-      const out = await this.client.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :orders)',
-          ExpressionAttributeValues: { ':pk': keys.order(userId, '').pk, ':orders': keys.order(userId, '').sk },
-          ScanIndexForward: false,
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-          Limit: request.limit + 1 - items.length,
-        }),
-      );
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start && items.length <= request.limit);
+    const start: Item | undefined = before === undefined ? undefined : keys.order(userId, before);
+    const items = await queryPageAhead(
+      this.client,
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :orders)',
+        ExpressionAttributeValues: { ':pk': keys.order(userId, '').pk, ':orders': keys.order(userId, '').sk },
+        ScanIndexForward: false,
+        ConsistentRead: true,
+      },
+      start,
+      request.limit,
+    );
     const orders = items.slice(0, request.limit).map(orderFromItem);
     const last = orders.at(-1);
     return { items: orders, nextCursor: items.length > request.limit && last ? encodeCursor([last.id]) : null };
