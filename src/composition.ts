@@ -17,6 +17,7 @@ import { SqliteSocialGraph } from './adapters/embedded/sqlite-social-graph.js';
 import { SqliteCheckpointStore } from './adapters/embedded/sqlite-checkpoint-store.js';
 import { LocalIdentity } from './adapters/embedded/local-identity.js';
 import { ChangeFeedRunner, type RunnerLogger } from './projections/runner.js';
+import type { ProjectionRunner } from './projections/projection-runner.js';
 import { SearchProjection } from './projections/search-projection.js';
 import { BestsellersProjection } from './projections/bestsellers-projection.js';
 import { GraphProjection } from './projections/graph-projection.js';
@@ -29,14 +30,15 @@ export interface Store {
   readonly carts: Carts;
   readonly orders: Orders;
   readonly friendships: Friendships;
-  readonly changeFeed: ChangeFeed;
+  /** The numbered outbox log (embedded profile); null where changes flow through DynamoDB Streams. */
+  readonly changeFeed: ChangeFeed | null;
   readonly snapshots: Snapshots;
   readonly identity: Identity;
   readonly searchIndex: SearchIndex;
   readonly bestsellers: BestsellerBoard;
   readonly graph: SocialGraph;
   /** Feeds the derived stores from the change feed; started by `serve`, driven by hand in the CLI. */
-  readonly projections: ChangeFeedRunner;
+  readonly projections: ProjectionRunner;
   close(): Promise<void>;
 }
 

@@ -1,7 +1,6 @@
 import type { BestsellerBoard } from '../ports/bestseller-board.js';
 import type { Carts } from '../ports/carts.js';
 import type { Catalog } from '../ports/catalog.js';
-import type { ChangeFeed } from '../ports/change-feed.js';
 import type { Friendships } from '../ports/friendships.js';
 import type { Identity } from '../ports/identity.js';
 import type { Orders } from '../ports/orders.js';
@@ -27,7 +26,6 @@ export interface UseCaseDeps {
   carts: Carts;
   orders: Orders;
   friendships: Friendships;
-  changeFeed: ChangeFeed;
   identity: Identity;
   searchIndex: SearchIndex;
   bestsellers: BestsellerBoard;

@@ -1,7 +1,6 @@
 import { ConflictError, NotFoundError, UnavailableError } from '../domain/errors.js';
 import type { BestsellerBoard } from '../ports/bestseller-board.js';
 import type { Catalog } from '../ports/catalog.js';
-import type { ChangeFeed } from '../ports/change-feed.js';
 import type { SearchIndex } from '../ports/search-index.js';
 import type { SocialGraph } from '../ports/social-graph.js';
 import type { ProjectionControl, ProjectionStatus } from '../ports/projection-control.js';
@@ -9,14 +8,13 @@ import type { ProjectionControl, ProjectionStatus } from '../ports/projection-co
 export interface OperationDeps {
   projections: ProjectionControl;
   catalog: Catalog;
-  changeFeed: ChangeFeed;
   searchIndex: SearchIndex;
   bestsellers: BestsellerBoard;
   graph: SocialGraph;
   now(): Date;
 }
 
-export function operationUseCases({ projections, catalog, changeFeed, searchIndex, bestsellers, graph, now }: OperationDeps) {
+export function operationUseCases({ projections, catalog, searchIndex, bestsellers, graph, now }: OperationDeps) {
   async function probe(component: string, check: () => Promise<unknown>): Promise<void> {
     try {
       await check();
@@ -44,7 +42,7 @@ export function operationUseCases({ projections, catalog, changeFeed, searchInde
     /** Every store answers a cheap read; the first that does not is named in an UnavailableError. */
     async checkReady(): Promise<void> {
       await Promise.all([
-        probe('system-of-record', () => Promise.all([catalog.list({ limit: 1 }), changeFeed.head()])),
+        probe('system-of-record', () => catalog.list({ limit: 1 })),
         probe('search', () => searchIndex.count()),
         probe('bestsellers', () => bestsellers.top({ window: 'all', limit: 1, now: now().getTime() })),
         probe('graph', () => graph.alsoBought('readiness-probe', 1)),

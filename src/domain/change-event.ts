@@ -18,23 +18,30 @@ export type EntityName = keyof EntityImages;
 export type ChangeOp = 'insert' | 'modify' | 'remove';
 
 /**
- * One committed change, written in the same transaction as the change itself: the embedded twin of
- * a DynamoDB Streams record with NEW_AND_OLD_IMAGES.
+ * One committed change, as every feed delivers it: the twin of a DynamoDB Streams record with
+ * NEW_AND_OLD_IMAGES. Projections need nothing more.
  */
-export type ChangeEvent = {
+export type Change = {
   [E in EntityName]: {
-    /** Position in the feed: strictly increasing in commit order. */
-    seq: number;
     entity: E;
     key: string;
     op: ChangeOp;
     newImage: EntityImages[E] | null;
     oldImage: EntityImages[E] | null;
-    /** Commit time, epoch milliseconds. */
+    /** Commit time, epoch milliseconds (DynamoDB Streams: approximate, to the second or coarser). */
     at: number;
   };
 }[EntityName];
 
-export function isEvent<E extends EntityName>(e: ChangeEvent, entity: E): e is Extract<ChangeEvent, { entity: E }> {
+/**
+ * A change at its place in a numbered log (the embedded outbox, written in the same transaction as
+ * the change itself). DynamoDB Streams positions are per shard and not numbers; see the stream poller.
+ */
+export type ChangeEvent = Change & {
+  /** Position in the feed: strictly increasing in commit order. */
+  seq: number;
+};
+
+export function isEvent<E extends EntityName>(e: Change, entity: E): e is Extract<Change, { entity: E }> {
   return e.entity === entity;
 }

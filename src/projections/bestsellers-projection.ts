@@ -1,4 +1,4 @@
-import type { ChangeEvent } from '../domain/change-event.js';
+import type { Change } from '../domain/change-event.js';
 import type { Order } from '../domain/order.js';
 import type { BestsellerBoard, Sale } from '../ports/bestseller-board.js';
 import type { Snapshot } from '../ports/change-feed.js';
@@ -21,7 +21,7 @@ export class BestsellersProjection implements Projection {
 
   constructor(private readonly board: BestsellerBoard) {}
 
-  async apply(events: readonly ChangeEvent[]): Promise<void> {
+  async apply(events: readonly Change[]): Promise<void> {
     for (const e of events) {
       if (e.entity === 'order' && e.op === 'insert' && e.newImage) await this.board.record(toSale(e.newImage));
     }

@@ -1,4 +1,4 @@
-import type { ChangeEvent } from '../domain/change-event.js';
+import type { Change } from '../domain/change-event.js';
 import type { Friendship } from '../domain/friendship.js';
 import type { Order } from '../domain/order.js';
 import type { Snapshot } from '../ports/change-feed.js';
@@ -22,7 +22,7 @@ export class GraphProjection implements Projection {
 
   constructor(private readonly graph: SocialGraph) {}
 
-  async apply(events: readonly ChangeEvent[]): Promise<void> {
+  async apply(events: readonly Change[]): Promise<void> {
     const changes: GraphChange[] = [];
     for (const e of events) {
       switch (e.entity) {

@@ -1,4 +1,4 @@
-import type { ChangeEvent } from '../domain/change-event.js';
+import type { Change } from '../domain/change-event.js';
 import type { Snapshot, SnapshotSource } from '../ports/change-feed.js';
 
 export const PROJECTION_NAMES = ['search', 'bestsellers', 'graph'] as const;
@@ -14,7 +14,7 @@ export interface Projection {
   /** What a rebuild reads from the snapshot (for progress). */
   readonly sources: readonly SnapshotSource[];
   /** Applies a batch of events (events of entities the projection ignores are skipped). */
-  apply(events: readonly ChangeEvent[]): Promise<void>;
+  apply(events: readonly Change[]): Promise<void>;
   /** Rebuilds the derived store from a snapshot of the system of record, swapping it in atomically. */
   rebuild(snapshot: Snapshot): Promise<void>;
 }

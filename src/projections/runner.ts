@@ -2,7 +2,8 @@ import type { ChangeFeed, Snapshot, Snapshots } from '../ports/change-feed.js';
 import type { CheckpointStore } from '../ports/checkpoint-store.js';
 import type { Projection, ProjectionName } from './projection.js';
 import { DeliveryDelayWindow } from './delivery-delays.js';
-import type { ProjectionControl, ProjectionStatus as PortProjectionStatus } from '../ports/projection-control.js';
+import type { ProjectionStatus as PortProjectionStatus } from '../ports/projection-control.js';
+import type { ProjectionRunner, RebuildObserver } from './projection-runner.js';
 
 export interface Consumer {
   projection: Projection;
@@ -43,7 +44,7 @@ const silent: RunnerLogger = { info() {}, warn() {}, error() {} };
  * skipped. Rebuilds reset the checkpoint under a new generation, which makes a concurrent consumer
  * (in this process or another one) drop its stale position instead of overwriting the new one.
  */
-export class ChangeFeedRunner implements ProjectionControl {
+export class ChangeFeedRunner implements ProjectionRunner {
   private readonly feed: ChangeFeed;
   private readonly snapshots: Snapshots;
   private readonly consumers: Map<ProjectionName, Consumer>;
@@ -117,7 +118,7 @@ export class ChangeFeedRunner implements ProjectionControl {
    * Rebuilds one derived store from a consistent snapshot of the system of record while reads keep
    * being served from the old store, then resumes the feed from the snapshot's position.
    */
-  async rebuild(name: ProjectionName, observe: { onStart?: (total: number) => void; onItem?: () => void } = {}): Promise<void> {
+  async rebuild(name: ProjectionName, observe: RebuildObserver = {}): Promise<void> {
     const { projection, checkpoints } = this.consumer(name);
     await this.exclusive(name, async () => {
       this.rebuilding.add(name);
@@ -254,7 +255,7 @@ export class ChangeFeedRunner implements ProjectionControl {
 }
 
 /** Wraps a snapshot so each record read reports progress. */
-function countingSnapshot(snapshot: Snapshot, onItem: () => void): Snapshot {
+export function countingSnapshot(snapshot: Snapshot, onItem: () => void): Snapshot {
   async function* counted<T>(items: AsyncIterable<T>): AsyncIterable<T> {
     for await (const item of items) {
       onItem();

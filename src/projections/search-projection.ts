@@ -1,5 +1,5 @@
 import type { Book } from '../domain/book.js';
-import type { ChangeEvent } from '../domain/change-event.js';
+import type { Change } from '../domain/change-event.js';
 import type { Snapshot } from '../ports/change-feed.js';
 import type { SearchDocument, SearchIndex } from '../ports/search-index.js';
 import type { Projection } from './projection.js';
@@ -18,7 +18,7 @@ export class SearchProjection implements Projection {
 
   constructor(private readonly index: SearchIndex) {}
 
-  async apply(events: readonly ChangeEvent[]): Promise<void> {
+  async apply(events: readonly Change[]): Promise<void> {
     // Only the newest image of each book in a batch matters; the index ignores anything older.
     const latest = new Map<string, { upsert: SearchDocument } | { remove: { id: string; version: number } }>();
     for (const e of events) {

@@ -52,12 +52,12 @@ describe('importCatalog', () => {
 
   it('changes nothing and writes no change events when the same file is imported again', async () => {
     await importCatalog(store, fixture('catalog-sample.csv'));
-    const head = await store.changeFeed.head();
+    const head = await store.changeFeed!.head();
     expect(head.seq).toBeGreaterThanOrEqual(13);
 
     const again = await importCatalog(store, fixture('catalog-sample.csv'));
     expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 13, invalid: 3 });
-    expect(await store.changeFeed.head()).toEqual(head);
+    expect(await store.changeFeed!.head()).toEqual(head);
   });
 
   it('imports JSON Lines, updating the books the CSV already created', async () => {
@@ -88,9 +88,9 @@ describe('importCatalog', () => {
     expect(result).toMatchObject({ created: 2, updated: 0, unchanged: 0, invalid: 1, superseded: 2 });
     expect(await store.catalog.findByIsbn('9780141439518')).toMatchObject({ title: 'Third', price: 300 });
 
-    const head = await store.changeFeed.head();
+    const head = await store.changeFeed!.head();
     expect(await importCatalog(store, file, { batchSize: 1 })).toMatchObject({ created: 0, updated: 0, unchanged: 2 });
-    expect(await store.changeFeed.head()).toEqual(head);
+    expect(await store.changeFeed!.head()).toEqual(head);
   });
 
   it('rejects a file with unknown columns before writing anything', async () => {
@@ -98,7 +98,7 @@ describe('importCatalog', () => {
     writeFileSync(file, `${HEADER},publisher\n9780141439518,Emma,Jane Austen,Romance,,8.99,USD,,,1815,Penguin\n`);
     await expect(importCatalog(store, file)).rejects.toThrow(CatalogFileError);
     await expect(importCatalog(store, file)).rejects.toThrow('unknown columns: "publisher"');
-    expect((await store.changeFeed.head()).seq).toBe(0);
+    expect((await store.changeFeed!.head()).seq).toBe(0);
   });
 
   it('rejects a broken file before writing any of its good rows', async () => {

@@ -98,11 +98,11 @@ describe('seedStore', () => {
   });
 
   it('adds nothing when run again', async () => {
-    const head = await store.changeFeed.head();
+    const head = await store.changeFeed!.head();
     const again = await seedStore(store, { ...SIZES, now: NOW });
     expect(again.orders).toBe(0);
     expect(again.demoCustomer).toEqual({ userId: summary.demoCustomer.userId, email: DEMO_CUSTOMER_EMAIL, password: null });
-    expect(await store.changeFeed.head()).toEqual(head);
+    expect(await store.changeFeed!.head()).toEqual(head);
   });
 
   it('generates the same catalog from the same seed', async () => {

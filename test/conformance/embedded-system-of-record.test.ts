@@ -7,7 +7,7 @@ import { SqliteCheckpointStore } from '../../src/adapters/embedded/sqlite-checkp
 import { openSqliteSystemOfRecord } from '../../src/adapters/embedded/sqlite-system-of-record.js';
 import { cartsConformance } from './carts.js';
 import { catalogConformance } from './catalog.js';
-import { changeFeedConformance } from './change-feed.js';
+import { changeCaptureConformance, changeFeedLogConformance, outboxCapture } from './change-feed.js';
 import { checkpointStoreConformance } from './checkpoint-store.js';
 import { friendshipsConformance } from './friendships.js';
 import { ordersConformance } from './orders.js';
@@ -42,7 +42,14 @@ usersConformance(makeSystemOfRecord);
 cartsConformance(makeSystemOfRecord);
 ordersConformance(makeSystemOfRecord);
 friendshipsConformance(makeSystemOfRecord);
-changeFeedConformance(makeSystemOfRecord);
+changeFeedLogConformance(makeSystemOfRecord);
+changeCaptureConformance(
+  async () => {
+    const { changeFeed, ...ports } = await makeSystemOfRecord();
+    return { ...ports, changes: outboxCapture(changeFeed) };
+  },
+  { pointInTimeSnapshots: true },
+);
 checkpointStoreConformance(async () => {
   const temp = tempDir();
   const db = openSqlite(join(temp.dir, 'derived.db'), { durability: 'normal' });

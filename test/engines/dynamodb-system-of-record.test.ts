@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { afterAll } from 'vitest';
 import { DynamoCarts } from '../../src/adapters/dynamodb/dynamodb-carts.js';
 import { DynamoCatalog } from '../../src/adapters/dynamodb/dynamodb-catalog.js';
@@ -6,6 +7,9 @@ import { DynamoFriendships } from '../../src/adapters/dynamodb/dynamodb-friendsh
 import { DynamoOrders } from '../../src/adapters/dynamodb/dynamodb-orders.js';
 import { createSystemOfRecordTables, deleteSystemOfRecordTables, documentClient } from '../../src/adapters/dynamodb/dynamodb-tables.js';
 import { DynamoUsers } from '../../src/adapters/dynamodb/dynamodb-users.js';
+import { DynamoSnapshots } from '../../src/adapters/dynamodb/dynamodb-snapshots.js';
+import { changeCaptureConformance } from '../conformance/change-feed.js';
+import { streamCapture } from './dynamodb-stream-capture.js';
 import { cartsConformance } from '../conformance/carts.js';
 import { catalogConformance } from '../conformance/catalog.js';
 import { friendshipsConformance } from '../conformance/friendships.js';
@@ -16,15 +20,16 @@ import { endpoints, uniqueName } from './endpoints.js';
 // DynamoDB Local accepts any credentials; the region only has to be well-formed.
 const low = new DynamoDBClient({ endpoint: endpoints.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 const client = documentClient(low);
-afterAll(() => low.destroy());
+const streams = new DynamoDBStreamsClient({ endpoint: endpoints.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+afterAll(() => {
+  low.destroy();
+  streams.destroy();
+});
 
-/**
- * The five system-of-record ports over fresh tables of their own. None of these suites reads the
- * change feed or snapshots (those are the next step: DynamoDB Streams), so they are not built here.
- */
+/** The system-of-record ports over fresh tables of their own, with the table's stream read by the real poller. */
 async function makeSystemOfRecord() {
   const tableName = uniqueName('sor');
-  await createSystemOfRecordTables(low, tableName);
+  const { streamArn } = await createSystemOfRecordTables(low, tableName);
   const options = { client, tableName };
   return {
     catalog: new DynamoCatalog(options),
@@ -32,6 +37,8 @@ async function makeSystemOfRecord() {
     carts: new DynamoCarts(options),
     orders: new DynamoOrders(options),
     friendships: new DynamoFriendships(options),
+    snapshots: new DynamoSnapshots(client, tableName),
+    changes: streamCapture(streams, client, tableName, streamArn),
     close: () => deleteSystemOfRecordTables(low, tableName),
   };
 }
@@ -41,3 +48,4 @@ usersConformance(makeSystemOfRecord);
 cartsConformance(makeSystemOfRecord);
 ordersConformance(makeSystemOfRecord);
 friendshipsConformance(makeSystemOfRecord);
+changeCaptureConformance(makeSystemOfRecord, { pointInTimeSnapshots: false });

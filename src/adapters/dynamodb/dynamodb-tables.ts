@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { credentialsTableName, GSI1, GSI2 } from './dynamodb-items.js';
+import { checkpointTableName } from './dynamodb-stream-checkpoints.js';
 
 /** The slice of the low-level `DynamoDBClient` that creates and drops tables. */
 export interface TableAdminClient {
@@ -28,7 +29,7 @@ export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
 /**
  * Creates the system of record's tables (see docs/dynamodb.md) and waits until they are ACTIVE:
  * the main table with its two GSIs and a NEW_AND_OLD_IMAGES stream, and the credentials table with
- * no stream. On-demand capacity, so nothing needs sizing. Fails if a table already exists.
+ * no stream, and the stream checkpoints table (no stream either). On-demand capacity, so nothing needs sizing. Fails if a table already exists.
  */
 export async function createSystemOfRecordTables(client: TableAdminClient, tableName: string): Promise<{ streamArn: string }> {
   const stringKey = (name: string) => ({ AttributeName: name, AttributeType: 'S' as const });
@@ -61,15 +62,23 @@ export async function createSystemOfRecordTables(client: TableAdminClient, table
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
     }),
   );
-  await Promise.all([waitUntilActive(client, tableName), waitUntilActive(client, credentialsTableName(tableName))]);
+  await client.send(
+    new CreateTableCommand({
+      TableName: checkpointTableName(tableName),
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [stringKey('pk')],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    }),
+  );
+  await Promise.all([tableName, credentialsTableName(tableName), checkpointTableName(tableName)].map((name) => waitUntilActive(client, name)));
   const streamArn = created.TableDescription?.LatestStreamArn;
   if (!streamArn) throw new Error(`table ${tableName} was created without a stream`);
   return { streamArn };
 }
 
-/** Drops both tables; a table that is already gone is not an error. */
+/** Drops the tables; a table that is already gone is not an error. */
 export async function deleteSystemOfRecordTables(client: TableAdminClient, tableName: string): Promise<void> {
-  for (const name of [tableName, credentialsTableName(tableName)]) {
+  for (const name of [tableName, credentialsTableName(tableName), checkpointTableName(tableName)]) {
     try {
       await client.send(new DeleteTableCommand({ TableName: name }));
     } catch (error) {
