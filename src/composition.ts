@@ -21,6 +21,7 @@ import type { ProjectionRunner } from './projections/projection-runner.js';
 import { SearchProjection } from './projections/search-projection.js';
 import { BestsellersProjection } from './projections/bestsellers-projection.js';
 import { GraphProjection } from './projections/graph-projection.js';
+import { openEnginesStore } from './composition-engines.js';
 
 /** Every port the application uses, wired to concrete adapters, plus the projection runner. */
 export interface Store {
@@ -54,9 +55,11 @@ export async function openStore(config: Config, options: StoreOptions = {}): Pro
   switch (config.profile) {
     case 'embedded':
       return openEmbeddedStore(config, options);
+    case 'engines':
+      return openEnginesStore(config, options);
     default: {
       const unknown: never = config.profile;
-      throw new Error(`unknown profile "${String(unknown)}": set BOOKSTORE_PROFILE to embedded`);
+      throw new Error(`unknown profile "${String(unknown)}": set BOOKSTORE_PROFILE to embedded or engines`);
     }
   }
 }

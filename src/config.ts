@@ -11,10 +11,40 @@ export class ConfigError extends Error {
   }
 }
 
-export type Profile = 'embedded';
+export type Profile = 'embedded' | 'engines';
+
+/**
+ * Where the engines profile finds its engines. Defaults match `npm run engines` (127.0.0.1); a
+ * loopback endpoint gets placeholder credentials, any other one the AWS SDK's default credential chain.
+ */
+export interface EnginesConfig {
+  region: string;
+  /** null: the AWS endpoint of the region. */
+  dynamodbEndpoint: string | null;
+  /** The main table; `-credentials` and `-checkpoints` tables sit beside it. */
+  dynamodbTable: string;
+  opensearchUrl: string;
+  /** The alias searches go through; its indices are `<alias>-gen-*`. */
+  opensearchAlias: string;
+  opensearchReplicas: number;
+  redisUrl: string;
+  redisKeyPrefix: string;
+  gremlinUrl: string;
+  gremlinNamespace: string;
+  /** null: the AWS endpoint of the region. */
+  cognitoEndpoint: string | null;
+  /** Both null: find or create the pool named `cognitoPoolName` (local stand-ins and first runs). */
+  cognitoUserPoolId: string | null;
+  cognitoClientId: string | null;
+  cognitoPoolName: string;
+  /** Create what is missing (tables, index template, user pool) at start-up; off when infrastructure code owns them. */
+  provision: boolean;
+}
 
 export interface Config {
   profile: Profile;
+  /** Set when `profile` is `engines`. */
+  engines: EnginesConfig | null;
   /** Where the embedded profile keeps its SQLite files and signing keys. */
   dataDir: string;
   host: string;
@@ -51,12 +81,75 @@ function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: r
   return v as T;
 }
 
+/** A URL with one of the given protocols; `aws` (when allowed) means the region's AWS endpoint. */
+function url(env: Env, name: string, fallback: string, protocols: readonly string[], allowAws = false): string | null {
+  const v = text(env, name, fallback);
+  if (allowAws && v === 'aws') return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(v);
+  } catch {
+    throw new ConfigError(name, `must be a URL (${protocols.map((p) => `${p}//…`).join(' or ')})${allowAws ? ' or "aws"' : ''}, got "${v}"`);
+  }
+  if (!protocols.includes(parsed.protocol)) throw new ConfigError(name, `must use ${protocols.join(' or ')}, got "${parsed.protocol}" in "${v}"`);
+  return v.replace(/\/$/, '');
+}
+
+function matching(env: Env, name: string, fallback: string, pattern: RegExp, what: string): string {
+  const v = text(env, name, fallback);
+  if (!pattern.test(v)) throw new ConfigError(name, `must be ${what}, got "${v}"`);
+  return v;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const v = text(env, name, String(fallback));
+  if (v !== 'true' && v !== 'false') throw new ConfigError(name, `must be true or false, got "${v}"`);
+  return v === 'true';
+}
+
+function port(env: Env, name: string, fallback: number): number {
+  return integer(env, name, fallback, 1, 65535);
+}
+
+/** The engines' endpoints; the `*_PORT` variables are the ones `npm run engines` reads too. */
+export function loadEnginesConfig(env: Env): EnginesConfig {
+  const userPoolId = text(env, 'BOOKSTORE_COGNITO_USER_POOL_ID', '');
+  const clientId = text(env, 'BOOKSTORE_COGNITO_CLIENT_ID', '');
+  if ((userPoolId === '') !== (clientId === '')) {
+    const missing = userPoolId === '' ? 'BOOKSTORE_COGNITO_USER_POOL_ID' : 'BOOKSTORE_COGNITO_CLIENT_ID';
+    throw new ConfigError(missing, 'must be set together with the other of BOOKSTORE_COGNITO_USER_POOL_ID and BOOKSTORE_COGNITO_CLIENT_ID');
+  }
+  if (userPoolId !== '' && !/^[\w-]+_[0-9a-zA-Z]+$/.test(userPoolId)) {
+    throw new ConfigError('BOOKSTORE_COGNITO_USER_POOL_ID', `must look like <region>_<id>, got "${userPoolId}"`);
+  }
+  const name = /^[a-z0-9][a-z0-9_.-]{2,100}$/;
+  return {
+    region: matching(env, 'BOOKSTORE_AWS_REGION', env.AWS_REGION || 'us-east-1', /^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-west-1'),
+    dynamodbEndpoint: url(env, 'BOOKSTORE_DYNAMODB_ENDPOINT', `http://127.0.0.1:${port(env, 'BOOKSTORE_DYNAMODB_PORT', 8000)}`, ['http:', 'https:'], true),
+    dynamodbTable: matching(env, 'BOOKSTORE_DYNAMODB_TABLE', 'bookstore', /^[a-zA-Z0-9_.-]{3,200}$/, '3 to 200 letters, digits, _ . or -'),
+    opensearchUrl: url(env, 'BOOKSTORE_OPENSEARCH_URL', `http://127.0.0.1:${port(env, 'BOOKSTORE_OPENSEARCH_PORT', 9200)}`, ['http:', 'https:'])!,
+    opensearchAlias: matching(env, 'BOOKSTORE_OPENSEARCH_ALIAS', 'bookstore-books', name, 'lower-case letters, digits, _ . or - (3 to 101)'),
+    opensearchReplicas: integer(env, 'BOOKSTORE_OPENSEARCH_REPLICAS', 0, 0, 5),
+    redisUrl: url(env, 'BOOKSTORE_REDIS_URL', `redis://127.0.0.1:${port(env, 'BOOKSTORE_REDIS_PORT', 6379)}`, ['redis:', 'rediss:'])!,
+    redisKeyPrefix: matching(env, 'BOOKSTORE_REDIS_PREFIX', 'bookstore', name, 'lower-case letters, digits, _ . or - (3 to 101)'),
+    gremlinUrl: url(env, 'BOOKSTORE_GREMLIN_URL', `ws://127.0.0.1:${port(env, 'BOOKSTORE_GREMLIN_PORT', 8182)}/gremlin`, ['ws:', 'wss:'])!,
+    gremlinNamespace: matching(env, 'BOOKSTORE_GREMLIN_NAMESPACE', 'bookstore', name, 'lower-case letters, digits, _ . or - (3 to 101)'),
+    cognitoEndpoint: url(env, 'BOOKSTORE_COGNITO_ENDPOINT', `http://127.0.0.1:${port(env, 'BOOKSTORE_COGNITO_PORT', 5000)}`, ['http:', 'https:'], true),
+    cognitoUserPoolId: userPoolId || null,
+    cognitoClientId: clientId || null,
+    cognitoPoolName: matching(env, 'BOOKSTORE_COGNITO_POOL_NAME', 'bookstore', /^[\w\s+=,.@-]{1,128}$/, 'a user pool name (1 to 128 characters)'),
+    provision: flag(env, 'BOOKSTORE_PROVISION', true),
+  };
+}
+
 /** Reads and checks the configuration once, at start-up, so a wrong variable fails fast with its name. */
 export function loadConfig(env: Env = process.env): Config {
   const scryptCost = integer(env, 'BOOKSTORE_SCRYPT_COST', 2 ** 17, 2 ** 14, 2 ** 20);
   if ((scryptCost & (scryptCost - 1)) !== 0) throw new ConfigError('BOOKSTORE_SCRYPT_COST', `must be a power of two, got ${scryptCost}`);
+  const profile = oneOf(env, 'BOOKSTORE_PROFILE', 'embedded', ['embedded', 'engines'] as const);
   return {
-    profile: oneOf(env, 'BOOKSTORE_PROFILE', 'embedded', ['embedded'] as const),
+    profile,
+    engines: profile === 'engines' ? loadEnginesConfig(env) : null,
     dataDir: resolve(text(env, 'BOOKSTORE_DATA_DIR', './data')),
     host: text(env, 'HOST', '127.0.0.1'),
     port: integer(env, 'PORT', 3000, 0, 65535),

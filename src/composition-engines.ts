@@ -1,0 +1,155 @@
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { Client as OpenSearchClient } from '@opensearch-project/opensearch';
+import { Redis } from 'ioredis';
+import type { Config, EnginesConfig } from './config.js';
+import type { Store, StoreOptions } from './composition.js';
+import { CognitoIdentity } from './adapters/cognito/cognito-identity.js';
+import { findOrCreateUserPool, type UserPoolIds } from './adapters/cognito/cognito-user-pool.js';
+import { DynamoCarts } from './adapters/dynamodb/dynamodb-carts.js';
+import { DynamoCatalog } from './adapters/dynamodb/dynamodb-catalog.js';
+import { DynamoFriendships } from './adapters/dynamodb/dynamodb-friendships.js';
+import { DynamoOrders } from './adapters/dynamodb/dynamodb-orders.js';
+import { DynamoSnapshots } from './adapters/dynamodb/dynamodb-snapshots.js';
+import { DynamoStreamCheckpoints } from './adapters/dynamodb/dynamodb-stream-checkpoints.js';
+import { DynamoStreamRunner } from './adapters/dynamodb/dynamodb-stream-runner.js';
+import { createSystemOfRecordTables, documentClient } from './adapters/dynamodb/dynamodb-tables.js';
+import { DynamoUsers } from './adapters/dynamodb/dynamodb-users.js';
+import { GremlinSocialGraph } from './adapters/gremlin/gremlin-social-graph.js';
+import { OpenSearchSearchIndex } from './adapters/opensearch/opensearch-search-index.js';
+import { RedisBestsellerBoard } from './adapters/redis/redis-bestseller-board.js';
+import { BestsellersProjection } from './projections/bestsellers-projection.js';
+import { GraphProjection } from './projections/graph-projection.js';
+import { SearchProjection } from './projections/search-projection.js';
+
+/** Placeholder credentials for engines on this machine; anything else uses the SDK's default chain. */
+function awsClientConfig(endpoint: string | null, region: string) {
+  if (endpoint === null) return { region };
+  return { region, endpoint, ...(isLoopback(endpoint) ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}) };
+}
+
+function isLoopback(endpoint: string | null): endpoint is string {
+  if (endpoint === null) return false;
+  const host = new URL(endpoint).hostname;
+  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
+}
+
+/** What a failed connection to one engine means to the person starting the store. */
+async function reach<T>(engine: string, where: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`cannot reach ${engine} at ${where} (${reason}). Start the local engines with \`npm run engines -- up\`, or point the BOOKSTORE_* variables at running ones (see README).`, {
+      cause: error,
+    });
+  }
+}
+
+/** The table's stream; creates the tables first when they are missing and provisioning is on. */
+async function streamOf(low: DynamoDBClient, engines: EnginesConfig): Promise<string> {
+  const table = engines.dynamodbTable;
+  try {
+    const { Table } = await low.send(new DescribeTableCommand({ TableName: table }));
+    const arn = Table?.LatestStreamArn;
+    if (!arn || Table?.StreamSpecification?.StreamViewType !== 'NEW_AND_OLD_IMAGES') {
+      throw new Error(`table ${table} has no NEW_AND_OLD_IMAGES stream; enable one (docs/dynamodb.md)`);
+    }
+    return arn;
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'ResourceNotFoundException')) throw error;
+    if (!engines.provision) throw new Error(`table ${table} does not exist; create it (docs/dynamodb.md) or set BOOKSTORE_PROVISION=true`, { cause: error });
+    return (await createSystemOfRecordTables(low, table)).streamArn;
+  }
+}
+
+/**
+ * The engines profile: DynamoDB as the system of record with its stream feeding OpenSearch, Redis and
+ * Gremlin through the same projections as the embedded profile, and Cognito for accounts.
+ */
+export async function openEnginesStore(config: Config, options: StoreOptions): Promise<Store> {
+  const engines = config.engines;
+  if (!engines) throw new Error('the engines profile needs its configuration (loadConfig sets it)');
+  const closers: Array<() => Promise<unknown> | void> = [];
+  const close = async () => {
+    for (const c of closers.reverse()) await Promise.resolve(c()).catch(() => undefined);
+  };
+  try {
+    const dynamoWhere = engines.dynamodbEndpoint ?? `AWS ${engines.region}`;
+    const low = new DynamoDBClient(awsClientConfig(engines.dynamodbEndpoint, engines.region));
+    closers.push(() => low.destroy());
+    const streams = new DynamoDBStreamsClient(awsClientConfig(engines.dynamodbEndpoint, engines.region));
+    closers.push(() => streams.destroy());
+    const documents = documentClient(low);
+    const streamArn = await reach('DynamoDB', dynamoWhere, () => streamOf(low, engines));
+    const sorOptions = { client: documents, tableName: engines.dynamodbTable };
+    const users = new DynamoUsers(sorOptions);
+
+    const search = new OpenSearchClient({ node: engines.opensearchUrl });
+    closers.push(() => search.close());
+    const searchIndex = new OpenSearchSearchIndex({ client: search, alias: engines.opensearchAlias, replicas: engines.opensearchReplicas });
+    await reach('OpenSearch', engines.opensearchUrl, () => searchIndex.count());
+
+    // A failing command fails at once instead of queueing, so reads answer 503 while Redis is down.
+    const redis = new Redis(engines.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
+    closers.push(() => redis.disconnect());
+    await reach('Redis', engines.redisUrl, () => redis.connect());
+    const bestsellers = new RedisBestsellerBoard({ client: redis, keyPrefix: engines.redisKeyPrefix });
+
+    const graph = await reach('Gremlin Server', engines.gremlinUrl, () => GremlinSocialGraph.connect({ url: engines.gremlinUrl, namespace: engines.gremlinNamespace }));
+    closers.push(() => graph.close());
+
+    const cognitoWhere = engines.cognitoEndpoint ?? `AWS ${engines.region}`;
+    const cognito = new CognitoIdentityProviderClient(awsClientConfig(engines.cognitoEndpoint, engines.region));
+    closers.push(() => cognito.destroy());
+    const pool: UserPoolIds = await reach('Cognito', cognitoWhere, async () =>
+      engines.cognitoUserPoolId && engines.cognitoClientId
+        ? { userPoolId: engines.cognitoUserPoolId, clientId: engines.cognitoClientId }
+        : engines.provision
+          ? findOrCreateUserPool(cognito, engines.cognitoPoolName)
+          : Promise.reject(new Error('set BOOKSTORE_COGNITO_USER_POOL_ID and BOOKSTORE_COGNITO_CLIENT_ID, or BOOKSTORE_PROVISION=true')),
+    );
+    const identity = new CognitoIdentity({
+      client: cognito,
+      userPoolId: pool.userPoolId,
+      clientId: pool.clientId,
+      users,
+      // A stand-in (moto) serves the keys itself while its tokens name the real issuer.
+      ...(isLoopback(engines.cognitoEndpoint) ? { jwksUri: `${engines.cognitoEndpoint}/${pool.userPoolId}/.well-known/jwks.json` } : {}),
+    });
+
+    const projections = new DynamoStreamRunner({
+      client: streams,
+      streamArn,
+      region: engines.region,
+      snapshots: new DynamoSnapshots(documents, engines.dynamodbTable),
+      checkpoints: new DynamoStreamCheckpoints(documents, engines.dynamodbTable),
+      projections: [new SearchProjection(searchIndex), new BestsellersProjection(bestsellers), new GraphProjection(graph)],
+      logger: options.logger,
+    });
+    return {
+      config,
+      catalog: new DynamoCatalog(sorOptions),
+      users,
+      carts: new DynamoCarts(sorOptions),
+      orders: new DynamoOrders(sorOptions),
+      friendships: new DynamoFriendships(sorOptions),
+      changeFeed: null,
+      snapshots: new DynamoSnapshots(documents, engines.dynamodbTable),
+      identity,
+      searchIndex,
+      bestsellers,
+      graph,
+      projections,
+      async close() {
+        await projections.stop();
+        await Promise.all([searchIndex.close(), bestsellers.close()]);
+        await close();
+      },
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
