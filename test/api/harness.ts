@@ -3,6 +3,8 @@ import { loadConfig } from '../../src/config.js';
 import { openStore, type Store } from '../../src/composition.js';
 import { buildServer, type ServerOptions } from '../../src/http/server.js';
 import { completeIsbn13 } from '../../src/domain/isbn.js';
+import type { Change } from '../../src/domain/change-event.js';
+import { freshEnginesEnv, removeEngineResources, streamedChanges, testProfile } from '../support/engine-resources.js';
 import { tempDir } from '../support/temp-dir.js';
 
 export interface ApiResponse<T = any> {
@@ -41,6 +43,8 @@ export interface ApiHarness {
   login(email: string, password: string): Promise<string>;
   /** Adds a book through the admin API and returns its JSON. */
   createBook(admin: Account, fields?: Record<string, unknown>): Promise<any>;
+  /** Every change the store committed so far, in commit order, from its change feed (outbox or stream). */
+  changes(): Promise<Change[]>;
   /** Closes the store under the running server, to see how the API answers when its stores are gone. */
   closeStore(): Promise<void>;
   close(): Promise<void>;
@@ -56,13 +60,20 @@ export function nextIsbn(): string {
 
 export const PASSWORD = 'correct horse battery staple';
 
-/** Starts the real server (real SQLite store in a temp directory) on 127.0.0.1 and a free port. */
+/**
+ * Starts the real server on 127.0.0.1 and a free port, over a real store of the profile under test:
+ * SQLite in a temp directory, or (BOOKSTORE_TEST_PROFILE=engines) the engines under names of its own.
+ */
 export async function startApi(options: { env?: Record<string, string>; logger?: object; webRoot?: string | null } = {}): Promise<ApiHarness> {
   const dir = tempDir('bookstore-api-');
+  const engineEnv = testProfile === 'engines' ? freshEnginesEnv() : {};
   const config = loadConfig({
+    // The engines' ports and endpoints come from the environment, as for `npm run engines`.
+    ...(testProfile === 'engines' ? process.env : {}),
     BOOKSTORE_DATA_DIR: dir.path,
     BOOKSTORE_SCRYPT_COST: '16384',
     BOOKSTORE_LOG_LEVEL: 'silent',
+    ...engineEnv,
     ...options.env,
   });
   const store = await openStore(config);
@@ -136,6 +147,11 @@ export async function startApi(options: { env?: Record<string, string>; logger?:
     await store.close();
   }
 
+  async function changes(): Promise<Change[]> {
+    if (store.changeFeed) return (await store.changeFeed.read(0, 1_000_000)).map(({ seq: _seq, ...change }) => change as Change);
+    return streamedChanges(engineEnv);
+  }
+
   return {
     baseUrl,
     store,
@@ -145,11 +161,13 @@ export async function startApi(options: { env?: Record<string, string>; logger?:
     admin,
     login,
     createBook,
+    changes,
     closeStore,
     async close() {
       await app.close();
       await closeStore();
       dir.remove();
+      if (testProfile === 'engines') await removeEngineResources(engineEnv);
     },
   };
 }

@@ -23,7 +23,7 @@ describe('checkout and orders', () => {
   }
 
   async function orderEvents(orderId: string) {
-    const events = await api.store.changeFeed!.read(0, 100_000);
+    const events = await api.changes();
     return events.filter((e) => e.entity === 'order' && e.key === orderId);
   }
 

@@ -9,7 +9,7 @@ import { createSystemOfRecordTables, deleteSystemOfRecordTables, documentClient 
 import { DynamoUsers } from '../../src/adapters/dynamodb/dynamodb-users.js';
 import { DynamoSnapshots } from '../../src/adapters/dynamodb/dynamodb-snapshots.js';
 import { changeCaptureConformance } from '../conformance/change-feed.js';
-import { streamCapture } from './dynamodb-stream-capture.js';
+import { streamCapture } from '../support/stream-capture.js';
 import { cartsConformance } from '../conformance/carts.js';
 import { catalogConformance } from '../conformance/catalog.js';
 import { friendshipsConformance } from '../conformance/friendships.js';

@@ -10,12 +10,12 @@ import type { ChangeCapture } from '../conformance/change-feed.js';
  * A table's stream seen through `ChangeCapture`: the real poller, with its checkpoint in the real
  * checkpoint table, calling a handler that keeps what it is given. `take` reads to the stream's end.
  */
-export function streamCapture(streams: DynamoDBStreamsClient, documents: DocumentClientLike, tableName: string, streamArn: string): ChangeCapture {
+export function streamCapture(streams: DynamoDBStreamsClient, documents: DocumentClientLike, tableName: string, streamArn: string, consumer = 'conformance-capture'): ChangeCapture {
   let taken: Change[] = [];
   const poller = new DynamoStreamPoller({
     client: streams,
     streamArn,
-    consumer: 'conformance-capture',
+    consumer,
     checkpoints: new DynamoStreamCheckpoints(documents, tableName),
     handler: async (event) => {
       for (const record of event.Records) {
