@@ -1,0 +1,117 @@
+import awsLambdaFastify, { type LambdaFastifyOptions, type LambdaResponse } from '@fastify/aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig } from '../config.js';
+import { openStore, type Store } from '../composition.js';
+import { buildServer, type ServerOptions } from '../http/server.js';
+
+/** API Gateway REST API (payload 1.0) and HTTP API (payload 2.0) proxy events. */
+export type HttpEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2;
+export type HttpResult = LambdaResponse;
+
+export interface HttpHandler {
+  (event: HttpEvent, context: Context): Promise<HttpResult>;
+  /** Closes the app and the store; the next invocation opens them again. For tests and shutdown hooks. */
+  close(): Promise<void>;
+}
+
+export interface HttpHandlerOptions {
+  /**
+   * As buildServer's `logger`. Left out, buildServer logs with pino at the configured level and its
+   * own redaction list (serve's paths plus set-cookie and access tokens) to stdout, which Lambda
+   * sends to CloudWatch.
+   */
+  logger?: ServerOptions['logger'];
+}
+
+interface Running {
+  store: Store;
+  app: FastifyInstance;
+  proxy: (event: HttpEvent, context: Context) => Promise<HttpResult>;
+}
+
+/** Bodies Lambda may return as text; anything else (Swagger UI's PNG icons) would be mangled unless base64. */
+const TEXTUAL = /^(text\/|application\/([\w.-]+\+)?(json|javascript|xml)\b|image\/svg\+xml)/;
+
+/** A new object per app: @fastify/aws-lambda writes its defaults into the options it is given. */
+function proxyOptions(): LambdaFastifyOptions {
+  return {
+    // buildServer hands back an app that is already ready, and a decorator can only be added before.
+    decorateRequest: false,
+    enforceBase64: (response) => {
+      const type = response.headers['content-type'];
+      const encoding = response.headers['content-encoding'];
+      return (typeof type === 'string' && !TEXTUAL.test(type)) || (encoding !== undefined && encoding !== 'identity');
+    },
+  };
+}
+
+function isHttpApiEvent(event: HttpEvent): event is APIGatewayProxyEventV2 {
+  return 'rawPath' in event;
+}
+
+/**
+ * HTTP API events carry the query string twice: raw, and as a map in which a repeated key's values
+ * are joined by commas. @fastify/aws-lambda reads the map and splits every comma, so `?q=tolkien,hobbit`
+ * would reach the search route as two values and be refused. Given the raw string instead, Fastify
+ * parses it exactly as the HTTP server does (`?tag=a&tag=b` is still two values).
+ */
+function withRawQueryString(event: APIGatewayProxyEventV2): APIGatewayProxyEventV2 {
+  if (event.rawQueryString === '') return event;
+  return { ...event, rawPath: `${event.rawPath}?${event.rawQueryString}`, queryStringParameters: undefined };
+}
+
+/**
+ * A Lambda handler for API Gateway over the same Fastify app `serve` runs. The store and the app
+ * are opened once per container, on the first invocation, and reused by the next ones; if opening
+ * fails the invocation fails and the next one tries again. Projections are never started here:
+ * the stream handlers feed the derived stores. The web app is not served (S3 and CloudFront do).
+ *
+ * The client address the login rate limit counts by is API Gateway's `sourceIp`, which
+ * @fastify/aws-lambda passes as the request's remote address; X-Forwarded-For is not trusted.
+ */
+export function createHttpHandler(open: () => Promise<Store>, options: HttpHandlerOptions = {}): HttpHandler {
+  let running: Promise<Running> | null = null;
+
+  async function start(): Promise<Running> {
+    const store = await open();
+    try {
+      const app = await buildServer(store, { webRoot: null, logger: options.logger });
+      return { store, app, proxy: awsLambdaFastify<HttpEvent>(app, proxyOptions()) };
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+  }
+
+  function started(): Promise<Running> {
+    if (running === null) {
+      const starting = start();
+      running = starting;
+      // Forget a failed start so the next invocation retries instead of failing forever.
+      starting.catch(() => {
+        if (running === starting) running = null;
+      });
+    }
+    return running;
+  }
+
+  const handler = async (event: HttpEvent, context: Context): Promise<HttpResult> => {
+    const { proxy } = await started();
+    return proxy(isHttpApiEvent(event) ? withRawQueryString(event) : event, context);
+  };
+
+  return Object.assign(handler, {
+    async close() {
+      const current = running;
+      running = null;
+      const opened = await current?.catch(() => null);
+      if (!opened) return;
+      await opened.app.close();
+      await opened.store.close();
+    },
+  });
+}
+
+/** The deployed entry point: configuration from the function's environment (BOOKSTORE_PROFILE and the rest). */
+export const handler = createHttpHandler(() => openStore(loadConfig(process.env)));

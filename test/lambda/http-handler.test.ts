@@ -1,0 +1,302 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { openStore, type Store } from '../../src/composition.js';
+import { createHttpHandler, type HttpEvent, type HttpHandler, type HttpHandlerOptions, type HttpResult } from '../../src/lambda/http-handler.js';
+import { nextIsbn, PASSWORD } from '../api/harness.js';
+import { tempDir } from '../support/temp-dir.js';
+import { httpApiEvent, lambdaContext, restApiEvent, type EventRequest } from './events.js';
+
+interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  /** Parsed JSON when the answer is JSON, the text otherwise. */
+  body: any;
+  raw: HttpResult;
+}
+
+/** A handler over a fresh embedded store in a temp directory, counting how often it opens the store. */
+function lambdaApi(env: Record<string, string> = {}, options: HttpHandlerOptions = {}) {
+  const dir = tempDir('bookstore-lambda-');
+  const stores: Store[] = [];
+  const handler = createHttpHandler(async () => {
+    const store = await openStore(loadConfig({ BOOKSTORE_DATA_DIR: dir.path, BOOKSTORE_SCRYPT_COST: '16384', BOOKSTORE_LOG_LEVEL: 'silent', ...env }));
+    vi.spyOn(store.projections, 'start');
+    stores.push(store);
+    return store;
+  }, options);
+
+  async function invoke(event: HttpEvent): Promise<Answer> {
+    const raw = await handler(event, lambdaContext());
+    const type = raw.headers['content-type'] ?? '';
+    const body = raw.body === '' ? null : type.includes('json') ? JSON.parse(raw.body) : raw.body;
+    return { status: raw.statusCode, headers: raw.headers, body, raw };
+  }
+
+  return {
+    dir,
+    handler,
+    stores,
+    invoke,
+    v2: (request: EventRequest) => invoke(httpApiEvent(request)),
+    v1: (request: EventRequest) => invoke(restApiEvent(request)),
+    async close() {
+      await handler.close();
+      dir.remove();
+    },
+  };
+}
+
+type LambdaApi = ReturnType<typeof lambdaApi>;
+
+const json = (body: unknown) => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+function expectProblem(answer: Answer, status: number): { detail: string; errors?: Array<{ field: string }> } {
+  expect(answer.status, JSON.stringify(answer.body)).toBe(status);
+  expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(answer.body).toMatchObject({ status, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+  expect(answer.raw.isBase64Encoded).toBe(false);
+  return answer.body;
+}
+
+const fields = (problem: { errors?: Array<{ field: string }> }) => (problem.errors ?? []).map((e) => e.field);
+
+let accounts = 0;
+
+async function signUpAndIn(api: LambdaApi, name = 'Reader'): Promise<{ id: string; email: string; token: string }> {
+  accounts += 1;
+  const email = `reader${accounts}.${process.pid}@example.com`;
+  const signUp = await api.v2({ method: 'POST', path: '/api/v1/auth/signup', ...json({ email, password: PASSWORD, name }) });
+  expect(signUp.status, JSON.stringify(signUp.body)).toBe(201);
+  const signIn = await api.v2({ method: 'POST', path: '/api/v1/auth/login', ...json({ email, password: PASSWORD }) });
+  expect(signIn.status, JSON.stringify(signIn.body)).toBe(200);
+  return { id: signUp.body.user.id, email, token: signIn.body.accessToken };
+}
+
+describe('the HTTP Lambda handler', () => {
+  let api: LambdaApi;
+  let adminToken: string;
+  const bookIds = new Map<string, string>();
+
+  beforeAll(async () => {
+    api = lambdaApi();
+    const admin = await signUpAndIn(api, 'Admin');
+    const store = api.stores[0];
+    if (!store) throw new Error('the handler opened no store');
+    await store.users.setRole(admin.id, 'admin');
+    adminToken = (await api.v2({ method: 'POST', path: '/api/v1/auth/login', ...json({ email: admin.email, password: PASSWORD }) })).body.accessToken;
+    for (const [title, authors, category] of [
+      ['The Hobbit', ['J.R.R. Tolkien'], 'Fantasy'],
+      ['The Silmarillion', ['J.R.R. Tolkien'], 'Fantasy'],
+      ['Pride and Prejudice', ['Jane Austen'], 'Classics'],
+    ] as const) {
+      const created = await api.v1({
+        method: 'POST',
+        path: '/api/v1/books',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${adminToken}` },
+        body: JSON.stringify({ isbn: nextIsbn(), title, authors, category, description: '', price: 1299, currency: 'USD', coverUrl: null, rating: 4.5, year: 1937 }),
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      bookIds.set(title, created.body.id);
+    }
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it('lists books for an HTTP API (v2) event: 200 and a JSON page', async () => {
+    const res = await api.v2({ method: 'GET', path: '/api/v1/books' });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.raw.isBase64Encoded).toBe(false);
+    expect(res.body.items.map((b: { title: string }) => b.title)).toEqual(['Pride and Prejudice', 'The Hobbit', 'The Silmarillion']);
+  });
+
+  it('lists books for a REST API (v1) event on a named stage', async () => {
+    const res = await api.v1({ method: 'GET', path: '/api/v1/books', query: [['limit', '2']] });
+    expect(res.status).toBe(200);
+    expect(res.body.items).toHaveLength(2);
+    expect(typeof res.body.nextCursor).toBe('string');
+  });
+
+  it('answers an unknown book and an unknown path with 404 problem+json', async () => {
+    expectProblem(await api.v2({ method: 'GET', path: '/api/v1/books/no-such-book' }), 404);
+    // The web app is not served here, even to a browser asking for a page.
+    expectProblem(await api.v1({ method: 'GET', path: '/books/whatever', headers: { Accept: 'text/html' } }), 404);
+  });
+
+  it('refuses a POST with a bad field, naming it, and a body that is not JSON', async () => {
+    const bad = await api.v2({ method: 'POST', path: '/api/v1/auth/signup', ...json({ email: 'not-an-email', password: PASSWORD, name: 'X' }) });
+    expect(fields(expectProblem(bad, 400))).toEqual(['email']);
+    const extra = await api.v1({ method: 'POST', path: '/api/v1/auth/signup', ...json({ email: 'x@example.com', password: PASSWORD, name: 'X', role: 'admin' }) });
+    expect(fields(expectProblem(extra, 400))).toEqual(['role']);
+    const broken = await api.v2({ method: 'POST', path: '/api/v1/auth/signup', headers: { 'content-type': 'application/json' }, body: '{"email":' });
+    expectProblem(broken, 400);
+  });
+
+  it('signs up and in, then serves the account with its bearer token and 401 without', async () => {
+    const reader = await signUpAndIn(api);
+    const v2 = await api.v2({ method: 'GET', path: '/api/v1/me', headers: { authorization: `Bearer ${reader.token}` } });
+    expect(v2.status).toBe(200);
+    expect(v2.body.user).toMatchObject({ id: reader.id, email: reader.email, role: 'customer' });
+    const v1 = await api.v1({ method: 'GET', path: '/api/v1/me', headers: { Authorization: `Bearer ${reader.token}` } });
+    expect(v1.body.user.id).toBe(reader.id);
+
+    const anonymous = await api.v2({ method: 'GET', path: '/api/v1/me' });
+    expectProblem(anonymous, 401);
+    expect(anonymous.headers['www-authenticate']).toMatch(/^Bearer/);
+    expectProblem(await api.v1({ method: 'GET', path: '/api/v1/me', headers: { Authorization: 'Bearer not.a.token' } }), 401);
+  });
+
+  it('passes repeated query parameters through as several values, as the HTTP server gets them', async () => {
+    const one = await api.v1({ method: 'GET', path: '/api/v1/books', query: [['category', 'Fantasy'], ['limit', '1']] });
+    expect(one.status).toBe(200);
+    expect(one.body.items.map((b: { title: string }) => b.title)).toEqual(['The Hobbit']);
+    // category takes one value: both reaching the app is what makes this a 400 naming it.
+    const twoV1 = await api.v1({ method: 'GET', path: '/api/v1/books', query: [['category', 'Fantasy'], ['category', 'Classics']] });
+    expect(fields(expectProblem(twoV1, 400))).toEqual(['category']);
+    const twoV2 = await api.v2({ method: 'GET', path: '/api/v1/books', query: [['category', 'Fantasy'], ['category', 'Classics']] });
+    expect(fields(expectProblem(twoV2, 400))).toEqual(['category']);
+  });
+
+  it('keeps a comma inside one HTTP API query value as one value', async () => {
+    await api.stores[0]?.projections.catchUp(); // by hand: stream handlers feed the index on AWS
+    const res = await api.v2({ method: 'GET', path: '/api/v1/search', query: [['q', 'hobbit,tolkien'], ['category', 'Fantasy']] });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.hits[0].book.id).toBe(bookIds.get('The Hobbit'));
+  });
+
+  it('decodes base64-encoded request bodies (isBase64Encoded) in both formats', async () => {
+    const name = 'Zoë Ångström 📚';
+    const v2 = await api.v2({ method: 'POST', path: '/api/v1/auth/signup', base64: true, ...json({ email: `zoe.${process.pid}@example.com`, password: PASSWORD, name }) });
+    expect(v2.status, JSON.stringify(v2.body)).toBe(201);
+    expect(v2.body.user.name).toBe(name);
+    const v1 = await api.v1({ method: 'POST', path: '/api/v1/auth/login', base64: true, ...json({ email: `zoe.${process.pid}@example.com`, password: PASSWORD }) });
+    expect(v1.status, JSON.stringify(v1.body)).toBe(200);
+    expect(v1.body.user.name).toBe(name);
+  });
+
+  it('base64-encodes binary answers (Swagger UI icons) and leaves JSON as text', async () => {
+    const icon = await api.v2({ method: 'GET', path: '/docs/static/favicon-32x32.png', headers: { accept: 'image/png' } });
+    expect(icon.status).toBe(200);
+    expect(icon.raw.isBase64Encoded).toBe(true);
+    expect(Buffer.from(icon.raw.body, 'base64').subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    const spec = await api.v2({ method: 'GET', path: '/api/v1/openapi.json' });
+    expect(spec.raw.isBase64Encoded).toBe(false);
+    expect(spec.body.info.title).toBe('Bookstore API');
+  });
+
+  it('echoes the REST API request id so logs and API Gateway agree', async () => {
+    const event = restApiEvent({ method: 'GET', path: '/healthz' });
+    const res = await api.invoke(event);
+    expect(res.status).toBe(200);
+    expect(res.headers['x-request-id']).toBe(event.requestContext.requestId);
+  });
+
+  it('opened one store for every invocation so far and never started the projections', () => {
+    expect(api.stores).toHaveLength(1);
+    expect(api.stores[0]?.projections.start).not.toHaveBeenCalled();
+  });
+});
+
+describe('opening the store once per container', () => {
+  const apis: LambdaApi[] = [];
+  afterEach(async () => {
+    await Promise.all(apis.splice(0).map((a) => a.close()));
+  });
+
+  it('shares one store between invocations, even concurrent first ones', async () => {
+    const api = lambdaApi();
+    apis.push(api);
+    const first = await Promise.all([api.v2({ method: 'GET', path: '/healthz' }), api.v1({ method: 'GET', path: '/healthz' })]);
+    const later = await api.v2({ method: 'GET', path: '/api/v1/books' });
+    expect([...first, later].map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(api.stores).toHaveLength(1);
+  });
+
+  it('retries opening on the next invocation after a failed one', async () => {
+    const dir = tempDir('bookstore-lambda-');
+    let opens = 0;
+    const handler: HttpHandler = createHttpHandler(async () => {
+      opens += 1;
+      if (opens === 1) throw new Error('the store is not reachable yet');
+      return openStore(loadConfig({ BOOKSTORE_DATA_DIR: dir.path, BOOKSTORE_LOG_LEVEL: 'silent' }));
+    });
+    try {
+      await expect(handler(httpApiEvent({ method: 'GET', path: '/healthz' }), lambdaContext())).rejects.toThrow('not reachable yet');
+      expect((await handler(httpApiEvent({ method: 'GET', path: '/healthz' }), lambdaContext())).statusCode).toBe(200);
+      expect((await handler(httpApiEvent({ method: 'GET', path: '/healthz' }), lambdaContext())).statusCode).toBe(200);
+      expect(opens).toBe(2);
+    } finally {
+      await handler.close();
+      dir.remove();
+    }
+  });
+});
+
+describe('client addresses and logs', () => {
+  const apis: LambdaApi[] = [];
+  afterEach(async () => {
+    await Promise.all(apis.splice(0).map((a) => a.close()));
+  });
+
+  it('rate-limits sign-in by API Gateway sourceIp, not by X-Forwarded-For', async () => {
+    const api = lambdaApi({ BOOKSTORE_LOGIN_RATE_LIMIT: '2' });
+    apis.push(api);
+    const attempt = json({ email: 'target@example.com', password: 'wrong password' });
+    const login = { method: 'POST', path: '/api/v1/auth/login', ...attempt };
+    expect((await api.v2({ ...login, sourceIp: '198.51.100.7' })).status).toBe(401);
+    expect((await api.v2({ ...login, sourceIp: '198.51.100.7' })).status).toBe(401);
+    expectProblem(await api.v2({ ...login, sourceIp: '198.51.100.7' }), 429);
+    // The REST API's identity.sourceIp is the same client.
+    expectProblem(await api.v1({ ...login, sourceIp: '198.51.100.7' }), 429);
+    // A forged X-Forwarded-For does not make a new client; another source address does.
+    const forged = { ...login, sourceIp: '198.51.100.7', headers: { ...attempt.headers, 'x-forwarded-for': '192.0.2.99, 198.51.100.7' } };
+    expectProblem(await api.v2(forged), 429);
+    expect((await api.v2({ ...login, sourceIp: '198.51.100.8' })).status).toBe(401);
+  });
+
+  it('logs each request with the client address and without passwords or tokens', async () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(...String(chunk).split('\n').filter((l) => l !== ''));
+        done();
+      },
+    });
+    const api = lambdaApi({}, { logger: { level: 'info', stream } });
+    apis.push(api);
+    const reader = await signUpAndIn(api);
+    await api.v2({ method: 'GET', path: '/api/v1/me', headers: { authorization: `Bearer ${reader.token}` }, sourceIp: '198.51.100.20' });
+
+    const entries = lines.map((l) => JSON.parse(l) as { msg: string; req?: { url: string; remoteAddress?: string } });
+    const incoming = entries.filter((e) => e.msg === 'incoming request');
+    expect(incoming.map((e) => e.req?.url)).toEqual(['/api/v1/auth/signup', '/api/v1/auth/login', '/api/v1/me']);
+    expect(incoming.at(-1)?.req?.remoteAddress).toBe('198.51.100.20');
+    const all = lines.join('\n');
+    expect(all).not.toContain(PASSWORD);
+    expect(all).not.toContain(reader.token);
+  });
+});
+
+describe('the deployed handler export', () => {
+  it('opens the store the environment describes', async () => {
+    const dir = tempDir('bookstore-lambda-env-');
+    const previous = process.env.BOOKSTORE_DATA_DIR;
+    process.env.BOOKSTORE_DATA_DIR = dir.path;
+    const { handler } = await import('../../src/lambda/http-handler.js');
+    try {
+      const res = await handler(httpApiEvent({ method: 'GET', path: '/api/v1/books' }), lambdaContext());
+      expect(res.statusCode).toBe(200);
+      expect(JSON.parse(res.body)).toEqual({ items: [], nextCursor: null });
+      expect(existsSync(join(dir.path, 'store.db'))).toBe(true);
+    } finally {
+      await handler.close();
+      if (previous === undefined) delete process.env.BOOKSTORE_DATA_DIR;
+      else process.env.BOOKSTORE_DATA_DIR = previous;
+      dir.remove();
+    }
+  });
+});
