@@ -19,6 +19,7 @@ import { DynamoUsers } from './adapters/dynamodb/dynamodb-users.js';
 import { GremlinSocialGraph } from './adapters/gremlin/gremlin-social-graph.js';
 import { OpenSearchSearchIndex } from './adapters/opensearch/opensearch-search-index.js';
 import { RedisBestsellerBoard } from './adapters/redis/redis-bestseller-board.js';
+import { RedisStreamCheckpoints } from './adapters/redis/redis-stream-checkpoints.js';
 import { BestsellersProjection } from './projections/bestsellers-projection.js';
 import { GraphProjection } from './projections/graph-projection.js';
 import { SearchProjection } from './projections/search-projection.js';
@@ -119,13 +120,17 @@ export async function openEnginesStore(config: Config, options: StoreOptions): P
       ...(isLoopback(engines.cognitoEndpoint) ? { jwksUri: `${engines.cognitoEndpoint}/${pool.userPoolId}/.well-known/jwks.json` } : {}),
     });
 
+    const tableCheckpoints = new DynamoStreamCheckpoints(documents, engines.dynamodbTable);
     const projections = new DynamoStreamRunner({
       client: streams,
       streamArn,
       region: engines.region,
       snapshots: new DynamoSnapshots(documents, engines.dynamodbTable),
-      checkpoints: new DynamoStreamCheckpoints(documents, engines.dynamodbTable),
-      projections: [new SearchProjection(searchIndex), new BestsellersProjection(bestsellers), new GraphProjection(graph)],
+      consumers: [
+        { projection: new SearchProjection(searchIndex), checkpoints: tableCheckpoints },
+        { projection: new BestsellersProjection(bestsellers), checkpoints: new RedisStreamCheckpoints(redis, engines.redisKeyPrefix) },
+        { projection: new GraphProjection(graph), checkpoints: tableCheckpoints },
+      ],
       logger: options.logger,
     });
     return {

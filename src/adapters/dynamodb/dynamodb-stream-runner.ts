@@ -13,8 +13,11 @@ export interface StreamRunnerOptions {
   client: StreamsClientLike;
   streamArn: string;
   snapshots: Snapshots;
-  checkpoints: StreamCheckpointStore;
-  projections: Projection[];
+  /**
+   * Each projection with where its checkpoint lives. Kept beside the derived data where that can be
+   * lost on its own (Redis), a lost checkpoint means a lost store, and the runner rebuilds it.
+   */
+  consumers: Array<{ projection: Projection; checkpoints: StreamCheckpointStore }>;
   /** Records per handler call (Lambda's BatchSize). */
   batchSize?: number;
   /** How often an idle poller reads the stream again, ms (Lambda polls each shard about 4 times a second). */
@@ -28,6 +31,7 @@ const silent: RunnerLogger = { info() {}, warn() {}, error() {} };
 
 interface Consumer {
   projection: Projection;
+  checkpoints: StreamCheckpointStore;
   poller: DynamoStreamPoller;
   /** Stream age of the newest record the last pass delivered, and whether that pass reached the end. */
   lastPass: { at: number; caughtUp: boolean; newestAt: number | null } | null;
@@ -57,18 +61,18 @@ export class DynamoStreamRunner implements ProjectionRunner {
   constructor(private readonly options: StreamRunnerOptions) {
     this.logger = options.logger ?? silent;
     this.now = options.now ?? Date.now;
-    for (const projection of options.projections) {
+    for (const { projection, checkpoints } of options.consumers) {
       const handler = createStreamHandler(projection, this.logger);
       const poller = new DynamoStreamPoller({
         client: options.client,
         streamArn: options.streamArn,
         consumer: projection.name,
         handler,
-        checkpoints: options.checkpoints,
+        checkpoints,
         batchSize: options.batchSize ?? 100,
         region: options.region,
       });
-      this.consumers.set(projection.name, { projection, poller, lastPass: null });
+      this.consumers.set(projection.name, { projection, checkpoints, poller, lastPass: null });
       this.delays.set(projection.name, new DeliveryDelayWindow());
     }
   }
@@ -105,37 +109,42 @@ export class DynamoStreamRunner implements ProjectionRunner {
   }
 
   async rebuild(name: ProjectionName, observe: RebuildObserver = {}): Promise<void> {
-    const { projection } = this.consumer(name);
-    const { checkpoints, snapshots } = this.options;
-    await this.exclusive(name, async () => {
-      this.rebuilding.add(name);
-      const started = this.now();
+    await this.exclusive(name, () => this.rebuildNow(name, observe));
+  }
+
+  /**
+   * Rebuilds from a scan, then restarts the stream from where the projection stood before the scan:
+   * what changed during the scan is delivered again, which the idempotent projections absorb.
+   */
+  private async rebuildNow(name: ProjectionName, observe: RebuildObserver): Promise<void> {
+    const { projection, checkpoints, poller } = this.consumer(name);
+    this.rebuilding.add(name);
+    const started = this.now();
+    try {
+      const before = await checkpoints.get(name);
+      const snapshot = await this.options.snapshots.open();
       try {
-        const before = await checkpoints.get(name);
-        const snapshot = await snapshots.open();
-        try {
-          if (observe.onStart) {
-            const counts = await Promise.all(projection.sources.map((source) => snapshot.count(source)));
-            observe.onStart(counts.reduce((a, b) => a + b, 0));
-          }
-          await projection.rebuild(observe.onItem ? countingSnapshot(snapshot, observe.onItem) : snapshot);
-        } finally {
-          await snapshot.close();
+        if (observe.onStart) {
+          const counts = await Promise.all(projection.sources.map((source) => snapshot.count(source)));
+          observe.onStart(counts.reduce((a, b) => a + b, 0));
         }
-        await checkpoints.reset(name, before.shards);
-        this.failures.delete(name);
-        this.consumer(name).poller.reset();
-        this.logger.info({ projection: name, ms: this.now() - started }, 'projection rebuilt; replaying the stream from before the scan');
+        await projection.rebuild(observe.onItem ? countingSnapshot(snapshot, observe.onItem) : snapshot);
       } finally {
-        this.rebuilding.delete(name);
+        await snapshot.close();
       }
-    });
+      await checkpoints.reset(name, before.shards);
+      this.failures.delete(name);
+      poller.reset();
+      this.logger.info({ projection: name, ms: this.now() - started }, 'projection rebuilt; replaying the stream from before the scan');
+    } finally {
+      this.rebuilding.delete(name);
+    }
   }
 
   async rewind(name: ProjectionName, position: number): Promise<void> {
     if (position !== 0) throw new Error('a DynamoDB stream can only be rewound to its trim horizon (position 0)');
     await this.exclusive(name, async () => {
-      await this.options.checkpoints.reset(name, {});
+      await this.consumer(name).checkpoints.reset(name, {});
       this.consumer(name).poller.reset();
     });
   }
@@ -144,8 +153,14 @@ export class DynamoStreamRunner implements ProjectionRunner {
     const now = this.now();
     return Promise.all(
       this.names.map(async (name) => {
-        const cp = await this.options.checkpoints.get(name);
-        const { lastPass } = this.consumer(name);
+        const { lastPass, checkpoints } = this.consumer(name);
+        // An engine that is down still gets a status row: the error says what is wrong.
+        const cp = await checkpoints.get(name).catch((error: unknown) => ({
+          generation: -1,
+          applied: 0,
+          updatedAt: 0,
+          lastError: `checkpoint unreadable: ${error instanceof Error ? error.message : String(error)}`,
+        }));
         const behind = lastPass !== null && !lastPass.caughtUp;
         return {
           name,
@@ -178,11 +193,16 @@ export class DynamoStreamRunner implements ProjectionRunner {
     return this.exclusive(name, async () => {
       if (!rethrow) this.pending.delete(name);
       try {
+        // No checkpoint: a new projection, or one whose store was lost with it (a Redis restarted empty).
+        if ((await consumer.checkpoints.get(name)).generation === 0) {
+          this.logger.warn({ projection: name }, 'projection has no checkpoint; rebuilding it from the system of record');
+          await this.rebuildNow(name, {});
+        }
         const result = await consumer.poller.poll();
         const passedAt = this.now();
         consumer.lastPass = { at: passedAt, caughtUp: result.caughtUp, newestAt: result.newestAt };
         if (result.newestAt !== null) this.delays.get(name)!.record(passedAt, [passedAt - result.newestAt]);
-        if (this.failures.delete(name)) await this.options.checkpoints.recordError(name, null);
+        if (this.failures.delete(name)) await consumer.checkpoints.recordError(name, null);
         return result.caughtUp;
       } catch (error) {
         const attempts = (this.failures.get(name)?.attempts ?? 0) + 1;
@@ -190,7 +210,7 @@ export class DynamoStreamRunner implements ProjectionRunner {
         consumer.poller.reset();
         consumer.lastPass = { at: this.now(), caughtUp: false, newestAt: consumer.lastPass?.newestAt ?? null };
         const message = error instanceof Error ? error.message : String(error);
-        await this.options.checkpoints.recordError(name, message).catch(() => undefined);
+        await consumer.checkpoints.recordError(name, message).catch(() => undefined);
         this.logger.error({ projection: name, attempts, err: error }, 'stream pass failed; will retry');
         if (rethrow) throw error;
         return false;
