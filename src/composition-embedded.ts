@@ -1,0 +1,58 @@
+import { join } from 'node:path';
+import type { Config } from './config.js';
+import type { Store, StoreOptions } from './composition.js';
+import { openSqliteSystemOfRecord } from './adapters/embedded/sqlite-system-of-record.js';
+import { SqliteSearchIndex } from './adapters/embedded/sqlite-search-index.js';
+import { SqliteBestsellerBoard } from './adapters/embedded/sqlite-bestseller-board.js';
+import { SqliteSocialGraph } from './adapters/embedded/sqlite-social-graph.js';
+import { SqliteCheckpointStore } from './adapters/embedded/sqlite-checkpoint-store.js';
+import { LocalIdentity } from './adapters/embedded/local-identity.js';
+import { ChangeFeedRunner } from './projections/runner.js';
+import { SearchProjection } from './projections/search-projection.js';
+import { BestsellersProjection } from './projections/bestsellers-projection.js';
+import { GraphProjection } from './projections/graph-projection.js';
+
+/** The embedded profile: SQLite files in the data directory, the outbox feeding the derived stores in-process. */
+export async function openEmbeddedStore(config: Config, options: StoreOptions): Promise<Store> {
+  const dir = config.dataDir;
+  const sor = openSqliteSystemOfRecord(join(dir, 'store.db'));
+  const searchIndex = SqliteSearchIndex.open(join(dir, 'search.db'));
+  const bestsellers = SqliteBestsellerBoard.open(join(dir, 'bestsellers.db'));
+  const graph = SqliteSocialGraph.open(join(dir, 'graph.db'));
+  const identity = await LocalIdentity.open({
+    users: sor.users,
+    keyFile: join(dir, 'jwt-signing-key.json'),
+    scryptCost: config.scryptCost,
+    tokenTtlSeconds: config.tokenTtlSeconds,
+  });
+  const projections = new ChangeFeedRunner({
+    feed: sor.changeFeed,
+    snapshots: sor.snapshots,
+    logger: options.logger,
+    consumers: [
+      { projection: new SearchProjection(searchIndex), checkpoints: new SqliteCheckpointStore(searchIndex.db) },
+      { projection: new BestsellersProjection(bestsellers), checkpoints: new SqliteCheckpointStore(bestsellers.db) },
+      { projection: new GraphProjection(graph), checkpoints: new SqliteCheckpointStore(graph.db) },
+    ],
+  });
+  return {
+    config,
+    catalog: sor.catalog,
+    users: sor.users,
+    carts: sor.carts,
+    orders: sor.orders,
+    friendships: sor.friendships,
+    changeFeed: sor.changeFeed,
+    snapshots: sor.snapshots,
+    identity,
+    searchIndex,
+    bestsellers,
+    graph,
+    projections,
+    async close() {
+      await projections.stop();
+      await Promise.all([searchIndex.close(), bestsellers.close(), graph.close()]);
+      await sor.close();
+    },
+  };
+}

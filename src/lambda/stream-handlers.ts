@@ -1,0 +1,49 @@
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { pino } from 'pino';
+import { loadConfig } from '../config.js';
+import { openStore, type Store } from '../composition.js';
+import { BestsellersProjection } from '../projections/bestsellers-projection.js';
+import { GraphProjection } from '../projections/graph-projection.js';
+import type { Projection } from '../projections/projection.js';
+import { SearchProjection } from '../projections/search-projection.js';
+import { createStreamHandler, type StreamHandler, type StreamHandlerLogger } from './stream-handler.js';
+
+/**
+ * One handler for every projection, for one event source mapping on the table's stream: DynamoDB
+ * Streams serves at most two readers per shard, so three functions (one per projection) would be
+ * throttled. Each projection applies the batch on its own; the earliest record any of them failed is
+ * reported, and Lambda retries from there. The projections that had passed it see those records again,
+ * which they absorb, being idempotent.
+ */
+export function createProjectionsHandler(projections: readonly Projection[], logger?: StreamHandlerLogger): StreamHandler {
+  const handlers = projections.map((projection) => createStreamHandler(projection, logger));
+  return async (event) => {
+    const results = await Promise.all(handlers.map((handle) => handle(event)));
+    const failed = new Set(results.flatMap((r) => r.batchItemFailures.map((f) => f.itemIdentifier)));
+    const first = event.Records.find((record) => record.dynamodb?.SequenceNumber && failed.has(record.dynamodb.SequenceNumber));
+    return { batchItemFailures: first ? [{ itemIdentifier: first.dynamodb!.SequenceNumber! }] : [] };
+  };
+}
+
+/** Builds the handler over a store, opened once per container and again after a failed open. */
+export function createStreamFunction(open: () => Promise<Store>): (event: DynamoDBStreamEvent) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }> {
+  const logger = pino({ level: process.env.BOOKSTORE_LOG_LEVEL ?? 'info' });
+  let ready: Promise<StreamHandler> | null = null;
+  return async (event) => {
+    ready ??= open().then((store) =>
+      createProjectionsHandler([new SearchProjection(store.searchIndex), new BestsellersProjection(store.bestsellers), new GraphProjection(store.graph)], logger),
+    );
+    let handle: StreamHandler;
+    try {
+      handle = await ready;
+    } catch (error) {
+      // An open that failed is tried again by the next invocation; Lambda retries this batch.
+      ready = null;
+      throw error;
+    }
+    return handle(event);
+  };
+}
+
+/** The function deployed with the table's stream as its event source (docs/lambda.md). */
+export const handler = createStreamFunction(() => openStore(loadConfig(process.env)));

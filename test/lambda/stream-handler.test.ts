@@ -1,0 +1,122 @@
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { keys } from '../../src/adapters/dynamodb/dynamodb-items.js';
+import { SqliteBestsellerBoard } from '../../src/adapters/embedded/sqlite-bestseller-board.js';
+import type { Change } from '../../src/domain/change-event.js';
+import type { Order } from '../../src/domain/order.js';
+import { createStreamHandler } from '../../src/lambda/stream-handler.js';
+import { createProjectionsHandler } from '../../src/lambda/stream-handlers.js';
+import { BestsellersProjection } from '../../src/projections/bestsellers-projection.js';
+import type { Projection } from '../../src/projections/projection.js';
+import { orderFor } from '../conformance/system-of-record.js';
+import { tempDir } from '../support/temp-dir.js';
+
+/** The record DynamoDB Streams delivers to Lambda for a checkout's order item (NEW_AND_OLD_IMAGES). */
+function orderInsert(order: Order, sequence: number): DynamoDBRecord {
+  const item = { ...keys.order(order.userId, order.id), type: 'order', ...order };
+  return {
+    eventID: `event-${sequence}`,
+    eventName: 'INSERT',
+    eventVersion: '1.1',
+    eventSource: 'aws:dynamodb',
+    awsRegion: 'us-east-1',
+    eventSourceARN: 'arn:aws:dynamodb:us-east-1:000000000000:table/bookstore/stream/2026-01-01T00:00:00.000',
+    dynamodb: {
+      ApproximateCreationDateTime: Date.now() / 1000,
+      Keys: marshall(keys.order(order.userId, order.id)) as Record<string, AttributeValue>,
+      NewImage: marshall(item, { removeUndefinedValues: true }) as Record<string, AttributeValue>,
+      SequenceNumber: String(100 + sequence).padStart(21, '0'),
+      SizeBytes: 512,
+      StreamViewType: 'NEW_AND_OLD_IMAGES',
+    },
+  };
+}
+
+/**
+ * The real projection, made to fail the first two times it is given one order: the handler's whole
+ * batch, then its record-by-record pass (an outage that outlasts one invocation).
+ */
+function failingTwiceAt(projection: Projection, orderId: string): Projection & { calls: string[][] } {
+  let failures = 0;
+  const calls: string[][] = [];
+  return {
+    name: projection.name,
+    sources: projection.sources,
+    calls,
+    rebuild: (snapshot) => projection.rebuild(snapshot),
+    async apply(changes: readonly Change[]) {
+      calls.push(changes.map((c) => c.key));
+      if (failures < 2 && changes.some((c) => c.key === orderId)) {
+        failures += 1;
+        throw new Error('board unavailable');
+      }
+      await projection.apply(changes);
+    },
+  };
+}
+
+describe('the DynamoDB Streams handler', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let board: SqliteBestsellerBoard;
+  let orders: Order[];
+  let event: DynamoDBStreamEvent;
+  beforeEach(() => {
+    dir = tempDir('bookstore-stream-');
+    board = SqliteBestsellerBoard.open(`${dir.path}/bestsellers.db`);
+    orders = Array.from({ length: 5 }, (_, i) => orderFor(`0${i}aaaaaaaaaaaaaaaaaaaaaaaa`, `key-0000000${i}`, Date.now() - 1000 + i));
+    event = { Records: orders.map((o, i) => orderInsert(o, i)) };
+  });
+  afterEach(async () => {
+    await board.close();
+    dir.remove();
+  });
+
+  const units = async () => (await board.top({ window: 'all', limit: 10, now: Date.now() })).reduce((sum, e) => sum + e.units, 0);
+
+  it('applies a whole batch and reports no failures', async () => {
+    expect(await createStreamHandler(new BestsellersProjection(board))(event)).toEqual({ batchItemFailures: [] });
+    expect(await units()).toBe(5 * 2);
+  });
+
+  it('reports the first record that fails alone, having applied the ones before it; a retry from it completes the batch once', async () => {
+    const projection = failingTwiceAt(new BestsellersProjection(board), orders[2]!.id);
+    const handle = createStreamHandler(projection);
+    const first = await handle(event);
+    expect(first).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[2]!.dynamodb!.SequenceNumber }] });
+    expect(await units()).toBe(2 * 2);
+    // Lambda retries from the reported record on.
+    expect(await handle({ Records: event.Records.slice(2) })).toEqual({ batchItemFailures: [] });
+    expect(await units()).toBe(5 * 2);
+    // Delivered again whole (at least once): nothing is counted twice.
+    expect(await handle(event)).toEqual({ batchItemFailures: [] });
+    expect(await units()).toBe(5 * 2);
+  });
+
+  it('skips bookkeeping items that carry no change', async () => {
+    const claim: DynamoDBRecord = {
+      ...event.Records[0]!,
+      dynamodb: { ...event.Records[0]!.dynamodb, NewImage: marshall({ ...keys.isbn('9780000000001'), type: 'isbn', bookId: 'b' }) as Record<string, AttributeValue> },
+    };
+    expect(await createStreamHandler(new BestsellersProjection(board))({ Records: [claim] })).toEqual({ batchItemFailures: [] });
+    expect(await units()).toBe(0);
+  });
+
+  it('fans one batch out to every projection and reports the earliest failure among them', async () => {
+    const dir2 = tempDir('bookstore-stream-');
+    const other = SqliteBestsellerBoard.open(`${dir2.path}/bestsellers.db`);
+    try {
+      const late = failingTwiceAt(new BestsellersProjection(board), orders[3]!.id);
+      const early = failingTwiceAt(new BestsellersProjection(other), orders[1]!.id);
+      const handle = createProjectionsHandler([late, early]);
+      expect(await handle(event)).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[1]!.dynamodb!.SequenceNumber }] });
+      expect(await handle({ Records: event.Records.slice(1) })).toEqual({ batchItemFailures: [] });
+      expect(await units()).toBe(5 * 2);
+      const otherUnits = (await other.top({ window: 'all', limit: 10, now: Date.now() })).reduce((sum, e) => sum + e.units, 0);
+      expect(otherUnits).toBe(5 * 2);
+    } finally {
+      await other.close();
+      dir2.remove();
+    }
+  });
+});
