@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { editDistance, maxEditsFor } from '../../src/adapters/embedded/search/edit-distance.js';
-import { deletionNeighbourhood, indexedDepth, isCorrectable, isFuzzyTarget, neighbourHash } from '../../src/adapters/embedded/search/typo-candidates.js';
+import { deletionNeighbourhood, indexedDepth, neighbourHash } from '../../src/adapters/embedded/search/typo-candidates.js';
+import { editDistance, maxEditsFor } from '../../src/adapters/search-text/edit-distance.js';
+import { isCorrectable, isFuzzyTarget } from '../../src/adapters/search-text/near-spellings.js';
 
 describe('editDistance (optimal string alignment)', () => {
   it('counts insertions, deletions, substitutions and adjacent transpositions as one edit each', () => {

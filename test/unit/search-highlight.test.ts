@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, highlight, prefixLength, snippet, wholeWords } from '../../src/adapters/embedded/search/highlight.js';
 import { parseKeyList } from '../../src/adapters/embedded/search/matching-keys.js';
 import { topK } from '../../src/adapters/embedded/search/top-k.js';
+import { escapeHtml, highlight, prefixLength, snippet, wholeWords } from '../../src/adapters/search-text/highlight.js';
 
 const markCats = wholeWords((term) => term === 'cats' || term === 'cat');
 

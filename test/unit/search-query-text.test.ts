@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ftsString, MAX_QUERY_TERMS, parseQuery } from '../../src/adapters/embedded/search/query-text.js';
-import { endsInWord, foldText, terms, words } from '../../src/adapters/embedded/search/tokens.js';
+import { ftsString } from '../../src/adapters/embedded/search/fts-expression.js';
+import { MAX_QUERY_TERMS, parseQuery } from '../../src/adapters/search-text/query-text.js';
+import { endsInWord, foldText, terms, words } from '../../src/adapters/search-text/tokens.js';
 
 describe('terms', () => {
   it('splits on everything but letters and digits, folding case and diacritics', () => {

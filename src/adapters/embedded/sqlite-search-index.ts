@@ -1,28 +1,27 @@
 import { randomBytes } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
-import { ValidationError } from '../../domain/errors.js';
 import {
   PRICE_RANGES,
   type FacetCount,
-  type Highlights,
   type PriceRangeCount,
   type SearchDocument,
   type SearchHit,
   type SearchIndex,
   type SearchQuery,
   type SearchResult,
-  type SearchSort,
   type Suggestion,
 } from '../../ports/search-index.js';
+import { hitHighlights } from '../search-text/hit-highlights.js';
+import { planQuery, type QueryPlan } from '../search-text/query-plan.js';
+import { parseQuery } from '../search-text/query-text.js';
+import { checkSearchQuery } from '../search-text/search-checks.js';
 import { migrate, openSqlite, type SqliteDatabase } from './sqlite-database.js';
 import { AttributeStore, type FacetCounts } from './search/attribute-store.js';
 import { MatchingKeys } from './search/matching-keys.js';
 import { ResultCache } from './search/result-cache.js';
 import { decodeCursor, encodeCursor, MAX_RESULT_WINDOW } from './search/cursor.js';
-import { highlight, snippet, wholeWords } from './search/highlight.js';
+import { ftsQuery, type FtsQuery } from './search/fts-expression.js';
 import { IndexWriter } from './search/index-writer.js';
-import { planQuery, type QueryPlan, termMatch } from './search/query-plan.js';
-import { parseQuery } from './search/query-text.js';
 import {
   COLUMN_WEIGHTS,
   createTablesSql,
@@ -42,7 +41,6 @@ const BM25 = `bm25(${FTS}, ${COLUMN_WEIGHTS.join(', ')})`;
 const FROM_MATCH = `${FTS} JOIN ${DOCS} d ON d.doc_key = ${FTS}.rowid`;
 /** Rows read past the wanted ones to find the ties of the last; bm25 ties are rare, so this rarely grows. */
 const TIE_SLACK = 8;
-const SORTS: readonly SearchSort[] = ['relevance', 'price_asc', 'price_desc', 'rating', 'newest'];
 
 interface RankedRow {
   key: number;
@@ -56,7 +54,7 @@ interface Conditions {
 }
 
 /** WHERE terms for the query's text and every filter. */
-function conditions(query: SearchQuery, plan: QueryPlan): Conditions {
+function conditions(query: SearchQuery, fts: FtsQuery): Conditions {
   const sql: string[] = [];
   const params: Record<string, string | number> = {};
   const add = (condition: string, name: string, value: string | number | null | undefined) => {
@@ -64,7 +62,7 @@ function conditions(query: SearchQuery, plan: QueryPlan): Conditions {
     sql.push(condition);
     params[name] = value;
   };
-  add(`${FTS} MATCH @match`, 'match', plan.match);
+  add(`${FTS} MATCH @match`, 'match', fts.match);
   add('d.rating >= @minRating', 'minRating', query.minRating);
   add('d.category = @category', 'category', query.category);
   add('d.price >= @minPrice', 'minPrice', query.minPrice);
@@ -123,10 +121,7 @@ export class SqliteSearchIndex implements SearchIndex {
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
-    if (!Number.isInteger(query.limit) || query.limit < 1) {
-      throw new ValidationError({ field: 'limit', detail: 'must be a positive integer' });
-    }
-    if (!SORTS.includes(query.sort)) throw new ValidationError({ field: 'sort', detail: `must be one of ${SORTS.join(', ')}` });
+    checkSearchQuery(query);
     const offset = decodeCursor(query);
     const limit = Math.min(query.limit, MAX_RESULT_WINDOW - offset);
     const cacheKey = JSON.stringify([query.q, query.category, query.minPrice, query.maxPrice, query.minRating, query.sort, query.cursor, query.limit]);
@@ -137,10 +132,11 @@ export class SqliteSearchIndex implements SearchIndex {
       const cached = this.searches.get(version, cacheKey);
       if (cached) return cached;
       const plan = planQuery(parseQuery(String(query.q ?? '')), this.vocabulary);
-      const matches = plan.match === null ? null : this.matching.get(plan.match);
+      const fts = ftsQuery(plan);
+      const matches = fts.match === null ? null : this.matching.get(fts.match);
       const counts = this.attributes.count(matches, query);
       const total = counts.total;
-      const ranked = offset < total ? this.page(query, plan, matches, offset, limit) : [];
+      const ranked = offset < total ? this.page(query, fts, matches, offset, limit) : [];
       const hits = this.hits(ranked, plan);
       const end = offset + hits.length;
       const result: SearchResult = {
@@ -215,14 +211,14 @@ export class SqliteSearchIndex implements SearchIndex {
    * Document keys of the requested page, in order, with their relevance when sorted by it. Only
    * relevance needs SQLite (bm25); the other orders pick the page from the matches in memory.
    */
-  private page(query: SearchQuery, plan: QueryPlan, matches: Int32Array | null, offset: number, limit: number): Array<{ key: number; score: number }> {
+  private page(query: SearchQuery, fts: FtsQuery, matches: Int32Array | null, offset: number, limit: number): Array<{ key: number; score: number }> {
     if (limit <= 0) return [];
-    if (plan.match === null || query.sort !== 'relevance') {
+    if (fts.match === null || query.sort !== 'relevance') {
       // Without text there is no relevance: browsing by relevance lists the best rated first.
       const sort = query.sort === 'relevance' ? 'rating' : query.sort;
       return this.attributes.page(matches, query, sort, offset, limit).map((key) => ({ key, score: 0 }));
     }
-    const ranked = this.ranked(query, plan, offset + limit);
+    const ranked = this.ranked(query, fts, offset + limit);
     return ranked.slice(offset, offset + limit).map((r) => ({ key: r.key, score: -r.rank }));
   }
 
@@ -232,14 +228,14 @@ export class SqliteSearchIndex implements SearchIndex {
    * last wanted one are fetched too and the ids break the ties here, from the in-memory attributes.
    * Without filters the FTS table is read alone: joining the docs table for every match cost up to twice as much.
    */
-  private ranked(query: SearchQuery, plan: QueryPlan, wanted: number): RankedRow[] {
-    const c = conditions(query, plan);
+  private ranked(query: SearchQuery, fts: FtsQuery, wanted: number): RankedRow[] {
+    const c = conditions(query, fts);
     const filtered = [query.category, query.minPrice, query.maxPrice, query.minRating].some((f) => f !== undefined && f !== null);
     // Matches of the terms as typed come before matches that needed a typo correction.
     let tier = '0';
-    if (plan.exactMatch !== null) {
+    if (fts.exact !== null) {
       tier = `CASE WHEN ${FTS}.rowid IN (SELECT rowid FROM ${FTS} WHERE ${FTS} MATCH @exact) THEN 0 ELSE 1 END`;
-      c.params.exact = plan.exactMatch;
+      c.params.exact = fts.exact;
     }
     const statement = this.statement(
       `SELECT ${FTS}.rowid AS key, ${BM25} AS rank, ${tier} AS tier FROM ${filtered ? FROM_MATCH : FTS} ${where(c.sql)}
@@ -263,16 +259,9 @@ export class SqliteSearchIndex implements SearchIndex {
       JSON.stringify(ranked.map((r) => r.key)),
     ) as Array<{ key: number; doc: string }>;
     const docs = new Map(bodies.map((b) => [b.key, JSON.parse(b.doc) as SearchDocument]));
-    const mark = wholeWords((term) => termMatch(plan, term) !== null);
     return ranked.flatMap(({ key, score }) => {
       const book = docs.get(key);
-      if (!book) return [];
-      const highlights: Highlights = {
-        title: highlight(book.title, mark),
-        authors: highlight(book.authors.join(', '), mark),
-        description: snippet(book.description, mark),
-      };
-      return [{ book, score, highlights }];
+      return book ? [{ book, score, highlights: hitHighlights(book, plan) }] : [];
     });
   }
 }

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { ValidationError } from '../../domain/errors.js';
 import {
   PRICE_RANGES,
   type SearchDocument,
@@ -7,25 +6,18 @@ import {
   type SearchIndex,
   type SearchQuery,
   type SearchResult,
-  type SearchSort,
   type Suggestion,
 } from '../../ports/search-index.js';
-import { terms } from '../embedded/search/tokens.js';
+import { hitHighlights } from '../search-text/hit-highlights.js';
+import { parseQuery } from '../search-text/query-text.js';
+import { columnTerms, termCount } from '../search-text/ranking.js';
+import { checkSearchQuery } from '../search-text/search-checks.js';
+import { terms } from '../search-text/tokens.js';
 import { decodeCursor, encodeCursor, type SortValues } from './search-cursor.js';
-import { HIGHLIGHT_REQUEST, highlightsOf } from './search-highlight.js';
 import { generationName, searchIndexTemplate, templateName } from './search-index-template.js';
-import {
-  correctedQuery,
-  correctionRequest,
-  facetAggregations,
-  filtersOf,
-  NOT_DELETED,
-  planTerms,
-  sortOf,
-  textQuery,
-  type SuggestOption,
-} from './search-query.js';
-import { pickSuggestions, suggestRequest, type SuggestSource } from './search-suggest.js';
+import { AS_TYPED, CORRECTED_TIER, facetAggregations, filtersOf, NOT_DELETED, sortOf, textQuery } from './search-query.js';
+import { planSearch } from './search-statistics.js';
+import { suggestionsOf, suggestRequest, type SuggestSource } from './search-suggest.js';
 
 type Json = Record<string, unknown>;
 
@@ -60,7 +52,6 @@ export interface OpenSearchSearchIndexOptions {
   replicas?: number;
 }
 
-const SORTS: readonly SearchSort[] = ['relevance', 'price_asc', 'price_desc', 'rating', 'newest'];
 /** OpenSearch's default `index.max_result_window` bounds one page. */
 const MAX_PAGE = 9_999;
 /** Actions per bulk request: large loads go in requests of a few megabytes. */
@@ -72,7 +63,7 @@ interface Hit {
   _score?: number | null;
   _source: Json;
   sort?: unknown[];
-  highlight?: Record<string, string[]>;
+  matched_queries?: string[];
 }
 
 interface SearchBody {
@@ -80,9 +71,7 @@ interface SearchBody {
   aggregations?: {
     categories?: { values: { buckets: Array<{ key: string; doc_count: number }> } };
     prices?: { ranges: { buckets: Array<{ key: string; doc_count: number }> } };
-    vocabulary?: { live: { df: { buckets: Record<string, { doc_count: number }> } } };
   };
-  suggest?: Record<string, Array<{ options: SuggestOption[] }>>;
 }
 
 interface BulkBody {
@@ -96,9 +85,14 @@ function documentOf(source: Json): SearchDocument {
   return doc as unknown as SearchDocument;
 }
 
+/** The book's fields and what the index derives from them with the shared tokenizer (see search-index-template). */
 function sourceOf(doc: SearchDocument): Json {
   const source: Json = {};
   for (const field of SOURCE_FIELDS) source[field] = doc[field];
+  const ranked = columnTerms(doc);
+  source.ranked = ranked;
+  source.length = termCount(ranked);
+  source.leading = { title: ranked.title, authors: doc.authors.map((a) => terms(a).join(' ')) };
   return source;
 }
 
@@ -118,26 +112,37 @@ function indexActions(index: string, writes: readonly VersionedWrite[]): Json[] 
   return writes.flatMap((w) => [{ index: { _index: index, _id: w.id, version: w.version, version_type: w.versionType } }, w.source]);
 }
 
+/** A hit's bm25 score, taking back the scaling that ranks books needing a near-spelling last. */
+function scoreOf(hit: Hit, tiered: boolean): number {
+  const score = hit._score ?? 0;
+  return tiered && !hit.matched_queries?.includes(AS_TYPED) ? score / CORRECTED_TIER : score;
+}
+
 function isStatus(error: unknown, status: number): boolean {
   return (error as { meta?: { statusCode?: number } } | null)?.meta?.statusCode === status;
 }
 
 /**
- * SearchIndex on OpenSearch: one index per generation behind an alias, created from an index template
- * whose analyzers fold case and diacritics like the embedded index. Every term must match; the last
- * one also as a prefix while it is being typed; terms of 4+ letters tolerate typos (`fuzziness`, the
- * embedded edit budget) with matches as typed ranked first. Field boosts title 4, authors 3, category 2,
- * description 1. Writes carry the book's version as an external version, so OpenSearch itself rejects
- * a book not newer than what it holds; a removal is a tombstone document with its version
- * (`external_gte`: it also removes the book at that version), never deleted, so `index.gc_deletes`
- * cannot forget it, and left out of every query and of `count()`. Writes wait for
- * a refresh, so they are searchable when they resolve. Pages are `search_after` cursors. A rebuild
- * fills a new index while writes also go to it, then switches the alias in one `_aliases` call.
+ * SearchIndex on OpenSearch: one index per generation behind an alias, created from an index template.
+ * It answers as the embedded index does: the books' text is indexed as the shared tokenizer splits
+ * and folds it, each search is planned by the shared rules (every term must match; the last one also
+ * as a prefix while it is being typed; only unknown or rare terms of 4+ letters also accept
+ * near-spellings, and books matching the terms as typed rank first), from term statistics fetched
+ * first (search-statistics.ts), and relevance is FTS5's bm25 over the same weighted columns with ties
+ * broken by id; highlights and suggestions are marked by the shared code.
  *
- * What it does not do: tombstones are never purged (one small document per removed book); fuzzy
- * clauses apply to every long-enough term, not only to unknown or rare ones as in the embedded index,
- * so a correctly spelt word also matches its near-spellings (ranked after it); word completions in
- * `suggest` come from the best-rated matching books, not from the whole vocabulary; a rebuild keeps a
+ * Writes carry the book's version as an external version, so OpenSearch itself rejects a book not
+ * newer than what it holds; a removal is a tombstone document with its version (`external_gte`: it
+ * also removes the book at that version), never deleted, so `index.gc_deletes` cannot forget it, and
+ * left out of every query and of `count()`. Writes wait for a refresh, so they are searchable when
+ * they resolve. Pages are `search_after` cursors. A rebuild fills a new index while writes also go to
+ * it, then switches the alias in one `_aliases` call.
+ *
+ * What it does not do: tombstones are never purged (one small document per removed book); a search
+ * costs two requests (four when a term is unknown or rare) and bm25 runs as scripts, slower than
+ * OpenSearch's own scoring; near-spellings two edits away that change both the first and the last
+ * letter are not found; word completions in `suggest` come from the best-rated matching books, not
+ * from the whole vocabulary; indices made by an older template must be rebuilt; a rebuild keeps a
  * tombstone newer than the loaded version of its book (the embedded rebuild lets the load win); several
  * processes rebuilding the same alias at once are not coordinated, and only the rebuilding instance
  * writes to the new index during its load.
@@ -171,36 +176,32 @@ export class OpenSearchSearchIndex implements SearchIndex {
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
-    if (!Number.isInteger(query.limit) || query.limit < 1) {
-      throw new ValidationError({ field: 'limit', detail: 'must be a positive integer' });
-    }
-    if (!SORTS.includes(query.sort)) throw new ValidationError({ field: 'sort', detail: `must be one of ${SORTS.join(', ')}` });
+    checkSearchQuery(query);
     const after = decodeCursor(query);
     const pageSize = Math.min(query.limit, MAX_PAGE);
-    const plan = planTerms(String(query.q ?? ''));
-    const text = textQuery(plan);
+    await this.ensureIndex();
+    const relevance = query.sort === 'relevance';
+    const { plan, corpus } = await planSearch(parseQuery(String(query.q ?? '')), (body) => this.searchBody(body), relevance);
+    const text = textQuery(plan, corpus, relevance);
     const filters = filtersOf(query);
-    const correction = correctionRequest(plan);
     const postFilter = [...filters.category, ...filters.price];
+    const filter = [NOT_DELETED, ...filters.rating];
     const body: Json = {
       size: pageSize + 1,
       track_total_hits: true,
       _source: SOURCE_FIELDS,
-      query: { bool: { ...(text ? { must: text } : {}), filter: [NOT_DELETED, ...filters.rating] } },
+      query: { bool: text?.scored ? { must: text.query, filter } : { filter: text ? [text.query, ...filter] : filter } },
       ...(postFilter.length > 0 ? { post_filter: { bool: { filter: postFilter } } } : {}),
-      aggs: { ...facetAggregations(filters), ...correction?.aggs },
-      ...(correction ? { suggest: correction.suggest } : {}),
-      sort: sortOf(query, text !== null),
+      aggs: facetAggregations(filters),
+      sort: sortOf(query, text?.scored ?? false),
       ...(after ? { search_after: after } : {}),
-      ...(text ? { highlight: HIGHLIGHT_REQUEST } : {}),
     };
-    await this.ensureIndex();
-    const response = (await this.client.search({ index: this.alias, body })).body as SearchBody;
+    const response = (await this.searchBody(body)) as SearchBody;
 
     const page = response.hits.hits.slice(0, pageSize);
     const hits: SearchHit[] = page.map((h) => {
       const book = documentOf(h._source);
-      return { book, score: h._score ?? 0, highlights: highlightsOf(book, h.highlight) };
+      return { book, score: scoreOf(h, plan.rankExactFirst), highlights: hitHighlights(book, plan) };
     });
     const last = page.at(-1);
     const total = response.hits.total;
@@ -215,24 +216,20 @@ export class OpenSearchSearchIndex implements SearchIndex {
       },
       nextCursor: response.hits.hits.length > pageSize && last?.sort ? encodeCursor(query, last.sort as SortValues) : null,
     };
-    const corrected = correctedQuery(
-      plan,
-      (key) => aggregations?.vocabulary?.live.df.buckets[key]?.doc_count ?? 0,
-      (key) => response.suggest?.[key]?.[0]?.options ?? [],
-    );
-    if (corrected !== undefined) result.correctedQuery = corrected;
+    if (plan.correctedQuery !== null) result.correctedQuery = plan.correctedQuery;
     return result;
   }
 
   async suggest(prefix: string, limit: number): Promise<Suggestion[]> {
     if (!Number.isInteger(limit) || limit < 1) return [];
     const text = String(prefix ?? '');
-    const plan = planTerms(text);
-    if (plan.length === 0) return [];
+    const parsed = parseQuery(text);
+    if (parsed.terms.length === 0) return [];
     await this.ensureIndex();
-    const { body } = await this.client.search({ index: this.alias, body: suggestRequest(plan, terms(text).join(' ')) });
+    const { plan } = await planSearch(parsed, (body) => this.searchBody(body), false);
+    const body = await this.searchBody(suggestRequest(plan, terms(text).join(' ')));
     const books = (body as SearchBody).hits.hits.map((h) => h._source as unknown as SuggestSource);
-    return pickSuggestions(plan, text, books, Math.min(limit, 50));
+    return suggestionsOf(plan, text, books, Math.min(limit, 50));
   }
 
   async rebuild(load: (write: (docs: readonly SearchDocument[]) => Promise<void>) => Promise<void>): Promise<void> {
@@ -265,6 +262,10 @@ export class OpenSearchSearchIndex implements SearchIndex {
 
   /** The client belongs to the caller, who closes it; nothing here holds resources. */
   async close(): Promise<void> {}
+
+  private async searchBody(body: Json): Promise<unknown> {
+    return (await this.client.search({ index: this.alias, body })).body;
+  }
 
   /** Writes to the live index (and to the one a rebuild is filling), waiting until they are searchable. */
   private async write(writes: readonly VersionedWrite[]): Promise<void> {

@@ -1,63 +1,73 @@
 /**
- * The index template of the OpenSearch search index: analyzers that tokenize and fold text like the
- * embedded index (runs of letters and digits, case and diacritics folded), the searchable fields with
- * their prefix and leading-text subfields, and the filter and sort fields.
+ * The index template of the OpenSearch search index. OpenSearch does not analyze book text itself:
+ * the adapter writes each searchable column already split and folded by the shared tokenizer
+ * (`ranked.*`, space-separated terms), so both indexes hold exactly the same terms. Those fields keep
+ * term frequencies and score a match by its raw frequency, from which the adapter's scripts compute
+ * FTS5's bm25; `vocabulary` holds every term once per document for statistics and near-spellings;
+ * `leading` holds the folded title and author lines for suggestions; the rest are filter and sort fields.
  */
-
-/** Relevance weight of each searchable field, as in the embedded index's column weights (title first). */
-export const FIELD_BOOSTS: ReadonlyArray<readonly [field: string, boost: number]> = [
-  ['title', 4],
-  ['authors', 3],
-  ['category.text', 2],
-  ['description', 1],
-];
+import { RANKED_COLUMNS } from '../search-text/ranking.js';
 
 /** Longest prefix the edge n-gram subfields hold; a longer typed word falls back to a `prefix` query. */
 export const MAX_NGRAM = 20;
-
-/** Separators: everything but letters, digits and combining marks (a mark belongs to its letter). */
-const SEPARATORS = '[^\\p{L}\\p{N}\\p{M}]+';
-/** Case, then diacritics: `asciifolding` for precomposed letters, the pattern for decomposed marks. */
-const FOLD = ['lowercase', 'asciifolding', 'strip_marks', 'non_empty'];
+/** Longest term indexed whole (a longer one is split); Lucene refuses terms over 32766 bytes. */
+const MAX_TERM_CHARS = 8191;
 
 const analysis = {
-  tokenizer: { words: { type: 'pattern', pattern: SEPARATORS } },
-  char_filter: { separators_to_space: { type: 'pattern_replace', pattern: SEPARATORS, replacement: ' ' } },
-  filter: {
-    strip_marks: { type: 'pattern_replace', pattern: '\\p{M}+', replacement: '' },
-    non_empty: { type: 'length', min: 1 },
-    word_prefixes: { type: 'edge_ngram', min_gram: 1, max_gram: MAX_NGRAM },
-  },
+  tokenizer: { spaces: { type: 'whitespace', max_token_length: MAX_TERM_CHARS } },
+  filter: { term_prefixes: { type: 'edge_ngram', min_gram: 1, max_gram: MAX_NGRAM } },
   analyzer: {
-    folded: { type: 'custom', tokenizer: 'words', filter: FOLD },
-    folded_prefixes: { type: 'custom', tokenizer: 'words', filter: [...FOLD, 'word_prefixes'] },
-    // The whole text as one folded term with single spaces between words: "starts with what was typed".
-    folded_line: { type: 'custom', char_filter: ['separators_to_space'], tokenizer: 'keyword', filter: ['lowercase', 'asciifolding', 'strip_marks', 'trim'] },
+    terms: { type: 'custom', tokenizer: 'spaces' },
+    term_prefixes: { type: 'custom', tokenizer: 'spaces', filter: ['term_prefixes'] },
+    // Near-spellings differing in the first letter are found on the reversed terms (see search-statistics).
+    reversed_terms: { type: 'custom', tokenizer: 'spaces', filter: ['reverse'] },
   },
 };
 
-/** Suggestions complete titles and authors: edge n-grams for the word being typed, the folded line for leading matches. */
-const suggestable = {
+const similarity = {
+  // A matching term scores its frequency in the field times the clause's boost (the column weight):
+  // the sum over the columns is FTS5's weighted phrase frequency, which the bm25 script saturates.
+  term_frequency: { type: 'scripted', script: { source: 'return query.boost * doc.freq;' } },
+};
+
+const rankedColumn = {
   type: 'text',
-  analyzer: 'folded',
-  copy_to: 'words',
+  analyzer: 'terms',
+  similarity: 'term_frequency',
+  index_options: 'freqs',
+  norms: false,
+  copy_to: 'vocabulary',
   fields: {
-    prefix: { type: 'text', analyzer: 'folded_prefixes', search_analyzer: 'folded', index_options: 'docs' },
-    leading: { type: 'text', analyzer: 'folded_line', index_options: 'docs', norms: false },
+    // Every prefix of every term (up to MAX_NGRAM letters) with its frequency: a typed prefix is one term lookup.
+    prefix: { type: 'text', analyzer: 'term_prefixes', search_analyzer: 'terms', similarity: 'term_frequency', index_options: 'freqs', norms: false },
   },
 };
+
+const line = { type: 'keyword', ignore_above: MAX_TERM_CHARS };
+const stored = { type: 'text', index: false };
 
 const mappings = {
   dynamic: 'strict',
+  // The derived fields are rebuilt from the book on every write; keeping them in _source would only double its size.
+  _source: { excludes: ['ranked', 'leading'] },
   properties: {
     id: { type: 'keyword' },
     isbn: { type: 'keyword' },
-    title: suggestable,
-    authors: suggestable,
-    category: { type: 'keyword', copy_to: 'words', fields: { text: { type: 'text', analyzer: 'folded' } } },
-    description: { type: 'text', analyzer: 'folded', copy_to: 'words' },
-    // Every searchable word once per field: the vocabulary that typo correction checks terms against.
-    words: { type: 'text', analyzer: 'folded', norms: false },
+    title: stored,
+    authors: stored,
+    category: { type: 'keyword' },
+    description: stored,
+    ranked: { properties: Object.fromEntries(RANKED_COLUMNS.map((c) => [c.name, rankedColumn])) },
+    vocabulary: {
+      type: 'text',
+      analyzer: 'terms',
+      index_options: 'docs',
+      norms: false,
+      fields: { reversed: { type: 'text', analyzer: 'reversed_terms', index_options: 'docs', norms: false } },
+    },
+    // Number of terms in all ranked columns: the document length bm25 normalises by.
+    length: { type: 'integer' },
+    leading: { properties: { title: line, authors: line } },
     price: { type: 'long' },
     currency: { type: 'keyword', index: false },
     coverUrl: { type: 'keyword', index: false, doc_values: false },
@@ -93,12 +103,13 @@ export function searchIndexTemplate(alias: string, options: TemplateOptions): Re
     priority: 100,
     template: {
       settings: {
-        // A catalog fits one shard, which also keeps relevance and typo-correction frequencies exact.
+        // A catalog fits one shard, which also keeps the near-spellings the term suggester finds complete.
         number_of_shards: 1,
         number_of_replicas: options.replicas,
         // Set explicitly so an idle shard still refreshes on schedule and `refresh=wait_for` returns promptly.
         refresh_interval: options.refreshInterval,
         analysis,
+        similarity,
       },
       mappings,
     },

@@ -1,87 +1,107 @@
 /**
- * Query DSL for the OpenSearch search index. User text never reaches a query parser: it is split into
- * folded terms by the same rules as the embedded index, and each term becomes `match`, `prefix` and
- * fuzzy clauses, so quotes, operators and `field:` prefixes are plain separators.
+ * Query DSL for the OpenSearch search index. User text never reaches a query parser: it is planned
+ * into folded terms, prefixes and near-spellings by the shared rules, and each becomes a `term` or
+ * `prefix` clause on the pre-tokenized fields, so quotes, operators and `field:` prefixes are plain separators.
+ *
+ * Relevance is FTS5's bm25, computed the way SQLite does: for each query phrase (a term, the typed
+ * prefix, a near-spelling) the column weights times its frequency in each column are summed (the
+ * `term_frequency` similarity scores exactly that), then a script saturates the sum and weighs it by
+ * the phrase's inverse document frequency and the book's length. The scores of all phrases add up.
  */
 import { PRICE_RANGES, type SearchQuery } from '../../ports/search-index.js';
-import { editDistance, maxEditsFor } from '../embedded/search/edit-distance.js';
-import { parseQuery } from '../embedded/search/query-text.js';
-import { isCorrectable } from '../embedded/search/typo-candidates.js';
-import { FIELD_BOOSTS, MAX_NGRAM } from './search-index-template.js';
+import { exactTerms, type QueryPlan, type TermPlan } from '../search-text/query-plan.js';
+import { BM25_B, BM25_K1, bm25Idf, RANKED_COLUMNS } from '../search-text/ranking.js';
+import { MAX_NGRAM } from './search-index-template.js';
+import type { Corpus } from './search-statistics.js';
 
 type Json = Record<string, unknown>;
 
-/**
- * Typo budget per term length, the embedded index's: none up to 3 characters, one edit up to 7, two
- * beyond (OpenSearch's plain `AUTO` would already allow one edit at 3 characters).
- */
-const FUZZINESS = 'AUTO:4,8';
-/** Matches of the word as typed (whole or as the typed prefix) outweigh typo matches by this much. */
-const EXACT_BOOST = 5;
-const PREFIX_BOOST = 5;
-/** A term found in more documents than this is taken as spelled right (the embedded `RARE_DF`). */
-const RARE_DF = 3;
-/** A rare term is corrected only to a near-spelling this many times more common (`hary` → `harry`). */
-const RARE_RATIO = 10;
-
-export interface TermPlan {
-  term: string;
-  /** The last term, still being typed: it also matches as a prefix. */
-  prefix: boolean;
-  /** Long enough (and not a number) for typo tolerance. */
-  correctable: boolean;
-}
-
-export function planTerms(text: string): TermPlan[] {
-  const parsed = parseQuery(text);
-  return parsed.terms.map((term, i) => ({
-    term,
-    prefix: parsed.lastIsPrefix && i === parsed.terms.length - 1,
-    correctable: isCorrectable(term),
-  }));
-}
-
+/** Tombstones are documents too; every query and count leaves them out. */
 export const NOT_DELETED: Json = { bool: { must_not: { term: { deleted: true } } } };
 
-const boosted = (fields: ReadonlyArray<readonly [string, number]>) => fields.map(([f, b]) => `${f}^${b}`);
+/**
+ * Scales the scores of books that needed a near-spelling, so that they all rank after the books
+ * matching the terms as typed (as the embedded index's tiers do) while keeping their own order:
+ * scores are floats, whose relative precision is the same at any magnitude.
+ */
+export const CORRECTED_TIER = 1e-20;
+/** Query name of the as-typed terms: a hit that matched it is in the first tier. */
+export const AS_TYPED = 'as_typed';
 
-function fuzzy(t: TermPlan, fields: string[]): Json {
-  return { multi_match: { query: t.term, fields, fuzziness: FUZZINESS, prefix_length: 0, max_expansions: 50, tie_breaker: 0.3 } };
+const BM25_SCRIPT = `double f = _score;
+return params.idf * ((f * (params.k1 + 1.0)) / (f + params.k1 * (1.0 - params.b + params.b * doc['length'].value / params.avgdl)));`;
+
+/** What FTS5 calls a phrase: one term, or the typed prefix. */
+export interface Phrase {
+  term: string;
+  prefix: boolean;
 }
 
-/** One search term: the word as typed (and as a prefix while typed) ranks above its typo matches. */
-function searchTerm(t: TermPlan): Json {
-  const fields = boosted(FIELD_BOOSTS);
-  const should: Json[] = [{ multi_match: { query: t.term, fields, tie_breaker: 0.3, boost: EXACT_BOOST } }];
-  if (t.prefix) {
-    should.push({ dis_max: { queries: FIELD_BOOSTS.map(([f, b]) => ({ prefix: { [f]: { value: t.term, boost: b * PREFIX_BOOST } } })) } });
-  }
-  if (t.correctable) should.push(fuzzy(t, fields));
-  return { bool: { should, minimum_should_match: 1 } };
+const phrasesOf = (t: TermPlan): Phrase[] => [{ term: t.term, prefix: t.prefix }, ...t.alternatives.map((term) => ({ term, prefix: false }))];
+
+/** A phrase's clause on one ranked column (or its prefix subfield), boosted by the column's weight. */
+function columnClause(p: Phrase, column: string, boost: number): Json {
+  const field = `ranked.${column}`;
+  if (!p.prefix) return { term: { [field]: { value: p.term, boost } } };
+  if (Array.from(p.term).length <= MAX_NGRAM) return { term: { [`${field}.prefix`]: { value: p.term, boost } } };
+  // Every expanded term scored, so the frequencies add up as on the n-gram subfield.
+  return { prefix: { [field]: { value: p.term, boost, rewrite: 'scoring_boolean' } } };
 }
 
-/** Every term must match (in any field); null for a query without terms, which matches every book. */
-export function textQuery(terms: readonly TermPlan[]): Json | null {
-  return terms.length === 0 ? null : { bool: { must: terms.map(searchTerm) } };
-}
-
-/** Every term must match within `field` alone; the typed prefix through the edge n-gram subfield. */
-export function fieldMatch(terms: readonly TermPlan[], field: string): Json {
+function scoredPhrase(p: Phrase, corpus: Corpus): Json {
   return {
-    bool: {
-      must: terms.map((t) => {
-        const should: Json[] = [{ match: { [field]: t.term } }];
-        if (t.prefix) should.push(t.term.length <= MAX_NGRAM ? { match: { [`${field}.prefix`]: t.term } } : { prefix: { [field]: t.term } });
-        if (t.correctable) should.push({ match: { [field]: { query: t.term, fuzziness: FUZZINESS, prefix_length: 0, max_expansions: 50 } } });
-        return { bool: { should, minimum_should_match: 1 } };
-      }),
+    script_score: {
+      query: { bool: { should: RANKED_COLUMNS.map((c) => columnClause(p, c.name, c.weight)) } },
+      script: {
+        source: BM25_SCRIPT,
+        params: { idf: bm25Idf(corpus.rows, corpus.hits(p.term, p.prefix)), avgdl: corpus.averageLength, k1: BM25_K1, b: BM25_B },
+      },
     },
   };
 }
 
-/** Text whose folded words start with the typed words (the last one possibly unfinished). */
+/** A phrase as a filter on the vocabulary (every column at once). */
+export function vocabularyMatch(p: Phrase): Json {
+  return p.prefix ? { prefix: { vocabulary: p.term } } : { term: { vocabulary: p.term } };
+}
+
+const anyOf = (clauses: Json[]): Json => (clauses.length === 1 ? clauses[0]! : { bool: { should: clauses, minimum_should_match: 1 } });
+
+/** Books matching every term of `terms` (as typed, as a prefix or a near-spelling), unscored. */
+function textFilter(terms: readonly TermPlan[]): Json {
+  return { bool: { filter: terms.map((t) => anyOf(phrasesOf(t).map(vocabularyMatch))) } };
+}
+
+/**
+ * The text part of a search: null for a plan without terms (every book matches); scored by bm25 for
+ * relevance, otherwise a plain filter.
+ */
+export function textQuery(plan: QueryPlan, corpus: Corpus, scored: boolean): { query: Json; scored: boolean } | null {
+  if (plan.terms.length === 0) return null;
+  if (!scored) return { query: textFilter(plan.terms), scored: false };
+  const query: Json = { bool: { must: plan.terms.map((t) => anyOf(phrasesOf(t).map((p) => scoredPhrase(p, corpus)))) } };
+  if (!plan.rankExactFirst) return { query, scored: true };
+  const asTyped = textFilter(exactTerms(plan));
+  return {
+    query: {
+      bool: {
+        must: { function_score: { query, functions: [{ filter: { bool: { must_not: asTyped } }, weight: CORRECTED_TIER }], score_mode: 'multiply', boost_mode: 'multiply' } },
+        // Scores nothing; names the first tier so that a hit's score can be reported unscaled.
+        should: { constant_score: { filter: { bool: { filter: asTyped, _name: AS_TYPED } }, boost: 0 } },
+      },
+    },
+    scored: true,
+  };
+}
+
+/** Every term must match within one column alone (for suggestions); the typed prefix through its n-gram subfield. */
+export function columnMatch(terms: readonly TermPlan[], column: string): Json {
+  return { bool: { filter: terms.map((t) => anyOf(phrasesOf(t).map((p) => columnClause(p, column, 1)))) } };
+}
+
+/** Text whose folded line starts with the typed terms (the last one possibly unfinished). */
 export function leadingMatch(field: string, typed: string, lastIsPrefix: boolean): Json {
-  const line = `${field}.leading`;
+  const line = `leading.${field}`;
   if (lastIsPrefix) return { prefix: { [line]: typed } };
   return { bool: { should: [{ term: { [line]: typed } }, { prefix: { [line]: `${typed} ` } }], minimum_should_match: 1 } };
 }
@@ -121,7 +141,7 @@ export function facetAggregations(filters: Filters): Json {
 }
 
 /** Sort keys; the id last, so equal keys still give one order and `search_after` never skips or repeats. */
-export function sortOf(query: SearchQuery, hasText: boolean): Json[] {
+export function sortOf(query: SearchQuery, scored: boolean): Json[] {
   const byId = { id: 'asc' };
   switch (query.sort) {
     case 'price_asc':
@@ -134,76 +154,6 @@ export function sortOf(query: SearchQuery, hasText: boolean): Json[] {
       return [{ rating: 'desc' }, byId];
     case 'relevance':
       // Without text there is no relevance: browsing by relevance lists the best rated first.
-      return hasText ? [{ _score: 'desc' }, byId] : [{ rating: 'desc' }, byId];
+      return scored ? [{ _score: 'desc' }, byId] : [{ rating: 'desc' }, byId];
   }
-}
-
-/**
- * What typo correction needs in the same request: per correctable term, how many live books contain
- * it (as a prefix while typed), and its near-spellings with their frequencies (term suggester).
- */
-export function correctionRequest(terms: readonly TermPlan[]): { aggs: Json; suggest: Json } | null {
-  const checked = terms.map((t, i) => [t, `t${i}`] as const).filter(([t]) => t.correctable);
-  if (checked.length === 0) return null;
-  const counts: Json = {};
-  const suggest: Json = {};
-  for (const [t, key] of checked) {
-    counts[key] = t.prefix ? { prefix: { words: t.term } } : { match: { words: t.term } };
-    suggest[key] = {
-      text: t.term,
-      term: {
-        field: 'words',
-        suggest_mode: 'always',
-        max_edits: maxEditsFor(Array.from(t.term).length),
-        prefix_length: 0,
-        min_word_length: 4,
-        // Terms in more documents than RARE_DF are never corrected, so none need suggestions.
-        max_term_freq: RARE_DF,
-        string_distance: 'damerau_levenshtein',
-        accuracy: 0.1,
-        size: 5,
-        sort: 'score',
-      },
-    };
-  }
-  return { aggs: { vocabulary: { global: {}, aggs: { live: { filter: NOT_DELETED, aggs: { df: { filters: { filters: counts } } } } } } }, suggest };
-}
-
-export interface SuggestOption {
-  text: string;
-  freq: number;
-}
-
-/**
- * The query with each misspelt term replaced, as the embedded index decides it: a term is corrected
- * when it (or, while typed, no word it starts) is not in the index, or when it is rare and a
- * near-spelling is much more common. Undefined when nothing changed.
- */
-export function correctedQuery(
-  terms: readonly TermPlan[],
-  df: (key: string) => number,
-  options: (key: string) => readonly SuggestOption[],
-): string | undefined {
-  let changed = false;
-  const out = terms.map((t, i) => {
-    if (!t.correctable) return t.term;
-    const key = `t${i}`;
-    const count = df(key);
-    if (t.prefix ? count > 0 : count > RARE_DF) return t.term;
-    const best = options(key).find((o) => o.text !== t.term && (count === 0 || o.freq >= RARE_RATIO * count));
-    if (!best) return t.term;
-    changed = true;
-    return best.text;
-  });
-  return changed ? out.join(' ') : undefined;
-}
-
-/** Whether a folded word satisfies one term the way the clauses above match it. */
-export function termMatches(t: TermPlan, word: string): 'whole' | 'prefix' | null {
-  if (word === t.term) return 'whole';
-  if (t.correctable) {
-    const edits = maxEditsFor(Array.from(t.term).length);
-    if (editDistance(t.term, word, edits) <= edits) return 'whole';
-  }
-  return t.prefix && word.startsWith(t.term) ? 'prefix' : null;
 }

@@ -1,8 +1,9 @@
 import type { SearchDocument } from '../../../ports/search-index.js';
 import type { SqliteDatabase } from '../sqlite-database.js';
 import { META, TOMBSTONES, type IndexTables } from './schema.js';
-import { terms } from './tokens.js';
-import { deletionNeighbourhood, indexedDepth, isFuzzyTarget, neighbourHash } from './typo-candidates.js';
+import { isFuzzyTarget } from '../../search-text/near-spellings.js';
+import { columnTerms, RANKED_COLUMNS } from '../../search-text/ranking.js';
+import { deletionNeighbourhood, indexedDepth, neighbourHash } from './typo-candidates.js';
 
 interface StoredDoc {
   doc_key: number;
@@ -29,7 +30,8 @@ function storedDocument(doc: SearchDocument): SearchDocument {
 
 /** The text FTS5 indexes per column: our own terms, so its vocabulary is exactly ours. */
 function columns(doc: SearchDocument): string[] {
-  return [doc.title, doc.authors.join(' '), doc.category, doc.description].map((text) => terms(text).join(' '));
+  const text = columnTerms(doc);
+  return RANKED_COLUMNS.map((c) => text[c.name]);
 }
 
 function distinctTerms(cols: readonly string[]): Set<string> {

@@ -1,3 +1,5 @@
+import { RANKED_COLUMNS } from '../../search-text/ranking.js';
+
 /**
  * Table layout of the embedded search index. The index lives in two table sets of one file: the live
  * one, and a shadow one that a rebuild fills and then renames over the live one.
@@ -41,7 +43,7 @@ export const TOMBSTONES = 'search_tombstones';
 export const META = 'search_meta';
 
 /** bm25() column weights, in FTS column order: title, authors, category, description. */
-export const COLUMN_WEIGHTS = [10, 5, 3, 1] as const;
+export const COLUMN_WEIGHTS = RANKED_COLUMNS.map((c) => c.weight);
 
 /**
  * DDL of one table set. Migration 1 is generated from it, so before changing the layout freeze

@@ -1,22 +1,8 @@
-import { maxEditsFor } from './edit-distance.js';
-
-/** Longer terms are identifiers or noise, and their deletion neighbourhoods grow quadratically. */
-const MAX_FUZZY_LENGTH = 24;
-
-function isNumeric(term: string): boolean {
-  return /^\p{N}+$/u.test(term);
-}
-
-/** Whether a vocabulary term can be reached by a typo (shorter terms are only ever exact). */
-export function isFuzzyTarget(term: string): boolean {
-  const length = Array.from(term).length;
-  return length >= 3 && length <= MAX_FUZZY_LENGTH && !isNumeric(term);
-}
-
-/** Whether a query term is long enough to be corrected. */
-export function isCorrectable(term: string): boolean {
-  return isFuzzyTarget(term) && maxEditsFor(Array.from(term).length) > 0;
-}
+/**
+ * The embedded index's way of finding near-spellings (which ones count is decided in
+ * search-text/near-spellings.ts): every vocabulary term's deletion neighbourhood is stored hashed.
+ */
+import { maxEditsFor } from '../../search-text/edit-distance.js';
 
 /**
  * Symmetric-delete (SymSpell) neighbourhood: the term and every string left after deleting up to

@@ -1,20 +1,16 @@
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from '../sqlite-database.js';
-import { editDistance, maxEditsFor } from './edit-distance.js';
+import { maxEditsFor } from '../../search-text/edit-distance.js';
+import { nearSpellings, type Neighbour } from '../../search-text/near-spellings.js';
+import type { TermStatistics } from '../../search-text/query-plan.js';
 import type { IndexTables } from './schema.js';
 import { deletionNeighbourhood, neighbourHash } from './typo-candidates.js';
-
-export interface Neighbour {
-  term: string;
-  df: number;
-  distance: number;
-}
 
 /** Upper bound of every string starting with a prefix, in SQLite's binary (UTF-8) order. */
 const MAX_CHAR = '\u{10FFFF}';
 
 /** Read side of the vocabulary a writer keeps in `terms` and `neighbours`. */
-export class Vocabulary {
+export class Vocabulary implements TermStatistics {
   private readonly dfStatement: Statement;
   private readonly prefixStatement: Statement;
   private readonly completionsStatement: Statement;
@@ -51,11 +47,6 @@ export class Vocabulary {
     const max = maxEditsFor(Array.from(term).length);
     if (max === 0) return [];
     const hashes = [...deletionNeighbourhood(term, max)].map(neighbourHash);
-    const rows = this.neighboursStatement.all(JSON.stringify(hashes)) as Array<{ term: string; df: number }>;
-    return rows
-      .filter((r) => r.term !== term)
-      .map((r) => ({ ...r, distance: editDistance(term, r.term, max) }))
-      .filter((r) => r.distance <= max)
-      .sort((a, b) => a.distance - b.distance || b.df - a.df || (a.term < b.term ? -1 : 1));
+    return nearSpellings(term, this.neighboursStatement.all(JSON.stringify(hashes)) as Array<{ term: string; df: number }>);
   }
 }

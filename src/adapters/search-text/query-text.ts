@@ -14,7 +14,8 @@ export interface ParsedQuery {
 
 /**
  * Turns user text into plain terms. Nothing of the input's syntax survives: quotes, operators,
- * column filters and parentheses are separators, so the text can never become an FTS5 expression.
+ * column filters and parentheses are separators, so the text can never become an FTS5 expression
+ * or OpenSearch query syntax.
  */
 export function parseQuery(text: string): ParsedQuery {
   const truncated = text.length > MAX_QUERY_CHARS;
@@ -29,9 +30,4 @@ export function parseQuery(text: string): ParsedQuery {
     return { terms: [...rest, last], lastIsPrefix };
   }
   return { terms: unique.slice(0, MAX_QUERY_TERMS), lastIsPrefix };
-}
-
-/** An FTS5 string literal; terms hold only letters and digits, the doubling is defence in depth. */
-export function ftsString(term: string): string {
-  return `"${term.replaceAll('"', '""')}"`;
 }

@@ -1,7 +1,7 @@
 /**
- * The one tokenizer of the embedded search index. Documents are indexed, queries are parsed and
- * highlights are marked with the same rules, so what the vocabulary, the FTS5 index and the
- * highlighter consider a term always agrees.
+ * The one tokenizer of both search indexes. Documents are indexed, queries are parsed and highlights
+ * are marked with the same rules, so what the vocabulary, the index (FTS5 or OpenSearch, which both
+ * receive these terms already split and folded) and the highlighter consider a term always agrees.
  */
 
 /** A run of letters/digits in the original text and the folded terms it yields. */
