@@ -3,6 +3,7 @@ import {
   GetRecordsCommand,
   GetShardIteratorCommand,
   type DynamoDBStreamsClient,
+  type GetRecordsCommandOutput,
   type _Record as StreamsRecord,
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
@@ -82,12 +83,11 @@ export class DynamoStreamPoller {
   }
 
   private async drainShard(shardId: string, start: StreamCheckpoint, known: Set<string>, result: PollResult, maxBatches: number): Promise<StreamCheckpoint> {
-    const { client, consumer, handler, batchSize } = this.options;
+    const { consumer, handler, batchSize } = this.options;
     let checkpoint = start;
     for (let batch = 0; batch < maxBatches; batch++) {
       const position = checkpoint.shards[shardId] ?? { done: false };
-      const iterator = await this.iteratorFor(shardId, checkpoint.generation, position);
-      const out = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: batchSize }));
+      const out = await this.getRecords(shardId, checkpoint.generation, position, batchSize);
       const records = out.Records ?? [];
       const next = out.NextShardIterator;
       if (records.length === 0) {
@@ -143,6 +143,26 @@ export class DynamoStreamPoller {
       return this.options.checkpoints.get(this.options.consumer);
     }
     return { ...checkpoint, shards, applied, lastError: null, updatedAt: Date.now() };
+  }
+
+  /**
+   * One GetRecords page at the checkpointed position. An iterator kept from an earlier page can go stale
+   * (AWS: after 15 minutes; DynamoDB Local: a page read at the end of a shard while other tables wrote
+   * answers TrimmedDataAccessException), so a kept iterator that fails is replaced once by a fresh one
+   * taken at the checkpoint, which is where the kept one stood.
+   */
+  private async getRecords(shardId: string, generation: number, position: ShardPosition, limit: number): Promise<GetRecordsCommandOutput> {
+    const kept = this.iterators.get(shardId);
+    const iterator = await this.iteratorFor(shardId, generation, position);
+    try {
+      return await this.options.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }));
+    } catch (error) {
+      const stale = error instanceof Error && (error.name === 'ExpiredIteratorException' || error.name === 'TrimmedDataAccessException');
+      if (!stale || kept?.iterator !== iterator) throw error;
+      this.iterators.delete(shardId);
+      const fresh = await this.iteratorFor(shardId, generation, position);
+      return this.options.client.send(new GetRecordsCommand({ ShardIterator: fresh, Limit: limit }));
+    }
   }
 
   private async iteratorFor(shardId: string, generation: number, position: ShardPosition): Promise<string> {
