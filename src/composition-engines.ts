@@ -87,14 +87,18 @@ export async function openEnginesStore(config: Config, options: StoreOptions): P
     const sorOptions = { client: documents, tableName: engines.dynamodbTable };
     const users = new DynamoUsers(sorOptions);
 
-    const search = new OpenSearchClient({ node: engines.opensearchUrl });
+    // A hung node must not hold a request for minutes (the client's default: 30 s, four attempts).
+    const search = new OpenSearchClient({ node: engines.opensearchUrl, requestTimeout: 5_000, maxRetries: 1 });
     closers.push(() => search.close());
     const searchIndex = new OpenSearchSearchIndex({ client: search, alias: engines.opensearchAlias, replicas: engines.opensearchReplicas });
     await reach('OpenSearch', engines.opensearchUrl, () => searchIndex.count());
 
     // A failing command fails at once instead of queueing, so reads answer 503 while Redis is down.
-    const redis = new Redis(engines.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
+    // commandTimeout: a Redis that accepts connections but answers nothing fails the command too.
+    const redis = new Redis(engines.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true, commandTimeout: 2_000 });
     closers.push(() => redis.disconnect());
+    // Reconnect attempts report here while Redis is down; readers see the failures as 503s.
+    redis.on('error', (err: Error) => options.logger?.warn({ err: err.message }, 'redis connection error; reconnecting'));
     await reach('Redis', engines.redisUrl, () => redis.connect());
     const bestsellers = new RedisBestsellerBoard({ client: redis, keyPrefix: engines.redisKeyPrefix });
 

@@ -65,6 +65,8 @@ declare module 'gremlin' {
       readonly isOpen: boolean;
       open(): Promise<void>;
       close(): Promise<void>;
+      /** Sends a traversal's bytecode; what it resolves to is the driver's (RemoteStrategy reads it). */
+      submit(bytecode: unknown): Promise<unknown>;
     }
 
     interface DriverRemoteConnectionOptions {

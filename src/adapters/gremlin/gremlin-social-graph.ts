@@ -19,6 +19,13 @@ export type GremlinSocialGraphOptions = {
   namespace: string;
   /** How many elements one request drops when a generation is removed. Default 500. */
   dropBatchSize?: number;
+  /**
+   * How long one request may wait for its answer before it fails, ms. Default 30 000 (Gremlin
+   * Server's own evaluation timeout). The driver has no timeout: without this, a server that stops
+   * answering while its connection stays open (a hung process, a host gone without a reset) would
+   * hold every caller, and the projection's poller, until it answered.
+   */
+  requestTimeoutMs?: number;
 } & (
   | {
       /** The Gremlin WebSocket endpoint, e.g. `wss://<cluster>:8182/gremlin` or `ws://127.0.0.1:8182/gremlin`. */
@@ -42,6 +49,7 @@ export type GremlinSocialGraphOptions = {
 );
 
 const DEFAULT_DROP_BATCH = 500;
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /** Changes per request: large enough to make seeding quick, small enough for any server's frame limit. */
 const CHANGES_PER_REQUEST = 200;
 
@@ -121,7 +129,7 @@ export class GremlinSocialGraph implements SocialGraph {
       owns = true;
     }
     const graph = new GremlinSocialGraph(
-      traversal().withRemote(connection),
+      traversal().withRemote(withRequestTimeout(connection, options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS)),
       connection,
       owns,
       options.namespace,
@@ -341,6 +349,28 @@ export class GremlinSocialGraph implements SocialGraph {
  */
 function current(edges: Traversal): Traversal {
   return edges.where(P.eq('gen')).by('gen').by();
+}
+
+/**
+ * The connection with a deadline on each request. A late answer is dropped; the connection stays
+ * open, since other requests may be sharing it and a server that only paused answers them again.
+ */
+function withRequestTimeout(connection: gremlin.RemoteConnection, ms: number): gremlin.RemoteConnection {
+  return {
+    get isOpen() {
+      return connection.isOpen;
+    },
+    open: () => connection.open(),
+    close: () => connection.close(),
+    submit(bytecode) {
+      const answer = connection.submit(bytecode);
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`Gremlin Server did not answer within ${ms} ms`)), ms);
+      });
+      return Promise.race([answer, deadline]).finally(() => clearTimeout(timer));
+    },
+  };
 }
 
 /** Counts distinct arrivals per vertex key, most first, ties by ascending key, at most `n`. */

@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedStore } from '../../src/cli/seed/seed.js';
+import { loadConfig } from '../../src/config.js';
+import { openStore, type Store } from '../../src/composition.js';
+import type { BestsellerWindow } from '../../src/domain/bestsellers.js';
+import type { SearchQuery } from '../../src/ports/search-index.js';
+import { freshEnginesEnv, removeEngineResources } from '../support/engine-resources.js';
+import { tempDir } from '../support/temp-dir.js';
+
+/**
+ * The same seeded scenario (catalog, users, friendships, orders) through both profiles must give the
+ * same answers. Ids are generated per store, so answers are compared by ISBN and email; ties are
+ * ordered by id in both profiles, so rankings are compared as (count, ISBN) after mapping.
+ */
+// Orders end at the start of this hour: Redis expires hour buckets a day after they leave the 7-day
+// window, so windows are asked about the present, as the API does.
+const HOUR = 3600_000;
+const SCENARIO = { books: 300, users: 60, orders: 200, seed: 7, now: Math.floor(Date.now() / HOUR) * HOUR };
+const NOW = SCENARIO.now + HOUR / 2;
+
+interface Profile {
+  store: Store;
+  isbnOf: Map<string, string>;
+  emailOf: Map<string, string>;
+  idOfIsbn: Map<string, string>;
+  idOfEmail: Map<string, string>;
+}
+
+async function profile(store: Store): Promise<Profile> {
+  await seedStore(store, SCENARIO);
+  await store.projections.catchUp();
+  const isbnOf = new Map<string, string>();
+  const emailOf = new Map<string, string>();
+  const snapshot = await store.snapshots.open();
+  try {
+    for await (const b of snapshot.books()) isbnOf.set(b.id, b.isbn);
+    for await (const u of snapshot.users()) emailOf.set(u.id, u.email);
+  } finally {
+    await snapshot.close();
+  }
+  const invert = (m: Map<string, string>) => new Map([...m].map(([k, v]) => [v, k]));
+  return { store, isbnOf, emailOf, idOfIsbn: invert(isbnOf), idOfEmail: invert(emailOf) };
+}
+
+const ranked = (p: Profile, entries: Array<{ bookId: string; count?: number; units?: number }>) =>
+  entries.map((e) => `${e.units ?? e.count} ${p.isbnOf.get(e.bookId)}`).sort();
+
+describe('profile parity: embedded and engines give the same answers for the same data', () => {
+  const dir = tempDir('bookstore-parity-');
+  const enginesEnv = freshEnginesEnv();
+  let embedded: Profile;
+  let engines: Profile;
+  beforeAll(async () => {
+    const base = { BOOKSTORE_DATA_DIR: dir.path, BOOKSTORE_SCRYPT_COST: '16384', BOOKSTORE_LOG_LEVEL: 'silent' };
+    embedded = await profile(await openStore(loadConfig(base)));
+    engines = await profile(await openStore(loadConfig({ ...process.env, ...base, ...enginesEnv })));
+  }, 600_000);
+  afterAll(async () => {
+    await embedded?.store.close();
+    await engines?.store.close();
+    dir.remove();
+    await removeEngineResources(enginesEnv);
+  });
+
+  it('seeds the same catalog, users and orders', () => {
+    expect([...engines.isbnOf.values()].sort()).toEqual([...embedded.isbnOf.values()].sort());
+    expect([...engines.emailOf.values()].sort()).toEqual([...embedded.emailOf.values()].sort());
+  });
+
+  it('ranks the same bestsellers in every window, overall and per category', async () => {
+    const categories = (await embedded.store.catalog.categories()).map((c) => c.name);
+    for (const window of ['all', '7d', '1d'] as BestsellerWindow[]) {
+      for (const category of [undefined, ...categories.slice(0, 3)]) {
+        const query = { window, category, limit: 1000, now: NOW };
+        const a = ranked(embedded, await embedded.store.bestsellers.top(query));
+        const b = ranked(engines, await engines.store.bestsellers.top(query));
+        expect(b, `${window} ${category ?? 'overall'}`).toEqual(a);
+      }
+    }
+  });
+
+  it('recommends the same books to every customer, and the same also-bought books', async () => {
+    let compared = 0;
+    for (const [email, id] of embedded.idOfEmail) {
+      const a = ranked(embedded, await embedded.store.graph.recommendedFor(id, 1000));
+      const b = ranked(engines, await engines.store.graph.recommendedFor(engines.idOfEmail.get(email)!, 1000));
+      expect(b, email).toEqual(a);
+      if (a.length > 0) compared++;
+    }
+    expect(compared).toBeGreaterThan(10);
+    for (const isbn of [...embedded.idOfIsbn.keys()].slice(0, 60)) {
+      const a = ranked(embedded, await embedded.store.graph.alsoBought(embedded.idOfIsbn.get(isbn)!, 1000));
+      const b = ranked(engines, await engines.store.graph.alsoBought(engines.idOfIsbn.get(isbn)!, 1000));
+      expect(b, isbn).toEqual(a);
+    }
+  });
+
+  it('finds the same books for a fixed set of searches, with the same totals', async () => {
+    const sample = [...(await embedded.store.catalog.list({ limit: 20 })).items];
+    const words = sample.flatMap((b) => b.title.split(/\s+/)).filter((w) => w.length > 3);
+    const queries: SearchQuery[] = [
+      ...words.slice(0, 12).map((q) => ({ q, sort: 'relevance' as const, limit: 100 })),
+      { q: sample[0]!.authors[0]!, sort: 'relevance', limit: 100 },
+      { q: `${words[0]} ${words[1]}`, sort: 'relevance', limit: 100 },
+      { q: '', category: sample[1]!.category, sort: 'price_asc', limit: 100 },
+      { q: '', minPrice: 1000, maxPrice: 2000, minRating: 4, sort: 'rating', limit: 100 },
+      { q: 'zzzzqqqq', sort: 'relevance', limit: 100 },
+    ];
+    for (const query of queries) {
+      const a = await embedded.store.searchIndex.search(query);
+      const b = await engines.store.searchIndex.search(query);
+      const label = JSON.stringify(query);
+      expect(b.total, label).toBe(a.total);
+      expect(b.hits.map((h) => engines.isbnOf.get(h.book.id)).sort(), label).toEqual(a.hits.map((h) => embedded.isbnOf.get(h.book.id)).sort());
+    }
+  });
+});
