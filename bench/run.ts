@@ -11,18 +11,15 @@
  *
  * Options: --books N (default 100000), --duration S per scenario (default 10), --no-build.
  */
-import autocannon from 'autocannon';
-import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
 import { generateBooks } from '../src/cli/seed/demo-data.js';
-import { CATEGORIES } from '../src/cli/seed/word-lists.js';
+import { api, load as loadFor, root, rotate, runCli, searchQueries, signIn, startServer as startServerWith, step, type LoadOptions, type Row } from './harness.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
   const i = args.indexOf(`--${name}`);
@@ -37,16 +34,8 @@ const SEED_ORDERS = 20_000;
 const dataDir = mkdtempSync(join(tmpdir(), 'bookstore-bench-'));
 const env = { ...process.env, BOOKSTORE_DATA_DIR: dataDir, BOOKSTORE_LOG_LEVEL: 'warn', BOOKSTORE_SCRYPT_COST: '16384', BOOKSTORE_LOGIN_RATE_LIMIT: '100000' };
 
-function step(message: string) {
-  console.error(`\n▶ ${message}`);
-}
-
-function cli(cliArgs: string[]): string {
-  const started = Date.now();
-  const r = spawnSync(process.execPath, ['bin/bookstore.js', ...cliArgs], { cwd: root, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
-  if (r.status !== 0) throw new Error(`bookstore ${cliArgs.join(' ')} failed (${r.status}):\n${r.stdout}`);
-  console.error(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  return r.stdout;
+async function cli(cliArgs: string[]): Promise<string> {
+  return (await runCli(env, cliArgs)).stdout;
 }
 
 function csvField(v: string | number): string {
@@ -67,84 +56,12 @@ async function writeCatalogCsv(file: string, count: number): Promise<void> {
   await once(out, 'finish');
 }
 
-async function startServer(): Promise<{ base: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['bin/bookstore.js', 'serve'], { cwd: root, env: { ...env, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  const base = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /serving (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`server exited (${code}):\n${out}`)));
-  });
-  return {
-    base,
-    async stop() {
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    },
-  };
+function startServer() {
+  return startServerWith(env);
 }
 
-async function api<T = any>(base: string, path: string, init: RequestInit = {}): Promise<T> {
-  const res = await fetch(base + path, init);
-  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path} → ${res.status}: ${await res.text()}`);
-  return (res.status === 204 ? null : await res.json()) as T;
-}
-
-async function signIn(base: string, email: string, password: string): Promise<string> {
-  const r = await api(base, '/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
-  return r.accessToken as string;
-}
-
-function rotate<T>(items: readonly T[]): () => T {
-  let i = 0;
-  return () => items[i++ % items.length]!;
-}
-
-interface Row {
-  scenario: string;
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  note?: string;
-}
-
-async function load(scenario: string, opts: { base: string; paths?: () => string; requests?: autocannon.Request[]; connections?: number; overallRate?: number; note?: string }): Promise<Row> {
-  const requests = opts.requests ?? [{ setupRequest: (req: any) => ({ ...req, path: opts.paths!() }) }];
-  // A short warm-up so JIT and SQLite page cache are hot, then the measured run.
-  await autocannon({ url: opts.base, connections: opts.connections ?? 10, duration: 2, requests, ...(opts.overallRate ? { overallRate: opts.overallRate } : {}) });
-  const r = await autocannon({ url: opts.base, connections: opts.connections ?? 10, duration: DURATION, requests, ...(opts.overallRate ? { overallRate: opts.overallRate } : {}) });
-  const row: Row = { scenario, rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.non2xx + r.errors + r.timeouts, note: opts.note };
-  console.error(`  ${scenario}: ${row.rps} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, errors ${row.errors}`);
-  return row;
-}
-
-/**
- * Hundreds of distinct queries from the generator's own vocabulary, so the index's result cache (which
- * serves a repeated query until the next write) seldom answers and the figures are mostly real searches.
- */
-function searchQueries(): { common: string[]; prefixes: string[]; typos: string[] } {
-  const words = new Set<string>();
-  for (const c of CATEGORIES) {
-    for (const list of [c.A, c.N, c.S, c.P, c.T ?? [], c.X ?? []]) for (const w of list) for (const part of w.toLowerCase().split(/[^a-z]+/)) if (part.length >= 4) words.add(part);
-  }
-  const vocabulary = [...words].sort();
-  const pairs = vocabulary.flatMap((w, i) => (i % 3 === 0 && vocabulary[i + 7] ? [`${w} ${vocabulary[i + 7]}`] : []));
-  const common = [...vocabulary, ...pairs];
-  const prefixes = vocabulary.flatMap((w) => [w.slice(0, 3), w.slice(0, 4), w.slice(0, 5)]).filter((p, i, all) => all.indexOf(p) === i);
-  // One edit each: a transposition, a deletion or a doubled letter, in the middle of words of 6+ letters.
-  const typos = vocabulary
-    .filter((w) => w.length >= 6)
-    .map((w, i) => {
-      const k = 2 + (i % (w.length - 4));
-      if (i % 3 === 0) return w.slice(0, k) + w[k + 1] + w[k] + w.slice(k + 2);
-      if (i % 3 === 1) return w.slice(0, k) + w.slice(k + 1);
-      return w.slice(0, k) + w[k] + w.slice(k);
-    });
-  return { common, prefixes, typos };
+function load(scenario: string, opts: Omit<LoadOptions, 'duration'>): Promise<Row> {
+  return loadFor(scenario, { ...opts, duration: DURATION });
 }
 
 async function main() {
@@ -158,15 +75,15 @@ async function main() {
   await writeCatalogCsv(csv, BOOKS);
 
   step(`bookstore import (${BOOKS.toLocaleString('en')} books into an empty store)`);
-  const imported = cli(['import', csv]);
+  const imported = await cli(['import', csv]);
   const importSeconds = Number(/import seconds\s*:?\s*([\d.]+)/.exec(imported)?.[1]);
   const indexedSeconds = Number(/seconds including indexing\s*:?\s*([\d.]+)/.exec(imported)?.[1]);
 
   step(`bookstore seed --force (${SEED_USERS} users, ${SEED_ORDERS} orders; books unchanged)`);
-  const seeded = cli(['seed', '--force', '--books', String(BOOKS), '--users', String(SEED_USERS), '--orders', String(SEED_ORDERS), '--seed', String(SEED)]);
+  const seeded = await cli(['seed', '--force', '--books', String(BOOKS), '--users', String(SEED_USERS), '--orders', String(SEED_ORDERS), '--seed', String(SEED)]);
   const demoPassword = /demo@example\.com \/ (\S+)/.exec(seeded)?.[1];
   if (!demoPassword || demoPassword === 'null') throw new Error(`could not read the demo customer's password from the seed output:\n${seeded}`);
-  const adminOut = cli(['admin', 'create', 'bench-admin@example.com']);
+  const adminOut = await cli(['admin', 'create', 'bench-admin@example.com']);
   const adminPassword = /shown only this once: (\S+)/.exec(adminOut)![1]!;
 
   step('starting bookstore serve');

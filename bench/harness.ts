@@ -1,0 +1,142 @@
+/**
+ * What the load benchmarks share: running `bookstore` commands and the server as their own processes
+ * (the compiled CLI, as users run it), calling the API, and autocannon runs reduced to one table row.
+ */
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { CATEGORIES } from '../src/cli/seed/word-lists.js';
+
+export const root = fileURLToPath(new URL('..', import.meta.url));
+
+export function step(message: string) {
+  console.error(`\n▶ ${message}`);
+}
+
+/**
+ * Runs `bookstore <args>` to completion and returns its stdout. Progress on stderr is shown as it
+ * comes; `captureStderr` also keeps it (the seed's "done in" lines carry its phase times).
+ */
+export async function runCli(env: NodeJS.ProcessEnv, cliArgs: string[], options: { captureStderr?: boolean } = {}): Promise<{ stdout: string; stderr: string; seconds: number }> {
+  const started = Date.now();
+  const child = spawn(process.execPath, ['bin/bookstore.js', ...cliArgs], { cwd: root, env, stdio: ['ignore', 'pipe', options.captureStderr ? 'pipe' : 'inherit'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    process.stderr.write(d);
+  });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  const seconds = (Date.now() - started) / 1000;
+  if (code !== 0) throw new Error(`bookstore ${cliArgs.join(' ')} failed (${code}):\n${stdout}`);
+  console.error(`  (${seconds.toFixed(1)} s)`);
+  return { stdout, stderr, seconds };
+}
+
+/** Starts `bookstore serve` on a free port; resolves once it says where it serves (after its projection catch-up). */
+export async function startServer(env: NodeJS.ProcessEnv): Promise<{ base: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ['bin/bookstore.js', 'serve'], { cwd: root, env: { ...env, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  const base = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /serving (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`server exited (${code}):\n${out}`)));
+  });
+  return {
+    base,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
+
+export async function api<T = any>(base: string, path: string, init: RequestInit = {}): Promise<T> {
+  const res = await fetch(base + path, init);
+  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path} → ${res.status}: ${await res.text()}`);
+  return (res.status === 204 ? null : await res.json()) as T;
+}
+
+export async function signIn(base: string, email: string, password: string): Promise<string> {
+  const r = await api(base, '/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  return r.accessToken as string;
+}
+
+export function rotate<T>(items: readonly T[]): () => T {
+  let i = 0;
+  return () => items[i++ % items.length]!;
+}
+
+/** Nearest-rank percentile of samples (ms). */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+export interface Row {
+  scenario: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  note?: string;
+}
+
+export interface LoadOptions {
+  base: string;
+  /** Seconds measured, after a 2 s warm-up. */
+  duration: number;
+  paths?: () => string;
+  requests?: autocannon.Request[];
+  connections?: number;
+  overallRate?: number;
+  note?: string;
+}
+
+export async function load(scenario: string, opts: LoadOptions): Promise<Row> {
+  const requests = opts.requests ?? [{ setupRequest: (req: any) => ({ ...req, path: opts.paths!() }) }];
+  // A short warm-up so JIT and caches are hot, then the measured run.
+  await autocannon({ url: opts.base, connections: opts.connections ?? 10, duration: 2, requests, ...(opts.overallRate ? { overallRate: opts.overallRate } : {}) });
+  const r = await autocannon({ url: opts.base, connections: opts.connections ?? 10, duration: opts.duration, requests, ...(opts.overallRate ? { overallRate: opts.overallRate } : {}) });
+  const row: Row = { scenario, rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.non2xx + r.errors + r.timeouts, note: opts.note };
+  console.error(`  ${scenario}: ${row.rps} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, errors ${row.errors}`);
+  return row;
+}
+
+/**
+ * Hundreds of distinct queries from the generator's own vocabulary, so the index's result cache (which
+ * serves a repeated query until the next write) seldom answers and the figures are mostly real searches.
+ */
+export function searchQueries(): { common: string[]; prefixes: string[]; typos: string[] } {
+  const words = new Set<string>();
+  for (const c of CATEGORIES) {
+    for (const list of [c.A, c.N, c.S, c.P, c.T ?? [], c.X ?? []]) for (const w of list) for (const part of w.toLowerCase().split(/[^a-z]+/)) if (part.length >= 4) words.add(part);
+  }
+  const vocabulary = [...words].sort();
+  const pairs = vocabulary.flatMap((w, i) => (i % 3 === 0 && vocabulary[i + 7] ? [`${w} ${vocabulary[i + 7]}`] : []));
+  const common = [...vocabulary, ...pairs];
+  const prefixes = vocabulary.flatMap((w) => [w.slice(0, 3), w.slice(0, 4), w.slice(0, 5)]).filter((p, i, all) => all.indexOf(p) === i);
+  // One edit each: a transposition, a deletion or a doubled letter, in the middle of words of 6+ letters.
+  const typos = vocabulary
+    .filter((w) => w.length >= 6)
+    .map((w, i) => {
+      const k = 2 + (i % (w.length - 4));
+      if (i % 3 === 0) return w.slice(0, k) + w[k + 1] + w[k] + w.slice(k + 2);
+      if (i % 3 === 1) return w.slice(0, k) + w.slice(k + 1);
+      return w.slice(0, k) + w[k] + w.slice(k);
+    });
+  return { common, prefixes, typos };
+}
+
+/** Words and pairs, prefixes and typos interleaved: the search scenario's fixed query set. */
+export function mixedSearchQueries(): string[] {
+  const queries = searchQueries();
+  return queries.common.flatMap((q, i) => [q, queries.prefixes[i % queries.prefixes.length]!, queries.typos[i % queries.typos.length]!]);
+}
