@@ -9,7 +9,8 @@ import { startProgress } from './progress.js';
 export async function catchUpWithProgress(store: Store): Promise<void> {
   const before = await store.projections.status();
   const total = before.reduce((s, p) => s + p.lagEvents, 0);
-  if (total === 0) return;
+  // A stream-fed runner knows no backlog before it reads: catch up without a bar.
+  if (total === 0) return store.projections.catchUp();
   const bar = startProgress('updating search, bestsellers and graph', total);
   let done = 0;
   const timer = setInterval(() => {

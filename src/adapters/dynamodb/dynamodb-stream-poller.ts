@@ -11,6 +11,8 @@ import type { AttributeValue, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-la
 import type { StreamHandler } from '../../lambda/stream-handler.js';
 import type { ShardPosition, StreamCheckpoint, StreamCheckpointStore } from './dynamodb-stream-checkpoints.js';
 
+const SHARD_LIST_TTL_MS = 10_000;
+
 /** The slice of `DynamoDBStreamsClient` the poller uses. */
 export type StreamsClientLike = Pick<DynamoDBStreamsClient, 'send'>;
 
@@ -50,6 +52,8 @@ export class StreamBatchFailure extends Error {
  */
 export class DynamoStreamPoller {
   private readonly options: Required<Omit<StreamPollerOptions, 'region'>> & { region: string };
+  /** The stream's shards as last described, and when; a shard closes only every few hours. */
+  private shardList: { shards: Shard[]; at: number } | null = null;
   /** Open iterators by shard, valid for the generation and position they were taken at (AWS: 15 minutes). */
   private readonly iterators = new Map<string, { iterator: string; generation: number; after: string | undefined }>();
 
@@ -65,7 +69,7 @@ export class DynamoStreamPoller {
   async poll(maxBatchesPerShard = 50): Promise<PollResult> {
     const { checkpoints, consumer } = this.options;
     let checkpoint = await checkpoints.get(consumer);
-    const shards = await this.describeShards();
+    const shards = await this.currentShards();
     const known = new Set(shards.map((s) => s.ShardId!));
     const result: PollResult = { delivered: 0, caughtUp: true, newestAt: null };
     for (const shard of shards) {
@@ -95,7 +99,8 @@ export class DynamoStreamPoller {
           this.iterators.set(shardId, { iterator: next, generation: checkpoint.generation, after: position.after });
           return checkpoint;
         }
-        // A closed shard read to its end: its children may start.
+        // A closed shard read to its end: its children may start, and must be described.
+        this.shardList = null;
         return this.save(checkpoint, shardId, { after: position.after, done: true }, 0, known);
       }
       const event = lambdaEventOf(records, this.options.streamArn, this.options.region);
@@ -124,7 +129,10 @@ export class DynamoStreamPoller {
         result.caughtUp = false;
         throw new StreamBatchFailure(`${consumer}: record ${records[failedAt]!.dynamodb?.SequenceNumber} of shard ${shardId} failed (${cause}); it will be retried`);
       }
-      if (!next) return checkpoint;
+      if (!next) {
+        this.shardList = null;
+        return checkpoint;
+      }
       this.iterators.set(shardId, { iterator: next, generation: checkpoint.generation, after: checkpoint.shards[shardId]?.after });
     }
     result.caughtUp = false;
@@ -179,6 +187,17 @@ export class DynamoStreamPoller {
     return out.ShardIterator;
   }
 
+  /**
+   * The shard list, described again every 10 s or once a shard was read to its end (its children
+   * appear then). Describing on every pass would cost each idle poller a DescribeStream 4 times a
+   * second, which DynamoDB limits (10 per second per account) and DynamoDB Local serves slowly.
+   */
+  private async currentShards(): Promise<Shard[]> {
+    const now = Date.now();
+    if (!this.shardList || now - this.shardList.at > SHARD_LIST_TTL_MS) this.shardList = { shards: await this.describeShards(), at: now };
+    return this.shardList.shards;
+  }
+
   private async describeShards(): Promise<Shard[]> {
     const shards: Shard[] = [];
     let start: string | undefined;
@@ -191,9 +210,10 @@ export class DynamoStreamPoller {
     return shards;
   }
 
-  /** Forgets open iterators (after an expired iterator or a stream error). */
+  /** Forgets open iterators and the shard list (after an expired iterator or a stream error). */
   reset(): void {
     this.iterators.clear();
+    this.shardList = null;
   }
 }
 
