@@ -1,10 +1,13 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Client as OpenSearchClient } from '@opensearch-project/opensearch';
+import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws-v3';
 import { Redis } from 'ioredis';
 import type { Config, EnginesConfig } from './config.js';
 import type { Store, StoreOptions } from './composition.js';
+import { neptuneHandshakeHeaders } from './adapters/aws/sigv4.js';
 import { CognitoIdentity } from './adapters/cognito/cognito-identity.js';
 import { findOrCreateUserPool, type UserPoolIds } from './adapters/cognito/cognito-user-pool.js';
 import { DynamoCarts } from './adapters/dynamodb/dynamodb-carts.js';
@@ -88,7 +91,12 @@ export async function openEnginesStore(config: Config, options: StoreOptions): P
     const users = new DynamoUsers(sorOptions);
 
     // A hung node must not hold a request for minutes (the client's default: 30 s, four attempts).
-    const search = new OpenSearchClient({ node: engines.opensearchUrl, requestTimeout: 5_000, maxRetries: 1 });
+    const search = new OpenSearchClient({
+      node: engines.opensearchUrl,
+      requestTimeout: 5_000,
+      maxRetries: 1,
+      ...(engines.opensearchAuth === 'sigv4' ? AwsSigv4Signer({ region: engines.region, service: 'es', getCredentials: defaultProvider() }) : {}),
+    });
     closers.push(() => search.close());
     const searchIndex = new OpenSearchSearchIndex({ client: search, alias: engines.opensearchAlias, replicas: engines.opensearchReplicas });
     await reach('OpenSearch', engines.opensearchUrl, () => searchIndex.count());
@@ -102,7 +110,11 @@ export async function openEnginesStore(config: Config, options: StoreOptions): P
     await reach('Redis', engines.redisUrl, () => redis.connect());
     const bestsellers = new RedisBestsellerBoard({ client: redis, keyPrefix: engines.redisKeyPrefix });
 
-    const graph = await reach('Gremlin Server', engines.gremlinUrl, () => GremlinSocialGraph.connect({ url: engines.gremlinUrl, namespace: engines.gremlinNamespace }));
+    const graph = await reach('Gremlin Server', engines.gremlinUrl, () => GremlinSocialGraph.connect({
+        url: engines.gremlinUrl,
+        namespace: engines.gremlinNamespace,
+        ...(engines.gremlinAuth === 'sigv4' ? { headers: () => neptuneHandshakeHeaders(engines.gremlinUrl, engines.region) } : {}),
+      }));
     closers.push(() => graph.close());
 
     const cognitoWhere = engines.cognitoEndpoint ?? `AWS ${engines.region}`;

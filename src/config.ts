@@ -27,10 +27,14 @@ export interface EnginesConfig {
   /** The alias searches go through; its indices are `<alias>-gen-*`. */
   opensearchAlias: string;
   opensearchReplicas: number;
+  /** `sigv4`: sign every request for an Amazon OpenSearch Service domain with IAM access. */
+  opensearchAuth: 'none' | 'sigv4';
   redisUrl: string;
   redisKeyPrefix: string;
   gremlinUrl: string;
   gremlinNamespace: string;
+  /** `sigv4`: sign the WebSocket handshake for Neptune with IAM authentication. */
+  gremlinAuth: 'none' | 'sigv4';
   /** null: the AWS endpoint of the region. */
   cognitoEndpoint: string | null;
   /** Both null: find or create the pool named `cognitoPoolName` (local stand-ins and first runs). */
@@ -130,10 +134,12 @@ export function loadEnginesConfig(env: Env): EnginesConfig {
     opensearchUrl: url(env, 'BOOKSTORE_OPENSEARCH_URL', `http://127.0.0.1:${port(env, 'BOOKSTORE_OPENSEARCH_PORT', 9200)}`, ['http:', 'https:'])!,
     opensearchAlias: matching(env, 'BOOKSTORE_OPENSEARCH_ALIAS', 'bookstore-books', name, 'lower-case letters, digits, _ . or - (3 to 101)'),
     opensearchReplicas: integer(env, 'BOOKSTORE_OPENSEARCH_REPLICAS', 0, 0, 5),
+    opensearchAuth: oneOf(env, 'BOOKSTORE_OPENSEARCH_AUTH', 'none', ['none', 'sigv4'] as const),
     redisUrl: url(env, 'BOOKSTORE_REDIS_URL', `redis://127.0.0.1:${port(env, 'BOOKSTORE_REDIS_PORT', 6379)}`, ['redis:', 'rediss:'])!,
     redisKeyPrefix: matching(env, 'BOOKSTORE_REDIS_PREFIX', 'bookstore', name, 'lower-case letters, digits, _ . or - (3 to 101)'),
     gremlinUrl: url(env, 'BOOKSTORE_GREMLIN_URL', `ws://127.0.0.1:${port(env, 'BOOKSTORE_GREMLIN_PORT', 8182)}/gremlin`, ['ws:', 'wss:'])!,
     gremlinNamespace: matching(env, 'BOOKSTORE_GREMLIN_NAMESPACE', 'bookstore', name, 'lower-case letters, digits, _ . or - (3 to 101)'),
+    gremlinAuth: oneOf(env, 'BOOKSTORE_GREMLIN_AUTH', 'none', ['none', 'sigv4'] as const),
     cognitoEndpoint: url(env, 'BOOKSTORE_COGNITO_ENDPOINT', `http://127.0.0.1:${port(env, 'BOOKSTORE_COGNITO_PORT', 5000)}`, ['http:', 'https:'], true),
     cognitoUserPoolId: userPoolId || null,
     cognitoClientId: clientId || null,

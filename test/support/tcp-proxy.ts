@@ -5,6 +5,8 @@ export interface TcpProxy {
   readonly port: number;
   /** Connections accepted so far, so a test can tell its client really goes through the proxy. */
   readonly accepted: number;
+  /** The first bytes (up to 4 KiB, as latin1 text) each client sent: request lines and headers. */
+  readonly heads: readonly string[];
   /** Stops listening and destroys every open connection: to clients, the engine is gone. */
   down(): Promise<void>;
   /** Listens again on the same port. */
@@ -27,6 +29,7 @@ export interface TcpProxy {
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
   let accepted = 0;
+  const heads: string[] = [];
   let stalled = false;
   let server: Server | null = null;
   let port = 0;
@@ -44,6 +47,10 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
 
   const forward = (client: Socket) => {
     accepted += 1;
+    const head = heads.push('') - 1;
+    client.on('data', (chunk: Buffer) => {
+      if (heads[head]!.length < 4096) heads[head] += chunk.toString('latin1', 0, Math.min(chunk.length, 4096 - heads[head]!.length));
+    });
     const upstream = connect(target.port, target.host);
     for (const socket of [client, upstream]) {
       sockets.add(socket);
@@ -86,6 +93,9 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   return {
     get port() {
       return port;
+    },
+    get heads() {
+      return heads;
     },
     get accepted() {
       return accepted;
