@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 /**
  * What the load benchmarks share: running `bookstore` commands and the server as their own processes
  * (the compiled CLI, as users run it), calling the API, and autocannon runs reduced to one table row.
@@ -139,4 +140,25 @@ export function searchQueries(): { common: string[]; prefixes: string[]; typos: 
 export function mixedSearchQueries(): string[] {
   const queries = searchQueries();
   return queries.common.flatMap((q, i) => [q, queries.prefixes[i % queries.prefixes.length]!, queries.typos[i % queries.typos.length]!]);
+}
+
+/**
+ * The checkout scenario's two requests per round: put one book in the cart (each connection keeps
+ * the customer whose token it took first), then place the order under a fresh idempotency key.
+ */
+export function checkoutRequests(nextToken: () => string, nextBookId: () => string): LoadOptions['requests'] {
+  return [
+    {
+      method: 'PUT',
+      setupRequest: (req: any, context: any) => {
+        context.token ??= nextToken();
+        return { ...req, path: `/api/v1/cart/items/${nextBookId()}`, headers: { authorization: `Bearer ${context.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ quantity: 1 }) };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/orders',
+      setupRequest: (req: any, context: any) => ({ ...req, headers: { authorization: `Bearer ${context.token}`, 'idempotency-key': randomUUID() } }),
+    },
+  ] as any;
 }

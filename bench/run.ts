@@ -18,7 +18,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { generateBooks } from '../src/cli/seed/demo-data.js';
-import { api, load as loadFor, root, rotate, runCli, searchQueries, signIn, startServer as startServerWith, step, type LoadOptions, type Row } from './harness.js';
+import { api, checkoutRequests, load as loadFor, root, rotate, runCli, searchQueries, signIn, startServer as startServerWith, step, type LoadOptions, type Row } from './harness.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -159,20 +159,7 @@ async function main() {
       await load('POST /api/v1/orders (with PUT /cart before each)', {
         base,
         note: 'req/s counts both requests; orders/s is half',
-        requests: [
-          {
-            method: 'PUT',
-            setupRequest: (req: any, context: any) => {
-              context.token ??= nextToken();
-              return { ...req, path: `/api/v1/cart/items/${nextId()}`, headers: { authorization: `Bearer ${context.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ quantity: 1 }) };
-            },
-          },
-          {
-            method: 'POST',
-            path: '/api/v1/orders',
-            setupRequest: (req: any, context: any) => ({ ...req, headers: { authorization: `Bearer ${context.token}`, 'idempotency-key': randomUUID() } }),
-          },
-        ] as any,
+        requests: checkoutRequests(nextToken, nextId),
       }),
     );
     // Right after the checkout load, each projection's commit-to-apply delays over the last minute.

@@ -1,4 +1,5 @@
 import type { ChangeFeed, Snapshot, Snapshots } from '../ports/change-feed.js';
+import { SerialWork } from './serial-work.js';
 import type { CheckpointStore } from '../ports/checkpoint-store.js';
 import type { Projection, ProjectionName } from './projection.js';
 import { DeliveryDelayWindow } from './delivery-delays.js';
@@ -55,7 +56,7 @@ export class ChangeFeedRunner implements ProjectionRunner {
   private readonly delays = new Map<ProjectionName, DeliveryDelayWindow>();
   private readonly now: () => number;
   /** One chain per projection: passes, rebuilds and rewinds of one projection never overlap. */
-  private readonly locks = new Map<ProjectionName, Promise<unknown>>();
+  private readonly serial = new SerialWork<ProjectionName>();
   private readonly pending = new Set<ProjectionName>();
   private readonly rebuilding = new Set<ProjectionName>();
   private readonly failures = new Map<ProjectionName, { attempts: number; retryAt: number }>();
@@ -97,7 +98,7 @@ export class ChangeFeedRunner implements ProjectionRunner {
     this.unsubscribe?.();
     clearInterval(this.timer);
     clearInterval(this.pruneTimer);
-    await Promise.allSettled([...this.locks.values()]);
+    await this.serial.idle();
   }
 
   /** Applies every event committed so far to every projection; rejects if a projection fails. */
@@ -182,13 +183,7 @@ export class ChangeFeedRunner implements ProjectionRunner {
   }
 
   private exclusive<T>(name: ProjectionName, work: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(name) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    this.locks.set(
-      name,
-      next.catch(() => undefined),
-    );
-    return next;
+    return this.serial.run(name, work);
   }
 
   /** Schedules one drain per projection unless one is already queued. */

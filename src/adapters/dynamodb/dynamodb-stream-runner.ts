@@ -1,4 +1,5 @@
 import type { Snapshots } from '../../ports/change-feed.js';
+import { SerialWork } from '../../projections/serial-work.js';
 import type { ProjectionStatus } from '../../ports/projection-control.js';
 import { createStreamHandler } from '../../lambda/stream-handler.js';
 import { DeliveryDelayWindow } from '../../projections/delivery-delays.js';
@@ -47,7 +48,7 @@ interface Consumer {
  */
 export class DynamoStreamRunner implements ProjectionRunner {
   private readonly consumers = new Map<ProjectionName, Consumer>();
-  private readonly locks = new Map<ProjectionName, Promise<unknown>>();
+  private readonly serial = new SerialWork<ProjectionName>();
   private readonly rebuilding = new Set<ProjectionName>();
   /** Background passes queued and not started yet: the timer adds none while one waits. */
   private readonly pending = new Set<ProjectionName>();
@@ -95,7 +96,7 @@ export class DynamoStreamRunner implements ProjectionRunner {
   async stop(): Promise<void> {
     this.running = false;
     clearInterval(this.timer);
-    await Promise.allSettled([...this.locks.values()]);
+    await this.serial.idle();
   }
 
   async catchUp(): Promise<void> {
@@ -225,12 +226,6 @@ export class DynamoStreamRunner implements ProjectionRunner {
   }
 
   private exclusive<T>(name: ProjectionName, work: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(name) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    this.locks.set(
-      name,
-      next.catch(() => undefined),
-    );
-    return next;
+    return this.serial.run(name, work);
   }
 }
