@@ -162,3 +162,16 @@ export function checkoutRequests(nextToken: () => string, nextBookId: () => stri
     },
   ] as any;
 }
+
+/** Up to `limit` book ids from the public listing, page by page: what the read scenarios rotate over. */
+export async function bookIds(base: string, limit = 2000): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  while (ids.length < limit) {
+    const page: any = await api(base, `/api/v1/books?limit=100${cursor ? `&cursor=${cursor}` : ''}`);
+    ids.push(...page.items.map((b: { id: string }) => b.id));
+    cursor = page.nextCursor;
+    if (!cursor) break;
+  }
+  return ids;
+}

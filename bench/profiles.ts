@@ -33,7 +33,7 @@ import { pathToFileURL } from 'node:url';
 import { loadEnginesConfig, type Profile } from '../src/config.js';
 import { bookIsbn } from '../src/cli/seed/demo-data.js';
 import { removeEngineResources } from '../test/support/engine-resources.js';
-import { api, checkoutRequests, load, mixedSearchQueries, percentile, root, rotate, runCli, signIn, startServer, step, type Row } from './harness.js';
+import { api, bookIds, checkoutRequests, load, mixedSearchQueries, percentile, root, rotate, runCli, signIn, startServer, step, type Row } from './harness.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -292,14 +292,7 @@ async function measure(profile: Profile): Promise<ProfileResult> {
     try {
       const demoToken = await signIn(base, 'demo@example.com', demoPassword);
       const adminToken = await signIn(base, 'bench-admin@example.com', adminPassword);
-      const ids: string[] = [];
-      let cursor: string | null = null;
-      while (ids.length < 2000) {
-        const page: any = await api(base, `/api/v1/books?limit=100${cursor ? `&cursor=${cursor}` : ''}`);
-        ids.push(...page.items.map((b: { id: string }) => b.id));
-        cursor = page.nextCursor;
-        if (!cursor) break;
-      }
+      const ids = await bookIds(base);
       const categories: string[] = (await api(base, '/api/v1/categories')).categories.map((c: { name: string }) => c.name);
 
       step(`${profile}: load (${CONNECTIONS} connections, ${DURATION} s each after a 2 s warm-up)`);

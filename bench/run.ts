@@ -18,7 +18,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { generateBooks } from '../src/cli/seed/demo-data.js';
-import { api, checkoutRequests, load as loadFor, root, rotate, runCli, searchQueries, signIn, startServer as startServerWith, step, type LoadOptions, type Row } from './harness.js';
+import { api, bookIds, checkoutRequests, load as loadFor, root, rotate, runCli, searchQueries, signIn, startServer as startServerWith, step, type LoadOptions, type Row } from './harness.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -94,14 +94,7 @@ async function main() {
   try {
     const demoToken = await signIn(base, 'demo@example.com', demoPassword);
     const adminToken = await signIn(base, 'bench-admin@example.com', adminPassword);
-    const ids: string[] = [];
-    let cursor: string | null = null;
-    while (ids.length < 2000) {
-      const page: any = await api(base, `/api/v1/books?limit=100${cursor ? `&cursor=${cursor}` : ''}`);
-      ids.push(...page.items.map((b: { id: string }) => b.id));
-      cursor = page.nextCursor;
-      if (!cursor) break;
-    }
+    const ids = await bookIds(base);
     const categories: string[] = (await api(base, '/api/v1/categories')).categories.map((c: { name: string }) => c.name);
 
     step('load');
