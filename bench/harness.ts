@@ -107,7 +107,11 @@ export async function load(scenario: string, opts: LoadOptions): Promise<Row> {
   await autocannon({ url: opts.base, connections: opts.connections ?? 10, duration: 2, requests, ...(opts.overallRate ? { overallRate: opts.overallRate } : {}) });
   const r = await autocannon({ url: opts.base, connections: opts.connections ?? 10, duration: opts.duration, requests, ...(opts.overallRate ? { overallRate: opts.overallRate } : {}) });
   const row: Row = { scenario, rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.non2xx + r.errors + r.timeouts, note: opts.note };
-  console.error(`  ${scenario}: ${row.rps} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, errors ${row.errors}`);
+  // Which answers were not 2xx says whether a scenario raced itself (409) or the server failed (5xx).
+  const statuses = Object.entries((r as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {})
+    .filter(([code]) => !code.startsWith('2'))
+    .map(([code, { count }]) => `${count}×${code}`);
+  console.error(`  ${scenario}: ${row.rps} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, errors ${row.errors}${statuses.length ? ` (${statuses.join(', ')})` : ''}`);
   return row;
 }
 

@@ -15,19 +15,27 @@ export function streamCapture(streams: DynamoDBStreamsClient, documents: Documen
   const poller = new DynamoStreamPoller({
     client: streams,
     streamArn,
-    consumer,
-    checkpoints: new DynamoStreamCheckpoints(documents, tableName),
-    handler: async (event) => {
+    consumers: [
+      {
+        name: consumer,
+        checkpoints: new DynamoStreamCheckpoints(documents, tableName),
+        handler: async (event) => {
       for (const record of event.Records) {
         const change = changeOfStreamRecord(record);
         if (change) taken.push(change);
       }
-      return { batchItemFailures: [] };
-    },
+          return { batchItemFailures: [] };
+        },
+      },
+    ],
   });
   return {
     async take() {
-      while (!(await poller.poll()).caughtUp);
+      for (;;) {
+        const pass = (await poller.poll()).get(consumer)!;
+        if (pass.error) throw pass.error;
+        if (pass.caughtUp) break;
+      }
       const out = taken;
       taken = [];
       return out;
