@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import gremlin from 'gremlin';
 import type { GraphChange, RankedBook, SocialGraph } from '../../ports/social-graph.js';
+import { ReconnectingConnection, type HandshakeHeaders } from './reconnecting-connection.js';
 
 const { DriverRemoteConnection } = gremlin.driver;
 const { traversal, statics: __, P, TextP, t, cardinality, column, direction, merge, order, scope } = gremlin.process;
@@ -9,7 +10,7 @@ type Traversal = gremlin.GraphTraversal;
 type TraversalSource = gremlin.GraphTraversalSource;
 
 /** Handshake headers, or a hook that makes them (e.g. a SigV4 signer for Neptune IAM). */
-export type GremlinHeaders = Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);
+export type GremlinHeaders = Record<string, string> | HandshakeHeaders;
 
 export type GremlinSocialGraphOptions = {
   /**
@@ -31,14 +32,16 @@ export type GremlinSocialGraphOptions = {
       /** The Gremlin WebSocket endpoint, e.g. `wss://<cluster>:8182/gremlin` or `ws://127.0.0.1:8182/gremlin`. */
       url: string;
       /**
-       * Sent with the WebSocket handshake of the connection this graph opens; a function is called
-       * once, when connecting. For Neptune with IAM authentication, return SigV4 headers for
-       * `GET https://<host>:8182/gremlin`, service `neptune-db` (Host, X-Amz-Date, Authorization and,
-       * with temporary credentials, X-Amz-Security-Token), e.g. from `@smithy/signature-v4`'s
-       * `SignatureV4.sign()` with the default credential provider. Neptune checks the signature at
-       * the handshake only; the driver re-sends the same headers if it has to reconnect, so a process
-       * that outlives the signature's validity (5 minutes) must `close()` and `connect()` again when a
-       * request fails with a 403.
+       * Sent with the WebSocket handshake of the connections this graph opens. An object is sent
+       * as it is whenever the driver reconnects. A function is called for every new WebSocket: once
+       * the connection has dropped, the next request opens a new one with headers made then (see
+       * {@link ReconnectingConnection}); the request the drop caught, or one whose handshake is
+       * refused, fails to its caller and is not retried. For Neptune with IAM authentication,
+       * return SigV4 headers for `GET https://<host>:8182/gremlin`, service `neptune-db` (Host,
+       * X-Amz-Date, Authorization and, with temporary credentials, X-Amz-Security-Token), e.g. from
+       * `@smithy/signature-v4`'s `SignatureV4.sign()` with the default credential provider: Neptune
+       * checks the signature at the handshake only and refuses one older than 5 minutes, so a
+       * long-running process needs the function form.
        */
       headers?: GremlinHeaders;
     }
@@ -123,9 +126,13 @@ export class GremlinSocialGraph implements SocialGraph {
       connection = options.connection;
       owns = false;
     } else {
-      const headers = typeof options.headers === 'function' ? await options.headers() : options.headers;
-      // A copy: the driver adds its User-Agent to the object it is given.
-      connection = new DriverRemoteConnection(options.url, headers ? { headers: { ...headers } } : {});
+      const { url, headers } = options;
+      if (typeof headers === 'function') {
+        connection = new ReconnectingConnection(url, headers);
+      } else {
+        // A copy: the driver adds its User-Agent to the object it is given.
+        connection = new DriverRemoteConnection(url, headers ? { headers: { ...headers } } : {});
+      }
       owns = true;
     }
     const graph = new GremlinSocialGraph(
