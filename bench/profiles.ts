@@ -24,6 +24,8 @@
  * freshly started and tens of ms after a day of use (docs/benchmarks.md has both runs).
  */
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import gremlin from 'gremlin';
+import { Redis } from 'ioredis';
 import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -227,21 +229,46 @@ function openSearchHolds(env: NodeJS.ProcessEnv): (id: string) => Promise<boolea
   return async (id) => (await fetch(`${engines.opensearchUrl}/${engines.opensearchAlias}/_doc/${encodeURIComponent(id)}?_source=false`)).status === 200;
 }
 
-/** One GetItem at a time on the store's own table (stream enabled), from the bench process. */
-async function dynamoGetItem(env: NodeJS.ProcessEnv): Promise<string> {
+/** p50 and p99 of `calls` runs of `call`, `concurrency` at a time. */
+async function roundTrips(call: () => Promise<unknown>, calls = 200, concurrency = 1): Promise<string> {
+  const times: number[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next++ < calls) {
+      const started = performance.now();
+      await call();
+      times.push(performance.now() - started);
+    }
+  };
+  await call();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return `p50 ${percentile(times, 50).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms`;
+}
+
+/**
+ * The cheapest request each engine answers, from the bench process: the floor under any route that
+ * makes one. DynamoDB also with as many requests at once as the load has connections, because
+ * DynamoDB Local serves a stream-enabled table one request at a time.
+ */
+async function engineRoundTrips(env: NodeJS.ProcessEnv, when: string): Promise<string[]> {
   const engines = loadEnginesConfig(env);
   const dynamo = new DynamoDBClient({ region: engines.region, endpoint: engines.dynamodbEndpoint ?? undefined, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  const gets: number[] = [];
+  const redis = new Redis(engines.redisUrl);
+  const connection = new gremlin.driver.DriverRemoteConnection(engines.gremlinUrl);
+  const g = gremlin.process.traversal().withRemote(connection);
   try {
-    for (let i = 0; i < 50; i++) {
-      const started = performance.now();
-      await dynamo.send(new GetItemCommand({ TableName: engines.dynamodbTable, Key: { pk: { S: 'BENCH#probe' }, sk: { S: 'probe' } }, ConsistentRead: true }));
-      gets.push(performance.now() - started);
-    }
+    const getItem = () => dynamo.send(new GetItemCommand({ TableName: engines.dynamodbTable, Key: { pk: { S: 'BENCH#probe' }, sk: { S: 'probe' } }, ConsistentRead: true }));
+    return [
+      `${when}, DynamoDB Local GetItem on the store's table: one at a time ${await roundTrips(getItem)}; ${CONNECTIONS} at a time ${await roundTrips(getItem, 400, CONNECTIONS)}`,
+      `${when}, OpenSearch GET of one document by id: ${await roundTrips(() => fetch(`${engines.opensearchUrl}/${engines.opensearchAlias}/_doc/probe`).then((r) => r.arrayBuffer()))}`,
+      `${when}, Redis PING: ${await roundTrips(() => redis.ping())}`,
+      `${when}, Gremlin Server g.V(id).count(): ${await roundTrips(() => g.V('probe').count().toList())}`,
+    ];
   } finally {
     dynamo.destroy();
+    redis.disconnect();
+    await connection.close();
   }
-  return `p50 ${percentile(gets, 50).toFixed(1)} ms, p99 ${percentile(gets, 99).toFixed(1)} ms`;
 }
 
 async function openSearchRefreshInterval(env: NodeJS.ProcessEnv): Promise<string> {
@@ -344,15 +371,15 @@ async function measure(profile: Profile): Promise<ProfileResult> {
       // engines runner's commit-to-apply figures are off by up to 60 s there; the lag above is measured.
       if (profile === 'embedded') for (const d of delivery) console.error(`  ${d.name}: commit-to-apply p50 ${d.p50Ms} ms, p99 ${d.p99Ms} ms over ${d.samples} deliveries`);
       if (profile === 'engines') {
-        step('engines: what one request costs the engines');
-        probes.push(`DynamoDB Local GetItem on the store's own table (stream enabled), one at a time from the bench process, while the idle server's three stream pollers run: ${await dynamoGetItem(env)}`);
+        step('engines: what one request costs each engine');
+        probes.push(...(await engineRoundTrips(env, 'idle server running (its stream poller too)')));
       }
       result = { profile, seedSeconds: seeded.seconds, seedPhases: seedPhases(seeded.stderr), catchUpSeconds, serverStartSeconds, rows, settleSeconds, lag, delivery, probes };
     } finally {
       await server.stop();
     }
     if (profile === 'engines') {
-      probes.push(`the same GetItem with the server stopped: ${await dynamoGetItem(env)}`);
+      probes.push(...(await engineRoundTrips(env, 'server stopped')));
       probes.push(`OpenSearch refresh_interval ${await openSearchRefreshInterval(env)}, and each projection write waits for the refresh (refresh=wait_for)`);
       for (const p of probes) console.error(`  ${p}`);
     }
