@@ -15,12 +15,12 @@ import { DynamoCatalog } from './adapters/dynamodb/dynamodb-catalog.js';
 import { DynamoFriendships } from './adapters/dynamodb/dynamodb-friendships.js';
 import { DynamoOrders } from './adapters/dynamodb/dynamodb-orders.js';
 import { DynamoSnapshots } from './adapters/dynamodb/dynamodb-snapshots.js';
-import { DynamoStreamCheckpoints } from './adapters/dynamodb/dynamodb-stream-checkpoints.js';
 import { DynamoStreamRunner } from './adapters/dynamodb/dynamodb-stream-runner.js';
 import { createSystemOfRecordTables, documentClient } from './adapters/dynamodb/dynamodb-tables.js';
 import { DynamoUsers } from './adapters/dynamodb/dynamodb-users.js';
 import { GremlinSocialGraph } from './adapters/gremlin/gremlin-social-graph.js';
 import { OpenSearchSearchIndex } from './adapters/opensearch/opensearch-search-index.js';
+import { OpenSearchStreamCheckpoints } from './adapters/opensearch/opensearch-stream-checkpoints.js';
 import { RedisBestsellerBoard } from './adapters/redis/redis-bestseller-board.js';
 import { RedisStreamCheckpoints } from './adapters/redis/redis-stream-checkpoints.js';
 import { BestsellersProjection } from './projections/bestsellers-projection.js';
@@ -136,16 +136,22 @@ export async function openEnginesStore(config: Config, options: StoreOptions): P
       ...(isLoopback(engines.cognitoEndpoint) ? { jwksUri: `${engines.cognitoEndpoint}/${pool.userPoolId}/.well-known/jwks.json` } : {}),
     });
 
-    const tableCheckpoints = new DynamoStreamCheckpoints(documents, engines.dynamodbTable);
+    // Each checkpoint lives in the store it describes, so a store lost on its own (an OpenSearch domain
+    // or a Neptune cluster wiped or replaced, a Redis restarted empty) is lost with its checkpoint and
+    // rebuilt from the table. A deployment that kept search's and graph's in `<table>-checkpoints`
+    // starts them at generation 0 here: its first start rebuilds both once.
     const projections = new DynamoStreamRunner({
       client: streams,
       streamArn,
       region: engines.region,
       snapshots: new DynamoSnapshots(documents, engines.dynamodbTable),
       consumers: [
-        { projection: new SearchProjection(searchIndex), checkpoints: tableCheckpoints },
+        {
+          projection: new SearchProjection(searchIndex),
+          checkpoints: new OpenSearchStreamCheckpoints({ client: search, alias: engines.opensearchAlias, replicas: engines.opensearchReplicas }),
+        },
         { projection: new BestsellersProjection(bestsellers), checkpoints: new RedisStreamCheckpoints(redis, engines.redisKeyPrefix) },
-        { projection: new GraphProjection(graph), checkpoints: tableCheckpoints },
+        { projection: new GraphProjection(graph), checkpoints: graph.streamCheckpoints() },
       ],
       logger: options.logger,
     });

@@ -21,7 +21,7 @@ export interface EnginesConfig {
   region: string;
   /** null: the AWS endpoint of the region. */
   dynamodbEndpoint: string | null;
-  /** The main table; `-credentials` and `-checkpoints` tables sit beside it. */
+  /** The main table; a `-credentials` table sits beside it. */
   dynamodbTable: string;
   opensearchUrl: string;
   /** The alias searches go through; its indices are `<alias>-gen-*`. */

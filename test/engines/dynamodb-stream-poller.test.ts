@@ -5,7 +5,7 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoStreamCheckpoints } from '../../src/adapters/dynamodb/dynamodb-stream-checkpoints.js';
 import { DynamoStreamPoller, type StreamConsumer } from '../../src/adapters/dynamodb/dynamodb-stream-poller.js';
-import { createSystemOfRecordTables, deleteSystemOfRecordTables, documentClient } from '../../src/adapters/dynamodb/dynamodb-tables.js';
+import { createStreamCheckpointTable, createSystemOfRecordTables, deleteSystemOfRecordTables, documentClient } from '../../src/adapters/dynamodb/dynamodb-tables.js';
 import { endpoints, uniqueName } from './endpoints.js';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -28,6 +28,7 @@ const counted = {
 
 beforeAll(async () => {
   ({ streamArn } = await createSystemOfRecordTables(low, tableName));
+  await createStreamCheckpointTable(low, tableName);
   // Raw items: the poller delivers whatever the table's stream holds.
   for (let i = 0; i < RECORDS; i += 25) {
     const items = Array.from({ length: Math.min(25, RECORDS - i) }, (_, j) => ({ PutRequest: { Item: { pk: `ITEM#${String(i + j).padStart(3, '0')}`, sk: 'A' } } }));

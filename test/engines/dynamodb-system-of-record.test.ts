@@ -5,7 +5,7 @@ import { DynamoCarts } from '../../src/adapters/dynamodb/dynamodb-carts.js';
 import { DynamoCatalog } from '../../src/adapters/dynamodb/dynamodb-catalog.js';
 import { DynamoFriendships } from '../../src/adapters/dynamodb/dynamodb-friendships.js';
 import { DynamoOrders } from '../../src/adapters/dynamodb/dynamodb-orders.js';
-import { createSystemOfRecordTables, deleteSystemOfRecordTables, documentClient } from '../../src/adapters/dynamodb/dynamodb-tables.js';
+import { createStreamCheckpointTable, createSystemOfRecordTables, deleteSystemOfRecordTables, documentClient } from '../../src/adapters/dynamodb/dynamodb-tables.js';
 import { DynamoUsers } from '../../src/adapters/dynamodb/dynamodb-users.js';
 import { DynamoSnapshots } from '../../src/adapters/dynamodb/dynamodb-snapshots.js';
 import { changeCaptureConformance } from '../conformance/change-feed.js';
@@ -30,6 +30,7 @@ afterAll(() => {
 async function makeSystemOfRecord() {
   const tableName = uniqueName('sor');
   const { streamArn } = await createSystemOfRecordTables(low, tableName);
+  await createStreamCheckpointTable(low, tableName);
   const options = { client, tableName };
   return {
     catalog: new DynamoCatalog(options),

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Client as OpenSearchClient } from '@opensearch-project/opensearch';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GremlinSocialGraph } from '../../src/adapters/gremlin/gremlin-social-graph.js';
+import { checkpointIndexName } from '../../src/adapters/opensearch/opensearch-stream-checkpoints.js';
+import { indexPattern, templateName } from '../../src/adapters/opensearch/search-index-template.js';
 import { expectProblem, startApi, type Account, type ApiHarness, type ApiResponse } from '../api/harness.js';
 import { startRedisProcess, type RedisProcess } from '../support/redis-process.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
@@ -384,6 +387,143 @@ describe('Gremlin Server (graph) becomes unreachable and comes back', () => {
     expect(forY.body.alsoBought.map((b: { id: string }) => b.id)).toEqual(byId(X.id, Z.id));
     expect(forY.body.friendsWhoBought.map((u: { id: string }) => u.id).sort()).toEqual(byId(bob.id, carol.id));
     expect((await api!.request('GET', '/readyz')).status).toBe(200);
+  });
+});
+
+/** The ids of every book in the table, through the catalog API. */
+async function catalogIds(api: ApiHarness): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const res: ApiResponse = await api.request('GET', `/api/v1/books?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    expect(res.status).toBe(200);
+    ids.push(...res.body.items.map((b: { id: string }) => b.id));
+    cursor = res.body.nextCursor;
+  } while (cursor);
+  return ids;
+}
+
+describe('OpenSearch loses the search index and its checkpoint (a domain wiped or replaced)', () => {
+  const client = new OpenSearchClient({ node: endpoints.opensearch });
+  let api: ApiHarness | undefined;
+  let store: ReturnType<typeof shop>;
+  let admin: Account;
+
+  beforeAll(async () => {
+    api = await startApi();
+    api.store.projections.start();
+    admin = await api.admin();
+    store = shop(api, admin);
+  });
+  afterAll(async () => {
+    try {
+      await api?.close();
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('rebuilds the index from the table on its own, and ends with exactly the table\'s books', { timeout: FAULT_TEST_MS }, async () => {
+    const saffron = await store.addBook('Saffron');
+    const bramble = await store.addBook('Bramble');
+    const quill = await store.addBook('Quill');
+    await store.caughtUp();
+    expect(await store.searchIds('saffron')).toEqual([saffron.id]);
+
+    // Everything this store has in OpenSearch, and only that: its generations, its checkpoint, its template.
+    const alias = api!.store.config.engines!.opensearchAlias;
+    expect((await client.indices.exists({ index: checkpointIndexName(alias) })).body).toBe(true);
+    await client.indices.delete({ index: `${indexPattern(alias)},${checkpointIndexName(alias)}` });
+    await client.indices.deleteIndexTemplate({ name: templateName(alias) });
+    expect((await client.indices.exists({ index: checkpointIndexName(alias) })).body).toBe(false);
+
+    // Shoppers and admins carry on while the runner finds the checkpoint gone and rebuilds.
+    const cinder = await store.addBook('Cinder');
+    const wicket = await store.addBook('Wicket');
+    const current = await api!.request('GET', `/api/v1/books/${bramble.id}`);
+    const renamed = await api!.request('PATCH', `/api/v1/books/${bramble.id}`, {
+      token: admin.token,
+      headers: { 'if-match': current.headers.get('etag')! },
+      body: { title: 'Heather' },
+    });
+    expect(renamed.status).toBe(200);
+    const doomed = await api!.request('GET', `/api/v1/books/${quill.id}`);
+    const removed = await api!.request('DELETE', `/api/v1/books/${quill.id}`, { token: admin.token, headers: { 'if-match': doomed.headers.get('etag')! } });
+    expect(removed.status).toBe(204);
+    await store.caughtUp();
+    const fennel = await store.addBook('Fennel');
+    await store.caughtUp();
+
+    const table = await catalogIds(api!);
+    expect([...table].sort()).toEqual([saffron.id, bramble.id, cinder.id, wicket.id, fennel.id].sort());
+    const all = await api!.request('GET', '/api/v1/search?q=&limit=50');
+    expect(all.status).toBe(200);
+    // None missing, none twice: the same ids, as many hits as books.
+    expect(all.body.hits.map((h: { book: { id: string } }) => h.book.id).sort()).toEqual([...table].sort());
+    expect(all.body.total).toBe(table.length);
+    expect(await store.searchIds('saffron')).toEqual([saffron.id]);
+    expect(await store.searchIds('heather')).toEqual([bramble.id]);
+    expect(await store.searchIds('bramble')).toEqual([]);
+    expect(await store.searchIds('quill')).toEqual([]);
+    expect(await store.searchIds('fennel')).toEqual([fennel.id]);
+    // The checkpoint is back where it is lost with the index.
+    expect((await client.indices.exists({ index: checkpointIndexName(alias) })).body).toBe(true);
+    expect((await store.projections()).get('search')).toMatchObject({ lastError: null, rebuilding: false });
+  });
+});
+
+describe("the graph's namespace is wiped with its checkpoint", () => {
+  let api: ApiHarness | undefined;
+  let store: ReturnType<typeof shop>;
+
+  beforeAll(async () => {
+    api = await startApi();
+    api.store.projections.start();
+    store = shop(api, await api.admin());
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  async function befriend(a: Account, b: Account) {
+    expect((await api!.request('PUT', `/api/v1/friends/${b.id}`, { token: a.token })).body).toEqual({ status: 'pending' });
+    expect((await api!.request('PUT', `/api/v1/friends/${a.id}`, { token: b.token })).body).toEqual({ status: 'accepted' });
+  }
+
+  const ranked = (items: Array<{ book: { id: string }; friendCount: number }>) => items.map((i) => [i.book.id, i.friendCount]);
+
+  it('rebuilds the graph from the table on its own, and recommends from every friendship and purchase', { timeout: FAULT_TEST_MS }, async () => {
+    const [alice, bob, carol] = [await api!.customer('Alice'), await api!.customer('Bob'), await api!.customer('Carol')];
+    const [X, Y, Z] = [await store.addBook('X'), await store.addBook('Y'), await store.addBook('Z')] as [Book, Book, Book];
+    await befriend(alice, bob);
+    await store.buy(bob, [[X, 1]]);
+    await store.caughtUp();
+    expect(ranked((await api!.request('GET', '/api/v1/recommendations', { token: alice.token })).body.items)).toEqual([[X.id, 1]]);
+
+    // Another instance over the same namespace removes every vertex of it, the checkpoint's included.
+    const wiper = await GremlinSocialGraph.connect({ url: endpoints.gremlin, namespace: api!.store.config.engines!.gremlinNamespace });
+    try {
+      await wiper.destroy();
+    } finally {
+      await wiper.close();
+    }
+
+    await befriend(carol, alice);
+    await store.buy(bob, [[Y, 1]]);
+    await store.buy(carol, [
+      [Y, 1],
+      [Z, 2],
+    ]);
+    await store.caughtUp();
+
+    // Y: Bob and Carol; X: Bob, bought before the wipe; Z: Carol. Ties go by ascending id.
+    const forAlice = await api!.request('GET', '/api/v1/recommendations', { token: alice.token });
+    expect(forAlice.status).toBe(200);
+    expect(ranked(forAlice.body.items)).toEqual([[Y.id, 2], ...[X.id, Z.id].sort().map((id) => [id, 1])]);
+    const forX = await api!.request('GET', `/api/v1/books/${X.id}/recommendations`, { token: alice.token });
+    expect(forX.body.alsoBought.map((b: { id: string }) => b.id)).toEqual([Y.id]);
+    expect(forX.body.friendsWhoBought.map((u: { id: string }) => u.id)).toEqual([bob.id]);
+    expect((await store.projections()).get('graph')).toMatchObject({ lastError: null, rebuilding: false });
   });
 });
 

@@ -8,6 +8,7 @@ import type { Change } from '../../src/domain/change-event.js';
 import { streamCapture } from './stream-capture.js';
 import { GremlinSocialGraph } from '../../src/adapters/gremlin/gremlin-social-graph.js';
 import { indexPattern, templateName } from '../../src/adapters/opensearch/search-index-template.js';
+import { checkpointIndexName } from '../../src/adapters/opensearch/opensearch-stream-checkpoints.js';
 import { loadEnginesConfig, type EnginesConfig } from '../../src/config.js';
 
 /** Which profile the API suites run on: `npm run test:engines` sets BOOKSTORE_TEST_PROFILE=engines. */
@@ -40,6 +41,7 @@ export async function removeEngineResources(env: Record<string, string>): Promis
   try {
     await deleteSystemOfRecordTables(dynamo, engines.dynamodbTable);
     await search.indices.delete({ index: indexPattern(engines.opensearchAlias) }).catch(() => undefined);
+    await search.indices.delete({ index: checkpointIndexName(engines.opensearchAlias) }).catch(() => undefined);
     await search.indices.deleteIndexTemplate({ name: templateName(engines.opensearchAlias) }).catch(() => undefined);
     let cursor = '0';
     do {

@@ -29,7 +29,7 @@ export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
 /**
  * Creates the system of record's tables (see docs/dynamodb.md) and waits until they are ACTIVE:
  * the main table with its two GSIs and a NEW_AND_OLD_IMAGES stream, and the credentials table with
- * no stream, and the stream checkpoints table (no stream either). On-demand capacity, so nothing needs sizing. Fails if a table already exists.
+ * no stream. On-demand capacity, so nothing needs sizing. Fails if a table already exists.
  */
 export async function createSystemOfRecordTables(client: TableAdminClient, tableName: string): Promise<{ streamArn: string }> {
   const stringKey = (name: string) => ({ AttributeName: name, AttributeType: 'S' as const });
@@ -62,21 +62,30 @@ export async function createSystemOfRecordTables(client: TableAdminClient, table
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
     }),
   );
-  await client.send(
-    new CreateTableCommand({
-      TableName: checkpointTableName(tableName),
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [stringKey('pk')],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-    }),
-  );
-  await Promise.all([tableName, credentialsTableName(tableName), checkpointTableName(tableName)].map((name) => waitUntilActive(client, name)));
+  await Promise.all([tableName, credentialsTableName(tableName)].map((name) => waitUntilActive(client, name)));
   const streamArn = created.TableDescription?.LatestStreamArn;
   if (!streamArn) throw new Error(`table ${tableName} was created without a stream`);
   return { streamArn };
 }
 
-/** Drops the tables; a table that is already gone is not an error. */
+/**
+ * The table `DynamoStreamCheckpoints` keeps positions in, for a stream reader whose output has no
+ * store to keep them beside (the projections keep theirs in their own stores). No stream: each
+ * checkpoint write would be a record to deliver.
+ */
+export async function createStreamCheckpointTable(client: TableAdminClient, tableName: string): Promise<void> {
+  await client.send(
+    new CreateTableCommand({
+      TableName: checkpointTableName(tableName),
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    }),
+  );
+  await waitUntilActive(client, checkpointTableName(tableName));
+}
+
+/** Drops the tables, and the stream checkpoint table if there is one; a table that is already gone is not an error. */
 export async function deleteSystemOfRecordTables(client: TableAdminClient, tableName: string): Promise<void> {
   for (const name of [tableName, credentialsTableName(tableName), checkpointTableName(tableName)]) {
     try {

@@ -45,6 +45,8 @@ declare module 'gremlin' {
       select(...keys: string[]): GraphTraversal;
       sideEffect(traversal: GraphTraversal): GraphTraversal;
       unfold(): GraphTraversal;
+      /** Each property's values as a list, keyed by name (a Map). */
+      valueMap(...keys: string[]): GraphTraversal;
       values(...keys: string[]): GraphTraversal;
       where(predicateOrTraversal: Predicate | GraphTraversal): GraphTraversal;
       /** Sends the bytecode and resolves to every result. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import gremlin from 'gremlin';
 import type { GraphChange, RankedBook, SocialGraph } from '../../ports/social-graph.js';
+import { GremlinStreamCheckpoints } from './gremlin-stream-checkpoints.js';
 import { ReconnectingConnection, type HandshakeHeaders } from './reconnecting-connection.js';
 
 const { DriverRemoteConnection } = gremlin.driver;
@@ -69,7 +70,8 @@ const CHANGES_PER_REQUEST = 200;
  * accumulate every generation ever written). Each query reads the pointer and walks only that
  * generation's edges in one traversal, which Neptune runs against one snapshot. Vertices are shared
  * by the generations and carry, in `gen`, the last generation that wrote them, so a rebuild can find
- * the ones only the old graph used.
+ * the ones only the old graph used. The stream checkpoints of the graph projection are vertices of the
+ * same namespace, `<namespace>:checkpoint:<consumer>` (see {@link GremlinStreamCheckpoints}).
  *
  * Writes are idempotent upserts: `mergeV`/`mergeE` keyed by id, so a redelivered change finds its
  * elements and changes nothing; a second purchase of a book is the same edge, which is what makes
@@ -206,6 +208,14 @@ export class GremlinSocialGraph implements SocialGraph {
    */
   async destroy(): Promise<void> {
     await this.dropInBatches(() => this.g.V().hasId(TextP.startingWith(`${this.namespace}:`)));
+  }
+
+  /**
+   * Stream checkpoints kept in this graph's namespace, over its connection (and request deadline):
+   * lost with the graph, so a wiped graph is rebuilt rather than updated as if it were whole.
+   */
+  streamCheckpoints(now?: () => number): GremlinStreamCheckpoints {
+    return new GremlinStreamCheckpoints(this.g, this.namespace, now);
   }
 
   async close(): Promise<void> {

@@ -107,9 +107,16 @@ interface VersionedWrite {
 const bookWrite = (d: SearchDocument): VersionedWrite => ({ id: d.id, version: d.version, source: sourceOf(d), versionType: 'external' });
 const tombstone = (id: string, version: number): VersionedWrite => ({ id, version, source: { id, deleted: true, version }, versionType: 'external_gte' });
 
-/** Versioned index actions: OpenSearch keeps the newest and rejects the rest with a 409. */
-function indexActions(index: string, writes: readonly VersionedWrite[]): Json[] {
-  return writes.flatMap((w) => [{ index: { _index: index, _id: w.id, version: w.version, version_type: w.versionType } }, w.source]);
+/**
+ * Versioned index actions: OpenSearch keeps the newest and rejects the rest with a 409. `viaAlias`:
+ * `index` is the alias, and a write fails while it names none (the domain was wiped) instead of
+ * creating an index under its name, which would keep any rebuild from ever putting the alias back.
+ */
+function indexActions(index: string, writes: readonly VersionedWrite[], viaAlias = false): Json[] {
+  return writes.flatMap((w) => [
+    { index: { _index: index, _id: w.id, version: w.version, version_type: w.versionType, ...(viaAlias ? { require_alias: true } : {}) } },
+    w.source,
+  ]);
 }
 
 /** A hit's bm25 score, taking back the scaling that ranks books needing a near-spelling last. */
@@ -235,6 +242,8 @@ export class OpenSearchSearchIndex implements SearchIndex {
   async rebuild(load: (write: (docs: readonly SearchDocument[]) => Promise<void>) => Promise<void>): Promise<void> {
     await this.ensureIndex();
     if (this.building !== null) throw new Error(`a rebuild of ${this.alias} is already running`);
+    // Again, not once per instance: a domain wiped or replaced since has lost the template the new generation needs.
+    await this.client.indices.putIndexTemplate({ name: templateName(this.alias), body: this.template });
     const next = generationName(this.alias, `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`);
     await this.client.indices.create({ index: next });
     this.building = next;
@@ -273,7 +282,7 @@ export class OpenSearchSearchIndex implements SearchIndex {
     await this.ensureIndex();
     const targets = this.building === null ? [this.alias] : [this.alias, this.building];
     await this.bulk(
-      targets.flatMap((index) => indexActions(index, writes)),
+      targets.flatMap((index) => indexActions(index, writes, index === this.alias)),
       'wait_for',
     );
   }
