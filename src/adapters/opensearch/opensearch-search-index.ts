@@ -16,8 +16,9 @@ import { terms } from '../search-text/tokens.js';
 import { decodeCursor, encodeCursor, type SortValues } from './search-cursor.js';
 import { generationName, searchIndexTemplate, templateName } from './search-index-template.js';
 import { AS_TYPED, CORRECTED_TIER, facetAggregations, filtersOf, NOT_DELETED, sortOf, textQuery } from './search-query.js';
-import { planSearch } from './search-statistics.js';
+import { plannedSearch, type PlannedSearch, type SearchRequests } from './search-statistics.js';
 import { suggestionsOf, suggestRequest, type SuggestSource } from './search-suggest.js';
+import { StatisticsCache } from './statistics-cache.js';
 
 type Json = Record<string, unknown>;
 
@@ -27,6 +28,8 @@ type Json = Record<string, unknown>;
  */
 export interface OpenSearchSearchClient {
   search(params: { index: string; body: Json }): Promise<{ body: unknown }>;
+  /** `body` alternates each search's header and body, as `_msearch` takes them. */
+  msearch(params: { index: string; body: Json[] }): Promise<{ body: unknown }>;
   count(params: { index: string; body: Json }): Promise<{ body: unknown }>;
   bulk(params: { body: Json[]; refresh?: 'wait_for' | boolean }): Promise<{ body: unknown }>;
   indices: {
@@ -72,6 +75,10 @@ interface SearchBody {
     categories?: { values: { buckets: Array<{ key: string; doc_count: number }> } };
     prices?: { ranges: { buckets: Array<{ key: string; doc_count: number }> } };
   };
+}
+
+interface MultiSearchBody {
+  responses: Array<{ error?: { type: string; reason?: string } }>;
 }
 
 interface BulkBody {
@@ -146,13 +153,15 @@ function isStatus(error: unknown, status: number): boolean {
  * it, then switches the alias in one `_aliases` call.
  *
  * What it does not do: tombstones are never purged (one small document per removed book); a search
- * costs two requests (four when a term is unknown or rare) and bm25 runs as scripts, slower than
- * OpenSearch's own scoring; near-spellings two edits away that change both the first and the last
- * letter are not found; word completions in `suggest` come from the best-rated matching books, not
- * from the whole vocabulary; indices made by an older template must be rebuilt; a rebuild keeps a
- * tombstone newer than the loaded version of its book (the embedded rebuild lets the load win); several
- * processes rebuilding the same alias at once are not coordinated, and only the rebuilding instance
- * writes to the new index during its load.
+ * with terms this instance has not searched since its last write costs two requests (four when a
+ * term is unknown or rare), later ones one `_msearch` (their statistics, kept, are asked again with
+ * the search) and one more request when another writer has changed them since; bm25 runs as
+ * scripts, slower than OpenSearch's own scoring; near-spellings two edits away that change both the
+ * first and the last letter are not found; word completions in `suggest` come from the best-rated
+ * matching books, not from the whole vocabulary; indices made by an older template must be rebuilt;
+ * a rebuild keeps a tombstone newer than the loaded version of its book (the embedded rebuild lets
+ * the load win); several processes rebuilding the same alias at once are not coordinated, and only
+ * the rebuilding instance writes to the new index during its load.
  */
 export class OpenSearchSearchIndex implements SearchIndex {
   private readonly client: OpenSearchSearchClient;
@@ -161,6 +170,15 @@ export class OpenSearchSearchIndex implements SearchIndex {
   private ready: Promise<void> | null = null;
   /** The index a rebuild is filling: every write goes there too, so none is lost at the switch. */
   private building: string | null = null;
+  /**
+   * Statistics earlier searches fetched, checked with every search planned from them; emptied by this
+   * instance's own writes, which would fail the check.
+   */
+  private readonly statistics = new StatisticsCache();
+  private readonly requests: SearchRequests = {
+    search: (body) => this.searchBody(body),
+    searchAll: (bodies) => this.searchAll(bodies),
+  };
 
   constructor(options: OpenSearchSearchIndexOptions) {
     this.client = options.client;
@@ -188,22 +206,25 @@ export class OpenSearchSearchIndex implements SearchIndex {
     const pageSize = Math.min(query.limit, MAX_PAGE);
     await this.ensureIndex();
     const relevance = query.sort === 'relevance';
-    const { plan, corpus } = await planSearch(parseQuery(String(query.q ?? '')), (body) => this.searchBody(body), relevance);
-    const text = textQuery(plan, corpus, relevance);
     const filters = filtersOf(query);
     const postFilter = [...filters.category, ...filters.price];
     const filter = [NOT_DELETED, ...filters.rating];
-    const body: Json = {
-      size: pageSize + 1,
-      track_total_hits: true,
-      _source: SOURCE_FIELDS,
-      query: { bool: text?.scored ? { must: text.query, filter } : { filter: text ? [text.query, ...filter] : filter } },
-      ...(postFilter.length > 0 ? { post_filter: { bool: { filter: postFilter } } } : {}),
-      aggs: facetAggregations(filters),
-      sort: sortOf(query, text?.scored ?? false),
-      ...(after ? { search_after: after } : {}),
+    const request = ({ plan, corpus }: PlannedSearch): Json => {
+      const text = textQuery(plan, corpus, relevance);
+      return {
+        size: pageSize + 1,
+        track_total_hits: true,
+        _source: SOURCE_FIELDS,
+        query: { bool: text?.scored ? { must: text.query, filter } : { filter: text ? [text.query, ...filter] : filter } },
+        ...(postFilter.length > 0 ? { post_filter: { bool: { filter: postFilter } } } : {}),
+        aggs: facetAggregations(filters),
+        sort: sortOf(query, text?.scored ?? false),
+        ...(after ? { search_after: after } : {}),
+      };
     };
-    const response = (await this.searchBody(body)) as SearchBody;
+    const planned = await plannedSearch(parseQuery(String(query.q ?? '')), relevance, this.requests, this.statistics, request);
+    const plan = planned.plan;
+    const response = planned.response as SearchBody;
 
     const page = response.hits.hits.slice(0, pageSize);
     const hits: SearchHit[] = page.map((h) => {
@@ -233,9 +254,9 @@ export class OpenSearchSearchIndex implements SearchIndex {
     const parsed = parseQuery(text);
     if (parsed.terms.length === 0) return [];
     await this.ensureIndex();
-    const { plan } = await planSearch(parsed, (body) => this.searchBody(body), false);
-    const body = await this.searchBody(suggestRequest(plan, terms(text).join(' ')));
-    const books = (body as SearchBody).hits.hits.map((h) => h._source as unknown as SuggestSource);
+    const typed = terms(text).join(' ');
+    const { plan, response } = await plannedSearch(parsed, false, this.requests, this.statistics, (planned) => suggestRequest(planned.plan, typed));
+    const books = (response as SearchBody).hits.hits.map((h) => h._source as unknown as SuggestSource);
     return suggestionsOf(plan, text, books, Math.min(limit, 50));
   }
 
@@ -266,6 +287,7 @@ export class OpenSearchSearchIndex implements SearchIndex {
       body: { actions: [...previous.map((index) => ({ remove: { index, alias: this.alias } })), { add: { index: next, alias: this.alias } }] },
     });
     this.building = null;
+    this.statistics.clear();
     if (previous.length > 0) await this.client.indices.delete({ index: previous.join(',') });
   }
 
@@ -276,15 +298,28 @@ export class OpenSearchSearchIndex implements SearchIndex {
     return (await this.client.search({ index: this.alias, body })).body;
   }
 
+  private async searchAll(bodies: Json[]): Promise<unknown[]> {
+    const { body } = await this.client.msearch({ index: this.alias, body: bodies.flatMap((b) => [{}, b]) });
+    return (body as MultiSearchBody).responses.map((response) => {
+      // One round trip, one outcome: a failed part fails it all, as a failed search does.
+      if (response.error) throw new Error(`OpenSearch rejected a search of ${this.alias}: ${response.error.type} ${response.error.reason ?? ''}`);
+      return response;
+    });
+  }
+
   /** Writes to the live index (and to the one a rebuild is filling), waiting until they are searchable. */
   private async write(writes: readonly VersionedWrite[]): Promise<void> {
     if (writes.length === 0) return;
     await this.ensureIndex();
     const targets = this.building === null ? [this.alias] : [this.alias, this.building];
-    await this.bulk(
-      targets.flatMap((index) => indexActions(index, writes, index === this.alias)),
-      'wait_for',
-    );
+    try {
+      await this.bulk(
+        targets.flatMap((index) => indexActions(index, writes, index === this.alias)),
+        'wait_for',
+      );
+    } finally {
+      this.statistics.clear();
+    }
   }
 
   private async bulk(actions: Json[], refresh: 'wait_for' | false): Promise<void> {
