@@ -1,4 +1,4 @@
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import type { Config } from '../config.js';
@@ -6,7 +6,15 @@ import { openStore, type Store } from '../composition.js';
 import { buildServer } from '../http/server.js';
 import { seedStore } from './seed/seed.js';
 
-const DEMO_SIZE = { books: 2000, users: 300, orders: 1500, seed: 42 } as const;
+/**
+ * The demo seeded on a first start. Smaller on the engines profile: DynamoDB Local writes about 10 ms
+ * per item, so the embedded demo would keep a first start busy for several minutes there
+ * (`bookstore seed` makes a larger store on either profile).
+ */
+const DEMO_SIZE = {
+  embedded: { books: 2000, users: 300, orders: 1500, seed: 42 },
+  engines: { books: 500, users: 100, orders: 400, seed: 42 },
+} as const;
 const DEMO_CREDENTIALS_FILE = 'demo-credentials.json';
 
 interface DemoCredentials {
@@ -19,11 +27,16 @@ interface DemoCredentials {
  * kept (owner-readable only) in the data directory so later starts can show it again.
  */
 async function ensureDemoStore(store: Store, config: Config): Promise<DemoCredentials | null> {
-  const file = join(config.dataDir, DEMO_CREDENTIALS_FILE);
+  // One file per store: the embedded store's demo customer is not the one of an engines table.
+  const file = join(config.dataDir, config.engines ? `demo-credentials-${config.engines.dynamodbTable}.json` : DEMO_CREDENTIALS_FILE);
   const empty = (await store.catalog.list({ limit: 1 })).items.length === 0;
   if (empty) {
-    console.log(`Seeding a demo store into ${config.dataDir} (first start)…`);
-    const summary = await seedStore(store, { ...DEMO_SIZE, progress: true });
+    const size = DEMO_SIZE[config.profile];
+    const where = config.engines ? `DynamoDB table ${config.engines.dynamodbTable}` : config.dataDir;
+    console.log(`Seeding a demo store (${size.books} books, ${size.users} users, ${size.orders} orders) into ${where} (first start)…`);
+    const summary = await seedStore(store, { ...size, progress: true });
+    // The engines profile keeps nothing else there, so the directory may not exist yet.
+    await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
     await writeFile(file, JSON.stringify(summary.demoCustomer, null, 2) + '\n', { mode: 0o600 });
     await chmod(file, 0o600);
   }
