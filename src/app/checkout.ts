@@ -25,16 +25,16 @@ export function checkoutUseCases({ carts, catalog, orders, now }: CheckoutDeps) 
       if (idempotencyKey === undefined || !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
         throw new ValidationError({ field: 'Idempotency-Key', detail: 'this header is required: 8 to 128 letters, digits or _ - : .' });
       }
+      // No lookup of the key first: `orders.place` answers a taken key with its order in the same
+      // transaction, so a first checkout (the common case) costs no extra read.
       for (let attempt = 1; ; attempt++) {
-        const placed = await orders.findByIdempotencyKey(userId, idempotencyKey);
-        if (placed) return { order: placed, created: false };
         const cart = await carts.get(userId);
         let priced;
         try {
-          priced = priceCart(cart, await catalog.getMany(cart.lines.map((l) => l.bookId)));
+          priced = priceCart(cart, await catalog.getMany(cart.lines.map((l) => l.bookId), { fresh: true }));
         } catch (e) {
-          // A concurrent request with this key may have placed the order (and emptied the cart)
-          // between our two reads: that is a replay, not an empty cart.
+          // The first request with this key may have placed the order and emptied the cart: that is
+          // a replay, not an empty cart.
           const placedMeanwhile = await orders.findByIdempotencyKey(userId, idempotencyKey);
           if (placedMeanwhile) return { order: placedMeanwhile, created: false };
           throw e;

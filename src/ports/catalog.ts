@@ -6,6 +6,10 @@ export interface CategoryCount {
   count: number;
 }
 
+export interface ReadOptions {
+  fresh?: boolean;
+}
+
 export interface UpsertSummary {
   created: number;
   updated: number;
@@ -17,8 +21,11 @@ export interface Catalog {
   /** Adds a book with a new id; ConflictError `isbn-taken` when another book has the ISBN. */
   create(input: BookInput): Promise<Book>;
   get(id: string): Promise<Book | null>;
-  /** The books that exist among `ids`; missing ids are simply absent from the map. */
-  getMany(ids: readonly string[]): Promise<Map<string, Book>>;
+  /**
+   * The books that exist among `ids`; missing ids are simply absent from the map. `fresh` reads the
+   * system of record itself, never a cache in front of it: for prices that an order will charge.
+   */
+  getMany(ids: readonly string[], options?: ReadOptions): Promise<Map<string, Book>>;
   findByIsbn(isbn: string): Promise<Book | null>;
   /** Books ordered by case-folded title then id, optionally of one category; InvalidCursor → ValidationError on `cursor`. */
   list(request: PageRequest & { category?: string | undefined }): Promise<Page<Book>>;

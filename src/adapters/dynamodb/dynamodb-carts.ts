@@ -61,22 +61,46 @@ export class DynamoCarts implements Carts {
     return readCart(this.client, this.table, userId);
   }
 
+  /**
+   * One conditional put, no read first: the condition holds only while the cart is still at
+   * `expectedVersion` and the lines differ, so the common case is a single round trip. Only a refused
+   * put reads the cart, to tell a save that changes nothing from a stale version.
+   */
   async save(userId: string, lines: CartLine[], expectedVersion: number): Promise<Cart> {
+    const next = linesOf(lines);
+    if (expectedVersion === 0 && next.length === 0) return this.unchanged(userId, next, expectedVersion);
     return withRetries('cart save', async () => {
-      const current = await this.get(userId);
-      if (current.version !== expectedVersion) throw new PreconditionFailedError('cart', userId, current.version);
-      if (JSON.stringify(linesOf(lines)) === JSON.stringify(current.lines)) return current;
-      const cart: Cart = { userId, lines: linesOf(lines), version: current.version + 1, updatedAt: new Date().toISOString() };
+      const cart: Cart = { userId, lines: next, version: expectedVersion + 1, updatedAt: new Date().toISOString() };
+      const condition = cartAtVersion(expectedVersion);
       try {
-        await this.client.send(new PutCommand({ TableName: this.table, Item: cartItem(cart), ...cartAtVersion(expectedVersion) }));
+        await this.client.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: cartItem(cart),
+            ...(expectedVersion === 0
+              ? condition
+              : {
+                  ConditionExpression: `${condition.ConditionExpression} AND #lines <> :lines`,
+                  ExpressionAttributeNames: { '#lines': 'lines' },
+                  ExpressionAttributeValues: { ...condition.ExpressionAttributeValues, ':lines': next },
+                }),
+          }),
+        );
         return cart;
       } catch (error) {
-        // A checkout's transaction on this cart at the same moment: read again and decide again.
+        // A checkout's transaction on this cart at the same moment: try again.
         if (isTransactionConflict(error)) return RETRY;
-        // Versions only grow, so whatever another writer stored is newer than what the caller expected.
-        if (isConditionFailure(error)) throw new PreconditionFailedError('cart', userId, (await this.get(userId)).version);
+        if (isConditionFailure(error)) return this.unchanged(userId, next, expectedVersion);
         throw error;
       }
     });
+  }
+
+  /** The stored cart if it is at `expectedVersion` with exactly `lines`; otherwise the stale-version error. */
+  private async unchanged(userId: string, lines: CartLine[], expectedVersion: number): Promise<Cart> {
+    const current = await this.get(userId);
+    if (current.version === expectedVersion && JSON.stringify(current.lines) === JSON.stringify(lines)) return current;
+    // Versions only grow, so whatever another writer stored is newer than what the caller expected.
+    throw new PreconditionFailedError('cart', userId, current.version);
   }
 }

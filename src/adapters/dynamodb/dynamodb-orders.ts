@@ -3,7 +3,7 @@ import { ConflictError } from '../../domain/errors.js';
 import type { Order } from '../../domain/order.js';
 import type { Orders, PlaceResult } from '../../ports/orders.js';
 import type { Page, PageRequest } from '../../ports/page.js';
-import { cartAtVersion, cartItem, readCart } from './dynamodb-carts.js';
+import { cartAtVersion, cartItem } from './dynamodb-carts.js';
 import {
   queryPageAhead,
   cancellationCodes,
@@ -52,29 +52,22 @@ export class DynamoOrders implements Orders {
   }
 
   /**
-   * Looks for the key's order first (the key decides before the cart: a retry with a stale cart still
-   * gets its order), then writes order, locator, idempotency item and the emptied cart in one
-   * transaction, each under a condition. If the transaction is cancelled, its reasons say why: the key
-   * was taken meanwhile (answer with that order), or the cart moved on (`cart-changed`); a conflict
-   * with a concurrent transaction is tried again from the start.
+   * One TransactWriteItems and no read before it: order, locator, idempotency item and the emptied
+   * cart, each under a condition, so the conditions decide atomically what two reads could not. Only a
+   * cancelled transaction reads: a taken key answers with that key's order (a retry, whatever the cart
+   * holds by then), a cart that moved on is `cart-changed`, and a conflict with a concurrent
+   * transaction is tried again from the start.
    */
   async place(order: Order, cartVersion: number): Promise<PlaceResult> {
+    // The order's lines are the cart's at `cartVersion`, so the cart item needs no read: emptying it
+    // leaves a tombstone that keeps counting versions (see DynamoCarts). Version 0 is a cart never
+    // stored, and an order of no lines empties nothing: those only check the version.
+    const emptied = cartItem({ userId: order.userId, lines: [], version: cartVersion + 1, updatedAt: order.createdAt });
+    const cartAction =
+      cartVersion > 0 && order.lines.length > 0
+        ? { Put: { TableName: this.table, Item: emptied, ...cartAtVersion(cartVersion) } }
+        : { ConditionCheck: { TableName: this.table, Key: keys.cart(order.userId), ...cartAtVersion(cartVersion) } };
     return withRetries('checkout', async () => {
-      const placed = await this.findByIdempotencyKey(order.userId, order.idempotencyKey);
-      if (placed) return { order: placed, created: false };
-      const cart = await readCart(this.client, this.table, order.userId);
-      if (cart.version !== cartVersion) {
-        // The two reads are not one snapshot: a concurrent checkout with this key may have committed
-        // in between, emptying the cart. Its idempotency item is visible now if it did.
-        const placedMeanwhile = await this.findByIdempotencyKey(order.userId, order.idempotencyKey);
-        if (placedMeanwhile) return { order: placedMeanwhile, created: false };
-        throw cartChanged();
-      }
-      const cartAction =
-        cart.lines.length > 0
-          ? // Emptying leaves a tombstone that keeps counting versions (see DynamoCarts).
-            { Put: { TableName: this.table, Item: cartItem({ ...cart, lines: [], version: cart.version + 1, updatedAt: new Date().toISOString() }), ...cartAtVersion(cartVersion) } }
-          : { ConditionCheck: { TableName: this.table, Key: keys.cart(order.userId), ...cartAtVersion(cartVersion) } };
       try {
         await this.client.send(
           new TransactWriteCommand({
@@ -96,9 +89,15 @@ export class DynamoOrders implements Orders {
       } catch (error) {
         const codes = cancellationCodes(error);
         if (!codes) throw error;
-        // A taken key answers with its order on the next attempt, whatever else failed with it.
-        if (codes[PLACE.idempotency] === 'ConditionalCheckFailed' || codes.includes('TransactionConflict')) return RETRY;
-        if (codes[PLACE.cart] === 'ConditionalCheckFailed') throw cartChanged();
+        if (codes.includes('TransactionConflict')) return RETRY;
+        // A taken key answers with its order, whatever else failed with it: its own checkout may be
+        // what emptied the cart.
+        if (codes[PLACE.idempotency] === 'ConditionalCheckFailed' || codes[PLACE.cart] === 'ConditionalCheckFailed') {
+          const placed = await this.findByIdempotencyKey(order.userId, order.idempotencyKey);
+          if (placed) return { order: placed, created: false };
+          if (codes[PLACE.cart] === 'ConditionalCheckFailed') throw cartChanged();
+          return RETRY;
+        }
         throw error;
       }
     });
