@@ -1,14 +1,11 @@
-import { createHash } from 'node:crypto';
 import { compareBestsellers, HOUR_MS, hourBucket, WINDOW_HOURS, type BestsellerEntry } from '../../domain/bestsellers.js';
+import { unlinkByPrefix, type RedisScanClient } from './redis-scan.js';
+import { RedisScript, type RedisScriptClient } from './redis-script.js';
 import type { BestsellerBoard, BestsellerQuery, Sale } from '../../ports/bestseller-board.js';
 
 /** The slice of an ioredis `Redis` client the board uses. */
-export interface RedisBestsellerClient {
-  evalsha(sha1: string, numkeys: number, ...args: Array<string | number>): Promise<unknown>;
-  eval(script: string, numkeys: number, ...args: Array<string | number>): Promise<unknown>;
+export interface RedisBestsellerClient extends RedisScriptClient, RedisScanClient {
   incr(key: string): Promise<number>;
-  scan(cursor: string, matchToken: 'MATCH', pattern: string, countToken: 'COUNT', count: number): Promise<[cursor: string, elements: string[]]>;
-  unlink(...keys: string[]): Promise<number>;
 }
 
 export interface RedisBestsellerBoardOptions {
@@ -115,19 +112,11 @@ redis.call('SET', KEYS[1], ARGV[1])
 return old
 `;
 
-class Script {
-  readonly sha: string;
-  constructor(readonly source: string) {
-    this.sha = createHash('sha1').update(source).digest('hex');
-  }
-}
-
-const scripts = { record: new Script(RECORD), top: new Script(TOP), switch: new Script(SWITCH) };
+const scripts = { record: new RedisScript(RECORD), top: new RedisScript(TOP), switch: new RedisScript(SWITCH) };
 
 const scopeOf = (category: string | undefined) => (category === undefined ? 'overall' : `category:${category}`);
 
 /** Escapes glob metacharacters for SCAN MATCH, so any key prefix matches only itself. */
-const globLiteral = (text: string) => text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 
 /**
  * The bestseller board on Redis: a sorted set per scope (overall, each category) all-time and per
@@ -230,23 +219,11 @@ export class RedisBestsellerBoard implements BestsellerBoard {
     void cleanup.finally(() => this.cleanups.delete(cleanup));
   }
 
-  private async drop(generation: string): Promise<void> {
-    const pattern = `${globLiteral(`${this.base}g${generation}:`)}*`;
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      if (keys.length > 0) await this.client.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+  private drop(generation: string): Promise<void> {
+    return unlinkByPrefix(this.client, `${this.base}g${generation}:`);
   }
 
-  /** EVALSHA, loading the script with EVAL when the server does not have it (first use, restart, failover). */
-  private async run(script: Script, keys: string[], args: Array<string | number>): Promise<unknown> {
-    try {
-      return await this.client.evalsha(script.sha, keys.length, ...keys, ...args);
-    } catch (error) {
-      if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
-      return this.client.eval(script.source, keys.length, ...keys, ...args);
-    }
+  private run(script: RedisScript, keys: string[], args: Array<string | number>): Promise<unknown> {
+    return script.run(this.client, keys, args);
   }
 }
