@@ -48,6 +48,7 @@ export async function openEmbeddedStore(config: Config, options: StoreOptions): 
     searchIndex,
     bestsellers,
     graph,
+    bookCache: null,
     projections,
     async close() {
       await projections.stop();

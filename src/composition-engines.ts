@@ -21,9 +21,12 @@ import { DynamoUsers } from './adapters/dynamodb/dynamodb-users.js';
 import { GremlinSocialGraph } from './adapters/gremlin/gremlin-social-graph.js';
 import { OpenSearchSearchIndex } from './adapters/opensearch/opensearch-search-index.js';
 import { OpenSearchStreamCheckpoints } from './adapters/opensearch/opensearch-stream-checkpoints.js';
+import { ReadThroughCatalog } from './adapters/read-through-catalog.js';
 import { RedisBestsellerBoard } from './adapters/redis/redis-bestseller-board.js';
+import { RedisBookCache } from './adapters/redis/redis-book-cache.js';
 import { RedisStreamCheckpoints } from './adapters/redis/redis-stream-checkpoints.js';
 import { BestsellersProjection } from './projections/bestsellers-projection.js';
+import { BookCacheProjection } from './projections/book-cache-projection.js';
 import { GraphProjection } from './projections/graph-projection.js';
 import { SearchProjection } from './projections/search-projection.js';
 
@@ -109,6 +112,14 @@ export async function openEnginesStore(config: Config, options: StoreOptions): P
     redis.on('error', (err: Error) => options.logger?.warn({ err: err.message }, 'redis connection error; reconnecting'));
     await reach('Redis', engines.redisUrl, () => redis.connect());
     const bestsellers = new RedisBestsellerBoard({ client: redis, keyPrefix: engines.redisKeyPrefix });
+    // DynamoDB answers a read in milliseconds; the catalog's hot books come from Redis in a fraction of one.
+    const bookCache = new RedisBookCache({ client: redis, keyPrefix: engines.redisKeyPrefix });
+    const catalog = new ReadThroughCatalog({
+      catalog: new DynamoCatalog(sorOptions),
+      cache: bookCache,
+      onCacheError: (error, operation) =>
+        options.logger?.warn({ err: error instanceof Error ? error.message : String(error), operation }, 'book cache unavailable; reading DynamoDB for 5 s'),
+    });
 
     const graph = await reach('Gremlin Server', engines.gremlinUrl, () => GremlinSocialGraph.connect({
         url: engines.gremlinUrl,
@@ -152,12 +163,13 @@ export async function openEnginesStore(config: Config, options: StoreOptions): P
         },
         { projection: new BestsellersProjection(bestsellers), checkpoints: new RedisStreamCheckpoints(redis, engines.redisKeyPrefix) },
         { projection: new GraphProjection(graph), checkpoints: graph.streamCheckpoints() },
+        { projection: new BookCacheProjection(bookCache), checkpoints: new RedisStreamCheckpoints(redis, engines.redisKeyPrefix) },
       ],
       logger: options.logger,
     });
     return {
       config,
-      catalog: new DynamoCatalog(sorOptions),
+      catalog,
       users,
       carts: new DynamoCarts(sorOptions),
       orders: new DynamoOrders(sorOptions),
@@ -168,6 +180,7 @@ export async function openEnginesStore(config: Config, options: StoreOptions): P
       searchIndex,
       bestsellers,
       graph,
+      bookCache,
       projections,
       async close() {
         await projections.stop();

@@ -1,4 +1,5 @@
 import type { Config } from './config.js';
+import type { BookCache } from './ports/book-cache.js';
 import type { Catalog } from './ports/catalog.js';
 import type { Users } from './ports/users.js';
 import type { Carts } from './ports/carts.js';
@@ -27,6 +28,8 @@ export interface Store {
   readonly searchIndex: SearchIndex;
   readonly bestsellers: BestsellerBoard;
   readonly graph: SocialGraph;
+  /** The shared cache `catalog` reads through (engines profile), fed by the change feed too; null where the catalog is in-process. */
+  readonly bookCache: BookCache | null;
   /** Feeds the derived stores from the change feed; started by `serve`, driven by hand in the CLI. */
   readonly projections: ProjectionRunner;
   close(): Promise<void>;

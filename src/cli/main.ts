@@ -50,7 +50,7 @@ program
     if (name !== 'all' && !(PROJECTION_NAMES as readonly string[]).includes(name)) {
       throw new InvalidArgumentError(`unknown store "${name}": use one of ${PROJECTION_NAMES.join(', ')}, or all`);
     }
-    await runRebuild(loadConfig(), name === 'all' ? [...PROJECTION_NAMES] : [name as ProjectionName]);
+    await runRebuild(loadConfig(), name === 'all' ? 'all' : [name as ProjectionName]);
   });
 
 program

@@ -3,9 +3,11 @@ import { openStore } from '../composition.js';
 import type { ProjectionName } from '../projections/projection.js';
 import { noProgress, printSummary, startProgress, type Progress } from './progress.js';
 
-export async function runRebuild(config: Config, names: ProjectionName[]): Promise<void> {
+/** Rebuilds the named derived stores, or `all` that this profile runs (only the engines profile has a book cache). */
+export async function runRebuild(config: Config, which: ProjectionName[] | 'all'): Promise<void> {
   const store = await openStore(config);
   try {
+    const names = which === 'all' ? store.projections.names : which;
     const timings: Record<string, string> = {};
     for (const name of names) {
       const started = Date.now();

@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { loadConfig } from '../config.js';
 import { openStore, type Store } from '../composition.js';
 import { BestsellersProjection } from '../projections/bestsellers-projection.js';
+import { BookCacheProjection } from '../projections/book-cache-projection.js';
 import { GraphProjection } from '../projections/graph-projection.js';
 import type { Projection } from '../projections/projection.js';
 import { SearchProjection } from '../projections/search-projection.js';
@@ -31,7 +32,15 @@ export function createStreamFunction(open: () => Promise<Store>): (event: Dynamo
   let ready: Promise<StreamHandler> | null = null;
   return async (event) => {
     ready ??= open().then((store) =>
-      createProjectionsHandler([new SearchProjection(store.searchIndex), new BestsellersProjection(store.bestsellers), new GraphProjection(store.graph)], logger),
+      createProjectionsHandler(
+        [
+          new SearchProjection(store.searchIndex),
+          new BestsellersProjection(store.bestsellers),
+          new GraphProjection(store.graph),
+          ...(store.bookCache ? [new BookCacheProjection(store.bookCache)] : []),
+        ],
+        logger,
+      ),
     );
     let handle: StreamHandler;
     try {

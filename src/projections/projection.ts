@@ -1,7 +1,8 @@
 import type { Change } from '../domain/change-event.js';
 import type { Snapshot, SnapshotSource } from '../ports/change-feed.js';
 
-export const PROJECTION_NAMES = ['search', 'bestsellers', 'graph'] as const;
+/** Every projection a profile may run; the embedded profile has no book cache. */
+export const PROJECTION_NAMES = ['search', 'bestsellers', 'graph', 'book-cache'] as const;
 export type ProjectionName = (typeof PROJECTION_NAMES)[number];
 
 /**
