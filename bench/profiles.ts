@@ -23,7 +23,7 @@
  * machine: DynamoDB Local answers a stream-enabled table one request at a time, a few ms each when
  * freshly started and tens of ms after a day of use (docs/benchmarks.md has both runs).
  */
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import gremlin from 'gremlin';
 import { Redis } from 'ioredis';
 import { spawnSync } from 'node:child_process';
@@ -258,8 +258,16 @@ async function engineRoundTrips(env: NodeJS.ProcessEnv, when: string): Promise<s
   const g = gremlin.process.traversal().withRemote(connection);
   try {
     const getItem = () => dynamo.send(new GetItemCommand({ TableName: engines.dynamodbTable, Key: { pk: { S: 'BENCH#probe' }, sk: { S: 'probe' } }, ConsistentRead: true }));
+    // A checkout's shape: four Puts in one transaction (on probe items without a type, which the change feed drops).
+    const transaction = () =>
+      dynamo.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [0, 1, 2, 3].map((n) => ({ Put: { TableName: engines.dynamodbTable, Item: { pk: { S: 'BENCH#probe' }, sk: { S: `probe-${n}` }, n: { N: String(Date.now()) } } } })),
+        }),
+      );
     return [
       `${when}, DynamoDB Local GetItem on the store's table: one at a time ${await roundTrips(getItem)}; ${CONNECTIONS} at a time ${await roundTrips(getItem, 400, CONNECTIONS)}`,
+      `${when}, DynamoDB Local TransactWriteItems of four Puts (a checkout's shape), one at a time: ${await roundTrips(transaction, 100)}`,
       `${when}, OpenSearch GET of one document by id: ${await roundTrips(() => fetch(`${engines.opensearchUrl}/${engines.opensearchAlias}/_doc/probe`).then((r) => r.arrayBuffer()))}`,
       `${when}, Redis PING: ${await roundTrips(() => redis.ping())}`,
       `${when}, Gremlin Server g.V(id).count(): ${await roundTrips(() => g.V('probe').count().toList())}`,

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
 import { RedisBestsellerBoard } from '../../src/adapters/redis/redis-bestseller-board.js';
+import { unlinkByPrefix } from '../../src/adapters/redis/redis-scan.js';
 import { bestsellerBoardConformance } from '../conformance/bestseller-board.js';
 import { endpoints, uniqueName } from './endpoints.js';
 
@@ -14,16 +15,6 @@ afterAll(async () => {
   await client.quit();
 });
 
-/** Deletes every key under the prefix, so a run leaves nothing behind in the shared Redis. */
-async function deleteUnder(prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    if (keys.length > 0) await client.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}
-
 bestsellerBoardConformance(async () => {
   const keyPrefix = uniqueName('test-bestsellers');
   const board = new RedisBestsellerBoard({ client, keyPrefix });
@@ -31,7 +22,7 @@ bestsellerBoardConformance(async () => {
     board,
     async close() {
       await board.close();
-      await deleteUnder(keyPrefix);
+      await unlinkByPrefix(client, `${keyPrefix}:`);
     },
   };
 });

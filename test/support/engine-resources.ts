@@ -3,6 +3,7 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { Client as OpenSearchClient } from '@opensearch-project/opensearch';
 import { Redis } from 'ioredis';
+import { unlinkByPrefix } from '../../src/adapters/redis/redis-scan.js';
 import { deleteSystemOfRecordTables, documentClient } from '../../src/adapters/dynamodb/dynamodb-tables.js';
 import type { Change } from '../../src/domain/change-event.js';
 import { streamCapture } from './stream-capture.js';
@@ -43,12 +44,7 @@ export async function removeEngineResources(env: Record<string, string>): Promis
     await search.indices.delete({ index: indexPattern(engines.opensearchAlias) }).catch(() => undefined);
     await search.indices.delete({ index: checkpointIndexName(engines.opensearchAlias) }).catch(() => undefined);
     await search.indices.deleteIndexTemplate({ name: templateName(engines.opensearchAlias) }).catch(() => undefined);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${engines.redisKeyPrefix}:*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    await unlinkByPrefix(redis, `${engines.redisKeyPrefix}:`);
     const graph = await GremlinSocialGraph.connect({ url: engines.gremlinUrl, namespace: engines.gremlinNamespace });
     try {
       await graph.destroy();
