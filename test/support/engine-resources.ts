@@ -4,7 +4,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { Client as OpenSearchClient } from '@opensearch-project/opensearch';
 import { Redis } from 'ioredis';
 import { unlinkByPrefix } from '../../src/adapters/redis/redis-scan.js';
-import { deleteSystemOfRecordTables, documentClient } from '../../src/adapters/dynamodb/dynamodb-tables.js';
+import { createStreamCheckpointTable, deleteSystemOfRecordTables, documentClient } from '../../src/adapters/dynamodb/dynamodb-tables.js';
 import type { Change } from '../../src/domain/change-event.js';
 import { streamCapture } from './stream-capture.js';
 import { GremlinSocialGraph } from '../../src/adapters/gremlin/gremlin-social-graph.js';
@@ -73,6 +73,11 @@ export async function streamedChanges(env: Record<string, string>): Promise<Chan
   const streams = new DynamoDBStreamsClient(local);
   try {
     const { Table } = await low.send(new DescribeTableCommand({ TableName: engines.dynamodbTable }));
+    // The capture is a stream reader with no store of its own: its positions need the checkpoint table,
+    // which the profile itself no longer creates (removeEngineResources drops it with the others).
+    await createStreamCheckpointTable(low, engines.dynamodbTable).catch((error: unknown) => {
+      if (!(error instanceof Error && error.name === 'ResourceInUseException')) throw error;
+    });
     const capture = streamCapture(streams, documentClient(low), engines.dynamodbTable, Table!.LatestStreamArn!, `capture-${Math.random().toString(36).slice(2)}`);
     return await capture.take();
   } finally {
