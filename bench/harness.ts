@@ -37,8 +37,8 @@ export async function runCli(env: NodeJS.ProcessEnv, cliArgs: string[], options:
 }
 
 /** Starts `bookstore serve` on a free port; resolves once it says where it serves (after its projection catch-up). */
-export async function startServer(env: NodeJS.ProcessEnv): Promise<{ base: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['bin/bookstore.js', 'serve'], { cwd: root, env: { ...env, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
+export async function startServer(env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<{ base: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [...nodeArgs, 'bin/bookstore.js', 'serve'], { cwd: root, env: { ...env, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   const base = await new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {

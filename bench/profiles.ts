@@ -17,11 +17,15 @@
  *
  * The engines must be running (`npm run engines -- up`). Options: --books N (default 1000),
  * --users N (100), --orders N (100), --duration S per scenario (10), --lag-samples N (50),
- * --connections N (10), --only embedded|engines (no doc write), --no-build, --no-write.
+ * --connections N (10), --only embedded|engines (no doc write), --no-build, --no-write,
+ * --shared-dynamodb (use the running DynamoDB Local instead of a fresh one of the run's own),
+ * --scenarios books,search,bestsellers,recommendations,checkout (some of them; no doc write),
+ * --cpu-prof DIR (the server writes a V8 CPU profile there when it stops).
  *
  * The default sizes are what the engines profile can seed within the run's ~15 minutes on a 2-core
- * machine: DynamoDB Local answers a stream-enabled table one request at a time, a few ms each when
- * freshly started and tens of ms after a day of use (docs/benchmarks.md has both runs).
+ * machine: DynamoDB Local answers a stream-enabled table one request at a time, a few ms each. The
+ * engines profile gets a DynamoDB Local of its own, started fresh, because one that has served test
+ * suites is many times slower (see bench/private-dynamodb-local.ts).
  */
 import { DynamoDBClient, GetItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import gremlin from 'gremlin';
@@ -35,6 +39,7 @@ import { pathToFileURL } from 'node:url';
 import { loadEnginesConfig, type Profile } from '../src/config.js';
 import { bookIsbn } from '../src/cli/seed/demo-data.js';
 import { removeEngineResources } from '../test/support/engine-resources.js';
+import { startPrivateDynamoDbLocal, type PrivateDynamoDbLocal } from './private-dynamodb-local.js';
 import { api, bookIds, checkoutRequests, load, mixedSearchQueries, percentile, root, rotate, runCli, signIn, startServer, step, type Row } from './harness.js';
 
 const args = process.argv.slice(2);
@@ -49,6 +54,15 @@ const DURATION = option('duration', 10);
 const LAG_SAMPLES = option('lag-samples', 50);
 const CONNECTIONS = option('connections', 10);
 const SEED = 42;
+/** Off by default: a DynamoDB Local that has served test suites is slower (bench/private-dynamodb-local.ts). */
+const SHARED_DYNAMODB = args.includes('--shared-dynamodb');
+const SCENARIOS = ['books', 'search', 'bestsellers', 'recommendations', 'checkout'] as const;
+const chosen = args.includes('--scenarios') ? args[args.indexOf('--scenarios') + 1]!.split(',') : [...SCENARIOS];
+const unknownScenario = chosen.find((c) => !(SCENARIOS as readonly string[]).includes(c));
+if (unknownScenario) throw new Error(`unknown scenario "${unknownScenario}"; known: ${SCENARIOS.join(', ')}`);
+const runs = (scenario: (typeof SCENARIOS)[number]) => chosen.includes(scenario);
+/** Where the server writes a V8 CPU profile when it stops (open it in Chrome's DevTools). */
+const CPU_PROFILE_DIR = args.includes('--cpu-prof') ? args[args.indexOf('--cpu-prof') + 1] : undefined;
 const only = args.includes('--only') ? (args[args.indexOf('--only') + 1] as Profile) : null;
 const PROFILES: Profile[] = only ? [only] : ['embedded', 'engines'];
 /** A book not searchable this long after its write counts as missing (and fails the run). */
@@ -287,7 +301,13 @@ async function openSearchRefreshInterval(env: NodeJS.ProcessEnv): Promise<string
 
 async function measure(profile: Profile): Promise<ProfileResult> {
   const dataDir = mkdtempSync(join(tmpdir(), `bookstore-bench-${profile}-`));
-  const names = profile === 'engines' ? enginesNames() : {};
+  const names: Record<string, string> = profile === 'engines' ? enginesNames() : {};
+  let dynamodb: PrivateDynamoDbLocal | null = null;
+  if (profile === 'engines' && !SHARED_DYNAMODB) {
+    step('engines: starting a fresh DynamoDB Local for this run (--shared-dynamodb uses the running one)');
+    dynamodb = await startPrivateDynamoDbLocal((message) => console.error(`  ${message}`));
+    names.BOOKSTORE_DYNAMODB_ENDPOINT = dynamodb.endpoint;
+  }
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...names,
@@ -302,6 +322,7 @@ async function measure(profile: Profile): Promise<ProfileResult> {
     if (profile === 'engines') {
       step(`removing the engine resources named ${names.BOOKSTORE_DYNAMODB_TABLE}`);
       await removeEngineResources(names);
+      await dynamodb?.stop();
     }
   };
   const interrupted = () => void cleanUp().finally(() => process.exit(130));
@@ -319,7 +340,7 @@ async function measure(profile: Profile): Promise<ProfileResult> {
 
     step(`${profile}: starting bookstore serve`);
     const serverStarted = Date.now();
-    const server = await startServer(env);
+    const server = await startServer(env, CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROFILE_DIR}`] : []);
     const serverStartSeconds = (Date.now() - serverStarted) / 1000;
     const { base } = server;
     const probes: string[] = [];
@@ -334,41 +355,47 @@ async function measure(profile: Profile): Promise<ProfileResult> {
       const common = { base, duration: DURATION, connections: CONNECTIONS };
       const rows: Row[] = [];
       const nextId = rotate(ids);
-      rows.push(await load('GET /api/v1/books/:id', { ...common, paths: () => `/api/v1/books/${nextId()}` }));
+      if (runs('books')) rows.push(await load('GET /api/v1/books/:id', { ...common, paths: () => `/api/v1/books/${nextId()}` }));
       const queries = mixedSearchQueries();
       const nextQuery = rotate(queries);
-      rows.push(await load('GET /api/v1/search (mixed query set)', { ...common, paths: () => `/api/v1/search?q=${encodeURIComponent(nextQuery())}` }));
+      if (runs('search')) rows.push(await load('GET /api/v1/search (mixed query set)', { ...common, paths: () => `/api/v1/search?q=${encodeURIComponent(nextQuery())}` }));
       const windows = rotate(['all', '7d', '1d']);
       const cats = rotate([undefined, ...categories]);
-      rows.push(
-        await load('GET /api/v1/bestsellers', {
-          ...common,
-          paths: () => {
-            const c = cats();
-            return `/api/v1/bestsellers?window=${windows()}${c ? `&category=${encodeURIComponent(c)}` : ''}`;
-          },
-        }),
-      );
-      rows.push(await load('GET /api/v1/recommendations', { ...common, requests: [{ method: 'GET', path: '/api/v1/recommendations', headers: { authorization: `Bearer ${demoToken}` } }] }));
-      // Checkout: each connection is its own customer, filling its cart and checking out with a fresh key.
-      const tokens: string[] = [];
-      for (let i = 0; i < CONNECTIONS; i++) {
-        const email = `bench-${i}-${randomUUID()}@example.com`;
-        await api(base, '/api/v1/auth/signup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'bench password 123', name: `Bench ${i}` }) });
-        tokens.push(await signIn(base, email, 'bench password 123'));
+      if (runs('bestsellers')) {
+        rows.push(
+          await load('GET /api/v1/bestsellers', {
+            ...common,
+            paths: () => {
+              const c = cats();
+              return `/api/v1/bestsellers?window=${windows()}${c ? `&category=${encodeURIComponent(c)}` : ''}`;
+            },
+          }),
+        );
       }
-      // One checkout by hand first: the load run counts only answers, so a broken flow would look like a slow one.
-      const smoke = { authorization: `Bearer ${tokens[0]}`, 'content-type': 'application/json' };
-      await api(base, `/api/v1/cart/items/${ids[0]}`, { method: 'PUT', headers: smoke, body: JSON.stringify({ quantity: 1 }) });
-      await api(base, '/api/v1/orders', { method: 'POST', headers: { authorization: smoke.authorization, 'idempotency-key': randomUUID() } });
-      const nextToken = rotate(tokens);
-      rows.push(
-        await load('PUT /api/v1/cart/items/:id + POST /api/v1/orders', {
-          ...common,
-          note: 'req/s counts both requests',
-          requests: checkoutRequests(nextToken, nextId),
-        }),
-      );
+      if (runs('recommendations')) rows.push(await load('GET /api/v1/recommendations', { ...common, requests: [{ method: 'GET', path: '/api/v1/recommendations', headers: { authorization: `Bearer ${demoToken}` } }] }));
+      if (runs('checkout')) {
+        // Checkout: each connection is its own customer, filling its cart and checking out with a fresh
+        // key. The warm-up and the measured run get customers of their own: a warm-up request still in
+        // the server when its run ends would otherwise race the measured run's first round (a 409).
+        const tokens: string[] = [];
+        for (let i = 0; i < 2 * CONNECTIONS; i++) {
+          const email = `bench-${i}-${randomUUID()}@example.com`;
+          await api(base, '/api/v1/auth/signup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'bench password 123', name: `Bench ${i}` }) });
+          tokens.push(await signIn(base, email, 'bench password 123'));
+        }
+        // One checkout by hand first: the load run counts only answers, so a broken flow would look like a slow one.
+        const smoke = { authorization: `Bearer ${tokens[0]}`, 'content-type': 'application/json' };
+        await api(base, `/api/v1/cart/items/${ids[0]}`, { method: 'PUT', headers: smoke, body: JSON.stringify({ quantity: 1 }) });
+        await api(base, '/api/v1/orders', { method: 'POST', headers: { authorization: smoke.authorization, 'idempotency-key': randomUUID() } });
+        const nextToken = rotate(tokens);
+        rows.push(
+          await load('PUT /api/v1/cart/items/:id + POST /api/v1/orders', {
+            ...common,
+            note: 'req/s counts both requests',
+            requests: checkoutRequests(nextToken, nextId),
+          }),
+        );
+      }
 
       step(`${profile}: change-to-searchable lag (${LAG_SAMPLES} books, one at a time)`);
       const settleSeconds = await settle(base, adminToken);
@@ -482,7 +509,7 @@ async function main() {
   const current = readFileSync(doc, 'utf8');
   const start = '<!-- bench:profiles:start -->';
   const end = '<!-- bench:profiles:end -->';
-  if (PROFILES.length === 2 && !args.includes('--no-write') && current.includes(start) && current.includes(end)) {
+  if (PROFILES.length === 2 && chosen.length === SCENARIOS.length && !args.includes('--no-write') && current.includes(start) && current.includes(end)) {
     writeFileSync(doc, current.slice(0, current.indexOf(start) + start.length) + '\n' + table + '\n' + current.slice(current.indexOf(end)));
     console.error(`\nwrote the results into ${doc}`);
   }

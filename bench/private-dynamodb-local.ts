@@ -1,0 +1,59 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { dynamodbLocal } from '../scripts/engines/dynamodb-local.js';
+import { cacheLayout, LOOPBACK } from '../scripts/engines/engine.js';
+
+export interface PrivateDynamoDbLocal {
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, LOOPBACK, () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/**
+ * A DynamoDB Local of the benchmark's own, fresh and in memory, from the same install as
+ * `npm run engines`. One that has served test suites is much slower: on every write to a table with a
+ * stream it looks for the first stream record of the table's shard in one list of all the records it
+ * holds (kept 24 hours, whatever table they came from), so a table made after many others pays for
+ * all their records. A fresh one measures our adapters, not the emulator's history.
+ */
+export async function startPrivateDynamoDbLocal(progress: (message: string) => void): Promise<PrivateDynamoDbLocal> {
+  const installed = await dynamodbLocal.install(cacheLayout(), progress);
+  const port = await freePort();
+  // In memory even when the shared one keeps its tables on disk.
+  const dataDir = process.env.BOOKSTORE_DYNAMODB_DATA_DIR;
+  delete process.env.BOOKSTORE_DYNAMODB_DATA_DIR;
+  const spec = installed.launch(port);
+  if (dataDir !== undefined) process.env.BOOKSTORE_DYNAMODB_DATA_DIR = dataDir;
+  const child: ChildProcess = spawn(spec.command, spec.args, { cwd: spec.cwd, env: { ...process.env, ...spec.env }, stdio: 'ignore' });
+  let exited: string | null = null;
+  child.once('exit', (code, signal) => (exited = signal ?? `code ${code}`));
+  const deadline = Date.now() + dynamodbLocal.readyTimeoutSeconds * 1000;
+  while (!(await dynamodbLocal.answers(port))) {
+    if (exited) throw new Error(`the benchmark's DynamoDB Local exited (${exited}); run \`npm run engines -- up --only dynamodb\` to see why`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the benchmark's DynamoDB Local did not answer on port ${port} within ${dynamodbLocal.readyTimeoutSeconds} s`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    endpoint: dynamodbLocal.endpoint(port),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (exited) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+      }),
+  };
+}
