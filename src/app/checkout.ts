@@ -1,3 +1,4 @@
+import { CART_LIMITS } from '../domain/cart.js';
 import { ConflictError, ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { IDEMPOTENCY_KEY_PATTERN, priceCart, type Order, type ShippingAddress } from '../domain/order.js';
@@ -19,19 +20,27 @@ export function checkoutUseCases({ carts, catalog, orders, now }: CheckoutDeps) 
     /**
      * Turns the caller's cart into an order, once per idempotency key: a retry with the same key
      * returns the first order (created: false) whatever the cart holds by then. Prices come from the
-     * catalog at this moment, never from the request.
+     * catalog at this moment, never from the request, and are charged only if still current when the
+     * order is written.
      */
     async placeOrder(userId: string, idempotencyKey: string | undefined, shippingAddress: ShippingAddress | null): Promise<PlaceResult> {
       if (idempotencyKey === undefined || !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
         throw new ValidationError({ field: 'Idempotency-Key', detail: 'this header is required: 8 to 128 letters, digits or _ - : .' });
       }
       // No lookup of the key first: `orders.place` answers a taken key with its order in the same
-      // transaction, so a first checkout (the common case) costs no extra read.
+      // transaction, so a first checkout (the common case) costs no extra read. The first attempt
+      // prices from the catalog as it reads fastest (a cache, on the engines profile); `place` checks
+      // each book's version in its transaction, and a retry reads the system of record itself.
       for (let attempt = 1; ; attempt++) {
         const cart = await carts.get(userId);
+        if (cart.lines.length > CART_LIMITS.linesMax) {
+          throw new ConflictError('cart-full', `a cart checks out at most ${CART_LIMITS.linesMax} different books; remove some first`, 'bookId');
+        }
+        let books;
         let priced;
         try {
-          priced = priceCart(cart, await catalog.getMany(cart.lines.map((l) => l.bookId), { fresh: true }));
+          books = await catalog.getMany(cart.lines.map((l) => l.bookId), { fresh: attempt > 1 });
+          priced = priceCart(cart, books);
         } catch (e) {
           // The first request with this key may have placed the order and emptied the cart: that is
           // a replay, not an empty cart.
@@ -52,10 +61,12 @@ export function checkoutUseCases({ carts, catalog, orders, now }: CheckoutDeps) 
           idempotencyKey,
           createdAt: createdAt.toISOString(),
         };
+        const pricedAt = new Map(priced.lines.map((l) => [l.bookId, books.get(l.bookId)!.version]));
         try {
-          return await orders.place(order, cart.version);
+          return await orders.place(order, cart.version, { pricedAt });
         } catch (e) {
-          if (!(e instanceof ConflictError && e.code === 'cart-changed') || attempt >= ATTEMPTS) throw e;
+          const raced = e instanceof ConflictError && (e.code === 'cart-changed' || e.code === 'prices-changed');
+          if (!raced || attempt >= ATTEMPTS) throw e;
         }
       }
     },

@@ -15,8 +15,8 @@ export function orderUseCases({ orders }: OrderDeps) {
 
     /** Someone else's order is reported missing, not forbidden, so order ids reveal nothing. */
     async get(userId: string, orderId: string): Promise<Order> {
-      const order = await orders.get(orderId);
-      if (!order || order.userId !== userId) throw new NotFoundError('order', orderId);
+      const order = await orders.get(userId, orderId);
+      if (!order) throw new NotFoundError('order', orderId);
       return order;
     },
   };

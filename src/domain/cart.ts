@@ -1,6 +1,10 @@
 import { ConflictError, ValidationError } from './errors.js';
 
-export const CART_LIMITS = { quantityMax: 99, linesMax: 100 } as const;
+/**
+ * At most 90 different books: a checkout on DynamoDB is one transaction of at most 100 actions, three
+ * for the order itself and one for each book's price.
+ */
+export const CART_LIMITS = { quantityMax: 99, linesMax: 90 } as const;
 
 export interface CartLine {
   bookId: string;
@@ -26,6 +30,20 @@ export function validateQuantity(quantity: unknown): number {
     throw new ValidationError({ field: 'quantity', detail: `must be an integer from 1 to ${CART_LIMITS.quantityMax}` });
   }
   return quantity;
+}
+
+/**
+ * Lines in the order they were first added, ties by book id, with only a line's own fields: how every
+ * Carts adapter stores and returns them, so carts compare by their JSON.
+ */
+export function inAddedOrder(lines: readonly CartLine[]): CartLine[] {
+  return lines
+    .map((l) => ({ bookId: l.bookId, quantity: l.quantity, addedAt: l.addedAt }))
+    .sort((a, b) => (a.addedAt === b.addedAt ? (a.bookId < b.bookId ? -1 : a.bookId > b.bookId ? 1 : 0) : a.addedAt < b.addedAt ? -1 : 1));
+}
+
+export function sameLines(a: readonly CartLine[], b: readonly CartLine[]): boolean {
+  return JSON.stringify(inAddedOrder(a)) === JSON.stringify(inAddedOrder(b));
 }
 
 /** Returns the cart's lines with `bookId` set to `quantity`, keeping the order lines were first added in. */

@@ -2,12 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConflictError, ValidationError } from '../../src/domain/errors.js';
 import type { Order } from '../../src/domain/order.js';
 import type { Carts } from '../../src/ports/carts.js';
+import type { Catalog } from '../../src/ports/catalog.js';
 import type { Orders } from '../../src/ports/orders.js';
-import { cartLine, orderFor } from './system-of-record.js';
+import { bookInput, cartLine, orderFor } from './system-of-record.js';
 
 interface OrdersUnderTest {
   orders: Orders;
   carts: Carts;
+  catalog: Catalog;
   close(): Promise<void>;
 }
 
@@ -19,9 +21,10 @@ export function ordersConformance(make: () => Promise<OrdersUnderTest>): void {
     let store: OrdersUnderTest;
     let orders: Orders;
     let carts: Carts;
+    let catalog: Catalog;
     beforeEach(async () => {
       store = await make();
-      ({ orders, carts } = store);
+      ({ orders, carts, catalog } = store);
     });
     afterEach(async () => {
       await store.close();
@@ -36,10 +39,11 @@ export function ordersConformance(make: () => Promise<OrdersUnderTest>): void {
       const version = await fillCart(ALICE);
       const order = orderFor(ALICE, 'key-00000001');
       expect(await orders.place(order, version)).toEqual({ order, created: true });
-      expect(await orders.get(order.id)).toEqual(order);
+      expect(await orders.get(ALICE, order.id)).toEqual(order);
+      expect(await orders.get(BOB, order.id)).toBeNull();
       expect(await orders.findByIdempotencyKey(ALICE, 'key-00000001')).toEqual(order);
       expect(await orders.findByIdempotencyKey(BOB, 'key-00000001')).toBeNull();
-      expect(await orders.get('0000000000zzzzzzzzzzzzzzzz')).toBeNull();
+      expect(await orders.get(ALICE, '0000000000zzzzzzzzzzzzzzzz')).toBeNull();
       const cart = await carts.get(ALICE);
       expect(cart.lines).toEqual([]);
       expect(cart.version).toBeGreaterThan(version);
@@ -52,7 +56,7 @@ export function ordersConformance(make: () => Promise<OrdersUnderTest>): void {
       const refilled = await fillCart(ALICE);
       const retry = orderFor(ALICE, 'key-00000001', Date.now() + 1000);
       expect(await orders.place(retry, refilled)).toEqual({ order: first, created: false });
-      expect(await orders.get(retry.id)).toBeNull();
+      expect(await orders.get(ALICE, retry.id)).toBeNull();
       expect(await carts.get(ALICE)).toMatchObject({ version: refilled, lines: [cartLine('book-1', 2)] });
       // Even a stale cart version answers with the placed order: the key decides first.
       expect(await orders.place(retry, 0)).toEqual({ order: first, created: false });
@@ -65,7 +69,7 @@ export function ordersConformance(make: () => Promise<OrdersUnderTest>): void {
       const attempt = orders.place(order, priced);
       await expect(attempt).rejects.toBeInstanceOf(ConflictError);
       await expect(attempt).rejects.toMatchObject({ code: 'cart-changed' });
-      expect(await orders.get(order.id)).toBeNull();
+      expect(await orders.get(ALICE, order.id)).toBeNull();
       expect(await orders.findByIdempotencyKey(ALICE, 'key-00000001')).toBeNull();
       expect((await carts.get(ALICE)).lines).toEqual([cartLine('book-1', 5)]);
       await expect(orders.place(orderFor(BOB, 'key-00000002'), 1)).rejects.toMatchObject({ code: 'cart-changed' });
@@ -74,7 +78,44 @@ export function ordersConformance(make: () => Promise<OrdersUnderTest>): void {
     it('treats a user who never had a cart as being at version 0', async () => {
       const order = orderFor(BOB, 'key-00000001');
       expect((await orders.place(order, 0)).created).toBe(true);
-      expect(await orders.get(order.id)).toEqual(order);
+      expect(await orders.get(BOB, order.id)).toEqual(order);
+    });
+
+    describe('with the versions the books were priced at', () => {
+      it('places the order while every book is still at its version', async () => {
+        const [a, b] = [await catalog.create(bookInput(1)), await catalog.create(bookInput(2))];
+        const changed = await catalog.update(b.id, { price: 999 });
+        const version = await fillCart(ALICE);
+        const order = orderFor(ALICE, 'key-00000001');
+        const pricedAt = new Map([[a.id, a.version], [b.id, changed.version]]);
+        expect(await orders.place(order, version, { pricedAt })).toEqual({ order, created: true });
+        expect((await carts.get(ALICE)).lines).toEqual([]);
+      });
+
+      it('refuses with prices-changed when a book moved on or left, writing nothing', async () => {
+        const [a, b] = [await catalog.create(bookInput(1)), await catalog.create(bookInput(2))];
+        await catalog.update(b.id, { price: 999 });
+        const version = await fillCart(ALICE);
+        const order = orderFor(ALICE, 'key-00000001');
+        const stale = orders.place(order, version, { pricedAt: new Map([[a.id, a.version], [b.id, b.version]]) });
+        await expect(stale).rejects.toBeInstanceOf(ConflictError);
+        await expect(stale).rejects.toMatchObject({ code: 'prices-changed' });
+        await catalog.delete(a.id);
+        await expect(orders.place(order, version, { pricedAt: new Map([[a.id, a.version]]) })).rejects.toMatchObject({ code: 'prices-changed' });
+        expect(await orders.get(ALICE, order.id)).toBeNull();
+        expect(await orders.findByIdempotencyKey(ALICE, 'key-00000001')).toBeNull();
+        expect(await carts.get(ALICE)).toMatchObject({ version, lines: [cartLine('book-1', 2)] });
+      });
+
+      it('still answers a taken key with its order, whatever the books did since', async () => {
+        const book = await catalog.create(bookInput(1));
+        const version = await fillCart(ALICE);
+        const first = orderFor(ALICE, 'key-00000001');
+        await orders.place(first, version, { pricedAt: new Map([[book.id, book.version]]) });
+        await catalog.update(book.id, { price: 1 });
+        const retry = orderFor(ALICE, 'key-00000001', Date.now() + 1000);
+        expect(await orders.place(retry, version, { pricedAt: new Map([[book.id, book.version]]) })).toEqual({ order: first, created: false });
+      });
     });
 
     it('places exactly one order when the same key is placed concurrently', async () => {

@@ -1,11 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoCarts } from '../../src/adapters/dynamodb/dynamodb-carts.js';
 import { DynamoCatalog } from '../../src/adapters/dynamodb/dynamodb-catalog.js';
+import { DynamoOrders } from '../../src/adapters/dynamodb/dynamodb-orders.js';
 import { createSystemOfRecordTables, deleteSystemOfRecordTables, documentClient } from '../../src/adapters/dynamodb/dynamodb-tables.js';
 import { ReadThroughCatalog } from '../../src/adapters/read-through-catalog.js';
 import { RedisBookCache } from '../../src/adapters/redis/redis-book-cache.js';
 import { unlinkByPrefix } from '../../src/adapters/redis/redis-scan.js';
+import { checkoutUseCases } from '../../src/app/checkout.js';
 import type { Book } from '../../src/domain/book.js';
 import type { Change } from '../../src/domain/change-event.js';
 import { BookCacheProjection } from '../../src/projections/book-cache-projection.js';
@@ -138,6 +141,26 @@ describe('the catalog behind a Redis book cache', () => {
     expect(await catalog.get(first.id)).toEqual(repriced);
     expect((await catalog.getMany([second.id])).get(second.id)).toEqual(second);
     expect((await cache.getMany([second.id])).get(second.id)).toEqual(second);
+  });
+
+  it('never charges a stale cached price: the checkout transaction checks each book, and a retry reads DynamoDB', async () => {
+    const { inner, catalog } = await setUp();
+    const book = await catalog.create(bookInput(1, { price: 1500 }));
+    // The price changes in DynamoDB only: the cache still says 1500.
+    await inner.update(book.id, { price: 2100 });
+    expect((await catalog.get(book.id))?.price).toBe(1500);
+
+    const options = { client: documents, tableName };
+    const carts = new DynamoCarts(options);
+    const orders = new DynamoOrders(options);
+    const checkout = checkoutUseCases({ carts, catalog, orders, now: () => new Date() });
+    const userId = '01aaaaaaaaaaaaaaaaaaaaaaaa';
+    await carts.save(userId, [{ bookId: book.id, quantity: 2, addedAt: new Date().toISOString() }], 0);
+    const { order, created } = await checkout.placeOrder(userId, 'key-stale-price', null);
+    expect(created).toBe(true);
+    expect(order.lines.map((l) => l.unitPrice)).toEqual([2100]);
+    expect(order.total).toBe(4200);
+    expect(await orders.get(userId, order.id)).toEqual(order);
   });
 
   it('empties on a rebuild, and fills again from reads', async () => {

@@ -45,7 +45,7 @@ export function credentialsTableName(tableName: string): string {
 
 /**
  * An item as the document client reads and writes it. Every item has a `type` attribute (`book`,
- * `isbn`, `category`, `user`, `email`, `cart`, `order`, `order-locator`, `idempotency`, `friendship`,
+ * `isbn`, `category`, `user`, `email`, `cart`, `order`, `idempotency`, `friendship`,
  * `friendship-mirror`) by which stream consumers tell entities from bookkeeping (docs/dynamodb.md).
  */
 export type Item = Record<string, unknown>;
@@ -63,7 +63,6 @@ export const keys = {
   credentials: (userId: string) => ({ pk: `USER#${userId}` }),
   cart: (userId: string) => ({ pk: `USER#${userId}`, sk: 'CART' }),
   order: (userId: string, orderId: string) => ({ pk: `USER#${userId}`, sk: `ORDER#${orderId}` }),
-  orderLocator: (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' }),
   idempotency: (userId: string, key: string) => ({ pk: `USER#${userId}`, sk: `IDEMP#${key}` }),
   /** The canonical item of a pair lives in the partition of its lower id; the mirror in the other's. */
   friendship: (holder: string, other: string) => ({ pk: `USER#${holder}`, sk: `FRIEND#${other}` }),

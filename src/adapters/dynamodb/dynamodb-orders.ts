@@ -1,7 +1,7 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError } from '../../domain/errors.js';
-import type { Order } from '../../domain/order.js';
-import type { Orders, PlaceResult } from '../../ports/orders.js';
+import { CART_LIMITS } from '../../domain/cart.js';
+import { cartChanged, pricesChanged, type Order } from '../../domain/order.js';
+import type { Orders, PlaceOptions, PlaceResult } from '../../ports/orders.js';
 import type { Page, PageRequest } from '../../ports/page.js';
 import { cartAtVersion, cartItem } from './dynamodb-carts.js';
 import {
@@ -34,13 +34,18 @@ export function orderFromItem(item: Item): Order {
 }
 
 /** Where the actions of a checkout sit in its TransactWriteItems, to read its cancellation reasons. */
-const PLACE = { order: 0, locator: 1, idempotency: 2, cart: 3 } as const;
+const PLACE = { order: 0, idempotency: 1, cart: 2, firstBook: 3 } as const;
+/** DynamoDB's limit on the actions of one transaction. */
+const TRANSACTION_ACTIONS_MAX = 100;
+if (PLACE.firstBook + CART_LIMITS.linesMax > TRANSACTION_ACTIONS_MAX) {
+  throw new Error(`a checkout of ${CART_LIMITS.linesMax} books would not fit in one DynamoDB transaction`);
+}
 
 /**
  * Orders on a DynamoDB table (docs/dynamodb.md): each order in its customer's partition under
- * `ORDER#<id>` (ids are time-ordered, so a descending query is newest first), an `ORDER#<id>` locator
- * for reads by id, and an `IDEMP#<key>` item per idempotency key. Checkout is one TransactWriteItems.
- * Every read here is strongly consistent (no GSI is involved).
+ * `ORDER#<id>` (ids are time-ordered, so a descending query is newest first) and an `IDEMP#<key>` item
+ * per idempotency key. Checkout is one TransactWriteItems. Every read here is strongly consistent (no
+ * GSI is involved).
  */
 export class DynamoOrders implements Orders {
   private readonly client: DocumentClientLike;
@@ -52,13 +57,17 @@ export class DynamoOrders implements Orders {
   }
 
   /**
-   * One TransactWriteItems and no read before it: order, locator, idempotency item and the emptied
-   * cart, each under a condition, so the conditions decide atomically what two reads could not. Only a
-   * cancelled transaction reads: a taken key answers with that key's order (a retry, whatever the cart
-   * holds by then), a cart that moved on is `cart-changed`, and a conflict with a concurrent
-   * transaction is tried again from the start.
+   * One TransactWriteItems and no read before it: order, idempotency item, the emptied cart and a
+   * ConditionCheck on each priced book's version, so the conditions decide atomically what reads could
+   * not. Only a cancelled transaction reads: a taken key answers with that key's order (a retry,
+   * whatever the cart holds by then), a cart that moved on is `cart-changed`, a book that did is
+   * `prices-changed`, and a conflict with a concurrent transaction is tried again from the start.
    */
-  async place(order: Order, cartVersion: number): Promise<PlaceResult> {
+  async place(order: Order, cartVersion: number, options: PlaceOptions = {}): Promise<PlaceResult> {
+    const books = [...(options.pricedAt ?? [])];
+    if (PLACE.firstBook + books.length > TRANSACTION_ACTIONS_MAX) {
+      throw new Error(`cannot check ${books.length} book versions in one checkout; a cart holds at most ${CART_LIMITS.linesMax} books`);
+    }
     // The order's lines are the cart's at `cartVersion`, so the cart item needs no read: emptying it
     // leaves a tombstone that keeps counting versions (see DynamoCarts). Version 0 is a cart never
     // stored, and an order of no lines empties nothing: those only check the version.
@@ -73,7 +82,6 @@ export class DynamoOrders implements Orders {
           new TransactWriteCommand({
             TransactItems: [
               { Put: { TableName: this.table, Item: { ...keys.order(order.userId, order.id), type: 'order', ...order }, ConditionExpression: 'attribute_not_exists(pk)' } },
-              { Put: { TableName: this.table, Item: { ...keys.orderLocator(order.id), type: 'order-locator', userId: order.userId }, ConditionExpression: 'attribute_not_exists(pk)' } },
               {
                 Put: {
                   TableName: this.table,
@@ -82,6 +90,9 @@ export class DynamoOrders implements Orders {
                 },
               },
               cartAction,
+              ...books.map(([bookId, version]) => ({
+                ConditionCheck: { TableName: this.table, Key: keys.book(bookId), ConditionExpression: 'version = :priced', ExpressionAttributeValues: { ':priced': version } },
+              })),
             ],
           }),
         );
@@ -98,6 +109,7 @@ export class DynamoOrders implements Orders {
           if (codes[PLACE.cart] === 'ConditionalCheckFailed') throw cartChanged();
           return RETRY;
         }
+        if (codes.slice(PLACE.firstBook).includes('ConditionalCheckFailed')) throw pricesChanged();
         throw error;
       }
     });
@@ -105,12 +117,12 @@ export class DynamoOrders implements Orders {
 
   async findByIdempotencyKey(userId: string, key: string): Promise<Order | null> {
     const { Item: pointer } = await this.client.send(new GetCommand({ TableName: this.table, Key: keys.idempotency(userId, key), ConsistentRead: true }));
-    return pointer ? this.read(userId, String(pointer.orderId)) : null;
+    return pointer ? this.get(userId, String(pointer.orderId)) : null;
   }
 
-  async get(id: string): Promise<Order | null> {
-    const { Item: locator } = await this.client.send(new GetCommand({ TableName: this.table, Key: keys.orderLocator(id), ConsistentRead: true }));
-    return locator ? this.read(String(locator.userId), id) : null;
+  async get(userId: string, id: string): Promise<Order | null> {
+    const { Item: item } = await this.client.send(new GetCommand({ TableName: this.table, Key: keys.order(userId, id), ConsistentRead: true }));
+    return item ? orderFromItem(item) : null;
   }
 
   async listByUser(userId: string, request: PageRequest): Promise<Page<Order>> {
@@ -132,13 +144,4 @@ export class DynamoOrders implements Orders {
     const last = orders.at(-1);
     return { items: orders, nextCursor: items.length > request.limit && last ? encodeCursor([last.id]) : null };
   }
-
-  private async read(userId: string, orderId: string): Promise<Order | null> {
-    const { Item: item } = await this.client.send(new GetCommand({ TableName: this.table, Key: keys.order(userId, orderId), ConsistentRead: true }));
-    return item ? orderFromItem(item) : null;
-  }
-}
-
-function cartChanged(): ConflictError {
-  return new ConflictError('cart-changed', 'the cart changed since it was priced; review it and check out again');
 }

@@ -1,7 +1,6 @@
 import type Database from 'better-sqlite3';
-import { ConflictError } from '../../domain/errors.js';
-import type { Order } from '../../domain/order.js';
-import type { Orders, PlaceResult } from '../../ports/orders.js';
+import { cartChanged, pricesChanged, type Order } from '../../domain/order.js';
+import type { Orders, PlaceOptions, PlaceResult } from '../../ports/orders.js';
 import type { Page, PageRequest } from '../../ports/page.js';
 import { CartRows } from './sqlite-carts.js';
 import type { SqliteDatabase } from './sqlite-database.js';
@@ -23,7 +22,8 @@ const AFTER_EVERY_ID = '~';
 /** Orders in the system of record; placing one also empties the cart it was priced from. */
 export class SqliteOrders implements Orders {
   private readonly carts: CartRows;
-  private readonly byId: Database.Statement<[string], OrderRow>;
+  private readonly byId: Database.Statement<[string, string], OrderRow>;
+  private readonly bookVersion: Database.Statement<[string], { version: number }>;
   private readonly byKey: Database.Statement<[string, string], OrderRow>;
   private readonly insertRow: Database.Statement<[string, string, string, string]>;
   private readonly pageByUser: Database.Statement<[string, string, number], OrderRow>;
@@ -33,20 +33,24 @@ export class SqliteOrders implements Orders {
     private readonly outbox: Outbox,
   ) {
     this.carts = new CartRows(db);
-    this.byId = db.prepare('SELECT id, doc FROM orders WHERE id = ?');
+    this.byId = db.prepare('SELECT id, doc FROM orders WHERE id = ? AND user_id = ?');
+    this.bookVersion = db.prepare("SELECT json_extract(doc, '$.version') AS version FROM books WHERE id = ?");
     this.byKey = db.prepare('SELECT id, doc FROM orders WHERE user_id = ? AND idempotency_key = ?');
     this.insertRow = db.prepare('INSERT INTO orders (id, user_id, idempotency_key, doc) VALUES (?, ?, ?, ?)');
     // Ids are time-ordered, so descending id is newest first.
     this.pageByUser = db.prepare('SELECT id, doc FROM orders WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?');
   }
 
-  async place(order: Order, cartVersion: number): Promise<PlaceResult> {
+  async place(order: Order, cartVersion: number, options: PlaceOptions = {}): Promise<PlaceResult> {
     return this.outbox.write(() => {
       const placed = this.byKey.get(order.userId, order.idempotencyKey);
       if (placed) return { order: orderFromDoc(placed.doc), created: false };
       const cart = this.carts.get(order.userId);
       if (cart.version !== cartVersion) {
-        throw new ConflictError('cart-changed', 'the cart changed since it was priced; review it and check out again');
+        throw cartChanged();
+      }
+      for (const [bookId, version] of options.pricedAt ?? []) {
+        if (this.bookVersion.get(bookId)?.version !== version) throw pricesChanged();
       }
       this.insertRow.run(order.id, order.userId, order.idempotencyKey, JSON.stringify(order));
       this.outbox.append({ entity: 'order', key: order.id, op: 'insert', newImage: order, oldImage: null });
@@ -64,8 +68,8 @@ export class SqliteOrders implements Orders {
     return row ? orderFromDoc(row.doc) : null;
   }
 
-  async get(id: string): Promise<Order | null> {
-    const row = this.byId.get(id);
+  async get(userId: string, id: string): Promise<Order | null> {
+    const row = this.byId.get(id, userId);
     return row ? orderFromDoc(row.doc) : null;
   }
 
@@ -80,3 +84,4 @@ export class SqliteOrders implements Orders {
     };
   }
 }
+
