@@ -1,10 +1,9 @@
 import type { Book } from '../domain/book.js';
-import { validateQuantity, withQuantity, type Cart } from '../domain/cart.js';
+import { validateQuantity, type Cart } from '../domain/cart.js';
 import { NotFoundError } from '../domain/errors.js';
 import type { MinorUnits } from '../domain/money.js';
 import type { Carts } from '../ports/carts.js';
 import type { Catalog } from '../ports/catalog.js';
-import { retryOnConflict } from './retry.js';
 
 export interface CartDeps {
   carts: Carts;
@@ -81,21 +80,12 @@ export function cartUseCases({ carts, catalog, now }: CartDeps) {
     async setQuantity(userId: string, bookId: string, quantity: number): Promise<CartView> {
       validateQuantity(quantity);
       if (!(await catalog.get(bookId))) throw new NotFoundError('book', bookId);
-      const saved = await retryOnConflict(async () => {
-        const cart = await carts.get(userId);
-        return carts.save(userId, withQuantity(cart, bookId, quantity, now().toISOString()), cart.version);
-      });
-      return view(saved);
+      return view(await carts.setLine(userId, bookId, quantity, now().toISOString()));
     },
 
     /** Takes a book out of the cart; removing a book that is not there changes nothing. */
     async remove(userId: string, bookId: string): Promise<CartView> {
-      const saved = await retryOnConflict(async () => {
-        const cart = await carts.get(userId);
-        if (!cart.lines.some((l) => l.bookId === bookId)) return cart;
-        return carts.save(userId, cart.lines.filter((l) => l.bookId !== bookId), cart.version);
-      });
-      return view(saved);
+      return view(await carts.removeLine(userId, bookId, now().toISOString()));
     },
   };
 }

@@ -150,6 +150,25 @@ export function changeCaptureConformance(make: () => Promise<CapturedSystemOfRec
       expect(again).toMatchObject({ oldImage: null, newImage: { lines: [cartLine('book-2')] } });
     });
 
+    it('records line changes the same way, and nothing for one that changes nothing', async () => {
+      const at = '2025-01-01T00:00:00.000Z';
+      const events = await changesOf(capture, async () => {
+        await sor.carts.setLine(ALICE, 'book-1', 1, at);
+        await sor.carts.setLine(ALICE, 'book-1', 1, at);
+        await sor.carts.setLine(ALICE, 'book-1', 3, at);
+        await sor.carts.removeLine(ALICE, 'book-2', at);
+        await sor.carts.removeLine(ALICE, 'book-1', at);
+      });
+      expect(events.map((e) => [e.entity, e.key, e.op])).toEqual([
+        ['cart', ALICE, 'insert'],
+        ['cart', ALICE, 'modify'],
+        ['cart', ALICE, 'remove'],
+      ]);
+      expect(events[0]).toMatchObject({ oldImage: null, newImage: { lines: [cartLine('book-1', 1)], version: 1 } });
+      expect(events[1]).toMatchObject({ oldImage: events[0]!.newImage, newImage: { lines: [cartLine('book-1', 3)], version: 2 } });
+      expect(events[2]).toMatchObject({ oldImage: events[1]!.newImage, newImage: null });
+    });
+
     it('records a placed order together with the emptied cart, and nothing for a replay or a refused checkout', async () => {
       const cart = await sor.carts.save(ALICE, [cartLine('book-1', 2)], 0);
       const order = orderFor(ALICE, 'key-00000001');

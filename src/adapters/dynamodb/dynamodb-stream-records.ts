@@ -11,14 +11,26 @@ import { userFromItem } from './dynamodb-users.js';
 
 const OPS: Record<string, ChangeOp> = { INSERT: 'insert', MODIFY: 'modify', REMOVE: 'remove' };
 
+/**
+ * DynamoDB Local (3.3.1) writes an empty map into stream records as `{}`, with no `M`, where DynamoDB
+ * writes `{"M":{}}`; an emptied cart has two. Read it as the empty map it is.
+ */
+function withEmptyMaps(values: Record<string, AttributeValue>): Record<string, AttributeValue> {
+  const fixed: Record<string, AttributeValue> = {};
+  for (const [name, value] of Object.entries(values)) {
+    fixed[name] = Object.keys(value).length === 0 ? { M: {} } : value.M ? { M: withEmptyMaps(value.M) } : value;
+  }
+  return fixed;
+}
+
 function imageOf(image: Record<string, AttributeValue> | undefined): Item | null {
   // Lambda's event and the Streams API share the AttributeValue JSON shape; only the TS types differ.
-  return image ? unmarshall(image as Record<string, SdkAttributeValue>, { wrapNumbers: false }) : null;
+  return image ? unmarshall(withEmptyMaps(image) as Record<string, SdkAttributeValue>, { wrapNumbers: false }) : null;
 }
 
 /**
  * The change a stream record stands for, in the same words the embedded outbox uses, or null for the
- * bookkeeping items (ISBN and e-mail claims, counters, locators, idempotency records, mirrors) that
+ * bookkeeping items (ISBN and e-mail claims, counters, idempotency records, mirrors) that
  * carry no change event (docs/dynamodb.md lists which item types do).
  */
 export function changeOfStreamRecord(record: DynamoDBRecord): Change | null {

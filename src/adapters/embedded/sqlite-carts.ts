@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { emptyCart, type Cart, type CartLine } from '../../domain/cart.js';
+import { emptyCart, inAddedOrder, sameLines, withQuantity, type Cart, type CartLine } from '../../domain/cart.js';
 import { PreconditionFailedError } from '../../domain/errors.js';
 import type { Carts } from '../../ports/carts.js';
 import type { SqliteDatabase } from './sqlite-database.js';
@@ -12,13 +12,8 @@ export interface CartRow {
   lines: string;
 }
 
-/** Only the fields of a line, in a fixed order, so stored lines compare by their JSON. */
-function linesOf(lines: readonly CartLine[]): CartLine[] {
-  return lines.map((l) => ({ bookId: l.bookId, quantity: l.quantity, addedAt: l.addedAt }));
-}
-
 export function cartFromRow(row: CartRow): Cart {
-  return { userId: row.user_id, lines: JSON.parse(row.lines) as CartLine[], version: row.version, updatedAt: row.updated_at };
+  return { userId: row.user_id, lines: inAddedOrder(JSON.parse(row.lines) as CartLine[]), version: row.version, updatedAt: row.updated_at };
 }
 
 /**
@@ -49,7 +44,7 @@ export class CartRows {
    * of emptying is a `remove` (no new image), as there is no cart left to show.
    */
   replace(current: Cart, lines: CartLine[], now: string): { cart: Cart; op: 'insert' | 'modify' | 'remove' } {
-    const cart: Cart = { userId: current.userId, lines: linesOf(lines), version: current.version + 1, updatedAt: now };
+    const cart: Cart = { userId: current.userId, lines: inAddedOrder(lines), version: current.version + 1, updatedAt: now };
     this.put.run(cart.userId, cart.version, cart.updatedAt, JSON.stringify(cart.lines));
     const op = current.lines.length === 0 ? 'insert' : lines.length === 0 ? 'remove' : 'modify';
     return { cart, op };
@@ -76,16 +71,35 @@ export class SqliteCarts implements Carts {
     return this.outbox.write(() => {
       const current = this.rows.get(userId);
       if (current.version !== expectedVersion) throw new PreconditionFailedError('cart', userId, current.version);
-      if (JSON.stringify(linesOf(lines)) === JSON.stringify(linesOf(current.lines))) return current;
-      const { cart, op } = this.rows.replace(current, lines, new Date().toISOString());
-      this.outbox.append({
-        entity: 'cart',
-        key: userId,
-        op,
-        newImage: op === 'remove' ? null : cart,
-        oldImage: op === 'insert' ? null : current,
-      });
-      return cart;
+      return this.store(current, lines, new Date().toISOString());
     });
+  }
+
+  async setLine(userId: string, bookId: string, quantity: number, at: string): Promise<Cart> {
+    return this.outbox.write(() => {
+      const current = this.rows.get(userId);
+      return this.store(current, withQuantity(current, bookId, quantity, at), at);
+    });
+  }
+
+  async removeLine(userId: string, bookId: string, at: string): Promise<Cart> {
+    return this.outbox.write(() => {
+      const current = this.rows.get(userId);
+      return this.store(current, current.lines.filter((l) => l.bookId !== bookId), at);
+    });
+  }
+
+  /** Inside the caller's transaction: the next version with `lines` and its event, unless nothing changes. */
+  private store(current: Cart, lines: CartLine[], now: string): Cart {
+    if (sameLines(lines, current.lines)) return current;
+    const { cart, op } = this.rows.replace(current, lines, now);
+    this.outbox.append({
+      entity: 'cart',
+      key: current.userId,
+      op,
+      newImage: op === 'remove' ? null : cart,
+      oldImage: op === 'insert' ? null : current,
+    });
+    return cart;
   }
 }
