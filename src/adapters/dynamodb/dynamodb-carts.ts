@@ -68,8 +68,9 @@ export function cartAtVersion(version: number): { ConditionExpression: string; E
 
 /**
  * Carts on a DynamoDB table: one item per customer in the customer's partition, replaced whole with a
- * condition on its version (`save`) or changed one line at a time by an UpdateItem. An emptied cart keeps its item with no lines, as a tombstone whose
- * version goes on counting, so a cart filled again never reuses a version a checkout may have priced.
+ * condition on its version (`save`) or changed one line at a time by an UpdateItem. An emptied cart
+ * keeps its item with no lines, as a tombstone whose version goes on counting, so a cart filled again
+ * never reuses a version a checkout may have priced.
  * The stream shows that as a MODIFY; the change-feed mapping turns "lines became empty" into the
  * `remove` event and "lines were empty" into `insert`, as the embedded outbox writes them.
  */
