@@ -1,7 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dynamodbLocal } from '../scripts/engines/dynamodb-local.js';
 import { cacheLayout, LOOPBACK } from '../scripts/engines/engine.js';
+import { logFile, waitUntilReady } from '../scripts/engines/process.js';
 
 export interface PrivateDynamoDbLocal {
   endpoint: string;
@@ -27,24 +29,25 @@ function freePort(): Promise<number> {
  * all their records. A fresh one measures our adapters, not the emulator's history.
  */
 export async function startPrivateDynamoDbLocal(progress: (message: string) => void): Promise<PrivateDynamoDbLocal> {
-  const installed = await dynamodbLocal.install(cacheLayout(), progress);
+  const cache = cacheLayout();
+  const installed = await dynamodbLocal.install(cache, progress);
   const port = await freePort();
   // In memory even when the shared one keeps its tables on disk.
   const dataDir = process.env.BOOKSTORE_DYNAMODB_DATA_DIR;
   delete process.env.BOOKSTORE_DYNAMODB_DATA_DIR;
   const spec = installed.launch(port);
   if (dataDir !== undefined) process.env.BOOKSTORE_DYNAMODB_DATA_DIR = dataDir;
-  const child: ChildProcess = spawn(spec.command, spec.args, { cwd: spec.cwd, env: { ...process.env, ...spec.env }, stdio: 'ignore' });
-  let exited: string | null = null;
-  child.once('exit', (code, signal) => (exited = signal ?? `code ${code}`));
-  const deadline = Date.now() + dynamodbLocal.readyTimeoutSeconds * 1000;
-  while (!(await dynamodbLocal.answers(port))) {
-    if (exited) throw new Error(`the benchmark's DynamoDB Local exited (${exited}); run \`npm run engines -- up --only dynamodb\` to see why`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`the benchmark's DynamoDB Local did not answer on port ${port} within ${dynamodbLocal.readyTimeoutSeconds} s`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
+  const log = logFile(cache.logs, 'dynamodb-bench');
+  const out = openSync(log, 'w');
+  const child = spawn(spec.command, spec.args, { cwd: spec.cwd, env: { ...process.env, ...spec.env }, stdio: ['ignore', out, out] });
+  closeSync(out);
+  let exited: string | undefined;
+  child.once('exit', (code, signal) => (exited = signal ? `was killed by ${signal}` : `exited with code ${code}`));
+  try {
+    await waitUntilReady({ title: "The benchmark's DynamoDB Local", answers: () => dynamodbLocal.answers(port), exitReason: () => exited, timeoutSeconds: dynamodbLocal.readyTimeoutSeconds, log });
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
   }
   return {
     endpoint: dynamodbLocal.endpoint(port),
