@@ -164,7 +164,12 @@ export class DynamoStreamRunner implements ProjectionRunner {
     } finally {
       await snapshot.close();
     }
-    await this.serial.run(STREAM, () => checkpoints.reset(name, before.shards));
+    await this.serial.run(STREAM, async () => {
+      await checkpoints.reset(name, before.shards);
+      // In the same step: a pass queued behind the reset starts before this function resumes, and
+      // would otherwise leave the projection out while a catch-up took the pass for a complete one.
+      this.rebuilding.delete(name);
+    });
     this.failures.delete(name);
     this.logger.info({ projection: name, ms: this.now() - started }, 'projection rebuilt; replaying the stream from before the scan');
   }
@@ -208,7 +213,8 @@ export class DynamoStreamRunner implements ProjectionRunner {
 
   /**
    * One pass of the poller for every projection that is not rebuilding or waiting out a failure
-   * (`forced`: waiting or not); true when each of them reached the end of every readable shard.
+   * (`forced`: waiting or not); true when every projection of the runner took part and reached the
+   * end of every readable shard.
    * With `forced`, a projection that failed makes the pass reject.
    */
   private pass(forced: boolean): Promise<boolean> {
@@ -253,7 +259,8 @@ export class DynamoStreamRunner implements ProjectionRunner {
         if (error) failed.push(error);
       }
       if (forced && failed.length > 0) throw failed[0];
-      return [...passes.values()].every((p) => p.caughtUp) && loaded.size === due.length;
+      // Caught up means every projection, not only those this pass could take.
+      return [...passes.values()].every((p) => p.caughtUp) && loaded.size === this.consumers.size;
     });
   }
 
