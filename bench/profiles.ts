@@ -2,22 +2,23 @@
  * `npm run bench:profiles`: the embedded and the engines profile side by side, in one run, on the
  * same seeded store.
  *
- * For each profile in turn:
- * 1. Seeds a fresh store with `bookstore seed` (same sizes, same seed) and makes an admin; on the
- *    engines profile the store gets names of its own on the running engines (table, index alias,
- *    Redis prefix, graph namespace, user pool), removed again at the end.
- * 2. Catches the projections up (search, bestsellers, graph), showing progress.
- * 3. Starts `bookstore serve` as its own process and drives it with autocannon at a fixed number of
- *    connections: book reads, a fixed mixed search query set, bestsellers, recommendations for the
- *    signed-in demo customer, and checkout (cart + POST /orders with an Idempotency-Key).
- * 4. Change-to-searchable lag: creates books through the admin API one at a time and polls search
- *    until each appears.
+ * 1. For each profile: seeds a fresh store with `bookstore seed` (same sizes, same seed) and makes an
+ *    admin (on the engines profile the store gets names of its own on the running engines: table,
+ *    index alias, Redis prefix, graph namespace, user pool, removed again at the end), catches the
+ *    projections up, showing progress, and starts `bookstore serve` as its own process.
+ * 2. Rounds (--rounds, 3), alternating between the two servers: each drives one server with
+ *    autocannon at a fixed number of connections through book reads, a fixed mixed search query
+ *    set, bestsellers, recommendations for the signed-in demo customer, and checkout (cart + POST
+ *    /orders with an Idempotency-Key). Each figure is the median of its rounds, so a stretch of a
+ *    busier machine weighs on both profiles alike.
+ * 3. For each profile, change-to-searchable lag: creates books through the admin API one at a time
+ *    and polls search until each appears.
  * Then prints a table with the ratio engines/embedded per request type and writes it between the
  * profiles markers in docs/benchmarks.md.
  *
  * The engines must be running (`npm run engines -- up`). Options: --books N (default 1000),
  * --users N (100), --orders N (100), --duration S per scenario (10), --lag-samples N (50),
- * --connections N (10), --only embedded|engines (no doc write), --no-build, --no-write,
+ * --connections N (10), --rounds N (3), --only embedded|engines (no doc write), --no-build, --no-write,
  * --shared-dynamodb (use the running DynamoDB Local instead of a fresh one of the run's own),
  * --scenarios books,search,bestsellers,recommendations,checkout (some of them; no doc write),
  * --cpu-prof DIR (the server writes a V8 CPU profile there when it stops).
@@ -53,6 +54,8 @@ const ORDERS = option('orders', 100);
 const DURATION = option('duration', 10);
 const LAG_SAMPLES = option('lag-samples', 50);
 const CONNECTIONS = option('connections', 10);
+/** Rounds of every scenario per profile, alternating between the profiles; figures are medians. */
+const ROUNDS = option('rounds', 3);
 const SEED = 42;
 /** Off by default: a DynamoDB Local that has served test suites is slower (bench/private-dynamodb-local.ts). */
 const SHARED_DYNAMODB = args.includes('--shared-dynamodb');
@@ -101,7 +104,10 @@ interface ProfileResult {
   seedPhases: Record<string, number>;
   catchUpSeconds: number;
   serverStartSeconds: number;
+  /** Each scenario's median over the rounds. */
   rows: Row[];
+  /** Each round's rows, in round order. */
+  rounds: Row[][];
   /** Seconds the projections needed to finish what the checkout run wrote, before the lag samples. */
   settleSeconds: number;
   lag: Lag;
@@ -299,24 +305,33 @@ async function openSearchRefreshInterval(env: NodeJS.ProcessEnv): Promise<string
   return Object.values(settings as Record<string, { settings: { index: { refresh_interval?: string } } }>)[0]?.settings.index.refresh_interval ?? '1s (default)';
 }
 
-async function measure(profile: Profile): Promise<ProfileResult> {
+/** A profile's store, seeded and caught up, with its server running: what each round measures. */
+interface Prepared {
+  profile: Profile;
+  env: NodeJS.ProcessEnv;
+  base: string;
+  stopServer(): Promise<void>;
+  cleanUp(): Promise<void>;
+  demoToken: string;
+  adminToken: string;
+  ids: string[];
+  categories: string[];
+  /** Rotations that go on from round to round, so each round asks for other books and queries. */
+  nextId: () => string;
+  nextQuery: () => string;
+  windows: () => string;
+  cats: () => string | undefined;
+  seedSeconds: number;
+  seedPhases: Record<string, number>;
+  catchUpSeconds: number;
+  serverStartSeconds: number;
+}
+
+/** Seeds a fresh store for `profile`, catches its projections up and starts its server. */
+async function prepare(profile: Profile): Promise<Prepared> {
   const dataDir = mkdtempSync(join(tmpdir(), `bookstore-bench-${profile}-`));
   const names: Record<string, string> = profile === 'engines' ? enginesNames() : {};
   let dynamodb: PrivateDynamoDbLocal | null = null;
-  if (profile === 'engines' && !SHARED_DYNAMODB) {
-    step('engines: starting a fresh DynamoDB Local for this run (--shared-dynamodb uses the running one)');
-    dynamodb = await startPrivateDynamoDbLocal((message) => console.error(`  ${message}`));
-    names.BOOKSTORE_DYNAMODB_ENDPOINT = dynamodb.endpoint;
-  }
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ...names,
-    BOOKSTORE_PROFILE: profile,
-    BOOKSTORE_DATA_DIR: dataDir,
-    BOOKSTORE_LOG_LEVEL: 'warn',
-    BOOKSTORE_SCRYPT_COST: '16384',
-    BOOKSTORE_LOGIN_RATE_LIMIT: '100000',
-  };
   const cleanUp = async () => {
     rmSync(dataDir, { recursive: true, force: true });
     if (profile === 'engines') {
@@ -325,9 +340,21 @@ async function measure(profile: Profile): Promise<ProfileResult> {
       await dynamodb?.stop();
     }
   };
-  const interrupted = () => void cleanUp().finally(() => process.exit(130));
-  process.once('SIGINT', interrupted);
   try {
+    if (profile === 'engines' && !SHARED_DYNAMODB) {
+      step('engines: starting a fresh DynamoDB Local for this run (--shared-dynamodb uses the running one)');
+      dynamodb = await startPrivateDynamoDbLocal((message) => console.error(`  ${message}`));
+      names.BOOKSTORE_DYNAMODB_ENDPOINT = dynamodb.endpoint;
+    }
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...names,
+      BOOKSTORE_PROFILE: profile,
+      BOOKSTORE_DATA_DIR: dataDir,
+      BOOKSTORE_LOG_LEVEL: 'warn',
+      BOOKSTORE_SCRYPT_COST: '16384',
+      BOOKSTORE_LOGIN_RATE_LIMIT: '100000',
+    };
     step(`${profile}: bookstore seed (${BOOKS.toLocaleString('en')} books, ${USERS} users, ${ORDERS.toLocaleString('en')} orders, seed ${SEED})${names.BOOKSTORE_DYNAMODB_TABLE ? ` as ${names.BOOKSTORE_DYNAMODB_TABLE}` : ''}`);
     const seeded = await runCli(env, ['seed', '--books', String(BOOKS), '--users', String(USERS), '--orders', String(ORDERS), '--seed', String(SEED)], { captureStderr: true });
     const demoPassword = /demo@example\.com \/ (\S+)/.exec(seeded.stdout)?.[1];
@@ -343,86 +370,135 @@ async function measure(profile: Profile): Promise<ProfileResult> {
     const server = await startServer(env, CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROFILE_DIR}`] : []);
     const serverStartSeconds = (Date.now() - serverStarted) / 1000;
     const { base } = server;
-    const probes: string[] = [];
-    let result: ProfileResult;
+    let stopped: Promise<void> | null = null;
+    const stopServer = () => (stopped ??= server.stop());
     try {
-      const demoToken = await signIn(base, 'demo@example.com', demoPassword);
-      const adminToken = await signIn(base, 'bench-admin@example.com', adminPassword);
       const ids = await bookIds(base);
       const categories: string[] = (await api(base, '/api/v1/categories')).categories.map((c: { name: string }) => c.name);
-
-      step(`${profile}: load (${CONNECTIONS} connections, ${DURATION} s each after a 2 s warm-up)`);
-      const common = { base, duration: DURATION, connections: CONNECTIONS };
-      const rows: Row[] = [];
-      const nextId = rotate(ids);
-      if (runs('books')) rows.push(await load('GET /api/v1/books/:id', { ...common, paths: () => `/api/v1/books/${nextId()}` }));
-      const queries = mixedSearchQueries();
-      const nextQuery = rotate(queries);
-      if (runs('search')) rows.push(await load('GET /api/v1/search (mixed query set)', { ...common, paths: () => `/api/v1/search?q=${encodeURIComponent(nextQuery())}` }));
-      const windows = rotate(['all', '7d', '1d']);
-      const cats = rotate([undefined, ...categories]);
-      if (runs('bestsellers')) {
-        rows.push(
-          await load('GET /api/v1/bestsellers', {
-            ...common,
-            paths: () => {
-              const c = cats();
-              return `/api/v1/bestsellers?window=${windows()}${c ? `&category=${encodeURIComponent(c)}` : ''}`;
-            },
-          }),
-        );
-      }
-      if (runs('recommendations')) rows.push(await load('GET /api/v1/recommendations', { ...common, requests: [{ method: 'GET', path: '/api/v1/recommendations', headers: { authorization: `Bearer ${demoToken}` } }] }));
-      if (runs('checkout')) {
-        // Checkout: each connection is its own customer, filling its cart and checking out with a fresh
-        // key. The warm-up and the measured run get customers of their own: a warm-up request still in
-        // the server when its run ends would otherwise race the measured run's first round (a 409).
-        const tokens: string[] = [];
-        for (let i = 0; i < 2 * CONNECTIONS; i++) {
-          const email = `bench-${i}-${randomUUID()}@example.com`;
-          await api(base, '/api/v1/auth/signup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'bench password 123', name: `Bench ${i}` }) });
-          tokens.push(await signIn(base, email, 'bench password 123'));
-        }
-        // One checkout by hand first: the load run counts only answers, so a broken flow would look like a slow one.
-        const smoke = { authorization: `Bearer ${tokens[0]}`, 'content-type': 'application/json' };
-        await api(base, `/api/v1/cart/items/${ids[0]}`, { method: 'PUT', headers: smoke, body: JSON.stringify({ quantity: 1 }) });
-        await api(base, '/api/v1/orders', { method: 'POST', headers: { authorization: smoke.authorization, 'idempotency-key': randomUUID() } });
-        const nextToken = rotate(tokens);
-        rows.push(
-          await load('PUT /api/v1/cart/items/:id + POST /api/v1/orders', {
-            ...common,
-            note: 'req/s counts both requests',
-            requests: checkoutRequests(nextToken, nextId),
-          }),
-        );
-      }
-
-      step(`${profile}: change-to-searchable lag (${LAG_SAMPLES} books, one at a time)`);
-      const settleSeconds = await settle(base, adminToken);
-      console.error(`  projections finished the checkout run's changes ${settleSeconds.toFixed(1)} s after it ended`);
-      const lag = await changeToSearchable(base, adminToken, LAG_SAMPLES, categories[0]!, profile === 'engines' ? openSearchHolds(env) : undefined);
-      const delivery = (await projectionDelivery(base, adminToken)).map(({ behind: _behind, ...d }) => d);
-      // DynamoDB Local rounds a stream record's ApproximateCreationDateTime down to the minute, so the
-      // engines runner's commit-to-apply figures are off by up to 60 s there; the lag above is measured.
-      if (profile === 'embedded') for (const d of delivery) console.error(`  ${d.name}: commit-to-apply p50 ${d.p50Ms} ms, p99 ${d.p99Ms} ms over ${d.samples} deliveries`);
-      if (profile === 'engines') {
-        step('engines: what one request costs each engine');
-        probes.push(...(await engineRoundTrips(env, 'idle server running (its stream poller too)')));
-      }
-      result = { profile, seedSeconds: seeded.seconds, seedPhases: seedPhases(seeded.stderr), catchUpSeconds, serverStartSeconds, rows, settleSeconds, lag, delivery, probes };
-    } finally {
-      await server.stop();
+      return {
+        profile,
+        env,
+        base,
+        stopServer,
+        cleanUp,
+        demoToken: await signIn(base, 'demo@example.com', demoPassword),
+        adminToken: await signIn(base, 'bench-admin@example.com', adminPassword),
+        ids,
+        categories,
+        nextId: rotate(ids),
+        nextQuery: rotate(mixedSearchQueries()),
+        windows: rotate(['all', '7d', '1d']),
+        cats: rotate([undefined, ...categories]),
+        seedSeconds: seeded.seconds,
+        seedPhases: seedPhases(seeded.stderr),
+        catchUpSeconds,
+        serverStartSeconds,
+      };
+    } catch (error) {
+      await stopServer();
+      throw error;
     }
-    if (profile === 'engines') {
-      probes.push(...(await engineRoundTrips(env, 'server stopped')));
-      probes.push(`OpenSearch refresh_interval ${await openSearchRefreshInterval(env)}, and each projection write waits for the refresh (refresh=wait_for)`);
-      for (const p of probes) console.error(`  ${p}`);
-    }
-    return result;
-  } finally {
-    process.removeListener('SIGINT', interrupted);
+  } catch (error) {
     await cleanUp();
+    throw error;
   }
+}
+
+/** One round: every chosen scenario once against the profile's server. */
+async function measureRound(p: Prepared, round: number): Promise<Row[]> {
+  const { base, profile } = p;
+  step(`${profile}: round ${round} of ${ROUNDS} (${CONNECTIONS} connections, ${DURATION} s per scenario after a 2 s warm-up)`);
+  const common = { base, duration: DURATION, connections: CONNECTIONS };
+  const rows: Row[] = [];
+  if (runs('books')) rows.push(await load('GET /api/v1/books/:id', { ...common, paths: () => `/api/v1/books/${p.nextId()}` }));
+  if (runs('search')) rows.push(await load('GET /api/v1/search (mixed query set)', { ...common, paths: () => `/api/v1/search?q=${encodeURIComponent(p.nextQuery())}` }));
+  if (runs('bestsellers')) {
+    rows.push(
+      await load('GET /api/v1/bestsellers', {
+        ...common,
+        paths: () => {
+          const c = p.cats();
+          return `/api/v1/bestsellers?window=${p.windows()}${c ? `&category=${encodeURIComponent(c)}` : ''}`;
+        },
+      }),
+    );
+  }
+  if (runs('recommendations')) rows.push(await load('GET /api/v1/recommendations', { ...common, requests: [{ method: 'GET', path: '/api/v1/recommendations', headers: { authorization: `Bearer ${p.demoToken}` } }] }));
+  if (runs('checkout')) {
+    // Checkout: each connection is its own customer, filling its cart and checking out with a fresh
+    // key. The warm-up and the measured run get customers of their own: a warm-up request still in
+    // the server when its run ends would otherwise race the measured run's first round (a 409).
+    const tokens: string[] = [];
+    for (let i = 0; i < 2 * CONNECTIONS; i++) {
+      const email = `bench-${i}-${randomUUID()}@example.com`;
+      await api(base, '/api/v1/auth/signup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'bench password 123', name: `Bench ${i}` }) });
+      tokens.push(await signIn(base, email, 'bench password 123'));
+    }
+    // One checkout by hand first: the load run counts only answers, so a broken flow would look like a slow one.
+    const smoke = { authorization: `Bearer ${tokens[0]}`, 'content-type': 'application/json' };
+    await api(base, `/api/v1/cart/items/${p.ids[0]}`, { method: 'PUT', headers: smoke, body: JSON.stringify({ quantity: 1 }) });
+    await api(base, '/api/v1/orders', { method: 'POST', headers: { authorization: smoke.authorization, 'idempotency-key': randomUUID() } });
+    rows.push(await load('PUT /api/v1/cart/items/:id + POST /api/v1/orders', { ...common, note: 'req/s counts both requests', requests: checkoutRequests(rotate(tokens), p.nextId) }));
+    // What checkout wrote is applied before the next round measures anything (of either profile).
+    const settleSeconds = await settle(base, p.adminToken);
+    console.error(`  projections finished the checkout run's changes ${settleSeconds.toFixed(1)} s after it ended`);
+  }
+  return rows;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : Math.round((sorted[mid - 1]! + sorted[mid]!) / 2);
+};
+
+/** Each scenario's median over the rounds (req/s, p50 and p99 each on their own), errors summed. */
+function medianRows(rounds: Row[][]): Row[] {
+  return rounds[0]!.map((first, i) => {
+    const all = rounds.map((r) => r[i]!);
+    return { ...first, rps: median(all.map((r) => r.rps)), p50: median(all.map((r) => r.p50)), p99: median(all.map((r) => r.p99)), errors: all.reduce((sum, r) => sum + r.errors, 0) };
+  });
+}
+
+/** Change-to-searchable lag, the projections' delivery and (engines) the probes; then stops the server. */
+async function finish(p: Prepared, rounds: Row[][]): Promise<ProfileResult> {
+  const { profile, base, adminToken, env } = p;
+  const probes: string[] = [];
+  let result: ProfileResult;
+  try {
+    step(`${profile}: change-to-searchable lag (${LAG_SAMPLES} books, one at a time)`);
+    const settleSeconds = await settle(base, adminToken);
+    const lag = await changeToSearchable(base, adminToken, LAG_SAMPLES, p.categories[0]!, profile === 'engines' ? openSearchHolds(env) : undefined);
+    const delivery = (await projectionDelivery(base, adminToken)).map(({ behind: _behind, ...d }) => d);
+    // DynamoDB Local rounds a stream record's ApproximateCreationDateTime down to the minute, so the
+    // engines runner's commit-to-apply figures are off by up to 60 s there; the lag above is measured.
+    if (profile === 'embedded') for (const d of delivery) console.error(`  ${d.name}: commit-to-apply p50 ${d.p50Ms} ms, p99 ${d.p99Ms} ms over ${d.samples} deliveries`);
+    if (profile === 'engines') {
+      step('engines: what one request costs each engine');
+      probes.push(...(await engineRoundTrips(env, 'idle server running (its stream poller too)')));
+    }
+    result = {
+      profile,
+      seedSeconds: p.seedSeconds,
+      seedPhases: p.seedPhases,
+      catchUpSeconds: p.catchUpSeconds,
+      serverStartSeconds: p.serverStartSeconds,
+      rows: medianRows(rounds),
+      rounds,
+      settleSeconds,
+      lag,
+      delivery,
+      probes,
+    };
+  } finally {
+    await p.stopServer();
+  }
+  if (profile === 'engines') {
+    probes.push(...(await engineRoundTrips(env, 'server stopped')));
+    probes.push(`OpenSearch refresh_interval ${await openSearchRefreshInterval(env)}, and each projection write waits for the refresh (refresh=wait_for)`);
+    for (const line of probes) console.error(`  ${line}`);
+  }
+  return result;
 }
 
 /** How many times slower the engines are (above 5 in bold, the goal's limit); n/a when a side measured nothing. */
@@ -438,7 +514,7 @@ function report(results: ProfileResult[], totalSeconds: number): string {
   const engines = results.find((r) => r.profile === 'engines');
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const lines = [
-    `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:profiles\` (${BOOKS.toLocaleString('en')} books, ${USERS.toLocaleString('en')} users, ${ORDERS.toLocaleString('en')} seeded orders, seed ${SEED}, the same for each profile; autocannon, ${CONNECTIONS} connections, ${DURATION} s per scenario after a 2 s warm-up, on loopback; the whole run took ${(totalSeconds / 60).toFixed(1)} min).`,
+    `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:profiles\` (${BOOKS.toLocaleString('en')} books, ${USERS.toLocaleString('en')} users, ${ORDERS.toLocaleString('en')} seeded orders, seed ${SEED}, the same for each profile; autocannon, ${CONNECTIONS} connections, ${DURATION} s per scenario after a 2 s warm-up, on loopback; each figure the median of ${ROUNDS} rounds, the rounds alternating between the profiles with both servers up; the whole run took ${(totalSeconds / 60).toFixed(1)} min).`,
     `Machine: ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}. The engines (DynamoDB Local, OpenSearch, Redis, Gremlin Server, moto) run on this same machine with the server and the load generator, so all of them share its ${cpus().length} cores.`,
     '',
   ];
@@ -466,6 +542,12 @@ function report(results: ProfileResult[], totalSeconds: number): string {
   const lagRatios = both ? ` | ${ratio(engines.lag.p50, embedded.lag.p50)} | ${ratio(engines.lag.p99, embedded.lag.p99)} | –` : '';
   lines.push(`| change-to-searchable (POST /books, then search until it appears) | ${lagCells.join(' | ')}${lagRatios} |`);
   lines.push('');
+  if (ROUNDS > 1) {
+    for (let i = 0; i < results[0]!.rows.length; i++) {
+      const perRound = results.map((r) => `${r.profile} ${r.rounds.map((round) => round[i]!.rps.toLocaleString('en')).join(', ')}`).join('; ');
+      lines.push(`- req/s in each round, ${results[0]!.rows[i]!.scenario}: ${perRound}.`);
+    }
+  }
   for (const r of results) {
     const split =
       r.lag.indexedP50 === undefined
@@ -500,8 +582,29 @@ async function main() {
     const b = spawnSync('npm', ['run', 'build:server'], { cwd: root, stdio: 'inherit' });
     if (b.status !== 0) throw new Error('npm run build:server failed');
   }
+  // Both servers run for the whole measurement and the rounds alternate between them (who goes first
+  // too), so a machine that is busier for a while (other tenants, the engines' own housekeeping)
+  // weighs on both profiles alike; each figure is the median of its rounds.
+  const prepared: Prepared[] = [];
+  const cleanUpAll = async () => {
+    for (const p of prepared) await p.stopServer().catch(() => undefined);
+    for (const p of prepared) await p.cleanUp();
+  };
+  const interrupted = () => void cleanUpAll().finally(() => process.exit(130));
+  process.once('SIGINT', interrupted);
   const results: ProfileResult[] = [];
-  for (const profile of PROFILES) results.push(await measure(profile));
+  try {
+    for (const profile of PROFILES) prepared.push(await prepare(profile));
+    const rounds = new Map<Profile, Row[][]>(PROFILES.map((profile) => [profile, []]));
+    for (let round = 1; round <= ROUNDS; round++) {
+      const order = round % 2 === 1 ? prepared : [...prepared].reverse();
+      for (const p of order) rounds.get(p.profile)!.push(await measureRound(p, round));
+    }
+    for (const p of prepared) results.push(await finish(p, rounds.get(p.profile)!));
+  } finally {
+    process.removeListener('SIGINT', interrupted);
+    await cleanUpAll();
+  }
   const table = report(results, (Date.now() - started) / 1000);
   console.log('\n' + table);
 
