@@ -566,7 +566,7 @@ function report(results: ProfileResult[], totalSeconds: number): string {
     const worst = both ? engines.rows.map((row, i) => ({ scenario: row.scenario, by: slowdown(i) })).sort((a, b) => b.by - a.by)[0]! : null;
     lines.push(
       `- Goals: engines change-to-searchable p99 < 2000 ms: **${engines.lag.p99 < 2000 ? 'met' : `missed by ${engines.lag.p99 - 2000} ms`}** (${engines.lag.p99} ms)` +
-        (worst ? `; no request type more than 5× slower than embedded (p50, p99 or req/s): **${worst.by <= 5 ? 'met' : 'missed'}** (worst: ${worst.scenario}, ${worst.by === Infinity ? 'no request completed' : `${worst.by.toFixed(0)}×`})` : '') +
+        (worst ? `; no request type more than 5× slower than embedded (p50, p99 or req/s): **${worst.by <= 5 ? 'met' : 'missed'}** (worst: ${worst.scenario}, ${worst.by === Infinity ? 'no request completed' : `${worst.by.toFixed(1)}×`})` : '') +
         '.',
     );
   }
