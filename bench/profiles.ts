@@ -327,19 +327,26 @@ interface Prepared {
   serverStartSeconds: number;
 }
 
+/** What Ctrl-C must undo: each store's clean-up, registered as soon as the store has names. */
+const onInterrupt: Array<() => Promise<void>> = [];
+
 /** Seeds a fresh store for `profile`, catches its projections up and starts its server. */
 async function prepare(profile: Profile): Promise<Prepared> {
   const dataDir = mkdtempSync(join(tmpdir(), `bookstore-bench-${profile}-`));
   const names: Record<string, string> = profile === 'engines' ? enginesNames() : {};
   let dynamodb: PrivateDynamoDbLocal | null = null;
-  const cleanUp = async () => {
-    rmSync(dataDir, { recursive: true, force: true });
-    if (profile === 'engines') {
-      step(`removing the engine resources named ${names.BOOKSTORE_DYNAMODB_TABLE}`);
-      await removeEngineResources(names);
-      await dynamodb?.stop();
-    }
-  };
+  let cleaned: Promise<void> | null = null;
+  const cleanUp = () =>
+    (cleaned ??= (async () => {
+      rmSync(dataDir, { recursive: true, force: true });
+      if (profile === 'engines') {
+        step(`removing the engine resources named ${names.BOOKSTORE_DYNAMODB_TABLE}`);
+        await removeEngineResources(names);
+        await dynamodb?.stop();
+      }
+    })());
+  // Known from now on, so an interrupted seed still leaves no table, index or DynamoDB Local behind.
+  onInterrupt.push(cleanUp);
   try {
     if (profile === 'engines' && !SHARED_DYNAMODB) {
       step('engines: starting a fresh DynamoDB Local for this run (--shared-dynamodb uses the running one)');
@@ -588,7 +595,7 @@ async function main() {
   const prepared: Prepared[] = [];
   const cleanUpAll = async () => {
     for (const p of prepared) await p.stopServer().catch(() => undefined);
-    for (const p of prepared) await p.cleanUp();
+    for (const cleanUp of onInterrupt) await cleanUp();
   };
   const interrupted = () => void cleanUpAll().finally(() => process.exit(130));
   process.once('SIGINT', interrupted);
