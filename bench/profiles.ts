@@ -311,7 +311,6 @@ interface Prepared {
   env: NodeJS.ProcessEnv;
   base: string;
   stopServer(): Promise<void>;
-  cleanUp(): Promise<void>;
   demoToken: string;
   adminToken: string;
   ids: string[];
@@ -327,7 +326,7 @@ interface Prepared {
   serverStartSeconds: number;
 }
 
-/** What Ctrl-C must undo: each store's clean-up, registered as soon as the store has names. */
+/** Each store's clean-up, registered as soon as the store has names: what the end of a run, or Ctrl-C, undoes. */
 const onInterrupt: Array<() => Promise<void>> = [];
 
 /** Seeds a fresh store for `profile`, catches its projections up and starts its server. */
@@ -387,7 +386,6 @@ async function prepare(profile: Profile): Promise<Prepared> {
         env,
         base,
         stopServer,
-        cleanUp,
         demoToken: await signIn(base, 'demo@example.com', demoPassword),
         adminToken: await signIn(base, 'bench-admin@example.com', adminPassword),
         ids,

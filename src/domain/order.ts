@@ -38,10 +38,6 @@ export interface Order {
 
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_\-:.]{8,128}$/;
 
-/**
- * Prices a cart from the catalog. The browser sends no price: every amount here comes from `books`.
- * Fails when the cart is empty, a book has left the catalog, or the cart mixes currencies.
- */
 /** The cart moved on between pricing and placing: the customer should see what it holds now. */
 export function cartChanged(): ConflictError {
   return new ConflictError('cart-changed', 'the cart changed since it was priced; review it and check out again');
@@ -52,6 +48,10 @@ export function pricesChanged(): ConflictError {
   return new ConflictError('prices-changed', 'a book in the cart changed while it was being checked out; review the cart and check out again');
 }
 
+/**
+ * Prices a cart from the catalog. The browser sends no price: every amount here comes from `books`.
+ * Fails when the cart is empty, a book has left the catalog, or the cart mixes currencies.
+ */
 export function priceCart(cart: Cart, books: ReadonlyMap<string, Book>): { lines: OrderLine[]; total: MinorUnits; currency: string; itemCount: number } {
   if (cart.lines.length === 0) throw new ConflictError('cart-empty', 'the cart is empty');
   const lines: OrderLine[] = [];
