@@ -31,6 +31,14 @@ export default defineConfig({
           setupFiles: ['web/test/setup.ts'],
         },
       },
+      {
+        extends: true,
+        test: {
+          name: 'infra',
+          // The CDK app's template and cdk-nag tests: synthesis only, no AWS account and no Docker.
+          include: ['infra/test/**/*.test.ts'],
+        },
+      },
     ],
   },
 });
