@@ -5,6 +5,7 @@ import { loadConfig } from '../config.js';
 import { openStore, type Store, type StoreOptions } from '../composition.js';
 import { buildServer, type ServerOptions } from '../http/server.js';
 import { lambdaMetrics, publishingMetrics, type InvocationMetrics } from './metrics.js';
+import { syncStdout } from './stdout.js';
 
 /** API Gateway REST API (payload 1.0) and HTTP API (payload 2.0) proxy events. */
 export type HttpEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2;
@@ -20,7 +21,7 @@ export interface HttpHandlerOptions {
   /**
    * As buildServer's `logger`. Left out, buildServer logs with pino at the configured level and its
    * own redaction list (serve's paths plus set-cookie and access tokens) to stdout, which Lambda
-   * sends to CloudWatch.
+   * sends to CloudWatch, writing each line at once (`syncStdout`).
    */
   logger?: ServerOptions['logger'];
   /**
@@ -85,7 +86,7 @@ export function createHttpHandler(open: (options: StoreOptions) => Promise<Store
   async function start(): Promise<Running> {
     const store = await open({ metrics });
     try {
-      const app = await buildServer(store, { webRoot: null, logger: options.logger });
+      const app = await buildServer(store, { webRoot: null, logger: options.logger ?? syncStdout() });
       return { store, app, proxy: awsLambdaFastify<HttpEvent>(app, proxyOptions()) };
     } catch (error) {
       await store.close();

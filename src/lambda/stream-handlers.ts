@@ -9,6 +9,7 @@ import { GraphProjection } from '../projections/graph-projection.js';
 import type { Projection } from '../projections/projection.js';
 import { SearchProjection } from '../projections/search-projection.js';
 import { lambdaMetrics, publishingMetrics, type InvocationMetrics } from './metrics.js';
+import { syncStdout } from './stdout.js';
 import { createStreamHandler, type StreamHandler, type StreamHandlerLogger } from './stream-handler.js';
 
 /**
@@ -37,7 +38,7 @@ export function createStreamFunction(
   open: (options: StoreOptions) => Promise<Store>,
   metrics: InvocationMetrics = lambdaMetrics(),
 ): (event: DynamoDBStreamEvent) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }> {
-  const logger = pino({ level: process.env.BOOKSTORE_LOG_LEVEL ?? 'info' });
+  const logger = pino({ level: process.env.BOOKSTORE_LOG_LEVEL ?? 'info' }, syncStdout().stream);
   let ready: Promise<StreamHandler> | null = null;
   return (event) => publishingMetrics(metrics, async () => {
     ready ??= open({ metrics }).then((store) =>
