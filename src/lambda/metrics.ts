@@ -1,4 +1,4 @@
-import { CloudWatchEmfMetrics } from '../adapters/cloudwatch/cloudwatch-emf-metrics.js';
+import { CloudWatchEmfMetrics, EMF_DEFAULTS } from '../adapters/cloudwatch/cloudwatch-emf-metrics.js';
 import type { Metrics } from '../ports/metrics.js';
 
 /** The metrics a Lambda handler records into during an invocation and publishes at its end. */
@@ -14,8 +14,8 @@ export interface InvocationMetrics extends Metrics {
  */
 export function lambdaMetrics(env: NodeJS.ProcessEnv = process.env): CloudWatchEmfMetrics {
   return new CloudWatchEmfMetrics({
-    namespace: env.POWERTOOLS_METRICS_NAMESPACE || 'Bookstore',
-    serviceName: env.POWERTOOLS_SERVICE_NAME || 'bookstore',
+    namespace: env.POWERTOOLS_METRICS_NAMESPACE || EMF_DEFAULTS.namespace,
+    serviceName: env.POWERTOOLS_SERVICE_NAME || EMF_DEFAULTS.serviceName,
   });
 }
 

@@ -13,6 +13,9 @@ export interface CloudWatchEmfMetricsOptions {
   logger?: PowertoolsLogger;
 }
 
+/** Where the metrics land unless configured otherwise, and the dimension the per-projection ones add. */
+export const EMF_DEFAULTS = { namespace: 'Bookstore', serviceName: 'bookstore', projectionDimension: 'projection' } as const;
+
 /** The metric names and units CloudWatch receives: the infra's dashboard and alarms use exactly these. */
 export const EMF_METRICS = {
   ordersPlaced: { name: 'OrdersPlaced', unit: MetricUnit.Count },
@@ -20,9 +23,9 @@ export const EMF_METRICS = {
   signInFailures: { name: 'SignInFailures', unit: MetricUnit.Count },
   signInRateLimited: { name: 'SignInRateLimited', unit: MetricUnit.Count },
   searchLatency: { name: 'SearchLatency', unit: MetricUnit.Milliseconds },
-  /** With the dimension `projection`. */
+  /** With the dimension `projection` too. */
   projectionDeliveryDelay: { name: 'ProjectionDeliveryDelay', unit: MetricUnit.Milliseconds },
-  /** With the dimension `projection`. */
+  /** With the dimension `projection` too. */
   projectionErrors: { name: 'ProjectionErrors', unit: MetricUnit.Count },
 } as const;
 
@@ -35,7 +38,9 @@ type EmfMetric = (typeof EMF_METRICS)[keyof typeof EMF_METRICS];
  * projection (its `projection` a default dimension) and each publishes a document of its own: one
  * JSON line on stdout per dimension set, apart from the pino lines, each with its `_aws` key.
  *
- * It does not publish by itself: metrics recorded outside an invocation wait for the next one.
+ * Powertools writes a document early when one metric reaches 100 values (EMF's limit); otherwise
+ * nothing is written until `publish()`, and what is recorded between invocations goes out with the next.
+ * Nothing is written for an invocation that recorded nothing.
  */
 export class CloudWatchEmfMetrics implements Metrics {
   private readonly options: Required<Pick<CloudWatchEmfMetricsOptions, 'namespace' | 'serviceName'>> & CloudWatchEmfMetricsOptions;
@@ -43,7 +48,7 @@ export class CloudWatchEmfMetrics implements Metrics {
   private readonly projections = new Map<string, PowertoolsMetrics>();
 
   constructor(options: CloudWatchEmfMetricsOptions = {}) {
-    this.options = { ...options, namespace: options.namespace ?? 'Bookstore', serviceName: options.serviceName ?? 'bookstore' };
+    this.options = { ...options, namespace: options.namespace ?? EMF_DEFAULTS.namespace, serviceName: options.serviceName ?? EMF_DEFAULTS.serviceName };
     this.service = this.powertools({});
   }
 
@@ -91,7 +96,7 @@ export class CloudWatchEmfMetrics implements Metrics {
   private of(projection: string): PowertoolsMetrics {
     let metrics = this.projections.get(projection);
     if (!metrics) {
-      metrics = this.powertools({ projection });
+      metrics = this.powertools({ [EMF_DEFAULTS.projectionDimension]: projection });
       this.projections.set(projection, metrics);
     }
     return metrics;
