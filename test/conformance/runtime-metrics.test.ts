@@ -165,6 +165,16 @@ describe('CloudWatch EMF documents on stdout', () => {
     expect(stdout.take()).toEqual([]);
   });
 
+  it('splits a large batch into documents of at most 100 values, as EMF requires, losing none', () => {
+    const metrics = new CloudWatchEmfMetrics();
+    for (let i = 0; i < 250; i++) metrics.projectionDelivered('search', i);
+    metrics.publish();
+    const docs = emfDocuments(stdout.take());
+    expect(docs.map((d) => valuesOf(d, 'ProjectionDeliveryDelay').length)).toEqual([100, 100, 50]);
+    expect(docs.flatMap((d) => valuesOf(d, 'ProjectionDeliveryDelay'))).toEqual(Array.from({ length: 250 }, (_, i) => i));
+    for (const doc of docs) expect(doc.projection).toBe('search');
+  });
+
   it('takes the namespace and service from the Powertools variables in Lambda, Bookstore and bookstore otherwise', () => {
     const configured = lambdaMetrics({ POWERTOOLS_METRICS_NAMESPACE: 'BookstoreStaging', POWERTOOLS_SERVICE_NAME: 'bookstore-staging' });
     configured.orderPlaced();
