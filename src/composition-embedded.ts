@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Config } from './config.js';
-import type { Store, StoreOptions } from './composition.js';
+import type { ResolvedStoreOptions, Store } from './composition.js';
 import { openSqliteSystemOfRecord } from './adapters/embedded/sqlite-system-of-record.js';
 import { SqliteSearchIndex } from './adapters/embedded/sqlite-search-index.js';
 import { SqliteBestsellerBoard } from './adapters/embedded/sqlite-bestseller-board.js';
@@ -13,7 +13,7 @@ import { BestsellersProjection } from './projections/bestsellers-projection.js';
 import { GraphProjection } from './projections/graph-projection.js';
 
 /** The embedded profile: SQLite files in the data directory, the outbox feeding the derived stores in-process. */
-export async function openEmbeddedStore(config: Config, options: StoreOptions): Promise<Store> {
+export async function openEmbeddedStore(config: Config, options: ResolvedStoreOptions): Promise<Store> {
   const dir = config.dataDir;
   const sor = openSqliteSystemOfRecord(join(dir, 'store.db'));
   const searchIndex = SqliteSearchIndex.open(join(dir, 'search.db'));
@@ -29,6 +29,7 @@ export async function openEmbeddedStore(config: Config, options: StoreOptions): 
     feed: sor.changeFeed,
     snapshots: sor.snapshots,
     logger: options.logger,
+    metrics: options.metrics,
     consumers: [
       { projection: new SearchProjection(searchIndex), checkpoints: new SqliteCheckpointStore(searchIndex.db) },
       { projection: new BestsellersProjection(bestsellers), checkpoints: new SqliteCheckpointStore(bestsellers.db) },
@@ -50,6 +51,7 @@ export async function openEmbeddedStore(config: Config, options: StoreOptions): 
     graph,
     bookCache: null,
     projections,
+    metrics: options.metrics,
     async close() {
       await projections.stop();
       await Promise.all([searchIndex.close(), bestsellers.close(), graph.close()]);

@@ -6,7 +6,7 @@ import { Client as OpenSearchClient } from '@opensearch-project/opensearch';
 import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws-v3';
 import { Redis } from 'ioredis';
 import type { Config, EnginesConfig } from './config.js';
-import type { Store, StoreOptions } from './composition.js';
+import type { ResolvedStoreOptions, Store } from './composition.js';
 import { neptuneHandshakeHeaders } from './adapters/aws/sigv4.js';
 import { CognitoIdentity } from './adapters/cognito/cognito-identity.js';
 import { findOrCreateUserPool, type UserPoolIds } from './adapters/cognito/cognito-user-pool.js';
@@ -75,7 +75,7 @@ async function streamOf(low: DynamoDBClient, engines: EnginesConfig): Promise<st
  * The engines profile: DynamoDB as the system of record with its stream feeding OpenSearch, Redis and
  * Gremlin through the same projections as the embedded profile, and Cognito for accounts.
  */
-export async function openEnginesStore(config: Config, options: StoreOptions): Promise<Store> {
+export async function openEnginesStore(config: Config, options: ResolvedStoreOptions): Promise<Store> {
   const engines = config.engines;
   if (!engines) throw new Error('the engines profile needs its configuration (loadConfig sets it)');
   const closers: Array<() => Promise<unknown> | void> = [];
@@ -166,6 +166,7 @@ export async function openEnginesStore(config: Config, options: StoreOptions): P
         { projection: new BookCacheProjection(bookCache), checkpoints: new RedisStreamCheckpoints(redis, engines.redisKeyPrefix) },
       ],
       logger: options.logger,
+      metrics: options.metrics,
     });
     return {
       config,
@@ -182,6 +183,7 @@ export async function openEnginesStore(config: Config, options: StoreOptions): P
       graph,
       bookCache,
       projections,
+      metrics: options.metrics,
       async close() {
         await projections.stop();
         await Promise.all([searchIndex.close(), bestsellers.close()]);

@@ -1,4 +1,5 @@
 import type { Config } from './config.js';
+import { NoopMetrics } from './adapters/noop-metrics.js';
 import type { BookCache } from './ports/book-cache.js';
 import type { Catalog } from './ports/catalog.js';
 import type { Users } from './ports/users.js';
@@ -10,6 +11,7 @@ import type { Identity } from './ports/identity.js';
 import type { SearchIndex } from './ports/search-index.js';
 import type { BestsellerBoard } from './ports/bestseller-board.js';
 import type { SocialGraph } from './ports/social-graph.js';
+import type { Metrics } from './ports/metrics.js';
 import type { RunnerLogger } from './projections/runner.js';
 import type { ProjectionRunner } from './projections/projection-runner.js';
 
@@ -32,6 +34,8 @@ export interface Store {
   readonly bookCache: BookCache | null;
   /** Feeds the derived stores from the change feed; started by `serve`, driven by hand in the CLI. */
   readonly projections: ProjectionRunner;
+  /** Where the use cases and the projection runner count business and health events. */
+  readonly metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -41,15 +45,26 @@ export interface Store {
  */
 export interface StoreOptions {
   logger?: RunnerLogger;
+  /**
+   * The runtime's metrics adapter (serve: Prometheus, Lambda: CloudWatch EMF); the runtime picks it,
+   * not the profile. Defaults to none recorded, as the CLI wants.
+   */
+  metrics?: Metrics;
+}
+
+/** The options each profile's composition gets, with the defaults filled in. */
+export interface ResolvedStoreOptions extends StoreOptions {
+  metrics: Metrics;
 }
 
 export async function openStore(config: Config, options: StoreOptions = {}): Promise<Store> {
+  const resolved: ResolvedStoreOptions = { ...options, metrics: options.metrics ?? new NoopMetrics() };
   switch (config.profile) {
     // Each profile loads only its own adapters: a Lambda bundle for the engines needs no SQLite.
     case 'embedded':
-      return (await import('./composition-embedded.js')).openEmbeddedStore(config, options);
+      return (await import('./composition-embedded.js')).openEmbeddedStore(config, resolved);
     case 'engines':
-      return (await import('./composition-engines.js')).openEnginesStore(config, options);
+      return (await import('./composition-engines.js')).openEnginesStore(config, resolved);
     default: {
       const unknown: never = config.profile;
       throw new Error(`unknown profile "${String(unknown)}": set BOOKSTORE_PROFILE to embedded or engines`);

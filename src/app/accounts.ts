@@ -1,28 +1,36 @@
 import { AuthenticationError } from '../domain/errors.js';
 import { normalizeEmail, validateSignUp, type Principal, type User } from '../domain/user.js';
 import type { AccessToken, Identity, JsonWebKeySet } from '../ports/identity.js';
+import type { Metrics } from '../ports/metrics.js';
 import type { Users } from '../ports/users.js';
 
 export interface AccountDeps {
   identity: Identity;
   users: Users;
+  metrics: Metrics;
 }
 
 export interface SignedIn extends AccessToken {
   user: User;
 }
 
-export function accountUseCases({ identity, users }: AccountDeps) {
+export function accountUseCases({ identity, users, metrics }: AccountDeps) {
   return {
     async signUp(input: { email: string; password: string; name: string }): Promise<User> {
       return identity.signUp(validateSignUp(input));
     },
 
+    /** Counts the refusals (wrong email or password); an identity provider that is down is no failed sign-in. */
     async signIn(email: string, password: string): Promise<SignedIn> {
-      const token = await identity.signIn(normalizeEmail(email), password);
-      const user = await users.findByEmail(normalizeEmail(email));
-      if (!user) throw new AuthenticationError('wrong email or password');
-      return { ...token, user };
+      try {
+        const token = await identity.signIn(normalizeEmail(email), password);
+        const user = await users.findByEmail(normalizeEmail(email));
+        if (!user) throw new AuthenticationError('wrong email or password');
+        return { ...token, user };
+      } catch (e) {
+        if (e instanceof AuthenticationError) metrics.signInFailed();
+        throw e;
+      }
     },
 
     /** The principal a bearer token proves (AuthenticationError otherwise). */

@@ -3,6 +3,7 @@ import type { Carts } from '../ports/carts.js';
 import type { Catalog } from '../ports/catalog.js';
 import type { Friendships } from '../ports/friendships.js';
 import type { Identity } from '../ports/identity.js';
+import type { Metrics } from '../ports/metrics.js';
 import type { Orders } from '../ports/orders.js';
 import type { SearchIndex } from '../ports/search-index.js';
 import type { SocialGraph } from '../ports/social-graph.js';
@@ -31,6 +32,7 @@ export interface UseCaseDeps {
   bestsellers: BestsellerBoard;
   graph: SocialGraph;
   projections: ProjectionControl;
+  metrics: Metrics;
   now?: () => Date;
 }
 

@@ -2,6 +2,7 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import type { Config } from '../config.js';
+import { PrometheusMetrics } from '../adapters/prometheus/prometheus-metrics.js';
 import { openStore, type Store } from '../composition.js';
 import { buildServer } from '../http/server.js';
 import { seedStore } from './seed/seed.js';
@@ -52,11 +53,13 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     level: config.logLevel,
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', 'password'], censor: '[redacted]' },
   });
-  const store = await openStore(config, { logger });
+  // The server's metrics go to Prometheus: the store's adapter counts into the registry /metrics serves.
+  const metrics = new PrometheusMetrics();
+  const store = await openStore(config, { logger, metrics });
   const demo = options.demo ? await ensureDemoStore(store, config) : null;
   // Derived stores catch up before the first request so search and bestsellers match the catalog.
   await store.projections.catchUp();
-  const app = await buildServer(store, { logger });
+  const app = await buildServer(store, { logger, metricsRegistry: metrics.registry });
   store.projections.start();
 
   let closing = false;

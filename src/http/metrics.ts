@@ -6,11 +6,11 @@ import type { ProjectionStatus } from '../ports/projection-control.js';
 const UNMATCHED_ROUTE = '(unmatched)';
 
 /**
- * Prometheus metrics in a registry of this server's own (tests run several servers in one process):
- * request durations per route and status, and each projection's lag read at scrape time.
+ * Prometheus metrics in a registry of this server's own (tests run several servers in one process),
+ * or the one given (where the store's PrometheusMetrics counts business events): request durations
+ * per route and status, and each projection's lag read at scrape time.
  */
-export function installMetrics(app: FastifyInstance, projectionStatus: () => Promise<ProjectionStatus[]>): void {
-  const registry = new Registry();
+export function installMetrics(app: FastifyInstance, projectionStatus: () => Promise<ProjectionStatus[]>, registry: Registry = new Registry()): void {
   collectDefaultMetrics({ register: registry });
 
   const duration = new Histogram({

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import rateLimit from '@fastify/rate-limit';
+import type { Registry } from 'prom-client';
 import type { Store } from '../composition.js';
 import type { Config } from '../config.js';
 import { createUseCases } from '../app/index.js';
@@ -49,6 +50,11 @@ export interface ServerOptions {
   logger?: boolean | object;
   /** The built web app to serve at `/`: a folder, null for none; defaults to the package's dist/web when built. */
   webRoot?: string | null;
+  /**
+   * The Prometheus registry `/metrics` serves, where `serve` keeps the store's metrics adapter
+   * (PrometheusMetrics); defaults to a registry of the server's own with HTTP and lag series only.
+   */
+  metricsRegistry?: Registry;
 }
 
 function isLoggerInstance(logger: unknown): logger is FastifyBaseLogger {
@@ -106,13 +112,13 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
 
   if (webRoot !== null) await installWebApp(app, webRoot);
 
-  installMetrics(app, () => useCases.operations.projectionStatus());
+  installMetrics(app, () => useCases.operations.projectionStatus(), options.metricsRegistry);
   healthRoutes(app, useCases);
   jwksRoute(app, useCases);
   await app.register(
     async (api) => {
       const typed = api.withTypeProvider<TypeBoxTypeProvider>();
-      authRoutes(typed, useCases, config);
+      authRoutes(typed, useCases, config, store.metrics);
       bookRoutes(typed, useCases);
       searchRoutes(typed, useCases);
       cartRoutes(typed, useCases);

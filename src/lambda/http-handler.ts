@@ -2,8 +2,10 @@ import awsLambdaFastify, { type LambdaFastifyOptions, type LambdaResponse } from
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../config.js';
-import { openStore, type Store } from '../composition.js';
+import { openStore, type Store, type StoreOptions } from '../composition.js';
 import { buildServer, type ServerOptions } from '../http/server.js';
+import { lambdaMetrics, publishingMetrics, type InvocationMetrics } from './metrics.js';
+import { syncStdout } from './stdout.js';
 
 /** API Gateway REST API (payload 1.0) and HTTP API (payload 2.0) proxy events. */
 export type HttpEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2;
@@ -19,9 +21,14 @@ export interface HttpHandlerOptions {
   /**
    * As buildServer's `logger`. Left out, buildServer logs with pino at the configured level and its
    * own redaction list (serve's paths plus set-cookie and access tokens) to stdout, which Lambda
-   * sends to CloudWatch.
+   * sends to CloudWatch, writing each line at once (`syncStdout`).
    */
   logger?: ServerOptions['logger'];
+  /**
+   * What the use cases record into, given to `open` for the store, published at the end of every
+   * invocation. Defaults to CloudWatch EMF on stdout (src/lambda/metrics.ts).
+   */
+  metrics?: InvocationMetrics;
 }
 
 interface Running {
@@ -67,16 +74,19 @@ function withRawQueryString(event: APIGatewayProxyEventV2): APIGatewayProxyEvent
  * fails the invocation fails and the next one tries again. Projections are never started here:
  * the stream handlers feed the derived stores. The web app is not served (S3 and CloudFront do).
  *
+ * The metrics the invocation recorded are written as CloudWatch EMF when it ends, failed or not.
+ *
  * The client address the login rate limit counts by is API Gateway's `sourceIp`, which
  * @fastify/aws-lambda passes as the request's remote address; X-Forwarded-For is not trusted.
  */
-export function createHttpHandler(open: () => Promise<Store>, options: HttpHandlerOptions = {}): HttpHandler {
+export function createHttpHandler(open: (options: StoreOptions) => Promise<Store>, options: HttpHandlerOptions = {}): HttpHandler {
+  const metrics = options.metrics ?? lambdaMetrics();
   let running: Promise<Running> | null = null;
 
   async function start(): Promise<Running> {
-    const store = await open();
+    const store = await open({ metrics });
     try {
-      const app = await buildServer(store, { webRoot: null, logger: options.logger });
+      const app = await buildServer(store, { webRoot: null, logger: options.logger ?? syncStdout() });
       return { store, app, proxy: awsLambdaFastify<HttpEvent>(app, proxyOptions()) };
     } catch (error) {
       await store.close();
@@ -96,10 +106,11 @@ export function createHttpHandler(open: () => Promise<Store>, options: HttpHandl
     return running;
   }
 
-  const handler = async (event: HttpEvent, context: Context): Promise<HttpResult> => {
-    const { proxy } = await started();
-    return proxy(isHttpApiEvent(event) ? withRawQueryString(event) : event, context);
-  };
+  const handler = (event: HttpEvent, context: Context): Promise<HttpResult> =>
+    publishingMetrics(metrics, async () => {
+      const { proxy } = await started();
+      return proxy(isHttpApiEvent(event) ? withRawQueryString(event) : event, context);
+    });
 
   return Object.assign(handler, {
     async close() {
@@ -114,4 +125,4 @@ export function createHttpHandler(open: () => Promise<Store>, options: HttpHandl
 }
 
 /** The deployed entry point: configuration from the function's environment (BOOKSTORE_PROFILE and the rest). */
-export const handler = createHttpHandler(() => openStore(loadConfig(process.env)));
+export const handler = createHttpHandler((storeOptions) => openStore(loadConfig(process.env), storeOptions));

@@ -1,12 +1,15 @@
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { pino } from 'pino';
 import { loadConfig } from '../config.js';
-import { openStore, type Store } from '../composition.js';
+import { openStore, type Store, type StoreOptions } from '../composition.js';
+import type { Metrics } from '../ports/metrics.js';
 import { BestsellersProjection } from '../projections/bestsellers-projection.js';
 import { BookCacheProjection } from '../projections/book-cache-projection.js';
 import { GraphProjection } from '../projections/graph-projection.js';
 import type { Projection } from '../projections/projection.js';
 import { SearchProjection } from '../projections/search-projection.js';
+import { lambdaMetrics, publishingMetrics, type InvocationMetrics } from './metrics.js';
+import { syncStdout } from './stdout.js';
 import { createStreamHandler, type StreamHandler, type StreamHandlerLogger } from './stream-handler.js';
 
 /**
@@ -16,8 +19,8 @@ import { createStreamHandler, type StreamHandler, type StreamHandlerLogger } fro
  * reported, and Lambda retries from there. The projections that had passed it see those records again,
  * which they absorb, being idempotent.
  */
-export function createProjectionsHandler(projections: readonly Projection[], logger?: StreamHandlerLogger): StreamHandler {
-  const handlers = projections.map((projection) => createStreamHandler(projection, logger));
+export function createProjectionsHandler(projections: readonly Projection[], logger?: StreamHandlerLogger, metrics?: Metrics): StreamHandler {
+  const handlers = projections.map((projection) => createStreamHandler(projection, logger, metrics));
   return async (event) => {
     const results = await Promise.all(handlers.map((handle) => handle(event)));
     const failed = new Set(results.flatMap((r) => r.batchItemFailures.map((f) => f.itemIdentifier)));
@@ -26,12 +29,19 @@ export function createProjectionsHandler(projections: readonly Projection[], log
   };
 }
 
-/** Builds the handler over a store, opened once per container and again after a failed open. */
-export function createStreamFunction(open: () => Promise<Store>): (event: DynamoDBStreamEvent) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }> {
-  const logger = pino({ level: process.env.BOOKSTORE_LOG_LEVEL ?? 'info' });
+/**
+ * Builds the handler over a store, opened once per container and again after a failed open. What an
+ * invocation records (deliveries with their delays, failures) is published when it ends, by default
+ * as CloudWatch EMF on stdout.
+ */
+export function createStreamFunction(
+  open: (options: StoreOptions) => Promise<Store>,
+  metrics: InvocationMetrics = lambdaMetrics(),
+): (event: DynamoDBStreamEvent) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }> {
+  const logger = pino({ level: process.env.BOOKSTORE_LOG_LEVEL ?? 'info' }, syncStdout().stream);
   let ready: Promise<StreamHandler> | null = null;
-  return async (event) => {
-    ready ??= open().then((store) =>
+  return (event) => publishingMetrics(metrics, async () => {
+    ready ??= open({ metrics }).then((store) =>
       createProjectionsHandler(
         [
           new SearchProjection(store.searchIndex),
@@ -40,6 +50,7 @@ export function createStreamFunction(open: () => Promise<Store>): (event: Dynamo
           ...(store.bookCache ? [new BookCacheProjection(store.bookCache)] : []),
         ],
         logger,
+        metrics,
       ),
     );
     let handle: StreamHandler;
@@ -51,8 +62,8 @@ export function createStreamFunction(open: () => Promise<Store>): (event: Dynamo
       throw error;
     }
     return handle(event);
-  };
+  });
 }
 
 /** The function deployed with the table's stream as its event source (docs/lambda.md). */
-export const handler = createStreamFunction(() => openStore(loadConfig(process.env)));
+export const handler = createStreamFunction((storeOptions) => openStore(loadConfig(process.env), storeOptions));

@@ -1,6 +1,7 @@
 import type { ChangeFeed, Snapshot, Snapshots } from '../ports/change-feed.js';
 import { SerialWork } from './serial-work.js';
 import type { CheckpointStore } from '../ports/checkpoint-store.js';
+import type { Metrics } from '../ports/metrics.js';
 import type { Projection, ProjectionName } from './projection.js';
 import { DeliveryDelayWindow } from './delivery-delays.js';
 import type { ProjectionStatus as PortProjectionStatus } from '../ports/projection-control.js';
@@ -33,6 +34,8 @@ export interface RunnerOptions {
   /** Events stay in the feed at least this long after every projection applied them (DynamoDB Streams keeps 24 h). */
   retentionMs?: number;
   logger?: RunnerLogger;
+  /** Counts each event's delivery delay and each failed batch, per projection. */
+  metrics?: Metrics;
   now?: () => number;
 }
 
@@ -53,6 +56,7 @@ export class ChangeFeedRunner implements ProjectionRunner {
   private readonly pollIntervalMs: number;
   private readonly retentionMs: number;
   private readonly logger: RunnerLogger;
+  private readonly metrics: Metrics | undefined;
   private readonly delays = new Map<ProjectionName, DeliveryDelayWindow>();
   private readonly now: () => number;
   /** One chain per projection: passes, rebuilds and rewinds of one projection never overlap. */
@@ -73,6 +77,7 @@ export class ChangeFeedRunner implements ProjectionRunner {
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
     this.retentionMs = options.retentionMs ?? 24 * 3600_000;
     this.logger = options.logger ?? silent;
+    this.metrics = options.metrics;
     for (const name of this.consumers.keys()) this.delays.set(name, new DeliveryDelayWindow());
     this.now = options.now ?? Date.now;
   }
@@ -219,6 +224,7 @@ export class ChangeFeedRunner implements ProjectionRunner {
       this.failures.set(name, { attempts, retryAt: this.now() + backoff });
       const message = error instanceof Error ? error.message : String(error);
       await checkpoints.recordError(name, message).catch(() => undefined);
+      this.metrics?.projectionFailed(name);
       this.logger.error({ projection: name, position: cp.position, attempts, err: error }, 'projection batch failed; will retry');
       if (rethrow) throw error;
       return 0;
@@ -228,10 +234,9 @@ export class ChangeFeedRunner implements ProjectionRunner {
     if (this.failures.delete(name) || cp.lastError) await checkpoints.recordError(name, null);
     if (advanced) {
       const appliedAt = this.now();
-      this.delays.get(name)!.record(
-        appliedAt,
-        events.map((e) => appliedAt - e.at),
-      );
+      const delays = events.map((e) => appliedAt - e.at);
+      this.delays.get(name)!.record(appliedAt, delays);
+      for (const delay of delays) this.metrics?.projectionDelivered(name, delay);
     }
     // When a rebuild moved the checkpoint meanwhile, the next pass starts from its new position.
     return events.length;

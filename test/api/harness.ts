@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { PrometheusMetrics } from '../../src/adapters/prometheus/prometheus-metrics.js';
 import { loadConfig } from '../../src/config.js';
 import { openStore, type Store } from '../../src/composition.js';
 import { buildServer, type ServerOptions } from '../../src/http/server.js';
@@ -63,6 +64,7 @@ export const PASSWORD = 'correct horse battery staple';
 /**
  * Starts the real server on 127.0.0.1 and a free port, over a real store of the profile under test:
  * SQLite in a temp directory, or (BOOKSTORE_TEST_PROFILE=engines) the engines under names of its own.
+ * Its metrics go to Prometheus at /metrics, as with `serve`.
  */
 export async function startApi(options: { env?: Record<string, string>; logger?: object; webRoot?: string | null } = {}): Promise<ApiHarness> {
   const dir = tempDir('bookstore-api-');
@@ -76,9 +78,15 @@ export async function startApi(options: { env?: Record<string, string>; logger?:
     ...engineEnv,
     ...options.env,
   });
-  const store = await openStore(config);
+  // As `serve` wires it: the store counts into the Prometheus registry that /metrics serves.
+  const metrics = new PrometheusMetrics();
+  const store = await openStore(config, { metrics });
   // The API alone unless a test asks for the web app: whether dist/web happens to be built must not matter.
-  const serverOptions: ServerOptions = { webRoot: options.webRoot ?? null, ...(options.logger ? { logger: options.logger } : {}) };
+  const serverOptions: ServerOptions = {
+    webRoot: options.webRoot ?? null,
+    metricsRegistry: metrics.registry,
+    ...(options.logger ? { logger: options.logger } : {}),
+  };
   const app = await buildServer(store, serverOptions);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

@@ -5,6 +5,7 @@ import { DynamoCarts } from '../../src/adapters/dynamodb/dynamodb-carts.js';
 import { DynamoCatalog } from '../../src/adapters/dynamodb/dynamodb-catalog.js';
 import { DynamoOrders } from '../../src/adapters/dynamodb/dynamodb-orders.js';
 import { createSystemOfRecordTables, deleteSystemOfRecordTables, documentClient } from '../../src/adapters/dynamodb/dynamodb-tables.js';
+import { NoopMetrics } from '../../src/adapters/noop-metrics.js';
 import { ReadThroughCatalog } from '../../src/adapters/read-through-catalog.js';
 import { RedisBookCache } from '../../src/adapters/redis/redis-book-cache.js';
 import { unlinkByPrefix } from '../../src/adapters/redis/redis-scan.js';
@@ -153,7 +154,7 @@ describe('the catalog behind a Redis book cache', () => {
     const options = { client: documents, tableName };
     const carts = new DynamoCarts(options);
     const orders = new DynamoOrders(options);
-    const checkout = checkoutUseCases({ carts, catalog, orders, now: () => new Date() });
+    const checkout = checkoutUseCases({ carts, catalog, orders, metrics: new NoopMetrics(), now: () => new Date() });
     const userId = '01aaaaaaaaaaaaaaaaaaaaaaaa';
     await carts.save(userId, [{ bookId: book.id, quantity: 2, addedAt: new Date().toISOString() }], 0);
     const { order, created } = await checkout.placeOrder(userId, 'key-stale-price', null);

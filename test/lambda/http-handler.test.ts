@@ -2,10 +2,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CloudWatchEmfMetrics } from '../../src/adapters/cloudwatch/cloudwatch-emf-metrics.js';
+import { NoopMetrics } from '../../src/adapters/noop-metrics.js';
 import { loadConfig } from '../../src/config.js';
 import { openStore, type Store } from '../../src/composition.js';
 import { createHttpHandler, type HttpEvent, type HttpHandler, type HttpHandlerOptions, type HttpResult } from '../../src/lambda/http-handler.js';
+import type { InvocationMetrics } from '../../src/lambda/metrics.js';
 import { nextIsbn, PASSWORD } from '../api/harness.js';
+import { captureStdout, emfDocuments, type EmfDocument } from '../support/stdout-capture.js';
 import { tempDir } from '../support/temp-dir.js';
 import { httpApiEvent, lambdaContext, restApiEvent, type EventRequest } from './events.js';
 
@@ -17,16 +21,25 @@ interface Answer {
   raw: HttpResult;
 }
 
+/** Metrics that record and publish nothing, counting how often they were published. */
+function unpublished(): InvocationMetrics & { publish: ReturnType<typeof vi.fn> } {
+  return Object.assign(new NoopMetrics(), { publish: vi.fn() });
+}
+
 /** A handler over a fresh embedded store in a temp directory, counting how often it opens the store. */
 function lambdaApi(env: Record<string, string> = {}, options: HttpHandlerOptions = {}) {
   const dir = tempDir('bookstore-lambda-');
   const stores: Store[] = [];
-  const handler = createHttpHandler(async () => {
-    const store = await openStore(loadConfig({ BOOKSTORE_DATA_DIR: dir.path, BOOKSTORE_SCRYPT_COST: '16384', BOOKSTORE_LOG_LEVEL: 'silent', ...env }));
-    vi.spyOn(store.projections, 'start');
-    stores.push(store);
-    return store;
-  }, options);
+  const handler = createHttpHandler(
+    async (storeOptions) => {
+      const store = await openStore(loadConfig({ BOOKSTORE_DATA_DIR: dir.path, BOOKSTORE_SCRYPT_COST: '16384', BOOKSTORE_LOG_LEVEL: 'silent', ...env }), storeOptions);
+      vi.spyOn(store.projections, 'start');
+      stores.push(store);
+      return store;
+    },
+    // EMF on stdout only where a test looks at it.
+    { metrics: unpublished(), ...options },
+  );
 
   async function invoke(event: HttpEvent): Promise<Answer> {
     const raw = await handler(event, lambdaContext());
@@ -278,6 +291,78 @@ describe('client addresses and logs', () => {
     const all = lines.join('\n');
     expect(all).not.toContain(PASSWORD);
     expect(all).not.toContain(reader.token);
+  });
+});
+
+describe('metrics of the HTTP function', () => {
+  const apis: LambdaApi[] = [];
+  afterEach(async () => {
+    await Promise.all(apis.splice(0).map((a) => a.close()));
+  });
+
+  /** The service-level document among those an invocation wrote (projection documents have their own dimension). */
+  const serviceDocument = (docs: EmfDocument[]) => {
+    const found = docs.filter((d) => d.projection === undefined);
+    expect(found).toHaveLength(1);
+    expect(found[0]!._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'Bookstore', Dimensions: [['service']] });
+    expect(found[0]!.service).toBe('bookstore');
+    return found[0]!;
+  };
+
+  it('writes what each invocation counted as EMF lines on stdout when it ends, and nothing when it counted nothing', async () => {
+    const api = lambdaApi({ BOOKSTORE_LOGIN_RATE_LIMIT: '2' }, { metrics: new CloudWatchEmfMetrics() });
+    apis.push(api);
+    const stdout = captureStdout();
+    try {
+      const admin = await signUpAndIn(api, 'Admin');
+      await api.stores[0]!.users.setRole(admin.id, 'admin');
+      const adminToken = (await api.v2({ method: 'POST', path: '/api/v1/auth/login', ...json({ email: admin.email, password: PASSWORD }) })).body.accessToken;
+      const buyer = await signUpAndIn(api, 'Buyer');
+      const book = await api.v2({
+        method: 'POST',
+        path: '/api/v1/books',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+        body: JSON.stringify({ isbn: nextIsbn(), title: 'Emitted Metrics', authors: ['A. Author'], category: 'Fiction', description: '', price: 999, currency: 'USD', coverUrl: null, rating: 4, year: 2020 }),
+      });
+      expect(book.status, JSON.stringify(book.body)).toBe(201);
+      const cart = await api.v2({ method: 'PUT', path: `/api/v1/cart/items/${book.body.id}`, headers: { 'content-type': 'application/json', authorization: `Bearer ${buyer.token}` }, body: '{"quantity":1}' });
+      expect(cart.status).toBe(200);
+      expect(stdout.take()).toEqual([]);
+
+      const order = await api.v2({ method: 'POST', path: '/api/v1/orders', headers: { authorization: `Bearer ${buyer.token}`, 'idempotency-key': 'lambda-emf-0001' } });
+      expect(order.status, JSON.stringify(order.body)).toBe(201);
+      const placed = serviceDocument(emfDocuments(stdout.take()));
+      expect(placed._aws.CloudWatchMetrics[0]!.Metrics).toEqual([{ Name: 'OrdersPlaced', Unit: 'Count' }]);
+      expect(placed.OrdersPlaced).toBe(1);
+
+      const guess = { method: 'POST', path: '/api/v1/auth/login', ...json({ email: `guesser.${process.pid}@example.com`, password: 'wrong password' }) };
+      expect((await api.v2(guess)).status).toBe(401);
+      expect(serviceDocument(emfDocuments(stdout.take()))).toMatchObject({ SignInFailures: 1 });
+      expect((await api.v2(guess)).status).toBe(401);
+      stdout.take();
+      expectProblem(await api.v2(guess), 429);
+      const limited = serviceDocument(emfDocuments(stdout.take()));
+      expect(limited._aws.CloudWatchMetrics[0]!.Metrics).toEqual([{ Name: 'SignInRateLimited', Unit: 'Count' }]);
+      expect(limited.SignInRateLimited).toBe(1);
+
+      await api.stores[0]!.projections.catchUp(); // by hand, as above; its deliveries go out with the next invocation
+      expect((await api.v2({ method: 'GET', path: '/api/v1/search', query: [['q', 'emitted']] })).status).toBe(200);
+      const searched = emfDocuments(stdout.take());
+      const latency = serviceDocument(searched);
+      expect(latency._aws.CloudWatchMetrics[0]!.Metrics).toEqual([{ Name: 'SearchLatency', Unit: 'Milliseconds' }]);
+      expect(typeof latency.SearchLatency).toBe('number');
+      expect(searched.filter((d) => d.projection !== undefined).map((d) => d.projection).sort()).toEqual(['bestsellers', 'graph', 'search']);
+    } finally {
+      stdout.restore();
+    }
+  });
+
+  it('publishes at the end of an invocation that failed too', async () => {
+    const metrics = unpublished();
+    const handler = createHttpHandler(() => Promise.reject(new Error('the store is not reachable yet')), { metrics });
+    await expect(handler(httpApiEvent({ method: 'GET', path: '/healthz' }), lambdaContext())).rejects.toThrow('not reachable yet');
+    expect(metrics.publish).toHaveBeenCalledTimes(1);
+    await handler.close();
   });
 });
 

@@ -1,15 +1,20 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { keys } from '../../src/adapters/dynamodb/dynamodb-items.js';
+import { CloudWatchEmfMetrics } from '../../src/adapters/cloudwatch/cloudwatch-emf-metrics.js';
 import { SqliteBestsellerBoard } from '../../src/adapters/embedded/sqlite-bestseller-board.js';
+import { NoopMetrics } from '../../src/adapters/noop-metrics.js';
+import { openStore, type Store } from '../../src/composition.js';
+import { loadConfig } from '../../src/config.js';
 import type { Change } from '../../src/domain/change-event.js';
 import type { Order } from '../../src/domain/order.js';
 import { createStreamHandler } from '../../src/lambda/stream-handler.js';
-import { createProjectionsHandler } from '../../src/lambda/stream-handlers.js';
+import { createProjectionsHandler, createStreamFunction } from '../../src/lambda/stream-handlers.js';
 import { BestsellersProjection } from '../../src/projections/bestsellers-projection.js';
 import type { Projection } from '../../src/projections/projection.js';
 import { orderFor } from '../conformance/system-of-record.js';
+import { captureStdout, emfDocuments, valuesOf } from '../support/stdout-capture.js';
 import { tempDir } from '../support/temp-dir.js';
 
 /** The record DynamoDB Streams delivers to Lambda for a checkout's order item (NEW_AND_OLD_IMAGES). */
@@ -118,5 +123,67 @@ describe('the DynamoDB Streams handler', () => {
       await other.close();
       dir2.remove();
     }
+  });
+});
+
+describe('metrics of the stream function', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let event: DynamoDBStreamEvent;
+  let orders: Order[];
+  beforeEach(() => {
+    dir = tempDir('bookstore-stream-');
+    orders = Array.from({ length: 4 }, (_, i) => orderFor(`0${i}cccccccccccccccccccccccc`, `key-emf-000${i}`, Date.now() - 1000 + i));
+    event = { Records: orders.map((o, i) => orderInsert(o, i)) };
+  });
+  afterEach(() => {
+    dir.remove();
+  });
+
+  it('writes one EMF line per projection at the end of a batch, with a delivery delay per record', async () => {
+    let store: Store | undefined;
+    const handle = createStreamFunction(async (options) => (store = await openStore(loadConfig({ BOOKSTORE_DATA_DIR: dir.path }), options)), new CloudWatchEmfMetrics());
+    const stdout = captureStdout();
+    try {
+      expect(await handle(event)).toEqual({ batchItemFailures: [] });
+      const docs = emfDocuments(stdout.take());
+      expect(docs.map((d) => d.projection).sort()).toEqual(['bestsellers', 'graph', 'search']);
+      for (const doc of docs) {
+        expect(doc._aws.CloudWatchMetrics).toEqual([
+          { Namespace: 'Bookstore', Dimensions: [['service', 'projection']], Metrics: [{ Name: 'ProjectionDeliveryDelay', Unit: 'Milliseconds' }] },
+        ]);
+        expect(doc.service).toBe('bookstore');
+        const delays = valuesOf(doc, 'ProjectionDeliveryDelay');
+        expect(delays).toHaveLength(orders.length);
+        for (const delay of delays) expect(delay).toBeGreaterThanOrEqual(0);
+      }
+    } finally {
+      stdout.restore();
+      await store?.close();
+    }
+  });
+
+  it('counts every failed attempt of a projection and the records it applied before the one it reports', async () => {
+    const board = SqliteBestsellerBoard.open(`${dir.path}/bestsellers.db`);
+    const metrics = new CloudWatchEmfMetrics();
+    const stdout = captureStdout();
+    try {
+      const handle = createProjectionsHandler([failingTwiceAt(new BestsellersProjection(board), orders[2]!.id)], undefined, metrics);
+      expect(await handle(event)).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[2]!.dynamodb!.SequenceNumber }] });
+      metrics.publish();
+      const [doc, ...more] = emfDocuments(stdout.take());
+      expect(more).toEqual([]);
+      expect(doc).toMatchObject({ projection: 'bestsellers', ProjectionErrors: [1, 1] });
+      expect(valuesOf(doc!, 'ProjectionDeliveryDelay')).toHaveLength(2);
+    } finally {
+      stdout.restore();
+      await board.close();
+    }
+  });
+
+  it('publishes at the end of an invocation that failed too', async () => {
+    const metrics = Object.assign(new NoopMetrics(), { publish: vi.fn() });
+    const handle = createStreamFunction(() => Promise.reject(new Error('the store is not reachable yet')), metrics);
+    await expect(handle(event)).rejects.toThrow('not reachable yet');
+    expect(metrics.publish).toHaveBeenCalledTimes(1);
   });
 });

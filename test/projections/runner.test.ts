@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { openSqliteSystemOfRecord, type SqliteSystemOfRecord } from '../../src/adapters/embedded/sqlite-system-of-record.js';
 import { SqliteBestsellerBoard } from '../../src/adapters/embedded/sqlite-bestseller-board.js';
 import { SqliteCheckpointStore } from '../../src/adapters/embedded/sqlite-checkpoint-store.js';
+import { PrometheusMetrics } from '../../src/adapters/prometheus/prometheus-metrics.js';
 import { BestsellersProjection } from '../../src/projections/bestsellers-projection.js';
 import { ChangeFeedRunner } from '../../src/projections/runner.js';
 import type { Projection } from '../../src/projections/projection.js';
@@ -58,8 +59,8 @@ describe('ChangeFeedRunner', () => {
     dir.remove();
   });
 
-  function runner(projection: Projection, batchSize = 3): ChangeFeedRunner {
-    return new ChangeFeedRunner({ feed: sor.changeFeed, snapshots: sor.snapshots, consumers: [{ projection, checkpoints }], batchSize });
+  function runner(projection: Projection, batchSize = 3, metrics?: PrometheusMetrics): ChangeFeedRunner {
+    return new ChangeFeedRunner({ feed: sor.changeFeed, snapshots: sor.snapshots, consumers: [{ projection, checkpoints }], batchSize, metrics });
   }
 
   async function placeOrders(count: number, quantity: number): Promise<{ bookId: string; orders: Order[] }> {
@@ -120,6 +121,23 @@ describe('ChangeFeedRunner', () => {
     expect(crashing.applied).toBeGreaterThan(2);
     expect(await unitsOf(bookId)).toBe(18);
     expect((await r.status())[0]!.lastError).toBeNull();
+  });
+
+  it('counts each event once when its batch is checkpointed, with its delay, and each failed batch', async () => {
+    await placeOrders(6, 1);
+    const metrics = new PrometheusMetrics();
+    const r = runner(new CrashAfterApply(new BestsellersProjection(board), 2), 3, metrics);
+    await expect(r.catchUp()).rejects.toThrow(/simulated crash/);
+    await expect(r.catchUp()).rejects.toThrow(/simulated crash/);
+    await r.catchUp();
+    const sample = async (name: string, metricName = name) => {
+      const values = (await metrics.registry.getSingleMetric(name)?.get())?.values ?? [];
+      return values.find((v) => ('metricName' in v ? v.metricName : name) === metricName && v.labels.projection === 'bestsellers')?.value;
+    };
+    expect(await sample('bookstore_projection_errors_total')).toBe(2);
+    // Events applied by the crashed attempts count once, when they are applied for good.
+    const delivered = await sample('bookstore_projection_delivery_delay_seconds', 'bookstore_projection_delivery_delay_seconds_count');
+    expect(delivered).toBe((await sor.changeFeed.head()).seq);
   });
 
   it('delivers the same events again after a rewind and the counts stay exact', async () => {

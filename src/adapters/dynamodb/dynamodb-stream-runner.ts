@@ -1,4 +1,5 @@
 import type { Snapshots } from '../../ports/change-feed.js';
+import type { Metrics } from '../../ports/metrics.js';
 import { SerialWork } from '../../projections/serial-work.js';
 import type { ProjectionStatus } from '../../ports/projection-control.js';
 import { createStreamHandler } from '../../lambda/stream-handler.js';
@@ -25,6 +26,8 @@ export interface StreamRunnerOptions {
   pollIntervalMs?: number;
   region?: string;
   logger?: RunnerLogger;
+  /** Counts each change's delivery delay and each failed attempt to apply, per projection (the handlers do, as on Lambda). */
+  metrics?: Metrics;
   now?: () => number;
 }
 
@@ -77,7 +80,7 @@ export class DynamoStreamRunner implements ProjectionRunner {
       streamArn: options.streamArn,
       consumers: options.consumers.map(({ projection, checkpoints }) => ({
         name: projection.name,
-        handler: createStreamHandler(projection, this.logger),
+        handler: createStreamHandler(projection, this.logger, options.metrics),
         checkpoints,
       })),
       batchSize: options.batchSize ?? 100,

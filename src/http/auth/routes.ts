@@ -1,5 +1,6 @@
 import type { UseCases } from '../../app/index.js';
 import type { Config } from '../../config.js';
+import type { Metrics } from '../../ports/metrics.js';
 import { principalOf } from '../access.js';
 import { HttpProblem } from '../problem.js';
 import { responses } from '../responses.js';
@@ -15,7 +16,7 @@ function loginKey(request: { ip: string; body: unknown }): string {
   return `${request.ip}|${email}`;
 }
 
-export function authRoutes(app: App, useCases: UseCases, config: Config): void {
+export function authRoutes(app: App, useCases: UseCases, config: Config, metrics: Metrics): void {
   const { accounts } = useCases;
 
   app.post(
@@ -38,6 +39,7 @@ export function authRoutes(app: App, useCases: UseCases, config: Config): void {
           timeWindow: 60_000,
           hook: 'preValidation',
           keyGenerator: loginKey,
+          onExceeded: () => metrics.signInRateLimited(),
           errorResponseBuilder: (_request, context) =>
             new HttpProblem(429, 'too-many-requests', `too many sign-in attempts; try again in ${context.after}`),
         },
