@@ -11,6 +11,7 @@ import { bookCacheConformance } from '../conformance/book-cache.js';
 import { streamCheckpointStoreConformance } from '../conformance/stream-checkpoint-store.js';
 import { bookInput } from '../conformance/system-of-record.js';
 import { startRedisCluster, type RedisClusterProcess } from '../support/redis-cluster.js';
+import { eventually, rotatingPassword } from '../support/rotating-password.js';
 import { uniqueName } from './endpoints.js';
 
 // The same conformance suites as on one Redis server, over a real three-master Redis Cluster of this
@@ -147,5 +148,44 @@ describe('the Redis key layout on a cluster', () => {
     expect((await keysByMaster(`${doomed}:`)).flat()).toEqual([]);
     expect(await client.get(`${kept}:k0`)).toBe('1');
     await client.unlink(`${kept}:k0`);
+  });
+});
+
+describe('a cluster connection with rotating credentials (ElastiCache IAM tokens)', () => {
+  it('signs in to every master again after its connections drop, with a password made after the old one stopped working', async () => {
+    // Each master keeps its own ACL, as each ElastiCache node checks the token itself.
+    const masters = client.nodes('master');
+    const rotating = rotatingPassword(masters, 'app-cluster');
+    const secured = createRedisConnection({
+      url: `redis://127.0.0.1:${cluster.nodes[0]!.port}`,
+      mode: 'cluster',
+      credentials: { username: 'app-cluster', password: () => rotating.password(), refreshMs: 3_600_000 },
+    });
+    secured.client.on('error', () => undefined);
+    const prefix = uniqueName('rotating');
+    const keys = Array.from({ length: 12 }, (_, i) => `${prefix}:k${i}`);
+    try {
+      await secured.connect();
+      await Promise.all(keys.map((key) => secured.client.set(key, 'v')));
+      expect((await keysByMaster(`${prefix}:`)).every((held) => held.length > 0)).toBe(true);
+
+      await secured.refreshCredentials();
+      const [first] = rotating.handedOut;
+      for (const master of masters) {
+        const probe = master.duplicate();
+        await expect(probe.call('AUTH', 'app-cluster', first!)).rejects.toThrow(/WRONGPASS/);
+        probe.disconnect();
+        expect(await master.call('CLIENT', 'KILL', 'USER', 'app-cluster')).toBeGreaterThan(0);
+      }
+
+      expect(await eventually(() => Promise.all(keys.map((key) => secured.client.get(key))))).toEqual(keys.map(() => 'v'));
+      const nodes = (secured.client as Cluster).nodes('all');
+      expect(nodes.length).toBeGreaterThanOrEqual(3);
+      for (const node of nodes) expect(node.options.password).not.toBe(first);
+    } finally {
+      secured.disconnect();
+      for (const master of masters) await master.call('ACL', 'DELUSER', 'app-cluster');
+      await unlinkByPrefix(client, `${prefix}:`);
+    }
   });
 });
