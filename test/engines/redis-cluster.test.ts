@@ -5,11 +5,15 @@ import { RedisBookCache } from '../../src/adapters/redis/redis-book-cache.js';
 import { createRedisConnection, type RedisConnection } from '../../src/adapters/redis/redis-client.js';
 import { unlinkByPrefix } from '../../src/adapters/redis/redis-scan.js';
 import { RedisStreamCheckpoints } from '../../src/adapters/redis/redis-stream-checkpoints.js';
+import { seedStore } from '../../src/cli/seed/seed.js';
+import { openStore } from '../../src/composition.js';
+import { loadConfig } from '../../src/config.js';
 import type { Book } from '../../src/domain/book.js';
 import { bestsellerBoardConformance } from '../conformance/bestseller-board.js';
 import { bookCacheConformance } from '../conformance/book-cache.js';
 import { streamCheckpointStoreConformance } from '../conformance/stream-checkpoint-store.js';
 import { bookInput } from '../conformance/system-of-record.js';
+import { freshEnginesEnv, removeEngineResources } from '../support/engine-resources.js';
 import { startRedisCluster, type RedisClusterProcess } from '../support/redis-cluster.js';
 import { eventually, rotatingPassword } from '../support/rotating-password.js';
 import { uniqueName } from './endpoints.js';
@@ -186,6 +190,47 @@ describe('a cluster connection with rotating credentials (ElastiCache IAM tokens
       secured.disconnect();
       for (const master of masters) await master.call('ACL', 'DELUSER', 'app-cluster');
       await unlinkByPrefix(client, `${prefix}:`);
+    }
+  });
+});
+
+describe('the engines profile with BOOKSTORE_REDIS_MODE=cluster', () => {
+  it('projects the seeded orders into a board on the cluster and caches books there', async () => {
+    const names = freshEnginesEnv();
+    const env = {
+      ...names,
+      BOOKSTORE_REDIS_URL: `redis://127.0.0.1:${cluster.nodes[1]!.port}`,
+      BOOKSTORE_REDIS_MODE: 'cluster',
+      BOOKSTORE_SCRYPT_COST: '16384',
+      BOOKSTORE_LOG_LEVEL: 'silent',
+    };
+    const store = await openStore(loadConfig({ ...process.env, ...env }));
+    const keyPrefix = names.BOOKSTORE_REDIS_PREFIX;
+    try {
+      await seedStore(store, { books: 30, users: 8, orders: 25, seed: 11 });
+      await store.projections.catchUp();
+
+      const expected = new Map<string, number>();
+      const snapshot = await store.snapshots.open();
+      let someBook = '';
+      try {
+        for await (const order of snapshot.orders()) for (const line of order.lines) expected.set(line.bookId, (expected.get(line.bookId) ?? 0) + line.quantity);
+        for await (const book of snapshot.books()) someBook ||= book.id;
+      } finally {
+        await snapshot.close();
+      }
+      expect(expected.size).toBeGreaterThan(0);
+      const board = await store.bestsellers.top({ window: 'all', limit: 1000, now: Date.now() });
+      expect(new Map(board.map((entry) => [entry.bookId, entry.units]))).toEqual(expected);
+
+      const read = await store.catalog.get(someBook);
+      expect((await store.bookCache!.getMany([someBook])).get(someBook)).toEqual(read);
+      expect(await client.exists(`${keyPrefix}:{${keyPrefix}:bestsellers}:checkpoint`)).toBe(1);
+    } finally {
+      await store.close();
+      await unlinkByPrefix(client, `${keyPrefix}:`);
+      // Everything else the store made lives on the shared engines.
+      await removeEngineResources(names);
     }
   });
 });
