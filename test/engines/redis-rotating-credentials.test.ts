@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisConnection, type RedisConnection } from '../../src/adapters/redis/redis-client.js';
 import { startRedisProcess, type RedisProcess } from '../support/redis-process.js';
-import { eventually, rotatingPassword } from '../support/rotating-password.js';
+import { authCounts, eventually, rotatingPassword } from '../support/rotating-password.js';
 
 // ElastiCache IAM tokens live 15 minutes and are checked only when a connection signs in, so every
 // reconnect must present a fresh one. A real redis-server of this file's own plays ElastiCache: its ACL
@@ -73,6 +73,18 @@ describe('a Redis connection with rotating credentials', () => {
     await connection.connect();
     await eventually(async () => expect(rotating.handedOut.length).toBeGreaterThanOrEqual(3));
     expect((connection.client as Redis).options.password).toBe(rotating.handedOut.at(-1));
+  });
+
+  it('signs its live connection in again with each fresh password, which keeps an ElastiCache connection past 12 hours', async () => {
+    const rotating = rotatingPassword([admin], 'app-renew');
+    const connection = connect('app-renew', rotating.password);
+    await connection.connect();
+    const before = await authCounts(admin);
+    await connection.refreshCredentials();
+    const after = await authCounts(admin);
+    expect(after.calls).toBeGreaterThan(before.calls);
+    expect(after.failed).toBe(before.failed);
+    expect(await connection.client.call('ACL', 'WHOAMI')).toBe('app-renew');
   });
 
   it('(the failure it prevents) a client that keeps its first password cannot sign in again', async () => {

@@ -30,3 +30,11 @@ export async function eventually<T>(attempt: () => Promise<T>, seconds = 15): Pr
     }
   }
 }
+
+/** How many AUTH commands a server has run, and how many of them it refused. */
+export async function authCounts(server: Redis): Promise<{ calls: number; failed: number }> {
+  const stats = (await server.info('commandstats')) as string;
+  const line = /cmdstat_auth:([^\r\n]*)/.exec(stats)?.[1] ?? '';
+  const field = (name: string) => Number(new RegExp(`(?:^|,)${name}=(\\d+)`).exec(line)?.[1] ?? 0);
+  return { calls: field('calls'), failed: field('failed_calls') };
+}

@@ -23,7 +23,7 @@ export interface RedisConnection {
   readonly client: Redis | Cluster;
   /** Makes the first password (with `credentials`), then connects; resolves once commands can run. */
   connect(): Promise<void>;
-  /** Makes a fresh password now; every connection opened from now on uses it. */
+  /** Makes a fresh password now: every connection opened from now on uses it, and the open ones sign in with it again. */
   refreshCredentials(): Promise<void>;
   /** Stops the refresh timer and closes every connection at once. */
   disconnect(): void;
@@ -43,8 +43,9 @@ export interface RedisConnection {
  * expired one (a process frozen past the refresh, as Lambda freezes), Redis refuses it, ioredis
  * reconnects again, and that attempt has the fresh password.
  *
- * Not done: re-authenticating live connections (ElastiCache keeps an IAM connection 12 hours and then
- * closes it; the reconnect signs in again).
+ * Each fresh password also signs the live connections in again, which is what keeps an ElastiCache IAM
+ * connection open past 12 hours; a connection it misses (busy reconnecting) is closed at 12 hours and
+ * its reconnect signs in anew.
  */
 export function createRedisConnection(options: RedisConnectionOptions): RedisConnection {
   const tls = new URL(options.url).protocol === 'rediss:';
@@ -84,13 +85,29 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
     };
   }
 
+  // Signing in again on a live connection with a fresh token extends it (ElastiCache closes an IAM
+  // connection 12 hours after its last sign-in); a refused AUTH leaves the connection as it was.
+  const renew = async (password: string) => {
+    const live = client instanceof Cluster ? client.nodes('all') : [client];
+    await Promise.all(
+      live
+        .filter((connection) => connection.status === 'ready')
+        .map((connection) => connection.auth(credentials!.username, password).catch((error: unknown) => options.onCredentialError?.(error))),
+    );
+  };
   let timer: NodeJS.Timeout | undefined;
   let pending: Promise<void> | undefined;
   const refreshCredentials = (): Promise<void> => {
     if (!credentials) return Promise.resolve();
     pending ??= credentials
       .password()
-      .then(usePassword, (error: unknown) => options.onCredentialError?.(error))
+      .then(
+        async (password) => {
+          usePassword(password);
+          await renew(password);
+        },
+        (error: unknown) => options.onCredentialError?.(error),
+      )
       .finally(() => (pending = undefined));
     return pending;
   };
