@@ -1,5 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RedisBestsellerBoard } from '../../src/adapters/redis/redis-bestseller-board.js';
 import { RedisBookCache } from '../../src/adapters/redis/redis-book-cache.js';
 import { createRedisConnection, type RedisConnection } from '../../src/adapters/redis/redis-client.js';
@@ -26,11 +26,21 @@ let cluster: RedisClusterProcess;
 let connection: RedisConnection;
 let client: Cluster;
 
+let startup: unknown;
+
 beforeAll(async () => {
-  cluster = await startRedisCluster();
-  connection = createRedisConnection({ url: `redis://127.0.0.1:${cluster.nodes[0]!.port}`, mode: 'cluster' });
-  await connection.connect();
-  client = connection.client as Cluster;
+  try {
+    cluster = await startRedisCluster();
+    connection = createRedisConnection({ url: `redis://127.0.0.1:${cluster.nodes[0]!.port}`, mode: 'cluster' });
+    await connection.connect();
+    client = connection.client as Cluster;
+  } catch (error) {
+    startup = error;
+  }
+});
+// A cluster that cannot start fails every test with the reason (a failing beforeAll would only skip them).
+beforeEach(() => {
+  if (startup !== undefined) throw startup;
 });
 
 afterAll(async () => {

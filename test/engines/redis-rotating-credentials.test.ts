@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisConnection, type RedisConnection } from '../../src/adapters/redis/redis-client.js';
 import { startRedisProcess, type RedisProcess } from '../support/redis-process.js';
 import { authCounts, eventually, rotatingPassword } from '../support/rotating-password.js';
@@ -11,9 +11,19 @@ let server: RedisProcess;
 let admin: Redis;
 const opened: Array<{ disconnect(): void }> = [];
 
+let startup: unknown;
+
 beforeAll(async () => {
-  server = await startRedisProcess();
-  admin = new Redis(server.url, { maxRetriesPerRequest: 1 });
+  try {
+    server = await startRedisProcess();
+    admin = new Redis(server.url, { maxRetriesPerRequest: 1 });
+  } catch (error) {
+    startup = error;
+  }
+});
+// A server that cannot start fails every test with the reason (a failing beforeAll would only skip them).
+beforeEach(() => {
+  if (startup !== undefined) throw startup;
 });
 afterEach(() => {
   for (const client of opened.splice(0)) client.disconnect();
