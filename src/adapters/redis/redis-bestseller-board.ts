@@ -148,6 +148,10 @@ const scopeOf = (category: string | undefined) => (category === undefined ? 'ove
  * - Clean up after a rebuild whose process died mid-load: that generation's all-time sets stay until
  *   deleted by hand (its hour buckets and order ids expire).
  * - Spread one board over several shards of a cluster: its keys share one hash slot (see the key layout).
+ * - Declare every key its scripts touch: they declare the generation pointer and reach the rest by name.
+ *   Redis and Valkey allow undeclared keys of the declared key's slot (tested on a Redis 7.0 cluster),
+ *   and ElastiCache Serverless is reported to refuse only other slots' keys, but Redis's documentation
+ *   advises against it and strict servers (Dragonfly by default) refuse it. Not verified on AWS itself.
  * - Order ties exactly like JavaScript for book ids outside the Basic Multilingual Plane: Redis
  *   compares bytes (UTF-8), compareBestsellers UTF-16 code units; they agree on every other string.
  */
