@@ -4,10 +4,9 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Client as OpenSearchClient } from '@opensearch-project/opensearch';
 import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws-v3';
-import { Redis } from 'ioredis';
 import type { Config, EnginesConfig } from './config.js';
 import type { ResolvedStoreOptions, Store } from './composition.js';
-import { neptuneHandshakeHeaders } from './adapters/aws/sigv4.js';
+import { elastiCacheAuthToken, neptuneHandshakeHeaders } from './adapters/aws/sigv4.js';
 import { CognitoIdentity } from './adapters/cognito/cognito-identity.js';
 import { findOrCreateUserPool, type UserPoolIds } from './adapters/cognito/cognito-user-pool.js';
 import { DynamoCarts } from './adapters/dynamodb/dynamodb-carts.js';
@@ -24,6 +23,7 @@ import { OpenSearchStreamCheckpoints } from './adapters/opensearch/opensearch-st
 import { ReadThroughCatalog } from './adapters/read-through-catalog.js';
 import { RedisBestsellerBoard } from './adapters/redis/redis-bestseller-board.js';
 import { RedisBookCache } from './adapters/redis/redis-book-cache.js';
+import { createRedisConnection, type RotatingCredentials } from './adapters/redis/redis-client.js';
 import { RedisStreamCheckpoints } from './adapters/redis/redis-stream-checkpoints.js';
 import { BestsellersProjection } from './projections/bestsellers-projection.js';
 import { BookCacheProjection } from './projections/book-cache-projection.js';
@@ -40,6 +40,21 @@ function isLoopback(endpoint: string | null): endpoint is string {
   if (endpoint === null) return false;
   const host = new URL(endpoint).hostname;
   return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
+}
+
+/**
+ * An ElastiCache IAM token for each new connection: it lives 15 minutes, so a fresh one is signed every
+ * 10 minutes and on every reconnect, with the SDK's default credentials (the Lambda role on AWS).
+ */
+function elastiCacheIam(engines: EnginesConfig): RotatingCredentials | undefined {
+  const iam = engines.redisIam;
+  if (!iam) return undefined;
+  const credentials = defaultProvider();
+  return {
+    username: iam.userId,
+    password: () => elastiCacheAuthToken({ ...iam, region: engines.region }, credentials),
+    refreshMs: 10 * 60_000,
+  };
 }
 
 /** What a failed connection to one engine means to the person starting the store. */
@@ -105,12 +120,19 @@ export async function openEnginesStore(config: Config, options: ResolvedStoreOpt
     await reach('OpenSearch', engines.opensearchUrl, () => searchIndex.count());
 
     // A failing command fails at once instead of queueing, so reads answer 503 while Redis is down.
-    // commandTimeout: a Redis that accepts connections but answers nothing fails the command too.
-    const redis = new Redis(engines.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true, commandTimeout: 2_000 });
-    closers.push(() => redis.disconnect());
-    // Reconnect attempts report here while Redis is down; readers see the failures as 503s.
+    const connection = createRedisConnection({
+      url: engines.redisUrl,
+      mode: engines.redisMode,
+      credentials: elastiCacheIam(engines),
+      onCredentialError: (error) =>
+        options.logger?.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not sign a fresh ElastiCache IAM token; keeping the last one'),
+    });
+    const redis = connection.client;
+    closers.push(() => connection.disconnect());
+    // Reconnect attempts report here while Redis is down; readers see the failures as 503s. Only the
+    // message: an ioredis error can carry the command's arguments, and AUTH's are a password.
     redis.on('error', (err: Error) => options.logger?.warn({ err: err.message }, 'redis connection error; reconnecting'));
-    await reach('Redis', engines.redisUrl, () => redis.connect());
+    await reach('Redis', engines.redisUrl, () => connection.connect());
     const bestsellers = new RedisBestsellerBoard({ client: redis, keyPrefix: engines.redisKeyPrefix });
     // DynamoDB answers a read in milliseconds; the catalog's hot books come from Redis in a fraction of one.
     const bookCache = new RedisBookCache({ client: redis, keyPrefix: engines.redisKeyPrefix });

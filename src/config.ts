@@ -31,6 +31,10 @@ export interface EnginesConfig {
   opensearchAuth: 'none' | 'sigv4';
   redisUrl: string;
   redisKeyPrefix: string;
+  /** `cluster`: the URL is a Redis Cluster's (configuration) endpoint, e.g. ElastiCache Serverless. */
+  redisMode: 'standalone' | 'cluster';
+  /** Set: connect as an IAM-enabled ElastiCache user, signing a fresh token per connection; null: the URL's own credentials. */
+  redisIam: RedisIamConfig | null;
   gremlinUrl: string;
   gremlinNamespace: string;
   /** `sigv4`: sign the WebSocket handshake for Neptune with IAM authentication. */
@@ -43,6 +47,14 @@ export interface EnginesConfig {
   cognitoPoolName: string;
   /** Create what is missing (tables, index template, user pool) at start-up; off when infrastructure code owns them. */
   provision: boolean;
+}
+
+export interface RedisIamConfig {
+  /** The ElastiCache user's id (IAM authentication requires it to equal the user's name). */
+  userId: string;
+  /** The replication group id, or the serverless cache's name. */
+  cacheName: string;
+  serverless: boolean;
 }
 
 export interface Config {
@@ -115,6 +127,22 @@ function port(env: Env, name: string, fallback: number): number {
   return integer(env, name, fallback, 1, 65535);
 }
 
+/** IAM authentication to ElastiCache: its three variables are required together, and only over TLS. */
+function redisIam(env: Env, redisUrl: string): RedisIamConfig | null {
+  if (oneOf(env, 'BOOKSTORE_REDIS_AUTH', 'none', ['none', 'iam'] as const) === 'none') return null;
+  if (!redisUrl.startsWith('rediss:')) {
+    throw new ConfigError('BOOKSTORE_REDIS_URL', `must use rediss: (TLS) when BOOKSTORE_REDIS_AUTH=iam, so IAM tokens never cross the network in clear, got "${redisUrl}"`);
+  }
+  for (const name of ['BOOKSTORE_REDIS_IAM_USER', 'BOOKSTORE_REDIS_IAM_CACHE']) {
+    if (text(env, name, '') === '') throw new ConfigError(name, 'must be set when BOOKSTORE_REDIS_AUTH=iam');
+  }
+  return {
+    userId: matching(env, 'BOOKSTORE_REDIS_IAM_USER', '', /^[a-zA-Z][a-zA-Z0-9-]{0,39}$/, 'an ElastiCache user id (a letter, then up to 39 letters, digits or -)'),
+    cacheName: matching(env, 'BOOKSTORE_REDIS_IAM_CACHE', '', /^[a-z][a-z0-9-]{0,39}$/, 'a replication group id or serverless cache name (lower case, up to 40)'),
+    serverless: flag(env, 'BOOKSTORE_REDIS_IAM_SERVERLESS', false),
+  };
+}
+
 /** The engines' endpoints; the `*_PORT` variables are the ones `npm run engines` reads too. */
 export function loadEnginesConfig(env: Env): EnginesConfig {
   const userPoolId = text(env, 'BOOKSTORE_COGNITO_USER_POOL_ID', '');
@@ -127,6 +155,7 @@ export function loadEnginesConfig(env: Env): EnginesConfig {
     throw new ConfigError('BOOKSTORE_COGNITO_USER_POOL_ID', `must look like <region>_<id>, got "${userPoolId}"`);
   }
   const name = /^[a-z0-9][a-z0-9_.-]{2,100}$/;
+  const redisUrl = url(env, 'BOOKSTORE_REDIS_URL', `redis://127.0.0.1:${port(env, 'BOOKSTORE_REDIS_PORT', 6379)}`, ['redis:', 'rediss:'])!;
   return {
     region: matching(env, 'BOOKSTORE_AWS_REGION', env.AWS_REGION || 'us-east-1', /^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-west-1'),
     dynamodbEndpoint: url(env, 'BOOKSTORE_DYNAMODB_ENDPOINT', `http://127.0.0.1:${port(env, 'BOOKSTORE_DYNAMODB_PORT', 8000)}`, ['http:', 'https:'], true),
@@ -135,8 +164,10 @@ export function loadEnginesConfig(env: Env): EnginesConfig {
     opensearchAlias: matching(env, 'BOOKSTORE_OPENSEARCH_ALIAS', 'bookstore-books', name, 'lower-case letters, digits, _ . or - (3 to 101)'),
     opensearchReplicas: integer(env, 'BOOKSTORE_OPENSEARCH_REPLICAS', 0, 0, 5),
     opensearchAuth: oneOf(env, 'BOOKSTORE_OPENSEARCH_AUTH', 'none', ['none', 'sigv4'] as const),
-    redisUrl: url(env, 'BOOKSTORE_REDIS_URL', `redis://127.0.0.1:${port(env, 'BOOKSTORE_REDIS_PORT', 6379)}`, ['redis:', 'rediss:'])!,
+    redisUrl,
     redisKeyPrefix: matching(env, 'BOOKSTORE_REDIS_PREFIX', 'bookstore', name, 'lower-case letters, digits, _ . or - (3 to 101)'),
+    redisMode: oneOf(env, 'BOOKSTORE_REDIS_MODE', 'standalone', ['standalone', 'cluster'] as const),
+    redisIam: redisIam(env, redisUrl),
     gremlinUrl: url(env, 'BOOKSTORE_GREMLIN_URL', `ws://127.0.0.1:${port(env, 'BOOKSTORE_GREMLIN_PORT', 8182)}/gremlin`, ['ws:', 'wss:'])!,
     gremlinNamespace: matching(env, 'BOOKSTORE_GREMLIN_NAMESPACE', 'bookstore', name, 'lower-case letters, digits, _ . or - (3 to 101)'),
     gremlinAuth: oneOf(env, 'BOOKSTORE_GREMLIN_AUTH', 'none', ['none', 'sigv4'] as const),

@@ -3,7 +3,7 @@ import { unlinkByPrefix, type RedisScanClient } from './redis-scan.js';
 import { RedisScript, type RedisScriptClient } from './redis-script.js';
 import type { BestsellerBoard, BestsellerQuery, Sale } from '../../ports/bestseller-board.js';
 
-/** The slice of an ioredis `Redis` client the board uses. */
+/** The slice of an ioredis `Redis` or `Cluster` client the board uses. */
 export interface RedisBestsellerClient extends RedisScriptClient, RedisScanClient {
   incr(key: string): Promise<number>;
 }
@@ -15,7 +15,10 @@ export interface RedisBestsellerBoardOptions {
    * themselves, and SCAN patterns are not prefixed by ioredis).
    */
   client: RedisBestsellerClient;
-  /** Every key of this board starts with `<keyPrefix>:`, so boards with different prefixes never meet. */
+  /**
+   * Every key of this board starts with `<keyPrefix>:{<keyPrefix>:bestsellers}:` (one hash slot per
+   * board, see the key layout below), so boards with different prefixes never meet.
+   */
   keyPrefix: string;
 }
 
@@ -32,7 +35,8 @@ const WINDOW_CACHE_MS = 5_000;
 const REBUILD_CONCURRENCY = 256;
 
 /**
- * Keys, under `<keyPrefix>:` (G is the generation, `scope` is `overall` or `category:<name>`):
+ * Keys, under `<keyPrefix>:{<keyPrefix>:bestsellers}:` (G is the generation, `scope` is `overall` or
+ * `category:<name>`):
  *   generation                  the live generation (absent: 0); switched by a rebuild
  *   generations                 counter that hands out new generations
  *   g<G>:order:<orderId>        dedupe marker, expires ORDER_MEMORY_MS after recording
@@ -40,8 +44,17 @@ const REBUILD_CONCURRENCY = 256;
  *   g<G>:hour:<hour>:<scope>    sorted set book -> units sold in that UTC hour bucket, expires
  *   g<G>:rev                    bumped by every counted sale, so cached windows go stale at once
  *   g<G>:window:<hours>:<last>:<rev>:<scope>   a summed rolling window, a short-lived temp key
+ *
+ * The braces are a Redis Cluster hash tag: only `<keyPrefix>:bestsellers` is hashed, so every key of
+ * one board sits in one hash slot. That is what lets a script read the generation pointer and then
+ * write the keys of that generation (names it cannot declare up front, as they depend on what it read)
+ * and ZUNIONSTORE hour buckets into a window on a cluster (ElastiCache Serverless, or cluster mode
+ * enabled): Redis allows a script undeclared keys only in the slot of its declared ones. The price is
+ * that one board lives on one shard; a sale is a handful of commands and a query one cached union, far
+ * below what one shard serves, while the book cache, the hot read path, spreads a slot per book. The
+ * board's stream checkpoint (`<keyPrefix>:{<keyPrefix>:bestsellers}:checkpoint`, see
+ * RedisStreamCheckpoints) shares the slot, so a shard that restarts empty loses both together.
  */
-
 /**
  * Applies one sale exactly once. ARGV: key base, generation ('' = the live one), order id, dedupe
  * TTL ms, hour bucket, bucket expiry (epoch ms, 0 = too old for any bucket), then book, category,
@@ -116,16 +129,14 @@ const scripts = { record: new RedisScript(RECORD), top: new RedisScript(TOP), sw
 
 const scopeOf = (category: string | undefined) => (category === undefined ? 'overall' : `category:${category}`);
 
-/** Escapes glob metacharacters for SCAN MATCH, so any key prefix matches only itself. */
-
 /**
  * The bestseller board on Redis: a sorted set per scope (overall, each category) all-time and per
  * UTC hour bucket, written by one Lua script per sale that claims the order id (SET NX) and only then
  * adds its units. Rolling windows are ZUNIONSTOREs of the 24 or 168 hour buckets ending at the
  * query's hour, into a temp key reused for a few seconds until the next sale. A rebuild writes a new
  * generation of keys, switches the generation pointer (one SET, so readers move from the complete
- * old board to the complete new one), then deletes the old generation with SCAN + UNLINK in the
- * background.
+ * old board to the complete new one), then deletes the old generation with SCAN (of every master, on a cluster) + UNLINK in
+ * the background.
  *
  * What it does not do:
  * - Remember order ids forever: an id recorded again more than 8 days later counts again (the change
@@ -136,9 +147,11 @@ const scopeOf = (category: string | undefined) => (category === undefined ? 'ove
  *   rebuild (from the system of record) is what restores it.
  * - Clean up after a rebuild whose process died mid-load: that generation's all-time sets stay until
  *   deleted by hand (its hour buckets and order ids expire).
- * - Run on Redis Cluster (ElastiCache cluster mode enabled): the scripts derive key names from the
- *   live generation instead of declaring them, and SCAN walks one node. A single primary endpoint
- *   (cluster mode disabled) is what it is written for.
+ * - Spread one board over several shards of a cluster: its keys share one hash slot (see the key layout).
+ * - Declare every key its scripts touch: they declare the generation pointer and reach the rest by name.
+ *   Redis and Valkey allow undeclared keys of the declared key's slot (tested on a Redis 7.0 cluster),
+ *   and ElastiCache Serverless is reported to refuse only other slots' keys, but Redis's documentation
+ *   advises against it and strict servers (Dragonfly by default) refuse it. Not verified on AWS itself.
  * - Order ties exactly like JavaScript for book ids outside the Basic Multilingual Plane: Redis
  *   compares bytes (UTF-8), compareBestsellers UTF-16 code units; they agree on every other string.
  */
@@ -150,7 +163,7 @@ export class RedisBestsellerBoard implements BestsellerBoard {
 
   constructor(options: RedisBestsellerBoardOptions) {
     this.client = options.client;
-    this.base = `${options.keyPrefix}:`;
+    this.base = `${options.keyPrefix}:{${options.keyPrefix}:bestsellers}:`;
     this.pointer = `${this.base}generation`;
   }
 

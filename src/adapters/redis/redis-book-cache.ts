@@ -3,15 +3,16 @@ import type { BookCache } from '../../ports/book-cache.js';
 import { unlinkByPrefix, type RedisScanClient } from './redis-scan.js';
 import { RedisScript, type RedisScriptClient } from './redis-script.js';
 
-/** The slice of an ioredis `Redis` client the cache uses. */
+/** The slice of an ioredis `Redis` or `Cluster` client the cache uses. */
 export interface RedisBookCacheClient extends RedisScriptClient, RedisScanClient {
   mget(...keys: string[]): Promise<Array<string | null>>;
+  get(key: string): Promise<string | null>;
 }
 
 export interface RedisBookCacheOptions {
   /** Owned by the caller, as for the bestseller board; it must not use ioredis's own `keyPrefix`. */
   client: RedisBookCacheClient;
-  /** Entries are `<keyPrefix>:book:<id>`. */
+  /** Entries are `<keyPrefix>:book:<id>`, without a hash tag: on a cluster, each book hashes to a slot of its own. */
   keyPrefix: string;
   /**
    * How long a cached book lives without being written again. It bounds how stale an entry can be
@@ -58,8 +59,11 @@ const scripts = { put: new RedisScript(PUT), forget: new RedisScript(FORGET) };
  * a read of a page of books is one MGET. Every entry expires, so the cache stays bounded by what is
  * read; run ElastiCache with a `volatile-lru` eviction policy to bound it by memory too.
  *
- * Not done: Redis Cluster mode. A write of several books is one script over their keys, which
- * cluster mode allows only within one hash slot; use a single shard (with replicas), as for the board.
+ * On a Redis Cluster (ElastiCache Serverless, or cluster mode enabled) the keys carry no hash tag, so
+ * the books, and the reads of the hot ones, spread over every shard. A page is then read with one GET
+ * per book and written with one script call per book (a command over several keys must stay within one
+ * slot); ioredis's auto-pipelining sends each shard its share in one round trip. On one server a page
+ * is still one MGET and one script call.
  */
 export class RedisBookCache implements BookCache {
   private readonly client: RedisBookCacheClient;
@@ -76,7 +80,8 @@ export class RedisBookCache implements BookCache {
     const found = new Map<string, Book | null>();
     const unique = [...new Set(ids)];
     if (unique.length === 0) return found;
-    const values = await this.client.mget(...unique.map((id) => this.base + id));
+    const keys = unique.map((id) => this.base + id);
+    const values = this.client.isCluster ? await Promise.all(keys.map((key) => this.client.get(key))) : await this.client.mget(...keys);
     unique.forEach((id, i) => {
       const value = values[i];
       if (value === null || value === undefined) return;
@@ -95,18 +100,25 @@ export class RedisBookCache implements BookCache {
     const newest = new Map<string, Book>();
     for (const book of books) if ((newest.get(book.id)?.version ?? -1) < book.version) newest.set(book.id, book);
     if (newest.size === 0) return;
-    const keys: string[] = [];
-    const args: Array<string | number> = [this.bookTtlMs];
-    for (const book of newest.values()) {
-      keys.push(this.base + book.id);
-      args.push(book.version, `${book.version}|${JSON.stringify(book)}`);
+    const entries = [...newest.values()].map((book) => ({ key: this.base + book.id, args: [book.version, `${book.version}|${JSON.stringify(book)}`] }));
+    if (this.client.isCluster) {
+      await Promise.all(entries.map((entry) => scripts.put.run(this.client, [entry.key], [this.bookTtlMs, ...entry.args])));
+      return;
     }
-    await scripts.put.run(this.client, keys, args);
+    await scripts.put.run(
+      this.client,
+      entries.map((entry) => entry.key),
+      [this.bookTtlMs, ...entries.flatMap((entry) => entry.args)],
+    );
   }
 
   async forget(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
     const keys = [...new Set(ids)].map((id) => this.base + id);
+    if (this.client.isCluster) {
+      await Promise.all(keys.map((key) => scripts.forget.run(this.client, [key], [TOMBSTONE_TTL_MS])));
+      return;
+    }
     await scripts.forget.run(this.client, keys, [TOMBSTONE_TTL_MS]);
   }
 

@@ -42,6 +42,11 @@ return 1
  * Stream checkpoints kept in Redis beside the bestseller board they describe, so the two are lost
  * together: a Redis that restarts empty (a cache loss) has no checkpoint, and the runner rebuilds the
  * board from the system of record instead of carrying on as if the counts were still there.
+ *
+ * A consumer's checkpoint is `<keyPrefix>:{<keyPrefix>:<consumer>}:checkpoint`. On a Redis Cluster the
+ * hash tag puts it in the slot of the store that tags its keys the same way, the bestseller board
+ * (`{<keyPrefix>:bestsellers}`), so one shard restarting empty still loses both together. The book
+ * cache spreads over every slot and has no such partner; its entries expire and are refilled by reads.
  */
 export class RedisStreamCheckpoints implements StreamCheckpointStore {
   constructor(
@@ -51,7 +56,7 @@ export class RedisStreamCheckpoints implements StreamCheckpointStore {
   ) {}
 
   private key(consumer: string): string {
-    return `${this.keyPrefix}:checkpoint:${consumer}`;
+    return `${this.keyPrefix}:{${this.keyPrefix}:${consumer}}:checkpoint`;
   }
 
   async get(consumer: string): Promise<StreamCheckpoint> {
