@@ -33,7 +33,7 @@ export interface LambdaBundle {
 
 export type Bundles = Record<FunctionRole, LambdaBundle>;
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const ENTRIES: Record<FunctionRole, string> = {
   http: join(ROOT, 'src', 'lambda', 'http-handler.ts'),
@@ -86,14 +86,20 @@ export function esbuildOptions(entry: string, outfile: string): BuildOptions {
   };
 }
 
+/** One function's code, as NodejsFunction writes its asset: `index.mjs` (and what must sit beside it) in a fresh directory. */
+export async function buildBundle(entry: string, taskRoot: string, beside: ReadonlyArray<{ from: string; to: string }> = []): Promise<string> {
+  const file = join(taskRoot, 'index.mjs');
+  rmSync(taskRoot, { recursive: true, force: true });
+  await build(esbuildOptions(entry, file));
+  for (const { from, to } of beside) cpSync(from, join(taskRoot, to), { recursive: true });
+  return file;
+}
+
 export async function buildBundles(outDir: string): Promise<Bundles> {
   const bundles = {} as Bundles;
   for (const role of ['http', 'stream'] as const) {
     const taskRoot = join(outDir, role);
-    const file = join(taskRoot, 'index.mjs');
-    rmSync(taskRoot, { recursive: true, force: true });
-    await build(esbuildOptions(ENTRIES[role], file));
-    for (const { from, to } of BESIDE_THE_BUNDLE[role]) cpSync(from, join(taskRoot, to), { recursive: true });
+    const file = await buildBundle(ENTRIES[role], taskRoot, BESIDE_THE_BUNDLE[role]);
     bundles[role] = { role, taskRoot, handler: 'index.handler', file, bytes: statSync(file).size, source: `esbuild ${ENTRIES[role]}`, environment: {} };
   }
   return bundles;
