@@ -109,7 +109,7 @@ export function lambdaEnvironment(spec: FunctionSpec): Record<string, string> {
   };
 }
 
-const REPORT = /^REPORT RequestId: (\S+)\t.*?Duration: ([\d.]+) ms/;
+const REPORT = /^REPORT RequestId: (\S+)\t(?:Init Duration: [\d.]+ ms\t)?Duration: ([\d.]+) ms/;
 
 /** Starts the emulator for one function; the runtime itself starts at the first invoke, as a cold start does. */
 export async function startFunction(spec: FunctionSpec): Promise<EmulatedFunction> {
