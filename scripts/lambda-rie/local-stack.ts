@@ -55,7 +55,15 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
-export async function startLocalStack(options: { progress?: Progress; env?: NodeJS.ProcessEnv } = {}): Promise<LocalStack> {
+export interface LocalStackOptions {
+  progress?: Progress;
+  /** Where to find the engines and the bundles (BOOKSTORE_* and BOOKSTORE_LAMBDA_BUNDLES); process.env by default. */
+  env?: NodeJS.ProcessEnv;
+  /** Variables set on both functions after everything else (a lower sign-in limit for a test). */
+  functionEnv?: Record<string, string>;
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const progress = options.progress ?? (() => undefined);
   const processEnv = options.env ?? process.env;
   const [rie, node, bundles] = await Promise.all([installRie(progress, processEnv), installLambdaNode(progress, undefined, processEnv), locateBundles(processEnv)]);
@@ -90,7 +98,7 @@ export async function startLocalStack(options: { progress?: Progress; env?: Node
         name: `bookstore-${role}`,
         taskRoot: bundle.taskRoot,
         handler: bundle.handler,
-        environment: functionEnvironment(bundle, env),
+        environment: { ...functionEnvironment(bundle, env), ...options.functionEnv },
         memoryMb: bundle.memoryMb,
         timeoutSeconds: bundle.timeoutSeconds,
         node,

@@ -4,42 +4,19 @@
  * against the engines on this machine. API Gateway HTTP API (payload 2.0) events go to the HTTP
  * function; the table's stream, read as an event source mapping reads it, goes to the stream function.
  */
-import type { APIGatewayProxyStructuredResultV2, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmulatedFunction } from '../../scripts/lambda-rie/emulator.js';
 import { streamEventSource, type EventSourceMapping } from '../../scripts/lambda-rie/event-source.js';
 import { startLocalStack, type LocalStack } from '../../scripts/lambda-rie/local-stack.js';
 import { nextIsbn, PASSWORD } from '../api/harness.js';
-import { httpApiEvent, type EventRequest } from '../lambda/events.js';
-
-interface Answer {
-  status: number;
-  headers: Record<string, string>;
-  body: any;
-}
+import { httpApiClient, type Answer, type ApiRequest } from '../support/lambda-http.js';
 
 let stack: LocalStack;
 let http: EmulatedFunction;
 let stream: EmulatedFunction;
 let mapping: EventSourceMapping;
-
-/** One HTTP API request through the emulated HTTP function, as API Gateway would send it. */
-async function api(request: EventRequest & { token?: string; json?: unknown }): Promise<Answer> {
-  const headers: Record<string, string> = { ...request.headers };
-  if (request.token) headers.authorization = `Bearer ${request.token}`;
-  let body = request.body;
-  if (request.json !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(request.json);
-  }
-  const invocation = await http.invoke<APIGatewayProxyStructuredResultV2>(httpApiEvent({ ...request, headers, ...(body !== undefined ? { body } : {}) }));
-  if (invocation.failed) throw new Error(`the HTTP function failed: ${JSON.stringify(invocation.payload)}\n${http.stderr().slice(-10).join('\n')}`);
-  const result = invocation.payload;
-  const answerHeaders = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
-  const text = result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64').toString('utf8') : (result.body ?? '');
-  const type = answerHeaders['content-type'] ?? '';
-  return { status: result.statusCode ?? 200, headers: answerHeaders, body: text === '' ? null : type.includes('json') ? JSON.parse(text) : text };
-}
+let api: (request: ApiRequest) => Promise<Answer>;
 
 let accounts = 0;
 async function signUp(name: string): Promise<{ id: string; email: string }> {
@@ -76,6 +53,7 @@ let orderBatches: DynamoDBStreamEvent[] = [];
 beforeAll(async () => {
   stack = await startLocalStack({ progress: (line) => console.error(line) });
   ({ http, stream } = stack.functions);
+  api = httpApiClient(http);
   mapping = await streamEventSource({ fn: stream, table: stack.env.BOOKSTORE_DYNAMODB_TABLE!, endpoint: stack.env.BOOKSTORE_DYNAMODB_ENDPOINT!, region: stack.env.AWS_REGION! });
 }, 300_000);
 
