@@ -80,8 +80,10 @@ export function esbuildOptions(entry: string, outfile: string): BuildOptions {
     // Bundled CommonJS calls require() and reads files beside itself through __dirname; ESM has
     // neither until the banner makes them (@fastify/swagger-ui reads its logo at registration).
     banner: { js: BANNER },
-    // The engines profile never loads them (composition.ts imports each profile's adapters lazily).
-    external: ['better-sqlite3', './composition-embedded.js'],
+    // As infra/lib/compute/bundling.ts: the runtime ships the AWS SDK, and the engines profile never
+    // loads the embedded one's adapters (composition.ts imports each profile's lazily).
+    external: ['@aws-sdk/*', '@smithy/*', './composition-embedded.js'],
+    charset: 'utf8',
     logLevel: 'warning',
   };
 }

@@ -14,6 +14,7 @@ import { locateBundles, type Bundles, type FunctionRole, type LambdaBundle } fro
 import { startFunction, type EmulatedFunction } from './emulator.js';
 import { installLambdaNode } from './node.js';
 import { installRie } from './rie.js';
+import { stageTask, type StagedTask } from './task-root.js';
 
 /** The region moto's user pools and DynamoDB Local's tables are made in, here and by the functions. */
 const REGION = 'us-east-1';
@@ -83,9 +84,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     BOOKSTORE_COGNITO_CLIENT_ID: pool.clientId,
   };
   const started: EmulatedFunction[] = [];
+  const staging: StagedTask[] = [];
   let store: Store | null = null;
   const close = async () => {
     await Promise.all(started.map((f) => f.stop()));
+    for (const staged of staging) staged.remove();
     await store?.close();
     await removeEngineResources({ ...env, AWS_REGION: REGION });
   };
@@ -94,9 +97,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     store = await openStore(loadConfig({ ...env, AWS_REGION: REGION, BOOKSTORE_PROVISION: 'true', BOOKSTORE_LOG_LEVEL: 'silent' }));
     const startCold = async (role: FunctionRole) => {
       const bundle = bundles[role];
+      const staged = stageTask(bundle.taskRoot, role);
+      staging.push(staged);
       const fn = await startFunction({
         name: `bookstore-${role}`,
-        taskRoot: bundle.taskRoot,
+        taskRoot: staged.taskRoot,
         handler: bundle.handler,
         environment: { ...functionEnvironment(bundle, env), ...options.functionEnv },
         memoryMb: bundle.memoryMb,
