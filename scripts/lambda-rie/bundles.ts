@@ -126,10 +126,14 @@ function references(value: unknown, into = new Set<string>()): Set<string> {
   return into;
 }
 
+/** The metadata infra/lib/compute/app-function.ts puts on each function: `{ role, assetPath, handler }`. */
+export const BUNDLE_METADATA_KEY = 'bookstore:bundle';
+
 /**
- * The functions of one stack in a cloud assembly: the stream function is the one a DynamoDB event
- * source mapping invokes, the HTTP function the one an HTTP API integration calls. Each one's code is
- * the asset directory its `aws:asset:path` metadata names.
+ * The functions of one stack in a cloud assembly. Each says which it is in its `bookstore:bundle`
+ * metadata; failing that, the stream function is the one a DynamoDB event source mapping invokes and
+ * the HTTP function the one an HTTP API integration calls. Each one's code is the asset directory
+ * its metadata (or `aws:asset:path`) names.
  */
 export function synthesizedBundles(assembly: string, stack: string): Bundles {
   const templateFile = join(assembly, `${stack}.template.json`);
@@ -144,8 +148,12 @@ export function synthesizedBundles(assembly: string, stack: string): Bundles {
   const functions = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
   const invokedBy = (type: string, property: string) =>
     new Set(Object.values(resources).filter((r) => r.Type === type).flatMap((r) => [...references(r.Properties?.[property])]));
-  const streamTargets = invokedBy('AWS::Lambda::EventSourceMapping', 'FunctionName');
-  const httpTargets = invokedBy('AWS::ApiGatewayV2::Integration', 'IntegrationUri');
+  const byMetadata = (role: FunctionRole) => new Set(functions.filter(([, fn]) => fn.Metadata?.[BUNDLE_METADATA_KEY]?.role === role).map(([id]) => id));
+  const targets = (role: FunctionRole) => {
+    const marked = byMetadata(role);
+    if (marked.size > 0) return marked;
+    return role === 'http' ? invokedBy('AWS::ApiGatewayV2::Integration', 'IntegrationUri') : invokedBy('AWS::Lambda::EventSourceMapping', 'FunctionName');
+  };
   const pick = (role: FunctionRole, targets: Set<string>): LambdaBundle => {
     const found = functions.filter(([id]) => targets.has(id));
     if (found.length !== 1) {
@@ -155,10 +163,10 @@ export function synthesizedBundles(assembly: string, stack: string): Bundles {
       );
     }
     const [id, fn] = found[0]!;
-    const assetPath = fn.Metadata?.['aws:asset:path'];
+    const assetPath = fn.Metadata?.[BUNDLE_METADATA_KEY]?.assetPath ?? fn.Metadata?.['aws:asset:path'];
     if (typeof assetPath !== 'string') throw new Error(`${templateFile}: function ${id} has no aws:asset:path metadata (synthesize with asset metadata on)`);
     const taskRoot = resolve(assembly, assetPath);
-    const handler: string = fn.Properties?.Handler ?? 'index.handler';
+    const handler: string = fn.Properties?.Handler ?? fn.Metadata?.[BUNDLE_METADATA_KEY]?.handler ?? 'index.handler';
     const moduleName = handler.slice(0, handler.lastIndexOf('.'));
     const file = ['.mjs', '.js', '.cjs'].map((ext) => join(taskRoot, moduleName + ext)).find((f) => existsSync(f));
     if (!file) throw new Error(`function ${id}: no ${moduleName}.mjs in ${taskRoot}; run \`npm run synth\` again`);
@@ -177,5 +185,5 @@ export function synthesizedBundles(assembly: string, stack: string): Bundles {
       timeoutSeconds: fn.Properties?.Timeout,
     };
   };
-  return { http: pick('http', httpTargets), stream: pick('stream', streamTargets) };
+  return { http: pick('http', targets('http')), stream: pick('stream', targets('stream')) };
 }
