@@ -8,7 +8,8 @@
  *   for a checkout where the CDK app does not synthesize the functions yet.
  */
 import { build, type BuildOptions } from 'esbuild';
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,7 +32,10 @@ export interface LambdaBundle {
   timeoutSeconds?: number;
 }
 
-export type Bundles = Record<FunctionRole, LambdaBundle>;
+export type Bundles = Record<FunctionRole, LambdaBundle> & {
+  /** Where a local build wrote them (a fresh temp directory per call), for the caller to delete when done; unset for cdk.out. */
+  builtIn?: string;
+};
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -46,7 +50,8 @@ const ENTRIES: Record<FunctionRole, string> = {
  */
 export async function locateBundles(env: NodeJS.ProcessEnv = process.env): Promise<Bundles> {
   const choice = env.BOOKSTORE_LAMBDA_BUNDLES || 'esbuild';
-  if (choice === 'esbuild') return buildBundles(join(ROOT, 'test-output', 'lambda-bundles'));
+  // A directory of its own per build: a test file and a benchmark may build at the same time.
+  if (choice === 'esbuild') return buildBundles(mkdtempSync(join(tmpdir(), 'bookstore-lambda-build-')));
   const assembly = choice === 'cdk.out' ? join(ROOT, 'cdk.out') : isAbsolute(choice) ? choice : resolve(choice);
   return synthesizedBundles(assembly, env.BOOKSTORE_LAMBDA_STACK || 'Bookstore-dev');
 }
@@ -98,7 +103,7 @@ export async function buildBundle(entry: string, taskRoot: string, beside: Reado
 }
 
 export async function buildBundles(outDir: string): Promise<Bundles> {
-  const bundles = {} as Bundles;
+  const bundles = { builtIn: outDir } as Bundles;
   for (const role of ['http', 'stream'] as const) {
     const taskRoot = join(outDir, role);
     const file = await buildBundle(ENTRIES[role], taskRoot, BESIDE_THE_BUNDLE[role]);

@@ -5,6 +5,7 @@
  * with BOOKSTORE_PROVISION=false, as deployed.
  */
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { rmSync } from 'node:fs';
 import { createUserPool } from '../../src/adapters/cognito/cognito-user-pool.js';
 import { openStore, type Store } from '../../src/composition.js';
 import { loadConfig } from '../../src/config.js';
@@ -89,19 +90,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const close = async () => {
     await Promise.all(started.map((f) => f.stop()));
     for (const staged of staging) staged.remove();
+    if (bundles.builtIn) rmSync(bundles.builtIn, { recursive: true, force: true });
     await store?.close();
     await removeEngineResources({ ...env, AWS_REGION: REGION });
   };
   try {
     // What the stack's custom resources would have made: the tables (with the stream) and the index template.
     store = await openStore(loadConfig({ ...env, AWS_REGION: REGION, BOOKSTORE_PROVISION: 'true', BOOKSTORE_LOG_LEVEL: 'silent' }));
+    // Every emulator of a role runs the same staged copy, read-only, as Lambda's containers share one package.
+    const staged = { http: stageTask(bundles.http.taskRoot, 'http'), stream: stageTask(bundles.stream.taskRoot, 'stream') };
+    staging.push(staged.http, staged.stream);
     const startCold = async (role: FunctionRole) => {
       const bundle = bundles[role];
-      const staged = stageTask(bundle.taskRoot, role);
-      staging.push(staged);
       const fn = await startFunction({
         name: `bookstore-${role}`,
-        taskRoot: staged.taskRoot,
+        taskRoot: staged[role].taskRoot,
         handler: bundle.handler,
         environment: { ...functionEnvironment(bundle, env), ...options.functionEnv },
         memoryMb: bundle.memoryMb,
