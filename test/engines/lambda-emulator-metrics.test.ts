@@ -33,6 +33,8 @@ beforeAll(async () => {
   // A sign-in limit of 2 a minute, so the third attempt is refused and counted.
   stack = await startLocalStack({ progress: (line) => console.error(line), functionEnv: { BOOKSTORE_LOGIN_RATE_LIMIT: '2' } });
   ({ http, stream } = stack.functions);
+  // In the CI log: which bundles ran (BOOKSTORE_LAMBDA_BUNDLES=cdk.out: the synthesized assets).
+  for (const bundle of [stack.bundles.http, stack.bundles.stream]) console.error(`${bundle.role} bundle: ${bundle.source}, ${bundle.bytes} bytes`);
   api = httpApiClient(http);
   mapping = await streamEventSource({ fn: stream, table: stack.env.BOOKSTORE_DYNAMODB_TABLE!, endpoint: stack.env.BOOKSTORE_DYNAMODB_ENDPOINT!, region: stack.env.AWS_REGION! });
 

@@ -53,6 +53,8 @@ let orderBatches: DynamoDBStreamEvent[] = [];
 beforeAll(async () => {
   stack = await startLocalStack({ progress: (line) => console.error(line) });
   ({ http, stream } = stack.functions);
+  // In the CI log: which bundles ran (BOOKSTORE_LAMBDA_BUNDLES=cdk.out: the synthesized assets).
+  for (const bundle of [stack.bundles.http, stack.bundles.stream]) console.error(`${bundle.role} bundle: ${bundle.source}, ${bundle.bytes} bytes`);
   api = httpApiClient(http);
   mapping = await streamEventSource({ fn: stream, table: stack.env.BOOKSTORE_DYNAMODB_TABLE!, endpoint: stack.env.BOOKSTORE_DYNAMODB_ENDPOINT!, region: stack.env.AWS_REGION! });
 }, 300_000);
