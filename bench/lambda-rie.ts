@@ -15,12 +15,15 @@
  * run (one that has served test suites answers several times slower). --json FILE writes the figures.
  * No figure is a pass/fail: this reports.
  */
-import { writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { streamEventSource } from '../scripts/lambda-rie/event-source.js';
-import type { EmulatedFunction, Invocation } from '../scripts/lambda-rie/emulator.js';
+import { startFunction, type EmulatedFunction, type Invocation } from '../scripts/lambda-rie/emulator.js';
+import { installLambdaNode } from '../scripts/lambda-rie/node.js';
+import { installRie } from '../scripts/lambda-rie/rie.js';
 import { startLocalStack } from '../scripts/lambda-rie/local-stack.js';
 import { nextIsbn, PASSWORD } from '../test/api/harness.js';
 import { httpApiEvent, type EventRequest } from '../test/lambda/events.js';
@@ -64,6 +67,29 @@ async function call(fn: EmulatedFunction, request: EventRequest & { token?: stri
 
 const bodyOf = (invocation: Invocation<Result>) => JSON.parse(invocation.payload.body ?? 'null');
 
+/** Init of a handler that loads nothing: what starting node and the bootstrap cost, the floor under every bundle's init. */
+async function emptyHandlerInits(runs: number): Promise<number[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'bookstore-lambda-empty-'));
+  writeFileSync(join(dir, 'index.mjs'), 'export const handler = async () => null;\n');
+  const [node, rie] = [await installLambdaNode(), await installRie()];
+  const inits: number[] = [];
+  try {
+    for (let i = 0; i < runs; i++) {
+      const fn = await startFunction({ name: 'empty', taskRoot: dir, handler: 'index.handler', environment: {}, node, rie });
+      try {
+        await fn.invoke({});
+        const init = fn.initDurationMs();
+        if (init !== null) inits.push(init);
+      } finally {
+        await fn.stop();
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return inits;
+}
+
 const ms = (n: number) => (Number.isNaN(n) ? '-' : n.toFixed(1));
 
 async function main() {
@@ -102,6 +128,9 @@ async function main() {
         }
       }
     }
+
+    const floor = await emptyHandlerInits(coldRuns);
+    console.error(`  empty handler: init ${floor.map(ms).join(', ')} ms`);
 
     step('warm routes: setting up an admin, books and a buyer');
     const admin = bodyOf(await call(http, { method: 'POST', path: '/api/v1/auth/signup', json: { email: `bench-admin.${process.pid}@example.com`, password: PASSWORD, name: 'Bench Admin' } }, 201));
@@ -173,6 +202,7 @@ async function main() {
       bundles: Object.fromEntries((['http', 'stream'] as const).map((r) => [r, { source: stack.bundles[r].source, bytes: stack.bundles[r].bytes }])),
       dynamodb: dynamodb ? 'private (fresh, in memory)' : 'shared',
       cold: Object.fromEntries(Object.entries(cold).map(([role, f]) => [role, { runs: coldRuns, initMs: summary(f.init), firstInvocationMs: summary(f.first) }])),
+      emptyHandlerInitMs: summary(floor),
       warm: { requests, routes: warm },
       loadAverage: loadavg(),
     });
@@ -184,6 +214,7 @@ async function main() {
       const c = cold[role]!;
       console.log(`| ${role} | ${(stack.bundles[role].bytes / 1024).toFixed(0)} KiB | ${ms(percentile(c.init, 50))} ms (${ms(Math.max(...c.init))}) | ${ms(percentile(c.first, 50))} ms (${ms(Math.max(...c.first))}) |`);
     }
+    console.log(`| empty handler (node + bootstrap) | - | ${ms(percentile(floor, 50))} ms (${ms(Math.max(...floor))}) | - |`);
     console.log(`\n| Route (${requests} sequential) | p50 | p99 | round trip p50 | round trip p99 | failed |`);
     console.log('|---|---|---|---|---|---|');
     for (const [name, r] of Object.entries(warm)) console.log(`| ${name} | ${ms(r.p50)} ms | ${ms(r.p99)} ms | ${ms(r.roundTripP50)} ms | ${ms(r.roundTripP99)} ms | ${r.errors} |`);
