@@ -32,11 +32,14 @@ export async function installRie(progress: Progress = () => undefined, env: Node
     return given;
   }
   const target = rieInstallPath(env);
-  if (existsSync(target)) return target;
+  if (existsSync(target)) {
+    progress(`aws-lambda-rie ${RIE_VERSION} is built (${target})`);
+    return target;
+  }
   const go = which('go');
   if (!go) {
     throw new Error(
-      'building the Lambda Runtime Interface Emulator needs Go 1.25 or later on PATH (apt-get install golang-go, or https://go.dev/dl); ' +
+      'building the Lambda Runtime Interface Emulator needs Go on PATH (https://go.dev/dl; the module asks for Go 1.26, which an older go fetches from the Go proxy); ' +
         'or set BOOKSTORE_RIE_BINARY to an aws-lambda-rie binary',
     );
   }
