@@ -158,7 +158,7 @@ const dev: BookstoreConfig = {
     indexReplicas: 0,
   },
   redis: { kind: 'serverless', engineMajorVersion: '8', maxDataStorageGb: 1, maxEcpuPerSecond: 5000, snapshotRetentionDays: 0 },
-  neptune: { instanceClass: 'db.t4g.medium', readerCount: 0, backupRetentionDays: 1, deletionProtection: false },
+  neptune: { instanceClass: 'db.t4g.medium', readerCount: 0, backupRetentionDays: 7, deletionProtection: false },
   cognito: { deletionProtection: false, passwordMinLength: 10 },
   lambda: {
     httpMemoryMb: 1024,
@@ -185,9 +185,11 @@ const prod: BookstoreConfig = {
   opensearch: {
     engineVersion: 'OpenSearch_2.19',
     dataNodeInstanceType: 'm7g.large.search',
-    dataNodeCount: 2,
+    // Three master-eligible data nodes in three AZs: losing one AZ keeps a quorum (2 of 3) without
+    // paying for three dedicated masters (about $300/month more).
+    dataNodeCount: 3,
     volumeGiB: 20,
-    availabilityZoneCount: 2,
+    availabilityZoneCount: 3,
     dedicatedMasterCount: 0,
     dedicatedMasterInstanceType: 'm7g.large.search',
     indexReplicas: 1,

@@ -10,6 +10,7 @@ import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
 import type { BookstoreConfig } from './config.js';
 
@@ -34,6 +35,11 @@ export interface SearchContract {
   domain: opensearch.IDomain;
   /** BOOKSTORE_OPENSEARCH_REPLICAS. */
   indexReplicas: number;
+  /**
+   * Adds a principal to the domain's resource policy (the policy names the functions' roles and
+   * nothing else). `grantSearch` calls it; no need to call it yourself.
+   */
+  allowPrincipal(principal: iam.IPrincipal): void;
 }
 
 export interface CacheContract {
@@ -70,8 +76,18 @@ export interface IdentityContract {
   userPoolClient: cognito.IUserPoolClient;
 }
 
+/** Shared encryption keys. */
+export interface KeysContract {
+  /**
+   * Customer-managed KMS key (rotation on) whose policy lets CloudWatch Logs in this region use it:
+   * pass as `encryptionKey` of every log group (function logs, API access logs, flow logs).
+   */
+  logsKey: kms.IKey;
+}
+
 /** Everything the data layer provides, in one object. */
 export interface DataContracts {
+  keys: KeysContract;
   network: NetworkContract;
   tables: TablesContract;
   search: SearchContract;
@@ -126,6 +142,7 @@ export function grantSearch(data: DataContracts, grantee: iam.IGrantable): void 
   grantee.grantPrincipal.addToPrincipalPolicy(
     new iam.PolicyStatement({ actions: OPENSEARCH_ACTIONS, resources: [`${data.search.domain.domainArn}/*`] }),
   );
+  data.search.allowPrincipal(grantee.grantPrincipal);
 }
 
 export function grantCache(data: DataContracts, grantee: iam.IGrantable): void {
