@@ -51,7 +51,7 @@ export class Identity extends Construct implements IdentityContract {
       removalPolicy: config.keepDataOnDelete ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
 
-    const acknowledge = (id: string, reason: string) => Validations.of(this.userPool).acknowledge({ id: `AwsSolutions::${id}`, reason });
+    const acknowledge = (id: string, reason: string) => Validations.of(this.userPool).acknowledge({ id, reason });
     acknowledge('AwsSolutions-COG1', 'Length-only policy (10 to 256) per NIST SP 800-63B, the same rule the API enforces before Cognito sees a password.');
     acknowledge('AwsSolutions-COG2', 'The API answers no MFA challenge yet (sign-in fails on one), so MFA would lock every user out.');
     acknowledge('AwsSolutions-COG8', 'Lite feature plan: the API uses no Plus feature, and threat protection costs about $0.02 per monthly active user.');

@@ -60,7 +60,7 @@ export class Search extends Construct implements SearchContract {
       removalPolicy: config.keepDataOnDelete ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
 
-    const acknowledge = (id: string, reason: string) => Validations.of(this.domain).acknowledge({ id: `AwsSolutions::${id}`, reason });
+    const acknowledge = (id: string, reason: string) => Validations.of(this.domain).acknowledge({ id, reason });
     acknowledge('AwsSolutions-OS3', 'In private subnets with no route in; access is by IAM role (SigV4), not by IP address.');
     if (cfg.dedicatedMasterCount === 0) {
       acknowledge('AwsSolutions-OS4', 'No dedicated masters: the data nodes are master-eligible (3 in prod over 3 AZs keep a quorum); 3 masters would add about $300/month.');
