@@ -101,9 +101,9 @@ describe.each<ConfigName>(['dev', 'prod'])('Monitoring wired into the %s stack o
     template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: `${stack.config.stackName}-operations` });
   });
 
-  it(`has ${name === 'dev' ? 20 : 21} metric alarms and 2 composite alarms of its own`, () => {
+  it(`has ${name === 'dev' ? 21 : 22} metric alarms and 2 composite alarms of its own`, () => {
     const own = monitoring.node.findAll();
-    expect(own.filter((c) => c instanceof CfnAlarm)).toHaveLength(name === 'dev' ? 20 : 21);
+    expect(own.filter((c) => c instanceof CfnAlarm)).toHaveLength(name === 'dev' ? 21 : 22);
     expect(own.filter((c) => c instanceof CfnCompositeAlarm)).toHaveLength(2);
     expect(monitoring.dashboard.widgetCount).toBe(26);
   });

@@ -82,7 +82,7 @@ describe('Monitoring over a serverless cache and one search node (the dev shape)
       f.monitoring.availability.alarms.flatMap((a) => [a.longWindowAlarm, a.shortWindowAlarm]).map((a) => f.stack.getLogicalId(a.node.defaultChild as never)),
     );
     const all = metricAlarms(f.template);
-    expect(Object.keys(all)).toHaveLength(20);
+    expect(Object.keys(all)).toHaveLength(21);
     for (const [id, props] of Object.entries(all)) {
       if (windowAlarms.has(id)) {
         expect(props.AlarmActions, id).toBeUndefined();
@@ -93,7 +93,7 @@ describe('Monitoring over a serverless cache and one search node (the dev shape)
       }
     }
     f.template.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 2);
-    expect(f.monitoring.alarms).toHaveLength(18);
+    expect(f.monitoring.alarms).toHaveLength(19);
   });
 
   it('computes the SLO from the HTTP API stage: 5xx over Count on ApiId and $default', () => {
@@ -117,8 +117,8 @@ describe('Monitoring over a serverless cache and one search node (the dev shape)
     expect(age.props).toMatchObject({
       Namespace: 'AWS/Lambda',
       Statistic: 'Maximum',
-      Period: 60,
-      EvaluationPeriods: 5,
+      Period: 300,
+      EvaluationPeriods: 1,
       Threshold: 300_000,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       TreatMissingData: 'notBreaching',
@@ -126,6 +126,18 @@ describe('Monitoring over a serverless cache and one search node (the dev shape)
     const dlq = alarmOn(f, 'ApproximateNumberOfMessagesVisible');
     expect(dlq.dims).toEqual({ QueueName: { 'Fn::GetAtt': [f.stack.getLogicalId(f.streamFailureQueue.node.defaultChild as never), 'QueueName'] } });
     expect(dlq.props).toMatchObject({ Namespace: 'AWS/SQS', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', Statistic: 'Maximum' });
+  });
+
+  it('alarms on projection errors of all four projections, summed', () => {
+    const [errors, ...more] = Object.values(metricAlarms(f.template)).filter((p) =>
+      p.Metrics?.some((q: any) => typeof q.Expression === 'string' && q.Expression.startsWith('FILL(p0, 0)')),
+    );
+    expect(more).toHaveLength(0);
+    expect(errors!.Metrics.find((q: any) => q.Expression).Expression).toBe('FILL(p0, 0) + FILL(p1, 0) + FILL(p2, 0) + FILL(p3, 0)');
+    const projections = errors!.Metrics.filter((q: any) => q.MetricStat).map((q: any) => q.MetricStat.Metric);
+    expect(projections.map((m: any) => m.Dimensions.find((d: any) => d.Name === 'projection').Value).sort()).toEqual(['bestsellers', 'book-cache', 'graph', 'search']);
+    for (const metric of projections) expect(metric).toMatchObject({ Namespace: 'Bookstore', MetricName: 'ProjectionErrors' });
+    expect(errors).toMatchObject({ Threshold: 1, EvaluationPeriods: 3, TreatMissingData: 'notBreaching' });
   });
 
   it('alarms on throttles and repeated errors of both functions', () => {

@@ -297,6 +297,17 @@ export class ServiceMetrics {
     });
   }
 
+  /** Errors of every projection, summed (no datapoint = no error). */
+  allProjectionErrors(): IMetric {
+    const usingMetrics = Object.fromEntries(PROJECTIONS.map((p, i) => [`p${i}`, this.projectionErrors(p)]));
+    return new MathExpression({
+      expression: Object.keys(usingMetrics).map((id) => `FILL(${id}, 0)`).join(' + '),
+      usingMetrics,
+      label: 'Projection errors (all)',
+      period: FIVE_MINUTES,
+    });
+  }
+
   projectionErrors(projection: ProjectionName): Metric {
     return new Metric({
       namespace: APP_NAMESPACE,
