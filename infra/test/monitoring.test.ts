@@ -65,6 +65,12 @@ describe('Monitoring over a serverless cache and one search node (the dev shape)
     });
   });
 
+  it('outputs the dashboard URL and the topic ARN', () => {
+    const outputs = Object.values(f.template.toJSON().Outputs as Record<string, { Value: unknown }>).map((o) => JSON.stringify(o.Value));
+    expect(outputs).toContain(JSON.stringify(ref(f, f.monitoring.topic.topic)));
+    expect(outputs.some((o) => o.includes('#dashboards:name=') && o.includes(JSON.stringify(ref(f, f.monitoring.dashboard.dashboard))))).toBe(true);
+  });
+
   it('subscribes the AlarmEmail parameter only when it is not empty', () => {
     f.template.hasParameter('AlarmEmail', { Type: 'String', Default: '' });
     const conditions = f.template.toJSON().Conditions as Record<string, unknown>;

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import {
   Alarm,
   ComparisonOperator,
@@ -249,6 +249,16 @@ export class Monitoring extends Construct {
       alarms,
       dashboardName: props.dashboardName,
       iteratorAgeAlarmSeconds: props.iteratorAgeAlarmSeconds,
+    });
+
+    const stack = Stack.of(this);
+    new CfnOutput(this, 'DashboardUrl', {
+      description: 'The CloudWatch dashboard of the store',
+      value: `https://console.aws.amazon.com/cloudwatch/home?region=${stack.region}#dashboards:name=${this.dashboard.dashboard.dashboardName}`,
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      description: 'SNS topic every alarm notifies (subscribe more endpoints to it)',
+      value: this.topic.topic.topicArn,
     });
   }
 }
