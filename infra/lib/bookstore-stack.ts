@@ -63,6 +63,11 @@ export class BookstoreStack extends Stack {
    */
   override get availabilityZones(): string[] {
     const count = this.config?.network.azCount ?? 2;
+    const named = this.config?.network.availabilityZones;
+    if (named) {
+      if (named.length !== count) throw new Error(`config ${this.config.name}: availabilityZones names ${named.length} AZs, azCount is ${count}`);
+      return named;
+    }
     return Array.from({ length: count }, (_, i) => Fn.select(i, Fn.getAzs()));
   }
 }

@@ -16,6 +16,11 @@ export interface NetworkConfig {
    * 3 needs a region with at least three AZs (every commercial region but us-west-1 for new accounts).
    */
   azCount: 2 | 3;
+  /**
+   * Names the AZs instead (e.g. ['eu-west-1a', 'eu-west-1b', 'eu-west-1c']), for a region where an
+   * instance type is missing from one of the first AZs; the stack then deploys to that region only.
+   */
+  availabilityZones?: string[];
   cidr: string;
   /** AZs (the first n of the VPC's) that carry the `cognito-idp` interface endpoint; 1 halves its cost. */
   cognitoEndpointAzCount: number;
