@@ -113,6 +113,12 @@ export interface ApiConfig {
 export interface WebConfig {
   /** CloudFront price class: 100 (NA+EU) is the cheapest. */
   priceClass: 'PriceClass_100' | 'PriceClass_200' | 'PriceClass_All';
+  /**
+   * The storefront's own host names instead of `*.cloudfront.net`: an ACM certificate in us-east-1
+   * (CloudFront's region) covering them, by ARN (no lookup). Point the names' DNS at the
+   * distribution afterwards (CNAME, or an alias record in Route 53).
+   */
+  customDomain?: { domainNames: string[]; certificateArn: string };
 }
 
 export interface MonitoringConfig {
