@@ -28,12 +28,12 @@ export function computeUnderTest(): Record<ConfigName, ComputeUnderTest> {
   const of = (stack: BookstoreStack): ComputeUnderTest => {
     const compute =
       (stack.node.tryFindChild('Compute') as Compute | undefined) ?? new Compute(stack, 'Compute', { config: stack.config, data: stack.data });
-    return {
+    const under: ComputeUnderTest = {
       stack,
       compute,
       template: undefined as unknown as Template,
       bundle(role) {
-        const found = Object.values(this.template.findResources('AWS::Lambda::Function'))
+        const found = Object.values(under.template.findResources('AWS::Lambda::Function'))
           .map((r) => r.Metadata?.[BUNDLE_METADATA_KEY] as { role: string; assetPath: string } | undefined)
           .filter((m) => m?.role === role);
         if (found.length !== 1) throw new Error(`expected one function with ${BUNDLE_METADATA_KEY} role ${role}, found ${found.length}`);
@@ -41,6 +41,7 @@ export function computeUnderTest(): Record<ConfigName, ComputeUnderTest> {
         return { dir, code: readFileSync(join(dir, 'index.mjs'), 'utf8') };
       },
     };
+    return under;
   };
   const dev = of(stacks.dev);
   const prod = of(stacks.prod);
