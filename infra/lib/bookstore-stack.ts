@@ -1,7 +1,10 @@
 import { Fn, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { Compute } from './compute/compute.js';
 import type { BookstoreConfig } from './config.js';
 import type { DataContracts } from './contracts.js';
+import { Monitoring } from './monitoring/monitoring.js';
+import { monitoringProps } from './monitoring/wiring.js';
 import { Network } from './network.js';
 import { Cache } from './stores/cache.js';
 import { Graph } from './stores/graph.js';
@@ -27,6 +30,8 @@ export class BookstoreStack extends Stack {
   readonly identity: Identity;
   /** What compute and monitoring build on. */
   readonly data: DataContracts;
+  readonly compute: Compute;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: BookstoreStackProps) {
     const { config } = props;
@@ -54,6 +59,9 @@ export class BookstoreStack extends Stack {
       graph: this.graph,
       identity: this.identity,
     };
+    this.compute = new Compute(this, 'Compute', { config, data: this.data });
+    // No e-mail in the config: the alarm topic's subscription comes from the AlarmEmail parameter.
+    this.monitoring = new Monitoring(this, 'Monitoring', monitoringProps(config, this.data, this.compute));
   }
 
   /**

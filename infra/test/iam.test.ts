@@ -17,6 +17,7 @@ const RESOURCE_STAR_ONLY = new Set([
   'ec2:AssignPrivateIpAddresses',
   'ec2:UnassignPrivateIpAddresses',
   'logs:DescribeLogGroups',
+  'dynamodb:ListStreams',
 ]);
 
 interface Statement {

@@ -70,6 +70,8 @@ describe.each(['dev', 'prod'] as const)('stores (%s)', (name) => {
   it('lets only IAM roles into the OpenSearch domain (no Principal *)', () => {
     const [, domain] = only(template, 'AWS::OpenSearchService::Domain');
     const statements = domain.Properties!.AccessPolicies?.Statement ?? [];
+    expect(statements.length).toBeGreaterThan(0);
+    const roles = new Set<string>();
     for (const statement of statements) {
       expect(statement.Effect).toBe('Allow');
       const principals = [statement.Principal?.AWS].flat();
@@ -77,9 +79,16 @@ describe.each(['dev', 'prod'] as const)('stores (%s)', (name) => {
       for (const principal of principals) {
         expect(principal).not.toBe('*');
         expect(principal).toEqual({ 'Fn::GetAtt': [expect.any(String), 'Arn'] });
+        roles.add(refId(principal)!);
       }
       for (const action of [statement.Action].flat()) expect(action).toMatch(/^es:ESHttp[A-Z][a-z]+$/);
     }
+    // Exactly the roles of the two functions.
+    const functionRoles = resourcesOf(template, 'AWS::Lambda::Function')
+      .filter(([, f]) => f.Properties!.Environment?.Variables?.BOOKSTORE_PROFILE === 'engines')
+      .map(([, f]) => refId(f.Properties!.Role));
+    expect(functionRoles).toHaveLength(2);
+    expect([...roles].sort()).toEqual(functionRoles.sort());
   });
 
   it('runs Valkey Serverless (cluster mode, TLS and encryption at rest by design) behind IAM authentication', () => {
