@@ -39,6 +39,7 @@ describe('Monitoring over a serverless cache and one search node (the dev shape)
 
   it('encrypts the alarm topic with a rotated customer-managed key CloudWatch may use, and accepts TLS only', () => {
     f.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('AlarmTopicKey'), 'Arn'] } });
+    f.template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
     f.template.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
       KeyPolicy: {

@@ -1,4 +1,4 @@
-import { CfnCondition, CfnParameter, Fn, Stack, Token } from 'aws-cdk-lib';
+import { CfnCondition, CfnParameter, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -39,6 +39,9 @@ export class AlarmTopic extends Construct {
       new kms.Key(this, 'Key', {
         description: 'Encrypts the Bookstore alarm topic',
         enableKeyRotation: true,
+        // It protects notifications in flight and nothing at rest that outlives the topic, so it goes
+        // with the stack (after KMS's waiting period) instead of billing $1 a month forever.
+        removalPolicy: RemovalPolicy.DESTROY,
       });
     this.key = key;
     // CloudWatch publishes alarm notifications under its own service principal: without these two
