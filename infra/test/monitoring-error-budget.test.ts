@@ -99,6 +99,19 @@ describe('ErrorBudgetAlarm', () => {
     expect(slo.alarms.map((a) => a.threshold)).toEqual([0.072, 0.03]);
   });
 
+  it('can ignore windows with too few requests to judge', () => {
+    const stack = new Stack(new App(), 'Guarded');
+    new ErrorBudgetAlarm(stack, 'Slo', { sloName: 'x', target: 0.999, badEvents: bad, validEvents: valid, minimumValidEvents: 10 });
+    const alarms = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(4);
+    for (const alarm of alarms) {
+      expect(alarm.Properties.Metrics.find((q: any) => q.Expression).Expression).toBe('IF(valid >= 10, FILL(bad, 0) / valid, 0)');
+    }
+    expect(
+      () => new ErrorBudgetAlarm(stack, 'Bad', { sloName: 'x', target: 0.999, badEvents: bad, validEvents: valid, minimumValidEvents: 0.5 }),
+    ).toThrow(/whole number/);
+  });
+
   it('refuses targets outside 95%..99.95% and a short window that is not shorter', () => {
     expect(() => synth(0.9999)).toThrow(/between 0.95 and 0.9995/);
     expect(() => synth(0.9)).toThrow(/between 0.95 and 0.9995/);

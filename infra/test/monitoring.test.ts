@@ -104,7 +104,7 @@ describe('Monitoring over a serverless cache and one search node (the dev shape)
   });
 
   it('computes the SLO from the HTTP API stage: 5xx over Count on ApiId and $default', () => {
-    const slo = Object.values(metricAlarms(f.template)).filter((p) => p.Metrics?.some((q: any) => q.Expression === 'FILL(bad, 0) / valid'));
+    const slo = Object.values(metricAlarms(f.template)).filter((p) => p.Metrics?.some((q: any) => q.Expression === 'IF(valid >= 10, FILL(bad, 0) / valid, 0)'));
     expect(slo).toHaveLength(4);
     for (const props of slo) {
       const stat = (id: string) => props.Metrics.find((q: any) => q.Id === id).MetricStat;

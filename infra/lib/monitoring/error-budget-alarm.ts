@@ -46,6 +46,11 @@ export interface ErrorBudgetAlarmProps {
   readonly windows?: readonly BurnRateWindows[];
   /** Where the composite alarms notify (the two window alarms of a pair never notify on their own). */
   readonly actions?: readonly IAlarmAction[];
+  /**
+   * Windows with fewer valid events than this count as meeting the SLO: at low traffic one failure is
+   * a large ratio (1 in 10 is 10%) and would page. Default 0: every window counts.
+   */
+  readonly minimumValidEvents?: number;
 }
 
 /** The two metric-math alarms of one pair and the composite alarm that ANDs them. */
@@ -64,10 +69,10 @@ export interface BurnRateAlarm {
  * alarm that fires only when both are in ALARM. Pairs are ordered fastest first; a slower pair's
  * notifications are suppressed while a faster one is firing, so one incident pages once.
  *
- * Limits: at low traffic one failed request is a large ratio (1 error in 10 requests is 10%), so a
- * nearly idle dev stack can page on a single error; the alarms judge ratios, not volumes. Periods
- * longer than an hour are evaluated as sliding windows (CloudWatch's default), which is what the
- * workbook's windows mean.
+ * Limits: at low traffic one failed request is a large ratio (1 error in 10 requests is 10%); set
+ * `minimumValidEvents` to ignore windows with too few requests to judge (errors there are not
+ * alarmed at all, so keep it small). Periods longer than an hour are evaluated as sliding windows
+ * (CloudWatch's default), which is what the workbook's windows mean.
  */
 export class ErrorBudgetAlarm extends Construct {
   readonly errorBudget: number;
@@ -81,6 +86,8 @@ export class ErrorBudgetAlarm extends Construct {
       throw new Error(`ErrorBudgetAlarm needs a target between 0.95 and 0.9995, got ${props.target}`);
     }
     const windows = props.windows ?? PAGING_BURN_RATES;
+    const minimum = props.minimumValidEvents ?? 0;
+    if (!Number.isInteger(minimum) || minimum < 0) throw new Error(`ErrorBudgetAlarm minimumValidEvents must be a whole number >= 0, got ${minimum}`);
     if (windows.length === 0) throw new Error('ErrorBudgetAlarm needs at least one pair of windows');
     this.errorBudget = roundRatio(1 - props.target);
 
@@ -97,7 +104,7 @@ export class ErrorBudgetAlarm extends Construct {
             `${(props.target * 100).toFixed(2)}% SLO (part of the ${pair.name.toLowerCase()} burn-rate alarm; notifies through it)`,
           metric: new MathExpression({
             // No bad events recorded in a window where requests were made means none failed.
-            expression: 'FILL(bad, 0) / valid',
+            expression: minimum > 0 ? `IF(valid >= ${minimum}, FILL(bad, 0) / valid, 0)` : 'FILL(bad, 0) / valid',
             usingMetrics: { bad: props.badEvents, valid: props.validEvents },
             period: window,
             label: `${props.sloName} error ratio (${describe(window)})`,

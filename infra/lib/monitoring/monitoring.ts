@@ -19,6 +19,11 @@ export interface MonitoringProps {
   readonly resources: MonitoredResources;
   /** The availability SLO of the API, e.g. 0.999 (config `monitoring.availabilityTarget`). */
   readonly availabilityTarget: number;
+  /**
+   * Burn-rate windows with fewer API requests than this are not judged (default 10): a single failed
+   * request on a nearly idle stack is not an SLO breach worth a page.
+   */
+  readonly sloMinimumRequests?: number;
   /** Stream lag that alarms (config `monitoring.iteratorAgeAlarmSeconds`). */
   readonly iteratorAgeAlarmSeconds: number;
   /** See {@link AlarmTopicProps.alarmEmail}: undefined adds the `AlarmEmail` stack parameter. */
@@ -65,6 +70,7 @@ export class Monitoring extends Construct {
       badEvents: m.apiServerErrors(),
       validEvents: m.apiRequests(),
       actions: [notify],
+      minimumValidEvents: props.sloMinimumRequests ?? 10,
     });
 
     const alarms: IAlarm[] = this.availability.alarms.map((a) => a.composite);
