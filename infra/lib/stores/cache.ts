@@ -75,8 +75,8 @@ export class Cache extends Construct implements CacheContract {
       userGroupId: `${config.resourcePrefix}-users`,
       userIds: [appUser.userId, defaultUser.userId],
     });
-    userGroup.addDependency(appUser);
-    userGroup.addDependency(defaultUser);
+    userGroup.addResourceDependency(appUser);
+    userGroup.addResourceDependency(defaultUser);
     this.userArn = appUser.attrArn;
 
     if (cfg.kind === 'serverless') {
@@ -94,7 +94,7 @@ export class Cache extends Construct implements CacheContract {
         userGroupId: userGroup.userGroupId,
         ...(cfg.snapshotRetentionDays > 0 ? { snapshotRetentionLimit: cfg.snapshotRetentionDays } : {}),
       });
-      cache.addDependency(userGroup);
+      cache.addResourceDependency(userGroup);
       cache.applyRemovalPolicy(removalPolicy);
       this.resource = cache;
       this.serverless = true;
@@ -125,7 +125,7 @@ export class Cache extends Construct implements CacheContract {
         securityGroupIds: [this.securityGroup.securityGroupId],
         snapshotRetentionLimit: cfg.snapshotRetentionDays,
       });
-      group.addDependency(userGroup);
+      group.addResourceDependency(userGroup);
       group.applyRemovalPolicy(removalPolicy);
       this.resource = group;
       this.serverless = false;
