@@ -138,6 +138,10 @@ export class Storefront extends Construct {
       additionalBehaviors: Object.fromEntries(API_PATH_PATTERNS.map((pattern) => [pattern, apiBehavior])),
     });
     Validations.of(this.distribution).acknowledge({
+      id: 'Annotation::@aws-cdk/aws-cloudfront-origins:listBucketSecurityRisk',
+      reason: 'A listing cannot be reached: "/" is index.html (defaultRootObject and the fallback) and no query string is forwarded.',
+    });
+    Validations.of(this.distribution).acknowledge({
       id: 'AwsSolutions-CFR1',
       reason: 'A public storefront: no country is blocked.',
     });
