@@ -2,8 +2,10 @@ import { existsSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
+import type { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { APP_CSP } from '../../src/http/content-security-policies.js';
+import { findBundles } from '../lib/compute/bundles.js';
 import { API_PATH_PATTERNS, HASHED_ASSET_CACHE_CONTROL, REVALIDATE_CACHE_CONTROL } from '../lib/compute/storefront.js';
 import { CONFIGS } from '../lib/config.js';
 import { appEnvironment } from '../lib/contracts.js';
@@ -318,5 +320,19 @@ describe.each(['dev', 'prod'] as const)('compute (%s)', (name) => {
       // Nothing else writes to /aws/lambda/<name> groups that CloudFormation does not manage.
       expect(resourcesOf(template, 'Custom::LogRetention')).toEqual([]);
     });
+  });
+});
+
+describe('finding the synthesized bundles', () => {
+  it('locates both bundles of a stack in the cloud assembly, as the emulator harness does', () => {
+    const { stack, bundle } = under.dev;
+    const found = findBundles((stack.node.root as App).outdir, stack.stackName);
+    for (const role of ['http', 'stream'] as const) {
+      expect(found[role].dir).toBe(bundle(role).dir);
+      expect(existsSync(found[role].file)).toBe(true);
+      expect(found[role].handler).toBe('index.handler');
+      expect(found[role].environment).toMatchObject({ BOOKSTORE_PROFILE: 'engines' });
+    }
+    expect(() => findBundles('/nonexistent', stack.stackName)).toThrow(/npm run synth/);
   });
 });
