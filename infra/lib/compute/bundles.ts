@@ -40,5 +40,9 @@ export function findBundles(cloudAssemblyDir: string, stackName: string): Record
     };
   }
   if (!found.http || !found.stream) throw new Error(`${templatePath} names no ${!found.http ? 'http' : 'stream'} bundle`);
+  for (const bundle of [found.http, found.stream]) {
+    // A synth with bundling skipped (context aws:cdk:bundling-stacks=[]) points at the sources instead.
+    if (!existsSync(bundle.file)) throw new Error(`no bundle at ${bundle.file}: run \`npm run synth\` (with bundling) first`);
+  }
   return found as Record<BundleRole, SynthesizedBundle>;
 }
