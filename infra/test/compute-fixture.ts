@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { createApp } from '../lib/app.js';
 import type { BookstoreStack } from '../lib/bookstore-stack.js';
 import { BUNDLE_METADATA_KEY, type BundleRole } from '../lib/compute/app-function.js';
+import { PROJECT_ROOT } from '../lib/compute/bundling.js';
 import { Compute } from '../lib/compute/compute.js';
 import type { ConfigName } from '../lib/config.js';
 
@@ -16,6 +17,12 @@ export interface ComputeUnderTest {
 }
 
 let built: Record<ConfigName, ComputeUnderTest> | undefined;
+let removeOutdir = () => {};
+
+/** Deletes the cloud assembly the fixture wrote (call it in afterAll). */
+export function removeComputeUnderTest(): void {
+  removeOutdir();
+}
 
 /**
  * Both stacks of the app with the compute constructs, synthesized once per test file with real
@@ -24,7 +31,12 @@ let built: Record<ConfigName, ComputeUnderTest> | undefined;
  */
 export function computeUnderTest(): Record<ConfigName, ComputeUnderTest> {
   if (built) return built;
-  const { app, stacks } = createApp();
+  // Inside the repository, so a bundle run by a test finds the AWS SDK in node_modules as it finds
+  // the runtime's on Lambda.
+  const outdir = join(PROJECT_ROOT, 'node_modules', '.cache', 'bookstore-infra-tests', `cdk.out-${process.pid}`);
+  rmSync(outdir, { recursive: true, force: true });
+  removeOutdir = () => rmSync(outdir, { recursive: true, force: true });
+  const { app, stacks } = createApp({ props: { outdir } });
   const of = (stack: BookstoreStack): ComputeUnderTest => {
     const compute =
       (stack.node.tryFindChild('Compute') as Compute | undefined) ?? new Compute(stack, 'Compute', { config: stack.config, data: stack.data });

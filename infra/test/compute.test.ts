@@ -1,18 +1,21 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { runInNewContext } from 'node:vm';
 import type { App } from 'aws-cdk-lib';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { APP_CSP } from '../../src/http/content-security-policies.js';
 import { findBundles } from '../lib/compute/bundles.js';
 import { API_PATH_PATTERNS, HASHED_ASSET_CACHE_CONTROL, REVALIDATE_CACHE_CONTROL } from '../lib/compute/storefront.js';
 import { CONFIGS } from '../lib/config.js';
 import { appEnvironment } from '../lib/contracts.js';
-import { computeUnderTest } from './compute-fixture.js';
+import { computeUnderTest, removeComputeUnderTest } from './compute-fixture.js';
 import { refId, resourcesOf, type Resource } from './support/synth.js';
 
 const under = computeUnderTest();
+afterAll(removeComputeUnderTest);
 
 /** 2 MiB: the issue's budget for the HTTP bundle, minified. */
 const HTTP_BUNDLE_BUDGET_BYTES = 2 * 1024 * 1024;
@@ -118,6 +121,18 @@ describe.each(['dev', 'prod'] as const)('compute (%s)', (name) => {
       const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
       const outside = [...externalImports(bundle(role).code)].filter((s) => !builtins.has(s) && !/^@(aws-sdk|smithy)\//.test(s));
       expect(outside).toEqual([]);
+    });
+
+    it.each(['http', 'stream'] as const)('load the %s bundle as an ES module that exports handler', (role) => {
+      // A fresh Node process, as Lambda starts one: no engine is needed, the store opens at the first invocation.
+      const url = pathToFileURL(join(bundle(role).dir, 'index.mjs')).href;
+      const run = spawnSync(
+        process.execPath,
+        ['--input-type=module', '-e', `const m = await import(${JSON.stringify(url)}); console.log(typeof m.handler);`],
+        { encoding: 'utf8', env: { ...process.env, BOOKSTORE_LOG_LEVEL: 'silent' }, timeout: 60_000 },
+      );
+      expect(run.stderr).toBe('');
+      expect(run.stdout.trim()).toBe('function');
     });
 
     it('keeps the HTTP bundle under 2 MB minified', () => {
