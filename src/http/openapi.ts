@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
@@ -14,7 +14,9 @@ const OPENAPI_PATH = '/api/v1/openapi.json';
  * @fastify/swagger-ui's README gives for bundlers. Elsewhere (src, dist) there is none.
  */
 function bundledSwaggerUiDir(): string | undefined {
-  const dir = fileURLToPath(new URL('./static', import.meta.url));
+  // Not `new URL('./static', import.meta.url)`: the web tests run the server under happy-dom, whose
+  // global URL is not one fileURLToPath accepts.
+  const dir = join(dirname(fileURLToPath(import.meta.url)), 'static');
   return existsSync(join(dir, 'swagger-ui-bundle.js')) ? dir : undefined;
 }
 
