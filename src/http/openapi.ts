@@ -1,9 +1,24 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { DOCS_PREFIX } from './security-headers.js';
 
 const OPENAPI_PATH = '/api/v1/openapi.json';
+
+/**
+ * Swagger UI serves its files from its own package directory, which a bundle (the Lambda functions,
+ * infra/lib/compute) does not have: the bundle carries a copy in `static/` beside itself, the layout
+ * @fastify/swagger-ui's README gives for bundlers. Elsewhere (src, dist) there is none.
+ */
+function bundledSwaggerUiDir(): string | undefined {
+  // Not `new URL('./static', import.meta.url)`: the web tests run the server under happy-dom, whose
+  // global URL is not one fileURLToPath accepts.
+  const dir = join(dirname(fileURLToPath(import.meta.url)), 'static');
+  return existsSync(join(dir, 'swagger-ui-bundle.js')) ? dir : undefined;
+}
 
 /**
  * The OpenAPI document is generated from the route schemas (so it cannot drift from what the server
@@ -23,7 +38,7 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     },
   });
-  await app.register(swaggerUi, { routePrefix: DOCS_PREFIX });
+  await app.register(swaggerUi, { routePrefix: DOCS_PREFIX, baseDir: bundledSwaggerUiDir() });
 
   app.get(OPENAPI_PATH, { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
 }
