@@ -50,6 +50,7 @@ export async function openEmbeddedStore(config: Config, options: StoreOptions): 
     graph,
     bookCache: null,
     projections,
+    rebuilds: null,
     async close() {
       await projections.stop();
       await Promise.all([searchIndex.close(), bestsellers.close(), graph.close()]);

@@ -12,6 +12,7 @@ import type { BestsellerBoard } from './ports/bestseller-board.js';
 import type { SocialGraph } from './ports/social-graph.js';
 import type { RunnerLogger } from './projections/runner.js';
 import type { ProjectionRunner } from './projections/projection-runner.js';
+import type { ChunkedRebuilder, RebuildJobControl } from './projections/chunked-rebuild.js';
 
 /** Every port the application uses, wired to concrete adapters, plus the projection runner. */
 export interface Store {
@@ -32,7 +33,18 @@ export interface Store {
   readonly bookCache: BookCache | null;
   /** Feeds the derived stores from the change feed; started by `serve`, driven by hand in the CLI. */
   readonly projections: ProjectionRunner;
+  /** Rebuilds in resumable chunks, for the rebuild function (engines profile); null where rebuilds run in process only. */
+  readonly rebuilds: ChunkedRebuilder | null;
   close(): Promise<void>;
+}
+
+/**
+ * The system of record and identity alone: what seeding, importing and making an admin write. On the
+ * engines profile with BOOKSTORE_DERIVED_STORES=deployed it is all a laptop outside the VPC opens.
+ */
+export interface RecordStore extends Pick<Store, 'config' | 'catalog' | 'users' | 'carts' | 'orders' | 'friendships' | 'identity' | 'close'> {
+  /** Rebuild jobs run by the rebuild function (engines profile); null where rebuilds run in process. */
+  readonly rebuildJobs: RebuildJobControl | null;
 }
 
 /**
@@ -57,3 +69,16 @@ export async function openStore(config: Config, options: StoreOptions = {}): Pro
   }
 }
 
+
+/**
+ * Opens only the system of record where the derived stores are out of reach (engines profile with
+ * BOOKSTORE_DERIVED_STORES=deployed); otherwise the whole store, whose derived stores the caller keeps
+ * up to date itself.
+ */
+export async function openRecordStore(config: Config, options: StoreOptions = {}): Promise<RecordStore & { store: Store | null }> {
+  if (config.profile === 'engines' && config.engines?.derivedStores === 'deployed') {
+    return { ...(await (await import('./composition-engines.js')).openEnginesRecord(config)), store: null };
+  }
+  const store = await openStore(config, options);
+  return { ...store, rebuildJobs: store.rebuilds, store };
+}
