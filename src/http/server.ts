@@ -6,6 +6,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { Store } from '../composition.js';
 import type { Config } from '../config.js';
 import { createUseCases } from '../app/index.js';
+import type { ProjectionControl } from '../ports/projection-control.js';
 import { installAccessControl } from './access.js';
 import { installMetrics } from './metrics.js';
 import { installOpenApi } from './openapi.js';
@@ -49,6 +50,8 @@ export interface ServerOptions {
   logger?: boolean | object;
   /** The built web app to serve at `/`: a folder, null for none; defaults to the package's dist/web when built. */
   webRoot?: string | null;
+  /** What the admin routes drive; defaults to the store's runner (rebuilds in this process). On Lambda: the rebuild function. */
+  projections?: ProjectionControl;
 }
 
 function isLoggerInstance(logger: unknown): logger is FastifyBaseLogger {
@@ -84,7 +87,7 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
     onConstructorPoisoning: 'error',
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const useCases = createUseCases(store);
+  const useCases = createUseCases({ ...store, projections: options.projections ?? store.projections });
   const webRoot = resolveWebRoot(options.webRoot);
 
   app.setValidatorCompiler(validatorCompiler);

@@ -3,7 +3,11 @@ import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from 'aws-
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../config.js';
 import { openStore, type Store } from '../composition.js';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { LambdaProjectionControl } from '../adapters/lambda/lambda-projection-control.js';
+import { LambdaRebuildInvoker } from '../adapters/lambda/lambda-rebuild-invoker.js';
 import { buildServer, type ServerOptions } from '../http/server.js';
+import type { ProjectionControl } from '../ports/projection-control.js';
 
 /** API Gateway REST API (payload 1.0) and HTTP API (payload 2.0) proxy events. */
 export type HttpEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2;
@@ -22,6 +26,8 @@ export interface HttpHandlerOptions {
    * sends to CloudWatch.
    */
   logger?: ServerOptions['logger'];
+  /** What the admin routes drive, made from the opened store; left out, the store's runner (in process). */
+  projections?: (store: Store) => ProjectionControl | undefined;
 }
 
 interface Running {
@@ -76,7 +82,8 @@ export function createHttpHandler(open: () => Promise<Store>, options: HttpHandl
   async function start(): Promise<Running> {
     const store = await open();
     try {
-      const app = await buildServer(store, { webRoot: null, logger: options.logger });
+      const projections = options.projections?.(store);
+      const app = await buildServer(store, { webRoot: null, logger: options.logger, ...(projections ? { projections } : {}) });
       return { store, app, proxy: awsLambdaFastify<HttpEvent>(app, proxyOptions()) };
     } catch (error) {
       await store.close();
@@ -113,5 +120,20 @@ export function createHttpHandler(open: () => Promise<Store>, options: HttpHandl
   });
 }
 
+/**
+ * Rebuilds asked for through the API go to the rebuild function when BOOKSTORE_REBUILD_FUNCTION names
+ * one: the HTTP function answers 202 within API Gateway's 29 s, and a container frozen after its answer
+ * could not go on with a rebuild anyway.
+ */
+export function rebuildFunctionControl(store: Store): ProjectionControl | undefined {
+  const functionName = store.config.engines?.rebuildFunction;
+  if (!functionName || !store.rebuilds) return undefined;
+  return new LambdaProjectionControl({
+    checkpoints: store.projections,
+    jobs: store.rebuilds,
+    invoker: new LambdaRebuildInvoker(new LambdaClient({ region: store.config.engines!.region }), functionName),
+  });
+}
+
 /** The deployed entry point: configuration from the function's environment (BOOKSTORE_PROFILE and the rest). */
-export const handler = createHttpHandler(() => openStore(loadConfig(process.env)));
+export const handler = createHttpHandler(() => openStore(loadConfig(process.env)), { projections: rebuildFunctionControl });
