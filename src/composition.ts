@@ -38,11 +38,14 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/** The system of record and identity: what seeding, importing and making an admin write. */
+export type RecordPorts = Pick<Store, 'config' | 'catalog' | 'users' | 'carts' | 'orders' | 'friendships' | 'identity'>;
+
 /**
- * The system of record and identity alone: what seeding, importing and making an admin write. On the
- * engines profile with BOOKSTORE_DERIVED_STORES=deployed it is all a laptop outside the VPC opens.
+ * The record's ports, opened on their own: on the engines profile with BOOKSTORE_DERIVED_STORES=deployed
+ * it is all a laptop outside the VPC opens.
  */
-export interface RecordStore extends Pick<Store, 'config' | 'catalog' | 'users' | 'carts' | 'orders' | 'friendships' | 'identity' | 'close'> {
+export interface RecordStore extends RecordPorts, Pick<Store, 'close'> {
   /** Rebuild jobs run by the rebuild function (engines profile); null where rebuilds run in process. */
   readonly rebuildJobs: RebuildJobControl | null;
 }

@@ -265,7 +265,9 @@ export class ChunkedRebuilder extends RebuildJobControl {
       slowest = Math.max(slowest, this.now() - started);
       options.onChunk?.(job);
     }
-    if (options.deadline - this.now() < this.switchReserveMs) return this.handOver(save);
+    // A worker that loaded nothing was handed the job for the switch alone: it goes on whatever its time,
+    // or a short-lived worker would hand the switch on forever.
+    if (chunks > 0 && options.deadline - this.now() < this.switchReserveMs) return this.handOver(save);
     await staged.finish(current().staged!);
     await this.options.positions.replayFrom(name, current().before!);
     await save({ phase: 'done', leaseUntil: 0, lastError: null });
