@@ -1,9 +1,9 @@
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import awsLambdaFastify, { type LambdaFastifyOptions, type LambdaResponse } from '@fastify/aws-lambda';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../config.js';
 import { openStore, type Store } from '../composition.js';
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import { LambdaProjectionControl } from '../adapters/lambda/lambda-projection-control.js';
 import { LambdaRebuildInvoker } from '../adapters/lambda/lambda-rebuild-invoker.js';
 import { buildServer, type ServerOptions } from '../http/server.js';
