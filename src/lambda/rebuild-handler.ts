@@ -74,7 +74,16 @@ export function createRebuildFunction(open: () => Promise<Store>, invokeNext: In
       handover = job.revision;
     }
     const deadline = Date.now() + context.getRemainingTimeInMillis() - SAFETY_MS;
-    const { outcome, job } = await rebuilds.work(event.projection, jobId, { deadline, ...(handover !== undefined ? { handover } : {}) });
+    const options = { deadline, ...(handover !== undefined ? { handover } : {}) };
+    let { outcome, job } = await rebuilds.work(event.projection, jobId, options);
+    // Lambda's retry of an invocation that died finds the job held until that invocation's lease runs
+    // out (at most a lease, 90 s): it waits once rather than end the chain, which nothing would resume.
+    const wait = outcome === 'held' && job ? job.leaseUntil - Date.now() + 1_000 : 0;
+    if (wait > 0 && Date.now() + wait < deadline - 60_000) {
+      logger.info({ projection: event.projection, job: jobId, waitMs: wait }, 'rebuild job held by another invocation; waiting for its lease');
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      ({ outcome, job } = await rebuilds.work(event.projection, jobId, options));
+    }
     if (outcome === 'more' && job) await invokeNext({ projection: event.projection, jobId, handover: job.revision }, context);
     const result = { projection: event.projection, jobId, outcome, loaded: job?.loaded ?? 0, total: job?.total ?? null, chunks: job?.chunks ?? 0 };
     logger.info(result, 'rebuild invocation ended');

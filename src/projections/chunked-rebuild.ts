@@ -29,7 +29,12 @@ export interface ChunkedRebuildOptions {
   positions: FeedPositions;
   /** Records read per chunk. Default 2000. */
   chunkSize?: number;
-  /** How long a worker holds a job without saving it before it counts as stalled, ms. Default 5 min. */
+  /**
+   * How long a worker holds a job without saving it before it counts as stalled, ms. Default 90 s:
+   * renewed with every chunk, and short enough that Lambda's retry of an invocation that died finds
+   * the job free. A worker that outlives its lease only loses the job at its next save (loading a page
+   * twice is harmless).
+   */
   leaseMs?: number;
   /** Time kept back for the switch at the end, ms: with less left the switch waits for the next worker. Default 60 s. */
   switchReserveMs?: number;
@@ -187,7 +192,7 @@ export class ChunkedRebuilder extends RebuildJobControl {
     super({ jobs: options.jobs, names: options.projections.map((p) => p.name), now: options.now });
     this.projections = new Map(options.projections.map((p) => [p.name, p]));
     this.chunkSize = options.chunkSize ?? 2000;
-    this.leaseMs = options.leaseMs ?? 5 * 60_000;
+    this.leaseMs = options.leaseMs ?? 90_000;
     this.switchReserveMs = options.switchReserveMs ?? 60_000;
     this.logger = options.logger ?? { info() {}, warn() {}, error() {} };
   }
