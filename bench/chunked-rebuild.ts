@@ -1,6 +1,8 @@
 /**
- * `npx tsx bench/chunked-rebuild.ts [--books N] [--chunk N]`: how fast the rebuild function's chunks
- * go on the engines running here, and what that makes of a 1M-book catalog.
+ * `npx tsx bench/chunked-rebuild.ts [--books N] [--chunk N,N…]`: how fast the rebuild function's
+ * chunks go on the engines running here, and what that makes of a 1M-book catalog. Several chunk sizes
+ * rebuild the same loaded store one after the other, so the fixed cost of a chunk (its requests) and
+ * the cost per book can be told apart.
  *
  * Loads N books (default 10000) into a store with names of its own on the running engines (removed at
  * the end), as the items the catalog writes (each book and its ISBN claim, by BatchWriteItem: the
@@ -23,9 +25,10 @@ import { bookInput } from '../test/conformance/system-of-record.js';
 
 const { values } = parseArgs({ options: { books: { type: 'string', default: '10000' }, chunk: { type: 'string', default: '2000' } } });
 const books = Number(values.books);
-const chunk = Number(values.chunk);
+const chunkSizes = values.chunk.split(',').map(Number);
 const env = freshEnginesEnv();
-const store = await openStore(loadConfig({ ...process.env, ...env, BOOKSTORE_REBUILD_CHUNK_SIZE: String(chunk) }));
+const openWithChunks = (chunk: number) => openStore(loadConfig({ ...process.env, ...env, BOOKSTORE_REBUILD_CHUNK_SIZE: String(chunk) }));
+const store = await openWithChunks(chunkSizes[0]!);
 
 // Stopped early (Ctrl-C, a timeout): the store's names on the shared engines are removed all the same.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -51,51 +54,53 @@ try {
     if (from % 1200 === 0) process.stderr.write(`loaded ${from + 12}/${books} books (${((Date.now() - loadStarted) / 1000).toFixed(0)} s)\n`);
   }
   low.destroy();
-  const rebuilds = store.rebuilds!;
-  const { job } = await rebuilds.start('search');
-  const chunkMs: number[] = [];
-  let switchMs = 0;
-  let handover = job.revision;
-  const started = Date.now();
-  for (;;) {
-    const at = Date.now();
-    const { outcome, job: after } = await rebuilds.work('search', job.id, { deadline: Date.now() + 3_600_000, handover, maxChunks: 1 });
-    const ms = Date.now() - at;
-    if (outcome === 'done') {
-      switchMs = ms;
-      break;
+  for (const chunk of chunkSizes) {
+    const sized = await openWithChunks(chunk);
+    try {
+      const rebuilds = sized.rebuilds!;
+      const { job } = await rebuilds.start('search');
+      const chunkMs: number[] = [];
+      let switchMs = 0;
+      let handover = job.revision;
+      const started = Date.now();
+      for (;;) {
+        const at = Date.now();
+        const { outcome, job: after } = await rebuilds.work('search', job.id, { deadline: Date.now() + 3_600_000, handover, maxChunks: 1 });
+        const ms = Date.now() - at;
+        if (outcome === 'done') {
+          // The last page and the switch can come in one call: count that page as a chunk too.
+          if (after!.chunks > chunkMs.length) chunkMs.push(ms);
+          switchMs = ms;
+          break;
+        }
+        if (outcome !== 'more') throw new Error(`unexpected outcome ${outcome}`);
+        chunkMs.push(ms);
+        handover = after!.revision;
+      }
+      const totalMs = Date.now() - started;
+      const sorted = [...chunkMs].sort((a, b) => a - b);
+      const loaded = (await rebuilds.progress()).get('search')!.loaded;
+      const booksPerSecond = loaded / (chunkMs.reduce((a, b) => a + b, 0) / 1000);
+      const millionSeconds = 1_000_000 / booksPerSecond;
+      const perInvocationSeconds = 15 * 60 - 30;
+      console.log(
+        JSON.stringify({
+          books: loaded,
+          chunkSize: chunk,
+          booksPerChunk: Math.round(loaded / chunkMs.length),
+          chunks: chunkMs.length,
+          chunkMs: { p50: percentile(sorted, 0.5), p90: percentile(sorted, 0.9), max: sorted.at(-1) },
+          chunksPerSecond: +(chunkMs.length / (chunkMs.reduce((a, b) => a + b, 0) / 1000)).toFixed(2),
+          booksPerSecond: Math.round(booksPerSecond),
+          switchMs,
+          totalSeconds: +(totalMs / 1000).toFixed(1),
+          extrapolated1M: { minutes: +(millionSeconds / 60).toFixed(1), invocationsOf15Minutes: Math.ceil(millionSeconds / perInvocationSeconds) },
+        }),
+      );
+    } finally {
+      await sized.close();
     }
-    if (outcome !== 'more') throw new Error(`unexpected outcome ${outcome}`);
-    chunkMs.push(ms);
-    handover = after!.revision;
   }
-  const totalMs = Date.now() - started;
-  const sorted = [...chunkMs].sort((a, b) => a - b);
-  const loaded = (await rebuilds.progress()).get('search')!.loaded;
-  const booksPerSecond = loaded / (chunkMs.reduce((a, b) => a + b, 0) / 1000);
-  const millionSeconds = 1_000_000 / booksPerSecond;
-  const perInvocationSeconds = 15 * 60 - 30;
-  console.log(
-    JSON.stringify(
-      {
-        books: loaded,
-        chunkSize: chunk,
-        chunks: chunkMs.length,
-        chunkMs: { p50: percentile(sorted, 0.5), p90: percentile(sorted, 0.9), max: sorted.at(-1) },
-        chunksPerSecond: +(chunkMs.length / (chunkMs.reduce((a, b) => a + b, 0) / 1000)).toFixed(2),
-        booksPerSecond: Math.round(booksPerSecond),
-        switchMs,
-        totalSeconds: +(totalMs / 1000).toFixed(1),
-        extrapolated1M: {
-          minutes: +(millionSeconds / 60).toFixed(1),
-          chunks: Math.ceil(1_000_000 / chunk),
-          invocationsOf15Minutes: Math.ceil(millionSeconds / perInvocationSeconds),
-        },
-      },
-      null,
-      2,
-    ),
-  );
 } finally {
   await store.close();
   await removeEngineResources(env);
