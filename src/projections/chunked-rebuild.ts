@@ -177,7 +177,7 @@ export class RebuildJobControl {
  * A chunk that fails leaves the record of the last chunk that succeeded: loading a page twice changes
  * nothing, so the next worker goes on from there. Until the switch, readers see the old store; the
  * switch either happened or not, and finishing again after it is a no-op. Giving up (`start` with
- * `restart`) drops the staged copy. One job per projection at a time: saves are compare-and-sets on the
+ * `restart`) leaves the staged copy to the next job's first step, which drops it. One job per projection at a time: saves are compare-and-sets on the
  * job's revision, and a worker holds the job by a lease it renews with every chunk.
  * Starting and following jobs needs only the record (RebuildJobControl); working on them needs the stores.
  */
