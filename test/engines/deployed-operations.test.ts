@@ -16,6 +16,7 @@ import { runSeed } from '../../src/cli/seed-command.js';
 import { runStatus } from '../../src/cli/status-command.js';
 import { openRecordStore, openStore, type Store } from '../../src/composition.js';
 import { loadConfig, type Config } from '../../src/config.js';
+import { buildServer } from '../../src/http/server.js';
 import { createRebuildFunction } from '../../src/lambda/rebuild-handler.js';
 import { BestsellersProjection } from '../../src/projections/bestsellers-projection.js';
 import { BookCacheProjection } from '../../src/projections/book-cache-projection.js';
@@ -47,6 +48,8 @@ const documents = documentClient(low);
 
 let deployed: Store;
 let asToday: Store;
+/** The password `admin create` printed once for the first admin. */
+let adminPassword = '';
 
 /**
  * Plays the stream function: the Lambda stream handler's code applied to the table's stream for all
@@ -130,7 +133,10 @@ describe('operating a deployed store from a laptop', () => {
   }, 300_000);
 
   it('makes the first admin against Cognito and DynamoDB alone', async () => {
+    const log = vi.mocked(console.log);
+    log.mockClear();
     await runAdminCreate(laptop, 'Ops@Example.com');
+    adminPassword = /shown only this once: (\S+)/.exec(log.mock.calls.flat().join('\n'))![1]!;
     const record = await openRecordStore(laptop);
     try {
       expect((await record.users.findByEmail('ops@example.com'))?.role).toBe('admin');
@@ -184,6 +190,30 @@ describe('operating a deployed store from a laptop', () => {
         bestsellers = (await control.status()).find((s) => s.name === 'bestsellers')!;
       }
       expect(bestsellers).toMatchObject({ rebuilding: false, rebuild: { phase: 'done', chunks: 1 } });
+
+      // The admin API of the HTTP function on Lambda, signed in as the first admin: 202 at once, and the job in the status.
+      const app = await buildServer(deployed, { webRoot: null, logger: false, projections: control });
+      try {
+        const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'ops@example.com', password: adminPassword } });
+        expect(login.statusCode).toBe(200);
+        const authorization = `Bearer ${login.json<{ accessToken: string }>().accessToken}`;
+        const started = await app.inject({ method: 'POST', url: '/api/v1/admin/projections/graph/rebuild', headers: { authorization } });
+        expect(started.statusCode).toBe(202);
+        expect(started.headers.location).toBe('/api/v1/admin/projections');
+        expect(started.json()).toEqual({ projection: 'graph', status: 'rebuilding' });
+        let graph: { rebuilding: boolean; lagUnknown?: string; rebuild?: { phase: string } | null } | undefined;
+        for (let i = 0; i < 200; i++) {
+          const listed = await app.inject({ method: 'GET', url: '/api/v1/admin/projections', headers: { authorization } });
+          expect(listed.statusCode).toBe(200);
+          graph = listed.json<{ projections: Array<typeof graph & { name: string }> }>().projections.find((p) => p!.name === 'graph');
+          if (graph?.rebuild?.phase === 'done') break;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        expect(graph).toMatchObject({ rebuilding: false, rebuild: { phase: 'done' } });
+        expect(graph!.lagUnknown).toContain('IteratorAge');
+      } finally {
+        await app.close();
+      }
       expect(failures).toEqual([]);
       expect(await derivedView(deployed)).toEqual(await derivedView(asToday));
     } finally {
