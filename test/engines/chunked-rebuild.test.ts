@@ -218,6 +218,8 @@ describe('a chunked rebuild of the search index', () => {
     const jobs = new DynamoRebuildJobs({ client: documents, tableName: table });
     const failed = (await jobs.get('search'))!;
     expect(failed).toMatchObject({ id: job.id, phase: 'loading', chunks: 2, leaseUntil: 0, lastError: 'connection reset (injected)' });
+    // Counted from the catalog's category counters, not by a scan.
+    expect(failed.total).toBe((await recorded()).size);
     expect(await indicesOf(alias)).toEqual(before);
     expect(await indicesOf(stagingAlias(alias))).toEqual([failed.staged]);
     expect((await rebuilder.progress()).get('search')).toMatchObject({ stalled: true, lastError: 'connection reset (injected)' });

@@ -1,7 +1,8 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, ScanCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { Book } from '../../domain/book.js';
 import type { RecordPages, SnapshotSource } from '../../ports/change-feed.js';
 import { bookFromItem } from './dynamodb-catalog.js';
+import { CATEGORY_COUNTERS } from './dynamodb-items.js';
 import { DynamoSnapshots, type ScanClientLike } from './dynamodb-snapshots.js';
 
 /** Per scan segment: where it goes on (a LastEvaluatedKey), null before its first page, false once read to the end. */
@@ -29,11 +30,16 @@ function decode(cursor: string, segments: number): SegmentPosition[] {
  * it, at that version or a newer one. `limit` is what each page evaluates (DynamoDB's Limit counts
  * items before the type filter), so a page may hold fewer books than `limit`, even none, before the end.
  */
+export interface PagesClientLike extends ScanClientLike {
+  send(command: ScanCommand): ReturnType<ScanClientLike['send']>;
+  send(command: QueryCommand): Promise<QueryCommandOutput>;
+}
+
 export class DynamoRecordPages implements RecordPages {
   private readonly counts: DynamoSnapshots;
 
   constructor(
-    private readonly client: ScanClientLike,
+    private readonly client: PagesClientLike,
     private readonly tableName: string,
     /** Parallel scan segments; part of the cursor, so a job must be resumed with the same number. */
     private readonly segments = 4,
@@ -65,7 +71,27 @@ export class DynamoRecordPages implements RecordPages {
     return { items: pages.flatMap((p) => p.items), next: next.every((p) => p === false) ? null : encode(next) };
   }
 
-  count(source: SnapshotSource): Promise<number> {
-    return this.counts.count(source);
+  /**
+   * Books are counted from the per-category counters the catalog keeps in its transactions (one small
+   * Query), not by a Scan: on a large catalog a counting Scan reads as much as the rebuild itself.
+   */
+  async count(source: SnapshotSource): Promise<number> {
+    if (source !== 'books') return this.counts.count(source);
+    let total = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': CATEGORY_COUNTERS },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of out.Items ?? []) total += Number(item.books ?? 0);
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return total;
   }
 }
