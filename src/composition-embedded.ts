@@ -52,6 +52,7 @@ export async function openEmbeddedStore(config: Config, options: ResolvedStoreOp
     bookCache: null,
     projections,
     metrics: options.metrics,
+    rebuilds: null,
     async close() {
       await projections.stop();
       await Promise.all([searchIndex.close(), bestsellers.close(), graph.close()]);

@@ -5,7 +5,7 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Client as OpenSearchClient } from '@opensearch-project/opensearch';
 import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws-v3';
 import type { Config, EnginesConfig } from './config.js';
-import type { ResolvedStoreOptions, Store } from './composition.js';
+import type { RecordStore, ResolvedStoreOptions, Store } from './composition.js';
 import { elastiCacheAuthToken, neptuneHandshakeHeaders } from './adapters/aws/sigv4.js';
 import { CognitoIdentity } from './adapters/cognito/cognito-identity.js';
 import { findOrCreateUserPool, type UserPoolIds } from './adapters/cognito/cognito-user-pool.js';
@@ -13,7 +13,10 @@ import { DynamoCarts } from './adapters/dynamodb/dynamodb-carts.js';
 import { DynamoCatalog } from './adapters/dynamodb/dynamodb-catalog.js';
 import { DynamoFriendships } from './adapters/dynamodb/dynamodb-friendships.js';
 import { DynamoOrders } from './adapters/dynamodb/dynamodb-orders.js';
+import { DynamoRebuildJobs } from './adapters/dynamodb/dynamodb-rebuild-jobs.js';
+import { DynamoRecordPages } from './adapters/dynamodb/dynamodb-record-pages.js';
 import { DynamoSnapshots } from './adapters/dynamodb/dynamodb-snapshots.js';
+import { streamFeedPositions } from './adapters/dynamodb/dynamodb-stream-checkpoints.js';
 import { DynamoStreamRunner } from './adapters/dynamodb/dynamodb-stream-runner.js';
 import { createSystemOfRecordTables, documentClient } from './adapters/dynamodb/dynamodb-tables.js';
 import { DynamoUsers } from './adapters/dynamodb/dynamodb-users.js';
@@ -27,7 +30,9 @@ import { createRedisConnection, type RotatingCredentials } from './adapters/redi
 import { RedisStreamCheckpoints } from './adapters/redis/redis-stream-checkpoints.js';
 import { BestsellersProjection } from './projections/bestsellers-projection.js';
 import { BookCacheProjection } from './projections/book-cache-projection.js';
+import { ChunkedRebuilder, RebuildJobControl } from './projections/chunked-rebuild.js';
 import { GraphProjection } from './projections/graph-projection.js';
+import { PROJECTION_NAMES } from './projections/projection.js';
 import { SearchProjection } from './projections/search-projection.js';
 
 /** Placeholder credentials for engines on this machine; anything else uses the SDK's default chain. */
@@ -86,6 +91,78 @@ async function streamOf(low: DynamoDBClient, engines: EnginesConfig): Promise<st
   }
 }
 
+/** The system of record's side of the engines profile: DynamoDB and Cognito, what a laptop with AWS credentials reaches. */
+interface RecordSide {
+  low: DynamoDBClient;
+  documents: ReturnType<typeof documentClient>;
+  streamArn: string;
+  users: DynamoUsers;
+  identity: CognitoIdentity;
+  sorOptions: { client: ReturnType<typeof documentClient>; tableName: string };
+}
+
+async function openRecordSide(engines: EnginesConfig, closers: Array<() => Promise<unknown> | void>): Promise<RecordSide> {
+  const dynamoWhere = engines.dynamodbEndpoint ?? `AWS ${engines.region}`;
+  const low = new DynamoDBClient(awsClientConfig(engines.dynamodbEndpoint, engines.region));
+  closers.push(() => low.destroy());
+  const documents = documentClient(low);
+  const streamArn = await reach('DynamoDB', dynamoWhere, () => streamOf(low, engines));
+  const sorOptions = { client: documents, tableName: engines.dynamodbTable };
+  const users = new DynamoUsers(sorOptions);
+
+  const cognitoWhere = engines.cognitoEndpoint ?? `AWS ${engines.region}`;
+  const cognito = new CognitoIdentityProviderClient(awsClientConfig(engines.cognitoEndpoint, engines.region));
+  closers.push(() => cognito.destroy());
+  const pool: UserPoolIds = await reach('Cognito', cognitoWhere, async () =>
+    engines.cognitoUserPoolId && engines.cognitoClientId
+      ? { userPoolId: engines.cognitoUserPoolId, clientId: engines.cognitoClientId }
+      : engines.provision
+        ? findOrCreateUserPool(cognito, engines.cognitoPoolName)
+        : Promise.reject(new Error('set BOOKSTORE_COGNITO_USER_POOL_ID and BOOKSTORE_COGNITO_CLIENT_ID, or BOOKSTORE_PROVISION=true')),
+  );
+  const identity = new CognitoIdentity({
+    client: cognito,
+    userPoolId: pool.userPoolId,
+    clientId: pool.clientId,
+    users,
+    // A stand-in (moto) serves the keys itself while its tokens name the real issuer.
+    ...(isLoopback(engines.cognitoEndpoint) ? { jwksUri: `${engines.cognitoEndpoint}/${pool.userPoolId}/.well-known/jwks.json` } : {}),
+  });
+  return { low, documents, streamArn, users, identity, sorOptions };
+}
+
+/**
+ * The engines profile's system of record alone (BOOKSTORE_DERIVED_STORES=deployed): DynamoDB and
+ * Cognito, for a laptop outside the VPC the derived stores live in. What it writes reaches them through
+ * the table's stream and the stream function, as every write of the HTTP function does. The catalog is
+ * DynamoDB's own, without the Redis book cache (the stream's book-cache projection updates the cache).
+ */
+export async function openEnginesRecord(config: Config): Promise<RecordStore> {
+  const engines = config.engines;
+  if (!engines) throw new Error('the engines profile needs its configuration (loadConfig sets it)');
+  const closers: Array<() => Promise<unknown> | void> = [];
+  const close = async () => {
+    for (const c of closers.reverse()) await Promise.resolve(c()).catch(() => undefined);
+  };
+  try {
+    const { identity, users, sorOptions, documents } = await openRecordSide(engines, closers);
+    return {
+      config,
+      catalog: new DynamoCatalog(sorOptions),
+      users,
+      carts: new DynamoCarts(sorOptions),
+      orders: new DynamoOrders(sorOptions),
+      friendships: new DynamoFriendships(sorOptions),
+      identity,
+      rebuildJobs: new RebuildJobControl({ jobs: new DynamoRebuildJobs({ client: documents, tableName: engines.dynamodbTable }), names: [...PROJECTION_NAMES] }),
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
 /**
  * The engines profile: DynamoDB as the system of record with its stream feeding OpenSearch, Redis and
  * Gremlin through the same projections as the embedded profile, and Cognito for accounts.
@@ -98,15 +175,9 @@ export async function openEnginesStore(config: Config, options: ResolvedStoreOpt
     for (const c of closers.reverse()) await Promise.resolve(c()).catch(() => undefined);
   };
   try {
-    const dynamoWhere = engines.dynamodbEndpoint ?? `AWS ${engines.region}`;
-    const low = new DynamoDBClient(awsClientConfig(engines.dynamodbEndpoint, engines.region));
-    closers.push(() => low.destroy());
     const streams = new DynamoDBStreamsClient(awsClientConfig(engines.dynamodbEndpoint, engines.region));
     closers.push(() => streams.destroy());
-    const documents = documentClient(low);
-    const streamArn = await reach('DynamoDB', dynamoWhere, () => streamOf(low, engines));
-    const sorOptions = { client: documents, tableName: engines.dynamodbTable };
-    const users = new DynamoUsers(sorOptions);
+    const { documents, streamArn, users, identity, sorOptions } = await openRecordSide(engines, closers);
 
     // A hung node must not hold a request for minutes (the client's default: 30 s, four attempts).
     const search = new OpenSearchClient({
@@ -150,45 +221,38 @@ export async function openEnginesStore(config: Config, options: ResolvedStoreOpt
       }));
     closers.push(() => graph.close());
 
-    const cognitoWhere = engines.cognitoEndpoint ?? `AWS ${engines.region}`;
-    const cognito = new CognitoIdentityProviderClient(awsClientConfig(engines.cognitoEndpoint, engines.region));
-    closers.push(() => cognito.destroy());
-    const pool: UserPoolIds = await reach('Cognito', cognitoWhere, async () =>
-      engines.cognitoUserPoolId && engines.cognitoClientId
-        ? { userPoolId: engines.cognitoUserPoolId, clientId: engines.cognitoClientId }
-        : engines.provision
-          ? findOrCreateUserPool(cognito, engines.cognitoPoolName)
-          : Promise.reject(new Error('set BOOKSTORE_COGNITO_USER_POOL_ID and BOOKSTORE_COGNITO_CLIENT_ID, or BOOKSTORE_PROVISION=true')),
-    );
-    const identity = new CognitoIdentity({
-      client: cognito,
-      userPoolId: pool.userPoolId,
-      clientId: pool.clientId,
-      users,
-      // A stand-in (moto) serves the keys itself while its tokens name the real issuer.
-      ...(isLoopback(engines.cognitoEndpoint) ? { jwksUri: `${engines.cognitoEndpoint}/${pool.userPoolId}/.well-known/jwks.json` } : {}),
-    });
-
     // Each checkpoint lives in the store it describes, so a store lost on its own (an OpenSearch domain
     // or a Neptune cluster wiped or replaced, a Redis restarted empty) is lost with its checkpoint and
     // rebuilt from the table. A deployment that kept search's and graph's in `<table>-checkpoints`
     // starts them at generation 0 here: its first start rebuilds both once.
+    const consumers = [
+      {
+        projection: new SearchProjection(searchIndex, searchIndex.staged),
+        checkpoints: new OpenSearchStreamCheckpoints({ client: search, alias: engines.opensearchAlias, replicas: engines.opensearchReplicas }),
+      },
+      { projection: new BestsellersProjection(bestsellers), checkpoints: new RedisStreamCheckpoints(redis, engines.redisKeyPrefix) },
+      { projection: new GraphProjection(graph), checkpoints: graph.streamCheckpoints() },
+      { projection: new BookCacheProjection(bookCache), checkpoints: new RedisStreamCheckpoints(redis, engines.redisKeyPrefix) },
+    ];
+    const snapshots = new DynamoSnapshots(documents, engines.dynamodbTable);
     const projections = new DynamoStreamRunner({
       client: streams,
       streamArn,
       region: engines.region,
-      snapshots: new DynamoSnapshots(documents, engines.dynamodbTable),
-      consumers: [
-        {
-          projection: new SearchProjection(searchIndex),
-          checkpoints: new OpenSearchStreamCheckpoints({ client: search, alias: engines.opensearchAlias, replicas: engines.opensearchReplicas }),
-        },
-        { projection: new BestsellersProjection(bestsellers), checkpoints: new RedisStreamCheckpoints(redis, engines.redisKeyPrefix) },
-        { projection: new GraphProjection(graph), checkpoints: graph.streamCheckpoints() },
-        { projection: new BookCacheProjection(bookCache), checkpoints: new RedisStreamCheckpoints(redis, engines.redisKeyPrefix) },
-      ],
+      snapshots,
+      consumers,
       logger: options.logger,
       metrics: options.metrics,
+    });
+    // Rebuilds that outlast one Lambda invocation go in chunks, with their progress in the table.
+    const rebuilds = new ChunkedRebuilder({
+      projections: consumers.map((c) => c.projection),
+      jobs: new DynamoRebuildJobs({ client: documents, tableName: engines.dynamodbTable }),
+      pages: new DynamoRecordPages(documents, engines.dynamodbTable),
+      snapshots,
+      positions: streamFeedPositions(consumers),
+      chunkSize: engines.rebuildChunkSize,
+      logger: options.logger,
     });
     return {
       config,
@@ -198,7 +262,7 @@ export async function openEnginesStore(config: Config, options: ResolvedStoreOpt
       orders: new DynamoOrders(sorOptions),
       friendships: new DynamoFriendships(sorOptions),
       changeFeed: null,
-      snapshots: new DynamoSnapshots(documents, engines.dynamodbTable),
+      snapshots,
       identity,
       searchIndex,
       bestsellers,
@@ -206,6 +270,7 @@ export async function openEnginesStore(config: Config, options: ResolvedStoreOpt
       bookCache,
       projections,
       metrics: options.metrics,
+      rebuilds,
       async close() {
         await projections.stop();
         await Promise.all([searchIndex.close(), bestsellers.close()]);

@@ -14,6 +14,7 @@ import type { SocialGraph } from './ports/social-graph.js';
 import type { Metrics } from './ports/metrics.js';
 import type { RunnerLogger } from './projections/runner.js';
 import type { ProjectionRunner } from './projections/projection-runner.js';
+import type { ChunkedRebuilder, RebuildJobControl } from './projections/chunked-rebuild.js';
 
 /** Every port the application uses, wired to concrete adapters, plus the projection runner. */
 export interface Store {
@@ -36,7 +37,21 @@ export interface Store {
   readonly projections: ProjectionRunner;
   /** Where the use cases and the projection runner count business and health events. */
   readonly metrics: Metrics;
+  /** Rebuilds in resumable chunks, for the rebuild function (engines profile); null where rebuilds run in process only. */
+  readonly rebuilds: ChunkedRebuilder | null;
   close(): Promise<void>;
+}
+
+/** The system of record and identity: what seeding, importing and making an admin write. */
+export type RecordPorts = Pick<Store, 'config' | 'catalog' | 'users' | 'carts' | 'orders' | 'friendships' | 'identity'>;
+
+/**
+ * The record's ports, opened on their own: on the engines profile with BOOKSTORE_DERIVED_STORES=deployed
+ * it is all a laptop outside the VPC opens.
+ */
+export interface RecordStore extends RecordPorts, Pick<Store, 'close'> {
+  /** Rebuild jobs run by the rebuild function (engines profile); null where rebuilds run in process. */
+  readonly rebuildJobs: RebuildJobControl | null;
 }
 
 /**
@@ -72,3 +87,16 @@ export async function openStore(config: Config, options: StoreOptions = {}): Pro
   }
 }
 
+
+/**
+ * Opens only the system of record where the derived stores are out of reach (engines profile with
+ * BOOKSTORE_DERIVED_STORES=deployed); otherwise the whole store, whose derived stores the caller keeps
+ * up to date itself.
+ */
+export async function openRecordStore(config: Config, options: StoreOptions = {}): Promise<RecordStore & { store: Store | null }> {
+  if (config.profile === 'engines' && config.engines?.derivedStores === 'deployed') {
+    return { ...(await (await import('./composition-engines.js')).openEnginesRecord(config)), store: null };
+  }
+  const store = await openStore(config, options);
+  return { ...store, rebuildJobs: store.rebuilds, store };
+}

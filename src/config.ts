@@ -47,6 +47,17 @@ export interface EnginesConfig {
   cognitoPoolName: string;
   /** Create what is missing (tables, index template, user pool) at start-up; off when infrastructure code owns them. */
   provision: boolean;
+  /**
+   * `local`: this process reaches the derived stores (OpenSearch, Redis, Gremlin) and the CLI brings
+   * them up to date itself. `deployed`: they are out of reach (in a VPC), so the CLI writes only the
+   * system of record and Cognito, the stream function feeds the rest, and rebuilds go to the rebuild
+   * function.
+   */
+  derivedStores: 'local' | 'deployed';
+  /** The rebuild function (name or ARN) that rebuilds run in on AWS; null: rebuilds run in this process. */
+  rebuildFunction: string | null;
+  /** Records per chunk of a chunked rebuild. */
+  rebuildChunkSize: number;
 }
 
 export interface RedisIamConfig {
@@ -176,6 +187,12 @@ export function loadEnginesConfig(env: Env): EnginesConfig {
     cognitoClientId: clientId || null,
     cognitoPoolName: matching(env, 'BOOKSTORE_COGNITO_POOL_NAME', 'bookstore', /^[\w\s+=,.@-]{1,128}$/, 'a user pool name (1 to 128 characters)'),
     provision: flag(env, 'BOOKSTORE_PROVISION', true),
+    derivedStores: oneOf(env, 'BOOKSTORE_DERIVED_STORES', 'local', ['local', 'deployed'] as const),
+    rebuildFunction:
+      matching(env, 'BOOKSTORE_REBUILD_FUNCTION', '-', /^(-|[a-zA-Z0-9_-]{1,64}|arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[a-zA-Z0-9_-]{1,64}(:[a-zA-Z0-9_$-]+)?)$/, 'a Lambda function name or ARN') === '-'
+        ? null
+        : text(env, 'BOOKSTORE_REBUILD_FUNCTION', ''),
+    rebuildChunkSize: integer(env, 'BOOKSTORE_REBUILD_CHUNK_SIZE', 2000, 10, 20_000),
   };
 }
 

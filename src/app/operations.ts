@@ -3,7 +3,7 @@ import type { BestsellerBoard } from '../ports/bestseller-board.js';
 import type { Catalog } from '../ports/catalog.js';
 import type { SearchIndex } from '../ports/search-index.js';
 import type { SocialGraph } from '../ports/social-graph.js';
-import type { ProjectionControl, ProjectionStatus } from '../ports/projection-control.js';
+import type { ProjectionControl, ProjectionStatus, RebuildStarted } from '../ports/projection-control.js';
 
 export interface OperationDeps {
   projections: ProjectionControl;
@@ -30,13 +30,14 @@ export function operationUseCases({ projections, catalog, searchIndex, bestselle
 
     /**
      * Checks the projection exists and is not already rebuilding, then starts the rebuild; `finished`
-     * settles when it is done, so a caller may answer at once and watch the status.
+     * settles when it is done if it runs in this process (null when a function of its own runs it),
+     * so a caller may answer at once and watch the status.
      */
-    async startRebuild(name: string): Promise<{ finished: Promise<void> }> {
+    async startRebuild(name: string): Promise<RebuildStarted> {
       const status = (await projections.status()).find((s) => s.name === name);
       if (!status) throw new NotFoundError('projection', name);
       if (status.rebuilding) throw new ConflictError('rebuild-in-progress', `projection ${name} is already rebuilding`);
-      return { finished: projections.rebuild(name) };
+      return projections.startRebuild(name);
     },
 
     /** Every store answers a cheap read; the first that does not is named in an UnavailableError. */

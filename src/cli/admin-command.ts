@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.js';
-import { openStore } from '../composition.js';
+import { openRecordStore } from '../composition.js';
 import { normalizeEmail, validateSignUp } from '../domain/user.js';
 
 /** Promotes (or creates) an admin. A created account gets a random password, shown once and never stored in clear. */
 export async function runAdminCreate(config: Config, rawEmail: string): Promise<void> {
   const email = normalizeEmail(rawEmail);
-  const store = await openStore(config);
+  // The record and Cognito only: a laptop outside the VPC can make the first admin of a deployed store.
+  const store = await openRecordStore(config);
   try {
     let user = await store.users.findByEmail(email);
     let password: string | null = null;

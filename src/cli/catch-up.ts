@@ -1,3 +1,4 @@
+import type { Config } from '../config.js';
 import type { Store } from '../composition.js';
 import { startProgress } from './progress.js';
 
@@ -30,4 +31,16 @@ export async function catchUpWithProgress(store: Store): Promise<void> {
     bar.increment(total - done);
     bar.stop();
   }
+}
+
+/**
+ * Says on stderr what happens to the changes just written when this process cannot reach the derived
+ * stores: the stream function applies them, and this process cannot tell when it is done.
+ */
+export function noteDeployedDerivedStores(config: Config): void {
+  console.error(
+    `Wrote ${config.engines?.dynamodbTable ?? 'the table'} only (BOOKSTORE_DERIVED_STORES=deployed): the stream function brings search, ` +
+      'bestsellers, graph and the book cache up to date in the background. Follow it on the admin page ' +
+      '(GET /api/v1/admin/projections) or with the stream function\'s IteratorAge metric in CloudWatch.',
+  );
 }

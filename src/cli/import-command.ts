@@ -1,8 +1,8 @@
 import type { Config } from '../config.js';
-import { openStore } from '../composition.js';
+import { openRecordStore } from '../composition.js';
 import { importCatalog } from './import/import-catalog.js';
 import { printSummary } from './progress.js';
-import { catchUpWithProgress } from './catch-up.js';
+import { catchUpWithProgress, noteDeployedDerivedStores } from './catch-up.js';
 
 const SHOWN_ERRORS = 20;
 
@@ -10,21 +10,22 @@ export async function runImport(config: Config, file: string, opts: { format?: s
   if (opts.format !== undefined && opts.format !== 'csv' && opts.format !== 'jsonl') {
     throw new Error(`--format must be csv or jsonl, got "${opts.format}"`);
   }
-  const store = await openStore(config);
+  const store = await openRecordStore(config);
   try {
     const started = Date.now();
     const result = await importCatalog(store, file, { format: opts.format, progress: true });
     const importedMs = Date.now() - started;
     for (const e of result.errors.slice(0, SHOWN_ERRORS)) console.error(`line ${e.line}: ${e.reason}`);
     if (result.invalid > SHOWN_ERRORS) console.error(`… and ${result.invalid - SHOWN_ERRORS} more invalid rows`);
-    await catchUpWithProgress(store);
+    if (store.store) await catchUpWithProgress(store.store);
+    else noteDeployedDerivedStores(config);
     printSummary({
       created: result.created,
       updated: result.updated,
       unchanged: result.unchanged,
       invalid: result.invalid,
       'import seconds': (importedMs / 1000).toFixed(2),
-      'seconds including indexing': ((Date.now() - started) / 1000).toFixed(2),
+      [store.store ? 'seconds including indexing' : 'seconds']: ((Date.now() - started) / 1000).toFixed(2),
     });
     if (result.invalid > 0) process.exitCode = 2;
   } finally {

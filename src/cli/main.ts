@@ -46,11 +46,13 @@ program
   .command('rebuild')
   .description('rebuild derived stores from the system of record (safe while the server is serving)')
   .argument('<store>', `one of ${PROJECTION_NAMES.join(', ')}, or all`)
-  .action(async (name: string) => {
+  .option('--restart', 'with BOOKSTORE_DERIVED_STORES=deployed: give up an unfinished rebuild and start over (default: resume it)', false)
+  .option('--no-wait', 'with BOOKSTORE_DERIVED_STORES=deployed: return once the rebuild function is invoked')
+  .action(async (name: string, opts: { restart: boolean; wait: boolean }) => {
     if (name !== 'all' && !(PROJECTION_NAMES as readonly string[]).includes(name)) {
       throw new InvalidArgumentError(`unknown store "${name}": use one of ${PROJECTION_NAMES.join(', ')}, or all`);
     }
-    await runRebuild(loadConfig(), name === 'all' ? 'all' : [name as ProjectionName]);
+    await runRebuild(loadConfig(), name === 'all' ? 'all' : [name as ProjectionName], opts);
   });
 
 program

@@ -1,10 +1,34 @@
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { LambdaRebuildInvoker, type RebuildEvent } from '../adapters/lambda/lambda-rebuild-invoker.js';
 import type { Config } from '../config.js';
-import { openStore } from '../composition.js';
+import { openRecordStore, openStore } from '../composition.js';
+import type { RebuildJobControl } from '../projections/chunked-rebuild.js';
 import type { ProjectionName } from '../projections/projection.js';
 import { noProgress, printSummary, startProgress, type Progress } from './progress.js';
 
-/** Rebuilds the named derived stores, or `all` that this profile runs (only the engines profile has a book cache). */
-export async function runRebuild(config: Config, which: ProjectionName[] | 'all'): Promise<void> {
+export interface RebuildCommandOptions {
+  /** Deployed: give up a job that is not done and start over (default: resume it). */
+  restart?: boolean;
+  /** Deployed: follow the job until it is done (default), or return once the function is invoked. */
+  wait?: boolean;
+}
+
+export interface RebuildCommandDeps {
+  /** How the rebuild function is invoked; default: asynchronously through the Lambda API. */
+  invoke?: (event: RebuildEvent) => Promise<void>;
+  /** How often a followed job is read again, ms. */
+  pollMs?: number;
+  /** How long a job may stay stalled (a chunk failed) while Lambda's retries may still resume it, ms. */
+  stalledGraceMs?: number;
+}
+
+/**
+ * Rebuilds the named derived stores, or `all` that this profile runs (only the engines profile has a
+ * book cache). With BOOKSTORE_DERIVED_STORES=deployed the stores are out of this process's reach, so
+ * the rebuild runs in the rebuild function, in chunks, and this command starts it and follows its job.
+ */
+export async function runRebuild(config: Config, which: ProjectionName[] | 'all', options: RebuildCommandOptions = {}, deps: RebuildCommandDeps = {}): Promise<void> {
+  if (config.engines?.derivedStores === 'deployed') return runDeployedRebuild(config, which, options, deps);
   const store = await openStore(config);
   try {
     const names = which === 'all' ? store.projections.names : which;
@@ -27,5 +51,82 @@ export async function runRebuild(config: Config, which: ProjectionName[] | 'all'
     printSummary(timings);
   } finally {
     await store.close();
+  }
+}
+
+async function runDeployedRebuild(config: Config, which: ProjectionName[] | 'all', options: RebuildCommandOptions, deps: RebuildCommandDeps): Promise<void> {
+  const functionName = config.engines!.rebuildFunction;
+  if (!functionName && !deps.invoke) {
+    throw new Error(
+      'BOOKSTORE_DERIVED_STORES=deployed: rebuilds run in the rebuild function. Set BOOKSTORE_REBUILD_FUNCTION to its name (docs/operations-aws.md), or unset BOOKSTORE_DERIVED_STORES on a machine that reaches the derived stores.',
+    );
+  }
+  let lambda: LambdaClient | null = null;
+  const invoke =
+    deps.invoke ??
+    ((event: RebuildEvent) => {
+      lambda ??= new LambdaClient({ region: config.engines!.region });
+      return new LambdaRebuildInvoker(lambda, functionName!).invoke(event);
+    });
+  const record = await openRecordStore(config);
+  try {
+    const jobs = record.rebuildJobs!;
+    const names = which === 'all' ? jobs.names : which;
+    const timings: Record<string, string> = {};
+    for (const name of names) {
+      const started = Date.now();
+      const { job, resumed } = await jobs.start(name, { restart: options.restart ?? false });
+      await invoke({ projection: name, jobId: job.id, handover: job.revision });
+      console.error(`${resumed ? 'resuming the stalled' : 'started the'} rebuild of ${name} (job ${job.id}) in ${functionName ?? 'the rebuild function'}`);
+      if (options.wait === false) {
+        timings[name] = `started, job ${job.id}; follow it with \`bookstore status\``;
+        continue;
+      }
+      const loaded = await follow(jobs, name, job.id, deps);
+      timings[name] = `${loaded.toLocaleString('en')} records in ${((Date.now() - started) / 1000).toFixed(1)} s`;
+    }
+    printSummary(timings);
+  } finally {
+    await record.close();
+    (lambda as LambdaClient | null)?.destroy();
+  }
+}
+
+/** Reads the job until it is done, with a progress bar; rejects when it was given up or stays stalled. */
+async function follow(jobs: RebuildJobControl, name: string, jobId: string, deps: RebuildCommandDeps): Promise<number> {
+  const pollMs = deps.pollMs ?? 2_000;
+  const graceMs = deps.stalledGraceMs ?? 4 * 60_000;
+  let bar: Progress | null = null;
+  let shown = 0;
+  let stalledSince: number | null = null;
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    const progress = (await jobs.progress()).get(name as ProjectionName);
+    if (!progress || progress.id !== jobId || progress.phase === 'failed') {
+      bar?.stop();
+      throw new Error(`the rebuild of ${name} (job ${jobId}) was given up${progress?.lastError ? `: ${progress.lastError}` : ''}`);
+    }
+    if (progress.total !== null) {
+      bar ??= startProgress(`rebuilding ${name}`, progress.total);
+      bar.increment(progress.loaded - shown);
+      shown = progress.loaded;
+    }
+    if (progress.phase === 'done') {
+      bar?.stop();
+      return progress.loaded;
+    }
+    if (!progress.stalled) {
+      stalledSince = null;
+      continue;
+    }
+    // Lambda retries a failed invocation twice (after about 1 and 2 minutes), resuming from the last chunk.
+    stalledSince ??= Date.now();
+    if (Date.now() - stalledSince > graceMs) {
+      bar?.stop();
+      throw new Error(
+        `the rebuild of ${name} stalled after ${progress.loaded} records${progress.lastError ? ` (${progress.lastError})` : ''}. ` +
+          'Run the same command again to resume it from its last chunk, or add --restart to start over; the function\'s logs in CloudWatch say more.',
+      );
+    }
   }
 }

@@ -7,6 +7,7 @@ import type { Registry } from 'prom-client';
 import type { Store } from '../composition.js';
 import type { Config } from '../config.js';
 import { createUseCases } from '../app/index.js';
+import type { ProjectionControl } from '../ports/projection-control.js';
 import { installAccessControl } from './access.js';
 import { installMetrics } from './metrics.js';
 import { installOpenApi } from './openapi.js';
@@ -55,6 +56,8 @@ export interface ServerOptions {
    * (PrometheusMetrics); defaults to a registry of the server's own with HTTP and lag series only.
    */
   metricsRegistry?: Registry;
+  /** What the admin routes drive; defaults to the store's runner (rebuilds in this process). On Lambda: the rebuild function. */
+  projections?: ProjectionControl;
 }
 
 function isLoggerInstance(logger: unknown): logger is FastifyBaseLogger {
@@ -90,7 +93,7 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
     onConstructorPoisoning: 'error',
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const useCases = createUseCases(store);
+  const useCases = createUseCases({ ...store, projections: options.projections ?? store.projections });
   const webRoot = resolveWebRoot(options.webRoot);
 
   app.setValidatorCompiler(validatorCompiler);

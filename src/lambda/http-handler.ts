@@ -1,9 +1,13 @@
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import awsLambdaFastify, { type LambdaFastifyOptions, type LambdaResponse } from '@fastify/aws-lambda';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../config.js';
 import { openStore, type Store, type StoreOptions } from '../composition.js';
+import { LambdaProjectionControl } from '../adapters/lambda/lambda-projection-control.js';
+import { LambdaRebuildInvoker } from '../adapters/lambda/lambda-rebuild-invoker.js';
 import { buildServer, type ServerOptions } from '../http/server.js';
+import type { ProjectionControl } from '../ports/projection-control.js';
 import { lambdaMetrics, publishingMetrics, type InvocationMetrics } from './metrics.js';
 import { syncStdout } from './stdout.js';
 
@@ -29,6 +33,8 @@ export interface HttpHandlerOptions {
    * invocation. Defaults to CloudWatch EMF on stdout (src/lambda/metrics.ts).
    */
   metrics?: InvocationMetrics;
+  /** What the admin routes drive, made from the opened store; left out, the store's runner (in process). */
+  projections?: (store: Store) => ProjectionControl | undefined;
 }
 
 interface Running {
@@ -86,7 +92,8 @@ export function createHttpHandler(open: (options: StoreOptions) => Promise<Store
   async function start(): Promise<Running> {
     const store = await open({ metrics });
     try {
-      const app = await buildServer(store, { webRoot: null, logger: options.logger ?? syncStdout() });
+      const projections = options.projections?.(store);
+      const app = await buildServer(store, { webRoot: null, logger: options.logger ?? syncStdout(), ...(projections ? { projections } : {}) });
       return { store, app, proxy: awsLambdaFastify<HttpEvent>(app, proxyOptions()) };
     } catch (error) {
       await store.close();
@@ -124,5 +131,20 @@ export function createHttpHandler(open: (options: StoreOptions) => Promise<Store
   });
 }
 
+/**
+ * Rebuilds asked for through the API go to the rebuild function when BOOKSTORE_REBUILD_FUNCTION names
+ * one: the HTTP function answers 202 within API Gateway's 29 s, and a container frozen after its answer
+ * could not go on with a rebuild anyway.
+ */
+export function rebuildFunctionControl(store: Store): ProjectionControl | undefined {
+  const functionName = store.config.engines?.rebuildFunction;
+  if (!functionName || !store.rebuilds) return undefined;
+  return new LambdaProjectionControl({
+    checkpoints: store.projections,
+    jobs: store.rebuilds,
+    invoker: new LambdaRebuildInvoker(new LambdaClient({ region: store.config.engines!.region }), functionName),
+  });
+}
+
 /** The deployed entry point: configuration from the function's environment (BOOKSTORE_PROFILE and the rest). */
-export const handler = createHttpHandler((storeOptions) => openStore(loadConfig(process.env), storeOptions));
+export const handler = createHttpHandler((storeOptions) => openStore(loadConfig(process.env), storeOptions), { projections: rebuildFunctionControl });

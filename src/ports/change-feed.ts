@@ -37,3 +37,16 @@ export interface Snapshot {
 export interface Snapshots {
   open(): Promise<Snapshot>;
 }
+
+/**
+ * The record read a page at a time from a cursor that outlives the process, for rebuilds split into
+ * chunks (a Lambda invocation each). Not a snapshot: a record written while the pages are read may be
+ * seen at its old or new version, so the reader must make writes after its first page reach what it
+ * builds by other means (a staged store every writer also writes to, and a replay of the feed).
+ */
+export interface RecordPages {
+  /** About `limit` books after `cursor` (null: from the start), and the cursor of the rest (null: none left). */
+  books(cursor: string | null, limit: number): Promise<{ items: Book[]; next: string | null }>;
+  /** How many records of `source` there are now (for progress). */
+  count(source: SnapshotSource): Promise<number>;
+}

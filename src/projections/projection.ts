@@ -1,5 +1,7 @@
 import type { Change } from '../domain/change-event.js';
+import type { Book } from '../domain/book.js';
 import type { Snapshot, SnapshotSource } from '../ports/change-feed.js';
+import type { StagedRebuild } from '../ports/staged-rebuild.js';
 
 /** Every projection a profile may run; the embedded profile has no book cache. */
 export const PROJECTION_NAMES = ['search', 'bestsellers', 'graph', 'book-cache'] as const;
@@ -18,4 +20,9 @@ export interface Projection {
   apply(events: readonly Change[]): Promise<void>;
   /** Rebuilds the derived store from a snapshot of the system of record, swapping it in atomically. */
   rebuild(snapshot: Snapshot): Promise<void>;
+  /**
+   * The same rebuild from the books in steps that may run in different processes (chunked-rebuild.ts),
+   * where the derived store offers one; absent, a chunked rebuild runs `rebuild` in one step.
+   */
+  readonly staged?: StagedRebuild<Book>;
 }

@@ -4,7 +4,7 @@ import type { CheckpointStore } from '../ports/checkpoint-store.js';
 import type { Metrics } from '../ports/metrics.js';
 import type { Projection, ProjectionName } from './projection.js';
 import { DeliveryDelayWindow } from './delivery-delays.js';
-import type { ProjectionStatus as PortProjectionStatus } from '../ports/projection-control.js';
+import type { ProjectionStatus as PortProjectionStatus, RebuildStarted } from '../ports/projection-control.js';
 import type { ProjectionRunner, RebuildObserver } from './projection-runner.js';
 
 export interface Consumer {
@@ -146,6 +146,11 @@ export class ChangeFeedRunner implements ProjectionRunner {
       }
     });
     this.kick();
+  }
+
+  /** The rebuild runs in this process: the caller may answer at once and hear of its end through `finished`. */
+  async startRebuild(name: string): Promise<RebuildStarted> {
+    return { finished: this.rebuild(this.consumer(name as ProjectionName).projection.name) };
   }
 
   /** Moves a checkpoint back so the events after `position` are delivered again (operations and tests of idempotence). */

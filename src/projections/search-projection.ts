@@ -2,6 +2,7 @@ import type { Book } from '../domain/book.js';
 import type { Change } from '../domain/change-event.js';
 import type { Snapshot } from '../ports/change-feed.js';
 import type { SearchDocument, SearchIndex } from '../ports/search-index.js';
+import type { StagedRebuild } from '../ports/staged-rebuild.js';
 import type { Projection } from './projection.js';
 
 const REBUILD_BATCH = 1000;
@@ -16,7 +17,22 @@ export class SearchProjection implements Projection {
   readonly name = 'search' as const;
   readonly sources = ['books'] as const;
 
-  constructor(private readonly index: SearchIndex) {}
+  readonly staged?: StagedRebuild<Book>;
+
+  /** `staged`: the index's rebuild in steps, where it has one (OpenSearch); it then also rebuilds in chunks. */
+  constructor(
+    private readonly index: SearchIndex,
+    staged?: StagedRebuild<SearchDocument>,
+  ) {
+    if (staged) {
+      this.staged = {
+        begin: () => staged.begin(),
+        load: (name, books) => staged.load(name, books.map(toSearchDocument)),
+        finish: (name) => staged.finish(name),
+        abandon: (name) => staged.abandon(name),
+      };
+    }
+  }
 
   async apply(events: readonly Change[]): Promise<void> {
     // Only the newest image of each book in a batch matters; the index ignores anything older.

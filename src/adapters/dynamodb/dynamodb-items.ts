@@ -66,6 +66,8 @@ export const keys = {
   idempotency: (userId: string, key: string) => ({ pk: `USER#${userId}`, sk: `IDEMP#${key}` }),
   /** The canonical item of a pair lives in the partition of its lower id; the mirror in the other's. */
   friendship: (holder: string, other: string) => ({ pk: `USER#${holder}`, sk: `FRIEND#${other}` }),
+  /** The latest chunked rebuild of one projection: bookkeeping with no `type`, so no change event. */
+  rebuildJob: (projection: string) => ({ pk: `REBUILD#${projection}`, sk: 'REBUILD' }),
 } as const;
 
 /** The two global secondary indexes (overloaded: each item type puts its own values in them). */

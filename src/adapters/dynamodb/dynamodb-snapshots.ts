@@ -42,7 +42,7 @@ export class DynamoSnapshots implements Snapshots {
     };
   }
 
-  private filter(source: SnapshotSource): Pick<ScanCommandInput, 'FilterExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> {
+  filter(source: SnapshotSource): Pick<ScanCommandInput, 'FilterExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> {
     return { FilterExpression: '#type = :type', ExpressionAttributeNames: { '#type': 'type' }, ExpressionAttributeValues: { ':type': TYPE_OF[source] } };
   }
 
@@ -74,7 +74,7 @@ export class DynamoSnapshots implements Snapshots {
     } while (start);
   }
 
-  private async count(source: SnapshotSource): Promise<number> {
+  async count(source: SnapshotSource): Promise<number> {
     let total = 0;
     let start: Record<string, unknown> | undefined;
     do {

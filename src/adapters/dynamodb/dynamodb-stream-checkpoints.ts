@@ -1,3 +1,5 @@
+import type { FeedPositions } from '../../projections/chunked-rebuild.js';
+import type { ProjectionName } from '../../projections/projection.js';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DocumentClientLike } from './dynamodb-items.js';
 import { isConditionFailure } from './dynamodb-items.js';
@@ -106,4 +108,26 @@ export class DynamoStreamCheckpoints implements StreamCheckpointStore {
       }),
     );
   }
+}
+
+/**
+ * A chunked rebuild's view of the projections' stream checkpoints: a mark is a checkpoint's shard
+ * positions, and a replay resets the checkpoint to them under a new generation, as the stream runner's
+ * own rebuild does. (With Lambda's event source mapping the positions are the mapping's, and the reset
+ * changes nothing there: the staged copy alone keeps the rebuild correct.)
+ */
+export function streamFeedPositions(consumers: ReadonlyArray<{ projection: { name: ProjectionName }; checkpoints: StreamCheckpointStore }>): FeedPositions {
+  const of = (name: ProjectionName): StreamCheckpointStore => {
+    const found = consumers.find((c) => c.projection.name === name);
+    if (!found) throw new Error(`no stream checkpoints for projection ${name}`);
+    return found.checkpoints;
+  };
+  return {
+    async mark(name) {
+      return JSON.stringify((await of(name).get(name)).shards);
+    },
+    async replayFrom(name, mark) {
+      await of(name).reset(name, JSON.parse(mark) as Record<string, ShardPosition>);
+    },
+  };
 }

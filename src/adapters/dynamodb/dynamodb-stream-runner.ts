@@ -1,7 +1,7 @@
 import type { Snapshots } from '../../ports/change-feed.js';
 import type { Metrics } from '../../ports/metrics.js';
 import { SerialWork } from '../../projections/serial-work.js';
-import type { ProjectionStatus } from '../../ports/projection-control.js';
+import type { ProjectionStatus, RebuildStarted } from '../../ports/projection-control.js';
 import { createStreamHandler } from '../../lambda/stream-handler.js';
 import { DeliveryDelayWindow } from '../../projections/delivery-delays.js';
 import type { Projection, ProjectionName } from '../../projections/projection.js';
@@ -134,6 +134,11 @@ export class DynamoStreamRunner implements ProjectionRunner {
     } finally {
       if (this.rebuilds.get(name) === tracked) this.rebuilds.delete(name);
     }
+  }
+
+  /** The rebuild runs in this process: the caller may answer at once and hear of its end through `finished`. */
+  async startRebuild(name: string): Promise<RebuildStarted> {
+    return { finished: this.rebuild(this.consumer(name as ProjectionName).projection.name) };
   }
 
   private rebuildExclusively(name: ProjectionName, observe: RebuildObserver): Promise<void> {

@@ -14,7 +14,8 @@ import { columnTerms, termCount } from '../search-text/ranking.js';
 import { checkSearchQuery } from '../search-text/search-checks.js';
 import { terms } from '../search-text/tokens.js';
 import { decodeCursor, encodeCursor, type SortValues } from './search-cursor.js';
-import { generationName, searchIndexTemplate, templateName } from './search-index-template.js';
+import { generationName, searchIndexTemplate, stagingAlias, templateName } from './search-index-template.js';
+import type { StagedRebuild } from '../../ports/staged-rebuild.js';
 import { AS_TYPED, CORRECTED_TIER, facetAggregations, filtersOf, NOT_DELETED, sortOf, textQuery } from './search-query.js';
 import { plannedSearch, type PlannedSearch, type SearchRequests } from './search-statistics.js';
 import { suggestionsOf, suggestRequest, type SuggestSource } from './search-suggest.js';
@@ -83,7 +84,7 @@ interface MultiSearchBody {
 
 interface BulkBody {
   errors: boolean;
-  items: Array<Record<string, { status: number; error?: { type: string; reason?: string } }>>;
+  items: Array<Record<string, { _index?: string; status: number; error?: { type: string; reason?: string } }>>;
 }
 
 function documentOf(source: Json): SearchDocument {
@@ -149,8 +150,9 @@ function isStatus(error: unknown, status: number): boolean {
  * newer than what it holds; a removal is a tombstone document with its version (`external_gte`: it
  * also removes the book at that version), never deleted, so `index.gc_deletes` cannot forget it, and
  * left out of every query and of `count()`. Writes wait for a refresh, so they are searchable when
- * they resolve. Pages are `search_after` cursors. A rebuild fills a new index while writes also go to
- * it, then switches the alias in one `_aliases` call.
+ * they resolve. Pages are `search_after` cursors. A rebuild fills a new index, named by a second alias
+ * `<alias>-rebuilding` to which every instance's writes also go, then switches the alias in one
+ * `_aliases` call; it may run in steps across processes (`staged`).
  *
  * What it does not do: tombstones are never purged (one small document per removed book); a search
  * with terms this instance has not searched since its last write costs two requests (four when a
@@ -160,16 +162,16 @@ function isStatus(error: unknown, status: number): boolean {
  * first and the last letter are not found; word completions in `suggest` come from the best-rated
  * matching books, not from the whole vocabulary; indices made by an older template must be rebuilt;
  * a rebuild keeps a tombstone newer than the loaded version of its book (the embedded rebuild lets
- * the load win); several processes rebuilding the same alias at once are not coordinated, and only
- * the rebuilding instance writes to the new index during its load.
+ * the load win); a rebuild that begins takes the staging alias from one under way (which then fails
+ * at its switch): several rebuilds of one alias are coordinated by the caller (a rebuild job record);
+ * an old generation left by a process that died between the switch and the delete stays, under no
+ * alias, until deleted by hand.
  */
 export class OpenSearchSearchIndex implements SearchIndex {
   private readonly client: OpenSearchSearchClient;
   private readonly alias: string;
   private readonly template: Json;
   private ready: Promise<void> | null = null;
-  /** The index a rebuild is filling: every write goes there too, so none is lost at the switch. */
-  private building: string | null = null;
   /**
    * Statistics earlier searches fetched, checked with every search planned from them; emptied by this
    * instance's own writes, which would fail the check.
@@ -261,34 +263,88 @@ export class OpenSearchSearchIndex implements SearchIndex {
   }
 
   async rebuild(load: (write: (docs: readonly SearchDocument[]) => Promise<void>) => Promise<void>): Promise<void> {
+    const staged = await this.staged.begin();
+    try {
+      await load((docs) => this.staged.load(staged, docs));
+      await this.staged.finish(staged);
+    } catch (e) {
+      // The load's failure is the one to report; abandon never drops an index the alias names.
+      await this.staged.abandon(staged).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /**
+   * The rebuild in steps, for a rebuild split over several processes (the rebuild function's
+   * invocations): the new generation is named by a second alias, `<alias>-rebuilding`, and every
+   * write of every instance (the stream function's included) goes to both aliases, so whatever is
+   * applied while the copy is loaded reaches it too, whichever process applies it. Loads and writes
+   * carry the books' versions, so their order does not matter.
+   */
+  readonly staged: StagedRebuild<SearchDocument> = {
+    begin: () => this.beginStaged(),
+    load: (staged, docs) => this.loadStaged(staged, docs),
+    finish: (staged) => this.finishStaged(staged),
+    abandon: (staged) => this.abandonStaged(staged),
+  };
+
+  private async beginStaged(): Promise<string> {
     await this.ensureIndex();
-    if (this.building !== null) throw new Error(`a rebuild of ${this.alias} is already running`);
     // Again, not once per instance: a domain wiped or replaced since has lost the template the new generation needs.
     await this.client.indices.putIndexTemplate({ name: templateName(this.alias), body: this.template });
     const next = generationName(this.alias, `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`);
     await this.client.indices.create({ index: next });
-    this.building = next;
-    let previous: string[];
-    try {
-      await load(async (docs) => {
-        await this.bulk(indexActions(next, docs.map(bookWrite)), false);
-      });
-      previous = await this.aliasIndices();
-      // Tombstones outlive rebuilds: a removal stays in force against older events whatever the load held.
-      for (const index of previous) await this.copyTombstones(index, next);
-      await this.client.indices.refresh({ index: next });
-    } catch (e) {
-      this.building = null;
-      // The load's failure is the one to report; a half-filled index left behind is under no alias.
-      await this.client.indices.delete({ index: next }).catch(() => undefined);
-      throw e;
-    }
+    const staging = stagingAlias(this.alias);
+    // One _aliases call moves the staging alias: once it is acknowledged, every writer's next bulk
+    // writes to the new index too. A copy a rebuild that died left behind is under no alias after it.
+    const stale = (await this.indicesOf(staging)).filter((index) => index !== next);
     await this.client.indices.updateAliases({
-      body: { actions: [...previous.map((index) => ({ remove: { index, alias: this.alias } })), { add: { index: next, alias: this.alias } }] },
+      body: { actions: [...stale.map((index) => ({ remove: { index, alias: staging } })), { add: { index: next, alias: staging } }] },
     });
-    this.building = null;
+    const live = await this.aliasIndices();
+    for (const index of stale) if (!live.includes(index)) await this.client.indices.delete({ index }).catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * Through the staging alias, never by the index's name: a load into an index another rebuild
+   * dropped must fail, not create the index again from the template. (`finish` then refuses the
+   * switch if the alias names another index than `_staged`.)
+   */
+  private async loadStaged(_staged: string, docs: readonly SearchDocument[]): Promise<void> {
+    await this.bulk(indexActions(stagingAlias(this.alias), docs.map(bookWrite), true), false);
+  }
+
+  private async finishStaged(staged: string): Promise<void> {
+    const previous = await this.aliasIndices();
+    if (previous.length === 1 && previous[0] === staged) return;
+    const staging = stagingAlias(this.alias);
+    if (!(await this.indicesOf(staging)).includes(staged)) {
+      throw new Error(`${staged} is no longer the index being rebuilt for ${this.alias} (another rebuild replaced it); start the rebuild again`);
+    }
+    // Tombstones outlive rebuilds: a removal stays in force against older events whatever the load held.
+    for (const index of previous) await this.copyTombstones(index, staged);
+    await this.client.indices.refresh({ index: staged });
+    // One call, atomic: readers go from the old index to the new one, writers from both to the new one.
+    await this.client.indices.updateAliases({
+      body: {
+        actions: [
+          ...previous.map((index) => ({ remove: { index, alias: this.alias } })),
+          { add: { index: staged, alias: this.alias } },
+          { remove: { index: staged, alias: staging } },
+        ],
+      },
+    });
     this.statistics.clear();
     if (previous.length > 0) await this.client.indices.delete({ index: previous.join(',') });
+  }
+
+  private async abandonStaged(staged: string): Promise<void> {
+    if ((await this.aliasIndices()).includes(staged)) return;
+    // Deleting the index removes its aliases with it.
+    await this.client.indices.delete({ index: staged }).catch((e: unknown) => {
+      if (!isStatus(e, 404)) throw e;
+    });
   }
 
   /** The client belongs to the caller, who closes it; nothing here holds resources. */
@@ -307,22 +363,24 @@ export class OpenSearchSearchIndex implements SearchIndex {
     });
   }
 
-  /** Writes to the live index (and to the one a rebuild is filling), waiting until they are searchable. */
+  /**
+   * Writes to the live index and to the one a rebuild is filling, whichever process runs it, waiting
+   * until they are searchable. The staging alias names no index outside rebuilds: its half of the
+   * bulk then fails alone, with a 404 that is expected.
+   */
   private async write(writes: readonly VersionedWrite[]): Promise<void> {
     if (writes.length === 0) return;
     await this.ensureIndex();
-    const targets = this.building === null ? [this.alias] : [this.alias, this.building];
+    const staging = stagingAlias(this.alias);
     try {
-      await this.bulk(
-        targets.flatMap((index) => indexActions(index, writes, index === this.alias)),
-        'wait_for',
-      );
+      await this.bulk([...indexActions(this.alias, writes, true), ...indexActions(staging, writes, true)], 'wait_for', staging);
     } finally {
       this.statistics.clear();
     }
   }
 
-  private async bulk(actions: Json[], refresh: 'wait_for' | false): Promise<void> {
+  /** `optional`: a target whose absence (404) is no error. */
+  private async bulk(actions: Json[], refresh: 'wait_for' | false, optional?: string): Promise<void> {
     for (let at = 0; at < actions.length; at += 2 * BULK_ACTIONS) {
       const { body } = await this.client.bulk({ body: actions.slice(at, at + 2 * BULK_ACTIONS), refresh });
       const result = body as BulkBody;
@@ -330,7 +388,7 @@ export class OpenSearchSearchIndex implements SearchIndex {
       for (const item of result.items) {
         const outcome = Object.values(item)[0];
         // 409: the index already holds this version or a newer one, which is the point of versioning.
-        if (outcome?.error && outcome.status !== 409) {
+        if (outcome?.error && outcome.status !== 409 && !(outcome.status === 404 && outcome._index === optional)) {
           throw new Error(`OpenSearch rejected a write to ${this.alias}: ${outcome.error.type} ${outcome.error.reason ?? ''}`);
         }
       }
@@ -351,9 +409,13 @@ export class OpenSearchSearchIndex implements SearchIndex {
     }
   }
 
-  private async aliasIndices(): Promise<string[]> {
+  private aliasIndices(): Promise<string[]> {
+    return this.indicesOf(this.alias);
+  }
+
+  private async indicesOf(alias: string): Promise<string[]> {
     try {
-      const { body } = await this.client.indices.getAlias({ name: this.alias });
+      const { body } = await this.client.indices.getAlias({ name: alias });
       return Object.keys(body as Json);
     } catch (e) {
       if (isStatus(e, 404)) return [];

@@ -89,6 +89,14 @@ export function indexPattern(alias: string): string {
   return `${alias}-gen-*`;
 }
 
+/**
+ * The alias of the index a rebuild is filling (none outside rebuilds). Outside the `<alias>-gen-*`
+ * pattern, so it is never taken for a generation; every writer writes through it as well.
+ */
+export function stagingAlias(alias: string): string {
+  return `${alias}-rebuilding`;
+}
+
 export function templateName(alias: string): string {
   return `${alias}-template`;
 }

@@ -1,10 +1,11 @@
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { finished } from 'node:stream/promises';
-import type { Store } from '../../composition.js';
+import type { RecordPorts } from '../../composition.js';
 import type { BookInput } from '../../domain/book.js';
 import { noProgress, startProgress, type Progress } from '../progress.js';
 import { catalogFormat, parseCatalog, type CatalogFormat } from './parse-catalog.js';
@@ -39,14 +40,16 @@ export const MAX_REPORTED_ERRORS = 10_000;
  * writes no change events. The file is checked in full before anything is written: that finds the
  * last valid row of each ISBN (the one that wins, so a file with duplicates still re-imports as a
  * no-op) and lets a file that is unusable as a whole (unknown columns, broken quoting) throw
- * CatalogFileError with the store untouched. Valid rows wait in a temporary file in the data
- * directory meanwhile, so memory grows with the number of distinct ISBNs only, not the file size.
+ * CatalogFileError with the store untouched. Valid rows wait in a temporary file meanwhile (in the
+ * data directory on the embedded profile; the engines profile has none, and a laptop importing into a
+ * deployed store uses the system's temporary directory), so memory grows with the number of distinct
+ * ISBNs only, not the file size.
  */
-export async function importCatalog(store: Store, file: string, options: ImportOptions = {}): Promise<ImportResult> {
+export async function importCatalog(store: RecordPorts, file: string, options: ImportOptions = {}): Promise<ImportResult> {
   const format = catalogFormat(file, options.format);
   const batchSize = options.batchSize ?? 1000;
   const { size } = await stat(file);
-  const spillDir = await mkdtemp(join(store.config.dataDir, '.import-'));
+  const spillDir = await mkdtemp(join(store.config.profile === 'embedded' ? store.config.dataDir : tmpdir(), '.import-'));
   try {
     const spillFile = join(spillDir, 'valid-rows.jsonl');
     const checked = await checkFile(file, format, spillFile, options.progress ? startProgress(`checking ${basename(file)}`, size, { unit: 'bytes' }) : noProgress);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Store } from '../../composition.js';
+import type { RecordPorts } from '../../composition.js';
 import type { Book, BookInput } from '../../domain/book.js';
 import type { CartLine } from '../../domain/cart.js';
 import { requestFriendship } from '../../domain/friendship.js';
@@ -47,7 +47,7 @@ const BOOK_BATCH = 1000;
  * Safe to run again: books are upserted by ISBN, users are found by email, friendships by pair and
  * orders by a deterministic idempotency key, so a second run adds nothing it already added.
  */
-export async function seedStore(store: Store, options: SeedOptions): Promise<SeedSummary> {
+export async function seedStore(store: RecordPorts, options: SeedOptions): Promise<SeedSummary> {
   const now = options.now ?? Date.now();
   const phase = (label: string, total: number): Progress => (options.progress ? startProgress(label, total) : noProgress);
 
@@ -98,7 +98,7 @@ export async function seedStore(store: Store, options: SeedOptions): Promise<See
   return { books: options.books, users: users.length, friendships, orders, demoCustomer: demo };
 }
 
-async function seedBooks(store: Store, seed: number, count: number, progress: Progress): Promise<void> {
+async function seedBooks(store: RecordPorts, seed: number, count: number, progress: Progress): Promise<void> {
   let batch: BookInput[] = [];
   const flush = async () => {
     await store.catalog.upsertByIsbn(batch);
@@ -114,7 +114,7 @@ async function seedBooks(store: Store, seed: number, count: number, progress: Pr
 }
 
 /** Signs the demo customer up through the identity provider, which hashes the password. */
-async function ensureDemoCustomer(store: Store): Promise<SeedSummary['demoCustomer']> {
+async function ensureDemoCustomer(store: RecordPorts): Promise<SeedSummary['demoCustomer']> {
   const existing = await store.users.findByEmail(DEMO_CUSTOMER_EMAIL);
   if (existing) return { userId: existing.id, email: DEMO_CUSTOMER_EMAIL, password: null };
   const password = randomBytes(18).toString('base64url');
@@ -145,7 +145,7 @@ async function befriend(friendships: Friendships, x: string, y: string, at: stri
 class OrderPlacer {
   private readonly books = new Map<number, Book>();
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: RecordPorts) {}
 
   /** False when a previous run already placed this order. */
   async place(userId: string, name: string, planned: PlannedOrder): Promise<boolean> {

@@ -8,6 +8,21 @@ const tags = ['operations'];
 
 const Status = Type.Object({ status: Type.Literal('ok') }, strict);
 
+const RebuildProgressJson = Type.Object(
+  {
+    id: Type.String(),
+    phase: Type.Union([Type.Literal('loading'), Type.Literal('switching'), Type.Literal('done'), Type.Literal('failed')]),
+    loaded: Type.Integer(),
+    total: Type.Union([Type.Integer(), Type.Null()]),
+    chunks: Type.Integer(),
+    startedAt: Type.Number(),
+    updatedAt: Type.Number(),
+    stalled: Type.Boolean(),
+    lastError: Type.Union([Type.String(), Type.Null()]),
+  },
+  { ...strict, description: 'The latest rebuild run in chunks by the rebuild function (deployed on Lambda only)' },
+);
+
 const ProjectionStatusJson = Type.Object(
   {
     name: Type.String(),
@@ -16,6 +31,7 @@ const ProjectionStatusJson = Type.Object(
     headPosition: Type.Integer(),
     lagEvents: Type.Integer(),
     lagMs: Type.Number(),
+    lagUnknown: Type.Optional(Type.String({ description: 'Set where the lag cannot be known by this runtime (on Lambda): why, and where to look' })),
     lastError: Type.Union([Type.String(), Type.Null()]),
     rebuilding: Type.Boolean(),
     updatedAt: Type.Number(),
@@ -23,6 +39,7 @@ const ProjectionStatusJson = Type.Object(
       { samples: Type.Integer(), p50Ms: Type.Number(), p99Ms: Type.Number(), maxMs: Type.Number() },
       { ...strict, description: 'Commit-to-apply delay of the events applied in the last minute' },
     ),
+    rebuild: Type.Optional(Type.Union([RebuildProgressJson, Type.Null()])),
   },
   strict,
 );
@@ -75,8 +92,9 @@ export function adminRoutes(app: App, useCases: UseCases): void {
     async (request, reply) => {
       const name = request.params.name;
       const { finished } = await operations.startRebuild(name);
-      // A rebuild can take minutes on a big catalog: answer now, and report its end (or failure) in the log.
-      finished.then(
+      // A rebuild can take minutes on a big catalog: answer now, and report its end (or failure) in the
+      // log. On Lambda it runs in the rebuild function, whose progress GET /admin/projections shows.
+      finished?.then(
         () => request.log.info({ projection: name }, 'projection rebuilt'),
         (err: unknown) => request.log.error({ err, projection: name }, 'projection rebuild failed'),
       );

@@ -147,9 +147,25 @@ export interface ProjectionStatus {
   headPosition: number;
   lagEvents: number;
   lagMs: number;
+  /** Set where the API cannot know the lag (on Lambda): why, and where to look. */
+  lagUnknown?: string;
   lastError: string | null;
   rebuilding: boolean;
   updatedAt: number;
+  /** The latest rebuild run in chunks by the rebuild function (deployed on Lambda only). */
+  rebuild?: RebuildProgress | null;
+}
+
+export interface RebuildProgress {
+  id: string;
+  phase: 'loading' | 'switching' | 'done' | 'failed';
+  loaded: number;
+  total: number | null;
+  chunks: number;
+  startedAt: number;
+  updatedAt: number;
+  stalled: boolean;
+  lastError: string | null;
 }
 
 export interface FieldError {

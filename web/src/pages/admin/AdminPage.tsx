@@ -42,7 +42,19 @@ function ProjectionRow({ projection }: { projection: ProjectionStatus }) {
     mutationFn: () => api.rebuildProjection(projection.name),
     onSettled: () => queryClient.invalidateQueries({ queryKey: ['admin', 'projections'] }),
   });
-  const state = projection.rebuilding ? 'Rebuilding' : projection.lastError ? 'Failing' : projection.lagEvents > 0 ? 'Catching up' : 'Up to date';
+  const job = projection.rebuild;
+  const stalled = job?.stalled === true;
+  const state = projection.rebuilding
+    ? 'Rebuilding'
+    : stalled
+      ? 'Rebuild stalled'
+      : projection.lastError
+        ? 'Failing'
+        : projection.lagUnknown
+          ? 'Streaming'
+          : projection.lagEvents > 0
+            ? 'Catching up'
+            : 'Up to date';
   return (
     <tr>
       <th scope="row">{projection.name}</th>
@@ -51,7 +63,22 @@ function ProjectionRow({ projection }: { projection: ProjectionStatus }) {
         <span className="muted small"> gen {projection.generation}</span>
       </td>
       <td className="num">
-        {projection.lagEvents.toLocaleString()} events · {formatLag(projection.lagMs)}
+        {projection.lagUnknown ? (
+          <span className="muted small" title={projection.lagUnknown}>
+            not known here (CloudWatch IteratorAge)
+          </span>
+        ) : (
+          <>
+            {projection.lagEvents.toLocaleString()} events · {formatLag(projection.lagMs)}
+          </>
+        )}
+        {job && (job.phase === 'loading' || job.phase === 'switching') && (
+          <span className="muted small">
+            {' '}
+            · rebuild {job.loaded.toLocaleString()}/{job.total === null ? '?' : job.total.toLocaleString()}
+            {stalled && job.lastError ? ` (${job.lastError}; rebuild again to resume)` : ''}
+          </span>
+        )}
       </td>
       <td>{projection.lastError ? <span className="error-text">{projection.lastError}</span> : <span className="muted">none</span>}</td>
       <td>
