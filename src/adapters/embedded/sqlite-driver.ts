@@ -48,16 +48,19 @@ function loadDriver(): DatabaseConstructor {
     throw new Error(
       `The SQLite driver for Node ${process.version} (${sqliteDriver.packageName}, chosen for ` +
         `${sqliteDriver.reason}) could not be loaded. Run \`npm ci\` (or \`npm install\`) with this ` +
-        'same Node version: npm installs only the driver the Node it runs under can use, and builds ' +
-        'better-sqlite3-node20 from source, which needs a C++ toolchain.',
+        'same Node: npm installs only the driver the Node it runs under can use (on Node 20 it may ' +
+        'have to build better-sqlite3-node20 from source, which needs a C++ toolchain).',
       { cause: error },
     );
   }
 }
 
-const Database = loadDriver();
+// Loaded on first use, so code that never opens SQLite (the engines profile, a Lambda bundle built
+// for another Node) does not need the driver at all.
+let Database: DatabaseConstructor | undefined;
 
 /** Opens a connection with the driver chosen for the running Node. */
 export function connect(file: string, options: { readonly: boolean }): SqliteDatabase {
+  Database ??= loadDriver();
   return new Database(file, options);
 }
