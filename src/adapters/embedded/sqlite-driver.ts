@@ -12,15 +12,15 @@ import { createRequire } from 'node:module';
  * for Node-API 10, which Node 20 never shipped (Node 22 has it from 22.14), so on Node 20 it
  * crashes in `new Database()`. Both come from the registry: 13.x as `better-sqlite3` (prebuilt
  * Node-API binaries inside its tarball, nothing to compile), 12.x as the npm alias
- * `better-sqlite3-node20` (built from source by npm). Both are optional dependencies: npm skips
- * 13.x on Node 20 (its `engines` says >=22), and a failed 12.x build on a newer Node does not fail
- * the install.
+ * `better-sqlite3-node20` (npm builds it from source when it cannot fetch a prebuilt binary). Both
+ * are optional dependencies: npm skips 13.x on Node 20 (its `engines` says >=22), and a failed 12.x
+ * build on a newer Node does not fail the install.
  *
- * The two share the JavaScript API this code uses, their SQLite build options and the same SQLite
- * major version; the embedded conformance suites run unchanged on each (CI runs `npm test` on
- * Node 20, 22 and 24). Node's own `node:sqlite` was measured and left out: on Node 22 it still
- * prints an ExperimentalWarning on every command, and it would need an adapter for `pluck`, `raw`
- * and `transaction`.
+ * The two share the JavaScript API this code uses and their SQLite compile options; as locked they
+ * bundle SQLite 3.53.2 (12.11.1) and 3.54.1 (13.2.0). The embedded conformance suites run unchanged
+ * on each: CI runs `npm test` on Node 20, 22 and 24. Node's own `node:sqlite` was measured and left
+ * out: on Node 22 it still prints an ExperimentalWarning on every command, and it would need an
+ * adapter for `pluck`, `raw` and `transaction`.
  *
  * When Node 20 support is dropped, delete this file's choice: depend on `better-sqlite3` 13+
  * directly (as a plain dependency), remove the `better-sqlite3-node20` alias from package.json, and
