@@ -1,8 +1,7 @@
-import type Database from 'better-sqlite3';
 import { emptyCart, inAddedOrder, sameLines, withQuantity, type Cart, type CartLine } from '../../domain/cart.js';
 import { PreconditionFailedError } from '../../domain/errors.js';
 import type { Carts } from '../../ports/carts.js';
-import type { SqliteDatabase } from './sqlite-database.js';
+import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
 import type { Outbox } from './sqlite-outbox.js';
 
 export interface CartRow {
@@ -21,8 +20,8 @@ export function cartFromRow(row: CartRow): Cart {
  * the cart row, including the tombstone an emptied cart leaves behind.
  */
 export class CartRows {
-  private readonly byUser: Database.Statement<[string], CartRow>;
-  private readonly put: Database.Statement<[string, number, string, string]>;
+  private readonly byUser: SqliteStatement<[string], CartRow>;
+  private readonly put: SqliteStatement<[string, number, string, string]>;
 
   constructor(db: SqliteDatabase) {
     this.byUser = db.prepare('SELECT user_id, version, updated_at, lines FROM carts WHERE user_id = ?');

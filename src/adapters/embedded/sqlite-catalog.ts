@@ -1,11 +1,10 @@
-import type Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { bookInputOf, sameBookInput, titleSortKey, type Book, type BookInput } from '../../domain/book.js';
 import { ConflictError, NotFoundError, PreconditionFailedError } from '../../domain/errors.js';
 import { newId } from '../../domain/ids.js';
 import type { Catalog, CategoryCount, UpsertSummary } from '../../ports/catalog.js';
 import type { Page, PageRequest } from '../../ports/page.js';
-import type { SqliteDatabase } from './sqlite-database.js';
+import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
 import type { Outbox } from './sqlite-outbox.js';
 import { decodeCursor, encodeCursor } from '../page-cursor.js';
 
@@ -22,15 +21,15 @@ export function bookFromDoc(doc: string): Book {
 
 /** Books in the system of record: indexed columns for lookups and listing, the book itself as JSON. */
 export class SqliteCatalog implements Catalog {
-  private readonly byId: Database.Statement<[string], BookRow>;
-  private readonly byIsbn: Database.Statement<[string], BookRow>;
-  private readonly manyById: Database.Statement<[string], BookRow>;
-  private readonly insertRow: Database.Statement<[string, string, string, string, string]>;
-  private readonly updateRow: Database.Statement<[string, string, string, string, string]>;
-  private readonly deleteRow: Database.Statement<[string]>;
-  private readonly listAll: Database.Statement<[string, string, number], BookRow>;
-  private readonly listCategory: Database.Statement<[string, string, string, number], BookRow>;
-  private readonly categoryCounts: Database.Statement<[], CategoryCount>;
+  private readonly byId: SqliteStatement<[string], BookRow>;
+  private readonly byIsbn: SqliteStatement<[string], BookRow>;
+  private readonly manyById: SqliteStatement<[string], BookRow>;
+  private readonly insertRow: SqliteStatement<[string, string, string, string, string]>;
+  private readonly updateRow: SqliteStatement<[string, string, string, string, string]>;
+  private readonly deleteRow: SqliteStatement<[string]>;
+  private readonly listAll: SqliteStatement<[string, string, number], BookRow>;
+  private readonly listCategory: SqliteStatement<[string, string, string, number], BookRow>;
+  private readonly categoryCounts: SqliteStatement<[], CategoryCount>;
 
   constructor(
     db: SqliteDatabase,

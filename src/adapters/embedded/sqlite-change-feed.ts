@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3';
 import type { Book } from '../../domain/book.js';
 import type { ChangeEvent, ChangeOp, EntityName } from '../../domain/change-event.js';
 import type { Friendship } from '../../domain/friendship.js';
@@ -6,7 +5,7 @@ import type { Order } from '../../domain/order.js';
 import type { User } from '../../domain/user.js';
 import type { ChangeFeed, Snapshot, SnapshotSource, Snapshots } from '../../ports/change-feed.js';
 import { bookFromDoc } from './sqlite-catalog.js';
-import { openSqlite, type SqliteDatabase } from './sqlite-database.js';
+import { openSqlite, type SqliteDatabase, type SqliteStatement } from './sqlite-database.js';
 import { friendshipFromDoc } from './sqlite-friendships.js';
 import { orderFromDoc } from './sqlite-orders.js';
 import type { Outbox } from './sqlite-outbox.js';
@@ -41,7 +40,7 @@ type Head = { seq: number; at: number };
  * newest pruned event, remembered in `outbox_pruned_head`, so positions never go back to 0 while
  * consumers' checkpoints point past them.
  */
-function headQuery(db: SqliteDatabase): Database.Statement<[], Head> {
+function headQuery(db: SqliteDatabase): SqliteStatement<[], Head> {
   return db.prepare(
     `SELECT seq, at FROM (
        SELECT seq, at FROM (SELECT seq, at FROM outbox ORDER BY seq DESC LIMIT 1)
@@ -53,10 +52,10 @@ function headQuery(db: SqliteDatabase): Database.Statement<[], Head> {
 
 /** The outbox table as the change feed. */
 export class SqliteChangeFeed implements ChangeFeed {
-  private readonly readAfter: Database.Statement<[number, number], OutboxRow>;
-  private readonly headStmt: Database.Statement<[], Head>;
-  private readonly deleteUpTo: Database.Statement<[number, number]>;
-  private readonly rememberHead: Database.Statement<[number, number]>;
+  private readonly readAfter: SqliteStatement<[number, number], OutboxRow>;
+  private readonly headStmt: SqliteStatement<[], Head>;
+  private readonly deleteUpTo: SqliteStatement<[number, number]>;
+  private readonly rememberHead: SqliteStatement<[number, number]>;
 
   constructor(
     db: SqliteDatabase,
@@ -106,10 +105,10 @@ const SNAPSHOT_BATCH = 500;
  */
 class SqliteSnapshot implements Snapshot {
   readonly position: number;
-  private readonly booksPage: Database.Statement<[string, number], { id: string; doc: string }>;
-  private readonly usersPage: Database.Statement<[string, number], UserRow>;
-  private readonly ordersPage: Database.Statement<[string, number], { id: string; doc: string }>;
-  private readonly friendshipsPage: Database.Statement<[string, string, number], { user_a: string; user_b: string; doc: string }>;
+  private readonly booksPage: SqliteStatement<[string, number], { id: string; doc: string }>;
+  private readonly usersPage: SqliteStatement<[string, number], UserRow>;
+  private readonly ordersPage: SqliteStatement<[string, number], { id: string; doc: string }>;
+  private readonly friendshipsPage: SqliteStatement<[string, string, number], { user_a: string; user_b: string; doc: string }>;
 
   constructor(
     private readonly db: SqliteDatabase,

@@ -1,6 +1,5 @@
-import type Database from 'better-sqlite3';
 import type { Checkpoint, CheckpointStore } from '../../ports/checkpoint-store.js';
-import type { SqliteDatabase } from './sqlite-database.js';
+import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
 
 interface CheckpointRow {
   position: number;
@@ -19,11 +18,11 @@ function checkpointFromRow(row: CheckpointRow): Checkpoint {
  * missing rather than through the file owner's `user_version` migrations.
  */
 export class SqliteCheckpointStore implements CheckpointStore {
-  private readonly byName: Database.Statement<[string], CheckpointRow>;
-  private readonly advanceFirst: Database.Statement<[string, number, number]>;
-  private readonly advanceStmt: Database.Statement<[number, number, string, number]>;
-  private readonly resetStmt: Database.Statement<[string, number, number], CheckpointRow>;
-  private readonly errorStmt: Database.Statement<[string, string | null, number]>;
+  private readonly byName: SqliteStatement<[string], CheckpointRow>;
+  private readonly advanceFirst: SqliteStatement<[string, number, number]>;
+  private readonly advanceStmt: SqliteStatement<[number, number, string, number]>;
+  private readonly resetStmt: SqliteStatement<[string, number, number], CheckpointRow>;
+  private readonly errorStmt: SqliteStatement<[string, string | null, number]>;
 
   constructor(db: SqliteDatabase) {
     db.exec(`CREATE TABLE IF NOT EXISTS checkpoints (

@@ -1,8 +1,8 @@
-import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { connect, type SqliteDatabase } from './sqlite-driver.js';
 
-export type SqliteDatabase = Database.Database;
+export type { SqliteDatabase, SqliteStatement } from './sqlite-driver.js';
 
 export interface SqliteOptions {
   /**
@@ -20,7 +20,7 @@ export interface SqliteOptions {
  */
 export function openSqlite(file: string, options: SqliteOptions): SqliteDatabase {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file, { readonly: options.readonly ?? false });
+  const db = connect(file, { readonly: options.readonly ?? false });
   db.pragma('busy_timeout = 10000');
   if (!options.readonly) db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);

@@ -1,8 +1,7 @@
-import type Database from 'better-sqlite3';
 import { PreconditionFailedError } from '../../domain/errors.js';
 import { friendshipKey, friendshipPair, type Friendship } from '../../domain/friendship.js';
 import type { Friendships } from '../../ports/friendships.js';
-import type { SqliteDatabase } from './sqlite-database.js';
+import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
 import type { Outbox } from './sqlite-outbox.js';
 
 export function friendshipFromDoc(doc: string): Friendship {
@@ -24,10 +23,10 @@ function friendshipOf(f: Friendship): Friendship {
 
 /** Friendships in the system of record, one row per pair keyed by the ordered user ids. */
 export class SqliteFriendships implements Friendships {
-  private readonly byPair: Database.Statement<[string, string], { doc: string }>;
-  private readonly put: Database.Statement<[string, string, string]>;
-  private readonly deletePair: Database.Statement<[string, string]>;
-  private readonly ofUser: Database.Statement<[string, string], { doc: string }>;
+  private readonly byPair: SqliteStatement<[string, string], { doc: string }>;
+  private readonly put: SqliteStatement<[string, string, string]>;
+  private readonly deletePair: SqliteStatement<[string, string]>;
+  private readonly ofUser: SqliteStatement<[string, string], { doc: string }>;
 
   constructor(
     db: SqliteDatabase,

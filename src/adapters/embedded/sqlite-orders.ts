@@ -1,9 +1,8 @@
-import type Database from 'better-sqlite3';
 import { cartChanged, pricesChanged, type Order } from '../../domain/order.js';
 import type { Orders, PlaceOptions, PlaceResult } from '../../ports/orders.js';
 import type { Page, PageRequest } from '../../ports/page.js';
 import { CartRows } from './sqlite-carts.js';
-import type { SqliteDatabase } from './sqlite-database.js';
+import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
 import type { Outbox } from './sqlite-outbox.js';
 import { decodeCursor, encodeCursor } from '../page-cursor.js';
 
@@ -22,11 +21,11 @@ const AFTER_EVERY_ID = '~';
 /** Orders in the system of record; placing one also empties the cart it was priced from. */
 export class SqliteOrders implements Orders {
   private readonly carts: CartRows;
-  private readonly byId: Database.Statement<[string, string], OrderRow>;
-  private readonly bookVersion: Database.Statement<[string], { version: number }>;
-  private readonly byKey: Database.Statement<[string, string], OrderRow>;
-  private readonly insertRow: Database.Statement<[string, string, string, string]>;
-  private readonly pageByUser: Database.Statement<[string, string, number], OrderRow>;
+  private readonly byId: SqliteStatement<[string, string], OrderRow>;
+  private readonly bookVersion: SqliteStatement<[string], { version: number }>;
+  private readonly byKey: SqliteStatement<[string, string], OrderRow>;
+  private readonly insertRow: SqliteStatement<[string, string, string, string]>;
+  private readonly pageByUser: SqliteStatement<[string, string, number], OrderRow>;
 
   constructor(
     db: SqliteDatabase,

@@ -1,13 +1,12 @@
-import type Database from 'better-sqlite3';
 import type { ChangeOp, EntityImages, EntityName } from '../../domain/change-event.js';
-import type { SqliteDatabase } from './sqlite-database.js';
+import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
 
 /** A change event before the outbox gives it its position and commit time. */
 export type NewChange = {
   [E in EntityName]: { entity: E; key: string; op: ChangeOp; newImage: EntityImages[E] | null; oldImage: EntityImages[E] | null };
 }[EntityName];
 
-type InsertEvent = Database.Statement<[string, string, ChangeOp, string | null, string | null, number]>;
+type InsertEvent = SqliteStatement<[string, string, ChangeOp, string | null, string | null, number]>;
 
 /**
  * The system of record's write path: every write runs through `write`, and records its change events

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { Statement } from 'better-sqlite3';
 import {
   PRICE_RANGES,
   type FacetCount,
@@ -15,7 +14,7 @@ import { hitHighlights } from '../search-text/hit-highlights.js';
 import { planQuery, type QueryPlan } from '../search-text/query-plan.js';
 import { parseQuery } from '../search-text/query-text.js';
 import { checkSearchQuery } from '../search-text/search-checks.js';
-import { migrate, openSqlite, type SqliteDatabase } from './sqlite-database.js';
+import { migrate, openSqlite, type SqliteDatabase, type SqliteStatement } from './sqlite-database.js';
 import { AttributeStore, type FacetCounts } from './search/attribute-store.js';
 import { MatchingKeys } from './search/matching-keys.js';
 import { ResultCache } from './search/result-cache.js';
@@ -92,7 +91,7 @@ export class SqliteSearchIndex implements SearchIndex {
   private readonly matching: MatchingKeys;
   private readonly searches = new ResultCache<SearchResult>(500);
   private readonly suggestions = new ResultCache<Suggestion[]>(2000);
-  private readonly statements = new Map<string, Statement>();
+  private readonly statements = new Map<string, SqliteStatement>();
 
   private constructor(readonly db: SqliteDatabase) {
     this.writer = new IndexWriter(db, LIVE_TABLES);
@@ -198,7 +197,7 @@ export class SqliteSearchIndex implements SearchIndex {
     if (this.db.open) this.db.close();
   }
 
-  private statement(sql: string): Statement {
+  private statement(sql: string): SqliteStatement {
     let s = this.statements.get(sql);
     if (!s) {
       s = this.db.prepare(sql);

@@ -1,9 +1,8 @@
-import type Database from 'better-sqlite3';
 import { ConflictError, NotFoundError } from '../../domain/errors.js';
 import { newId } from '../../domain/ids.js';
 import { normalizeEmail, type Role, type User } from '../../domain/user.js';
 import type { NewUser, Users } from '../../ports/users.js';
-import type { SqliteDatabase } from './sqlite-database.js';
+import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
 import type { Outbox } from './sqlite-outbox.js';
 
 export interface UserRow {
@@ -26,14 +25,14 @@ const USER_COLUMNS = 'id, email, name, role, created_at, version';
  * query that builds a user (or a user change event) can ever pick one up.
  */
 export class SqliteUsers implements Users {
-  private readonly byId: Database.Statement<[string], UserRow>;
-  private readonly byEmail: Database.Statement<[string], UserRow>;
-  private readonly manyById: Database.Statement<[string], UserRow>;
-  private readonly insertUser: Database.Statement<[string, string, string, string, string, string, number]>;
-  private readonly updateRole: Database.Statement<[string, number, string]>;
-  private readonly hashOf: Database.Statement<[string], { password_hash: string }>;
-  private readonly putHash: Database.Statement<[string, string]>;
-  private readonly searchStmt: Database.Statement<[string, string, number], UserRow>;
+  private readonly byId: SqliteStatement<[string], UserRow>;
+  private readonly byEmail: SqliteStatement<[string], UserRow>;
+  private readonly manyById: SqliteStatement<[string], UserRow>;
+  private readonly insertUser: SqliteStatement<[string, string, string, string, string, string, number]>;
+  private readonly updateRole: SqliteStatement<[string, number, string]>;
+  private readonly hashOf: SqliteStatement<[string], { password_hash: string }>;
+  private readonly putHash: SqliteStatement<[string, string]>;
+  private readonly searchStmt: SqliteStatement<[string, string, number], UserRow>;
 
   constructor(
     db: SqliteDatabase,

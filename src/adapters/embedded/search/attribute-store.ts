@@ -1,6 +1,5 @@
-import type { Statement } from 'better-sqlite3';
 import { PRICE_RANGES } from '../../../ports/search-index.js';
-import type { SqliteDatabase } from '../sqlite-database.js';
+import type { SqliteDatabase, SqliteStatement } from '../sqlite-database.js';
 import { LIVE_TABLES, META, TOMBSTONES } from './schema.js';
 import { topK } from './top-k.js';
 
@@ -50,10 +49,10 @@ export class AttributeStore {
   private readonly keyOfId = new Map<string, number>();
   private readonly categoryIds = new Map<string, number>();
   private categoryNames: string[] = [];
-  private readonly meta: Statement;
-  private readonly all: Statement;
-  private readonly changedDocs: Statement;
-  private readonly changedTombstones: Statement;
+  private readonly meta: SqliteStatement;
+  private readonly all: SqliteStatement;
+  private readonly changedDocs: SqliteStatement;
+  private readonly changedTombstones: SqliteStatement;
 
   constructor(db: SqliteDatabase) {
     this.meta = db.prepare(`SELECT (SELECT value FROM ${META} WHERE name = 'generation') AS generation, (SELECT value FROM ${META} WHERE name = 'seq') AS seq`);

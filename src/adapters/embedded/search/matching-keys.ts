@@ -1,5 +1,4 @@
-import type { Statement } from 'better-sqlite3';
-import type { SqliteDatabase } from '../sqlite-database.js';
+import type { SqliteDatabase, SqliteStatement } from '../sqlite-database.js';
 import { LIVE_TABLES } from './schema.js';
 
 const { fts: FTS } = LIVE_TABLES;
@@ -9,7 +8,7 @@ const { fts: FTS } = LIVE_TABLES;
  * of thousands of matches that is several times cheaper than one result row per key.
  */
 export class MatchingKeys {
-  private readonly statement: Statement;
+  private readonly statement: SqliteStatement;
 
   constructor(db: SqliteDatabase) {
     this.statement = db.prepare(`SELECT group_concat(rowid) FROM ${FTS} WHERE ${FTS} MATCH ?`).pluck();

@@ -1,10 +1,9 @@
-import type { Statement } from 'better-sqlite3';
 import type { SearchDocument, Suggestion } from '../../../ports/search-index.js';
 import { planQuery } from '../../search-text/query-plan.js';
 import { parseQuery } from '../../search-text/query-text.js';
 import { candidateOf, pickSuggestions, type SuggestionCandidate } from '../../search-text/suggestions.js';
 import { terms } from '../../search-text/tokens.js';
-import type { SqliteDatabase } from '../sqlite-database.js';
+import type { SqliteDatabase, SqliteStatement } from '../sqlite-database.js';
 import type { AttributeStore } from './attribute-store.js';
 import { ftsString, matchExpression } from './fts-expression.js';
 import { MatchingKeys } from './matching-keys.js';
@@ -22,7 +21,7 @@ const CANDIDATES = 50;
  */
 export class Suggester {
   private readonly matching: MatchingKeys;
-  private readonly bodies: Statement;
+  private readonly bodies: SqliteStatement;
 
   constructor(
     db: SqliteDatabase,

@@ -1,5 +1,4 @@
-import type { Statement } from 'better-sqlite3';
-import type { SqliteDatabase } from '../sqlite-database.js';
+import type { SqliteDatabase, SqliteStatement } from '../sqlite-database.js';
 import { maxEditsFor } from '../../search-text/edit-distance.js';
 import { nearSpellings, type Neighbour } from '../../search-text/near-spellings.js';
 import type { TermStatistics } from '../../search-text/query-plan.js';
@@ -11,10 +10,10 @@ const MAX_CHAR = '\u{10FFFF}';
 
 /** Read side of the vocabulary a writer keeps in `terms` and `neighbours`. */
 export class Vocabulary implements TermStatistics {
-  private readonly dfStatement: Statement;
-  private readonly prefixStatement: Statement;
-  private readonly completionsStatement: Statement;
-  private readonly neighboursStatement: Statement;
+  private readonly dfStatement: SqliteStatement;
+  private readonly prefixStatement: SqliteStatement;
+  private readonly completionsStatement: SqliteStatement;
+  private readonly neighboursStatement: SqliteStatement;
 
   constructor(db: SqliteDatabase, t: IndexTables) {
     this.dfStatement = db.prepare(`SELECT df FROM ${t.terms} WHERE term = ?`).pluck();
