@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { Type } from 'typebox';
 import {
   AuthenticationError,
@@ -11,6 +11,8 @@ import {
   ValidationError,
   type FieldIssue,
 } from '../domain/errors.js';
+import type { RouteMethods } from './route-methods.js';
+import { securityHeaders } from './security-headers.js';
 
 const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -54,6 +56,7 @@ export const ProblemSchema = Type.Object(
   { additionalProperties: false, $id: 'Problem', description: 'RFC 9457 problem details' },
 );
 
+const MAX_INSTANCE_LENGTH = 256;
 const AUTHENTICATE = 'Bearer realm="bookstore"';
 const RETRY_UNAVAILABLE_SECONDS = '5';
 
@@ -109,11 +112,23 @@ function mapFastifyError(error: FastifyError): Mapped | null {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return { status: 400, slug: 'malformed-json', detail: 'the request body is not valid JSON', issues: [{ field: 'body', detail: 'is not valid JSON' }] };
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return { status: 414, slug: 'uri-too-long', detail: 'a path segment is longer than this server accepts', issues: [{ field: 'path', detail: 'is too long' }] };
+    case 'FST_ERR_BAD_URL':
+      return { status: 400, slug: 'bad-path', detail: 'the path is not valid percent-encoded UTF-8', issues: [{ field: 'path', detail: 'is not valid' }] };
   }
   const status = error.statusCode;
   // Fastify's own client errors (bad URL, bad content length) have safe, fixed messages.
   if (typeof status === 'number' && status >= 400 && status < 500 && error.code?.startsWith('FST_')) {
     return { status, slug: 'bad-request', detail: error.message };
+  }
+  // A plugin's client error (the static file server refusing a path): its status is kept, its
+  // message is not, since it may name a file or echo the path.
+  const pluginStatus = (error as { status?: unknown }).status ?? status;
+  if (typeof pluginStatus === 'number' && pluginStatus >= 400 && pluginStatus < 500) {
+    return pluginStatus === 404
+      ? { status: 404, slug: 'not-found', detail: 'there is nothing at this path' }
+      : { status: pluginStatus, slug: 'bad-path', detail: 'this path is not served', issues: [{ field: 'path', detail: 'is not valid' }] };
   }
   return null;
 }
@@ -135,8 +150,10 @@ function mapError(error: unknown): Mapped | null {
   return null;
 }
 
+/** The path the problem is about, without the query, and bounded: a problem never echoes a long URL. */
 function instanceOf(request: FastifyRequest): string {
-  return request.url.split('?')[0] ?? request.url;
+  const path = request.url.split('?')[0] ?? request.url;
+  return path.length <= MAX_INSTANCE_LENGTH ? path : `${path.slice(0, MAX_INSTANCE_LENGTH)}…`;
 }
 
 function problemBody(request: FastifyRequest, mapped: Mapped): Problem {
@@ -160,11 +177,17 @@ function sendProblem(request: FastifyRequest, reply: FastifyReply, mapped: Mappe
 /** Answers a request no route matched (the web app's client-side routes), or returns null to let it be a 404. */
 export type NotFoundFallback = (request: FastifyRequest, reply: FastifyReply) => FastifyReply | null;
 
+export interface ProblemHandlingOptions {
+  notFoundFallback?: NotFoundFallback | null;
+  /** The routes' methods, to answer 405 with `Allow` for a known path asked with another method. */
+  routeMethods?: RouteMethods;
+}
+
 /**
  * The one place errors become HTTP answers. Unknown errors are logged with the request id and
  * answered with a generic 500 whose detail never carries the error's message.
  */
-export function installProblemHandling(app: FastifyInstance, notFoundFallback: NotFoundFallback | null = null): void {
+export function installProblemHandling(app: FastifyInstance, options: ProblemHandlingOptions = {}): void {
   app.setErrorHandler((error, request, reply) => {
     const mapped = mapError(error);
     if (mapped) {
@@ -179,9 +202,31 @@ export function installProblemHandling(app: FastifyInstance, notFoundFallback: N
     });
   });
 
-  app.setNotFoundHandler(
-    (request, reply) =>
-      notFoundFallback?.(request, reply) ??
-      sendProblem(request, reply, { status: 404, slug: 'not-found', detail: `no route for ${request.method} ${instanceOf(request)}` }),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const path = instanceOf(request);
+    if (options.routeMethods?.isWrongMethod(request.method, path)) {
+      const allow = options.routeMethods.allowedOn(path);
+      return sendProblem(request, reply, {
+        status: 405,
+        slug: 'method-not-allowed',
+        detail: allow.length > 0 ? `${path} answers ${allow.join(', ')}` : `${request.method} is not answered here`,
+        headers: { allow: allow.join(', ') },
+      });
+    }
+    return options.notFoundFallback?.(request, reply) ?? sendProblem(request, reply, { status: 404, slug: 'not-found', detail: `no route for ${request.method} ${path}` });
+  });
+}
+
+/**
+ * The router's own failures (a path parameter too long, a path that is not valid percent-encoded
+ * UTF-8) happen before any hook runs: this answers them as every other error, with the request id
+ * and the security headers set by hand.
+ */
+export function frameworkErrors(serveApp: boolean): NonNullable<FastifyServerOptions['frameworkErrors']> {
+  return (error, request, reply) => {
+    reply.header('x-request-id', request.id);
+    reply.headers(securityHeaders(instanceOf(request), serveApp, false));
+    const mapped = mapError(error) ?? { status: 400, slug: 'bad-request', detail: 'the request could not be routed' };
+    void sendProblem(request, reply, mapped);
+  };
 }
