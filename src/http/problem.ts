@@ -53,7 +53,7 @@ export const ProblemSchema = Type.Object(
     code: Type.Optional(Type.String({ description: 'Stable reason of a 409 conflict, such as cart-empty' })),
     requestId: Type.String(),
   },
-  { additionalProperties: false, $id: 'Problem', description: 'RFC 9457 problem details' },
+  { additionalProperties: false, description: 'RFC 9457 problem details' },
 );
 
 const MAX_INSTANCE_LENGTH = 256;
@@ -92,7 +92,9 @@ function schemaIssues(error: FastifyError): FieldIssue[] {
     }
     return { field: fieldOf(v.instancePath, undefined).join('/') || where, detail: v.message ?? 'is invalid' };
   });
-  return issues.filter((issue, i) => issues.findIndex((other) => other.field === issue.field) === i);
+  // Header names are matched in lower case but named as sent: Idempotency-Key, If-Match.
+  const named = where === 'headers' ? issues.map((i) => ({ ...i, field: i.field.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase()) })) : issues;
+  return named.filter((issue, i) => named.findIndex((other) => other.field === issue.field) === i);
 }
 
 function summarize(issues: FieldIssue[]): string {
@@ -102,6 +104,10 @@ function summarize(issues: FieldIssue[]): string {
 function mapFastifyError(error: FastifyError): Mapped | null {
   if (error.validation) {
     const issues = schemaIssues(error);
+    // A write without If-Match is 428 (RFC 6585), not a malformed request: the client must fetch the ETag first.
+    if (error.validationContext === 'headers' && issues.length === 1 && issues[0]!.field === 'If-Match' && issues[0]!.detail === 'is required') {
+      return { status: 428, slug: 'precondition-required', detail: 'send If-Match with the ETag of the book you are changing', issues: [{ field: 'If-Match', detail: 'is required' }] };
+    }
     return { status: 400, slug: 'validation-error', detail: summarize(issues), issues };
   }
   switch (error.code) {
@@ -135,7 +141,8 @@ function mapFastifyError(error: FastifyError): Mapped | null {
 
 function mapError(error: unknown): Mapped | null {
   if (error instanceof HttpProblem) return { status: error.status, slug: error.slug, detail: error.message, headers: error.headers, issues: error.issues };
-  if (error instanceof ValidationError) return { status: 400, slug: 'validation-error', detail: error.message, issues: error.issues };
+  // The request follows the published schema but breaks a rule it cannot express (a check digit, an unknown currency, a forged cursor).
+  if (error instanceof ValidationError) return { status: 422, slug: 'unprocessable', detail: error.message, issues: error.issues };
   if (error instanceof NotFoundError) return { status: 404, slug: 'not-found', detail: error.message };
   if (error instanceof ConflictError) {
     return { status: 409, slug: 'conflict', detail: error.message, code: error.code, issues: error.field ? [{ field: error.field, detail: error.message }] : undefined };

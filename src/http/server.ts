@@ -10,6 +10,7 @@ import { createUseCases } from '../app/index.js';
 import { installAccessControl } from './access.js';
 import { installMetrics } from './metrics.js';
 import { installOpenApi } from './openapi.js';
+import { registerComponents } from './components.js';
 import { frameworkErrors, installProblemHandling } from './problem.js';
 import { checkContentEncoding, checkUrl, installJsonParser } from './request-guards.js';
 import { RouteMethods } from './route-methods.js';
@@ -98,6 +99,7 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
   routeMethods.install(app);
 
   app.setValidatorCompiler(validatorCompiler);
+  registerComponents(app);
   // Only JSON bodies: a text/plain body is 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain');
   installJsonParser(app);
