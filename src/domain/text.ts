@@ -6,11 +6,13 @@ import type { FieldIssue } from './errors.js';
  * published contract and the domain refuse exactly the same text.
  *
  * Refused anywhere: C0 and C1 control characters (NUL…) but tab, newline and carriage return; the
- * line and paragraph separators; lone UTF-16 surrogates (text that is not Unicode); and the
- * noncharacters U+FDD0–U+FDEF, U+FFFE, U+FFFF. Invalid UTF-8 never reaches these rules: the
- * request parser refuses it instead of turning it into U+FFFD.
+ * line and paragraph separators; the noncharacters U+FDD0–U+FDEF, U+FFFE, U+FFFF; and lone UTF-16
+ * surrogates (text that is not Unicode). The surrogates are checked apart from the patterns, which
+ * other regex engines (Rust's, Python's tools) must read too and which cannot name a lone
+ * surrogate there; the request parser refuses them (and invalid UTF-8, instead of turning it into
+ * U+FFFD) before any schema runs.
  */
-const FORBIDDEN = '\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ud800-\\udfff\\ufdd0-\\ufdef\\ufffe\\uffff';
+const FORBIDDEN = '\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ufdd0-\\ufdef\\ufffe\\uffff';
 
 /** Bidi overrides and isolates reorder what is shown around them: never in a one-line field. */
 const BIDI_CONTROLS = '\\u202a-\\u202e\\u2066-\\u2069';
@@ -30,7 +32,8 @@ export const ANY_TEXT_PATTERN = `^[^${FORBIDDEN}]*$`;
 /** `local@domain.tld`, no white space but around it, nothing forbidden, one `@`. */
 export const EMAIL_PATTERN = `^[ \\t]*[^${FORBIDDEN}${INVISIBLE}${BIDI_CONTROLS}@]+@[^${FORBIDDEN}${INVISIBLE}${BIDI_CONTROLS}@]+\\.[^${FORBIDDEN}${INVISIBLE}${BIDI_CONTROLS}@]+[ \\t]*$`;
 
-const LONE_SURROGATE = /\p{Cs}/u;
+/** A surrogate not part of a pair: with the `u` flag, only lone ones are code points of category Cs. */
+export const LONE_SURROGATE = /\p{Cs}/u;
 const visibleText = new RegExp(VISIBLE_TEXT_PATTERN, 'u');
 const anyText = new RegExp(ANY_TEXT_PATTERN, 'u');
 const email = new RegExp(EMAIL_PATTERN, 'u');

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FieldIssue } from '../domain/errors.js';
+import { LONE_SURROGATE } from '../domain/text.js';
 import { HttpProblem } from './problem.js';
 
 export const MAX_URL_LENGTH = 4096;
@@ -52,15 +53,22 @@ export function checkContentEncoding(request: FastifyRequest): void {
   }
 }
 
-/** Walks a parsed JSON value without recursion: too deep, or a number JSON.parse turned into ±Infinity. */
+/**
+ * Walks a parsed JSON value without recursion: too deep, a number JSON.parse turned into ±Infinity,
+ * or a string (or key) with a lone surrogate escape such as "\ud800", which is not Unicode text.
+ */
 export function jsonIssue(value: unknown): FieldIssue | null {
   const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value, path: '', depth: 0 }];
   while (stack.length > 0) {
     const { value: v, path, depth } = stack.pop()!;
     if (typeof v === 'number' && !Number.isFinite(v)) return { field: path || 'body', detail: 'must be a finite number' };
+    if (typeof v === 'string' && LONE_SURROGATE.test(v)) return { field: path || 'body', detail: 'must be Unicode text (it holds a lone surrogate)' };
     if (v === null || typeof v !== 'object') continue;
     if (depth >= MAX_JSON_DEPTH) return { field: path || 'body', detail: `nests deeper than ${MAX_JSON_DEPTH} levels` };
-    for (const [key, child] of Object.entries(v)) stack.push({ value: child, path: path ? `${path}/${key}` : key, depth: depth + 1 });
+    for (const [key, child] of Object.entries(v)) {
+      if (LONE_SURROGATE.test(key)) return { field: path || 'body', detail: 'has a field name that is not Unicode text' };
+      stack.push({ value: child, path: path ? `${path}/${key}` : key, depth: depth + 1 });
+    }
   }
   return null;
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 
-/** Methods no route of this server ever answers, whatever the path: the answer is 405, not 404. */
-const NEVER_ALLOWED = new Set(['TRACE', 'TRACK', 'CONNECT']);
+/** The only methods routes of this server answer: any other (TRACE, QUERY, PROPFIND…) is 405 wherever it is sent. */
+const ANSWERED = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
 
 interface Entry {
   pattern: RegExp;
@@ -43,6 +43,11 @@ export class RouteMethods {
 
   /** Whether `method` on `path` is a known path asked with a method it does not answer (or one never answered). */
   isWrongMethod(method: string, path: string): boolean {
-    return NEVER_ALLOWED.has(method.toUpperCase()) || this.allowedOn(path).length > 0;
+    return !this.isAnswered(method) || this.allowedOn(path).length > 0;
+  }
+
+  /** Whether any route answers `method` at all; checked before a body is read, so TRACE or QUERY never get that far. */
+  isAnswered(method: string): boolean {
+    return ANSWERED.has(method.toUpperCase());
   }
 }

@@ -11,7 +11,7 @@ import { installAccessControl } from './access.js';
 import { installMetrics } from './metrics.js';
 import { installOpenApi } from './openapi.js';
 import { registerComponents } from './components.js';
-import { frameworkErrors, installProblemHandling } from './problem.js';
+import { frameworkErrors, HttpProblem, installProblemHandling } from './problem.js';
 import { checkContentEncoding, checkUrl, installJsonParser } from './request-guards.js';
 import { RouteMethods } from './route-methods.js';
 import { installSecurityHeaders } from './security-headers.js';
@@ -109,6 +109,10 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     checkUrl(request.raw.url ?? '/');
+    if (!routeMethods.isAnswered(request.method)) {
+      const allow = routeMethods.allowedOn(request.url.split('?')[0]!).join(', ');
+      throw new HttpProblem(405, 'method-not-allowed', `${request.method} is not answered here`, { allow });
+    }
     checkContentEncoding(request);
   });
   installSecurityHeaders(app, webRoot !== null);

@@ -20,10 +20,11 @@ const bodyAjv = addFormats(new Ajv({ ...common, coerceTypes: false }));
 const textAjv = addFormats(new Ajv({ ...common, coerceTypes: 'array' }));
 
 /**
- * A plain decimal: Ajv's own coercion takes whatever `Number()` does, so "1e400" became Infinity
- * (and slipped past `maximum`), "0x10" 16 and " 5" 5.
+ * A JSON number written in a query: Ajv's own coercion takes whatever `Number()` does, so "1e400"
+ * became Infinity (and slipped past `maximum`), "0x10" 16 and " 5" 5. Exponents are numbers too
+ * (1e-05), as long as the value is finite.
  */
-const DECIMAL = /^-?(?:0|[1-9]\d{0,15})(?:\.\d{1,15})?$/;
+const DECIMAL = /^-?(?:0|[1-9]\d{0,30})(?:\.\d{1,30})?(?:[eE][+-]?\d{1,4})?$/;
 
 function numericFields(schema: object): string[] {
   const properties = (schema as { properties?: Record<string, { type?: unknown }> }).properties ?? {};
@@ -33,7 +34,7 @@ function numericFields(schema: object): string[] {
 }
 
 function notANumber(field: string): ErrorObject {
-  return { instancePath: `/${field}`, schemaPath: '#/properties', keyword: 'type', params: {}, message: 'must be a plain decimal number' };
+  return { instancePath: `/${field}`, schemaPath: '#/properties', keyword: 'type', params: {}, message: 'must be a finite decimal number' };
 }
 
 /** Converts the numeric text fields with DECIMAL before Ajv sees them; anything else is refused. */

@@ -11,12 +11,20 @@ const HTTP_URL_PATTERN = '^https?://([A-Za-z0-9-]+\\.)*[A-Za-z][A-Za-z0-9-]*(:[0
 
 /** Cursors are opaque: pass `nextCursor` back unchanged. A cursor made or changed by hand is refused (422). */
 export const cursorParam = () =>
-  Type.String({ minLength: 1, maxLength: 512, description: 'Opaque: the `nextCursor` of the previous page, passed back unchanged; any other value is refused (422)' });
+  Type.String({
+    minLength: 1,
+    maxLength: 512,
+    pattern: '^[A-Za-z0-9_-]+$',
+    description: 'Opaque (base64url): the `nextCursor` of the previous page, passed back unchanged; any other value is refused (422)',
+  });
 
 /** ISO 4217 (three capital letters of a currency the runtime knows; an unknown code such as AAA is 422). */
 export const currencyParam = (description = 'ISO 4217 currency code, such as USD, EUR or JPY') => Type.String({ pattern: '^[A-Z]{3}$', description, examples: ['USD'] });
 
-export const BookId = Type.String({ minLength: 1, maxLength: 64, description: 'Book id' });
+/** The ids the store hands out (ULIDs, UUIDs): letters, digits, `-` and `_`. */
+export const ID_PATTERN = '^[A-Za-z0-9_-]+$';
+
+export const BookId = Type.String({ minLength: 1, maxLength: 64, pattern: ID_PATTERN, description: 'Book id' });
 
 /** A book as the API shows it: no bookkeeping fields (the version travels in the ETag). */
 export const BookJson = Type.Object(

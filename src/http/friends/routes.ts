@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import type { UseCases } from '../../app/index.js';
 import { principalOf } from '../access.js';
+import { ID_PATTERN } from '../books/schemas.js';
 import { responses } from '../responses.js';
 import type { App } from '../types.js';
 
@@ -18,7 +19,7 @@ const FriendListJson = Type.Object(
   strict,
 );
 
-const FriendParams = Type.Object({ userId: Type.String({ minLength: 1, maxLength: 64 }) }, strict);
+const FriendParams = Type.Object({ userId: Type.String({ minLength: 1, maxLength: 64, pattern: ID_PATTERN }) }, strict);
 const FriendStatus = Type.Object({ status: Type.Enum(['pending', 'accepted'], { type: 'string' }) }, strict);
 
 export function friendRoutes(app: App, useCases: UseCases): void {

@@ -28,7 +28,7 @@ const ProjectionStatusJson = Type.Object(
 );
 
 const ProjectionList = Type.Object({ projections: Type.Array(ProjectionStatusJson) }, strict);
-const ProjectionParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 64 }) }, strict);
+const ProjectionParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z-]+$', examples: ['search'] }) }, strict);
 const RebuildAccepted = Type.Object({ projection: Type.String(), status: Type.Literal('rebuilding') }, strict);
 
 /** Liveness and readiness, outside /api/v1 where orchestrators expect them. */

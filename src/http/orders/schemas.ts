@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { ADDRESS_TEXT, IDEMPOTENCY_KEY_PATTERN, type Order } from '../../domain/order.js';
-import { currencyParam, cursorParam } from '../books/schemas.js';
+import { currencyParam, cursorParam, ID_PATTERN } from '../books/schemas.js';
 import { component } from '../responses.js';
 import { textSchema } from '../text-schema.js';
 
@@ -89,4 +89,4 @@ export const ListOrdersQuery = Type.Object(
   strict,
 );
 
-export const OrderParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, strict);
+export const OrderParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, pattern: ID_PATTERN }) }, strict);
