@@ -57,6 +57,8 @@ export const ProblemSchema = Type.Object(
 );
 
 const MAX_INSTANCE_LENGTH = 256;
+/** The most field errors one problem lists. */
+const MAX_ISSUES = 50;
 const AUTHENTICATE = 'Bearer realm="bookstore"';
 const RETRY_UNAVAILABLE_SECONDS = '5';
 
@@ -94,7 +96,10 @@ function schemaIssues(error: FastifyError): FieldIssue[] {
   });
   // Header names are matched in lower case but named as sent: Idempotency-Key, If-Match.
   const named = where === 'headers' ? issues.map((i) => ({ ...i, field: i.field.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase()) })) : issues;
-  return named.filter((issue, i) => named.findIndex((other) => other.field === issue.field) === i);
+  const unique = named.filter((issue, i) => named.findIndex((other) => other.field === issue.field) === i);
+  // Ajv reports every error (allErrors); a 64 KiB body of unknown keys must not become a 6,000-line answer.
+  if (unique.length <= MAX_ISSUES) return unique;
+  return [...unique.slice(0, MAX_ISSUES), { field: where, detail: `and ${unique.length - MAX_ISSUES} more errors` }];
 }
 
 function summarize(issues: FieldIssue[]): string {

@@ -19,6 +19,14 @@ const COMMON_HEADERS = {
   'referrer-policy': { type: 'string', enum: ['no-referrer'] },
   'x-frame-options': { type: 'string', enum: ['DENY'] },
   'cross-origin-resource-policy': { type: 'string', enum: ['same-origin'] },
+  'server-timing': { type: 'string', description: 'Time the server spent on the answer: `app;dur=<ms>`' },
+} as const;
+
+/** Sent by the sign-in limiter (@fastify/rate-limit) on every sign-in answer, refused or not. */
+export const RATE_LIMIT_HEADERS = {
+  'x-ratelimit-limit': { type: 'string', description: 'Sign-in attempts allowed per minute' },
+  'x-ratelimit-remaining': { type: 'string', description: 'Attempts left in this minute' },
+  'x-ratelimit-reset': { type: 'string', description: 'Seconds until the count starts again' },
 } as const;
 
 export const HEADERS = {
@@ -44,6 +52,7 @@ const problemResponse = (description: string) => ({
     'www-authenticate': HEADERS.wwwAuthenticate,
     'retry-after': HEADERS.retryAfter,
     allow: HEADERS.allow,
+    ...RATE_LIMIT_HEADERS,
   },
   content: { 'application/problem+json': { schema: ProblemComponent.ref } },
 });

@@ -479,6 +479,14 @@ describe('hostile input (issue 13)', () => {
     expect(fields).toEqual(['authors', 'category', 'currency', 'extra', 'isbn', 'price', 'rating', 'title', 'year']);
   });
 
+  it('finding 5: bounds the errors one answer lists, however many fields are wrong', async () => {
+    const keys = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`k${i}`, i]));
+    const res = await api.request('POST', '/api/v1/auth/signup', { body: keys });
+    expect(res.status).toBe(400);
+    expect(res.body.errors.length).toBe(51);
+    expect(res.body.errors.at(-1).detail).toMatch(/^and \d+ more errors$/);
+  });
+
   it('finding 5: the OpenAPI document is the contract: shared components, operationIds, problem+json errors, required headers', async () => {
     const doc = (await api.request('GET', '/api/v1/openapi.json')).body;
     expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Problem', 'Book', 'Cart', 'Order', 'User', 'PublicUser', 'ShippingAddress']));

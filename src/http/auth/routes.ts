@@ -3,7 +3,7 @@ import type { Config } from '../../config.js';
 import type { Metrics } from '../../ports/metrics.js';
 import { principalOf } from '../access.js';
 import { HttpProblem } from '../problem.js';
-import { responses } from '../responses.js';
+import { RATE_LIMIT_HEADERS, responses } from '../responses.js';
 import type { App } from '../types.js';
 import { Jwks, LoginBody, LoginResult, SignUpBody, toUserJson, UserEnvelope } from './schemas.js';
 
@@ -46,7 +46,7 @@ export function authRoutes(app: App, useCases: UseCases, config: Config, metrics
             new HttpProblem(429, 'too-many-requests', `too many sign-in attempts; try again in ${context.after}`),
         },
       },
-      schema: { tags, operationId: 'signIn', summary: 'Exchange email and password for an access token', body: LoginBody, response: responses({ 200: { description: 'A bearer token (never cached: `Cache-Control: no-store`)', schema: LoginResult } }) },
+      schema: { tags, operationId: 'signIn', summary: 'Exchange email and password for an access token', body: LoginBody, response: responses({ 200: { description: 'A bearer token (never cached: `Cache-Control: no-store`)', schema: LoginResult, headers: RATE_LIMIT_HEADERS } }) },
     },
     async (request, reply) => {
       const signedIn = await accounts.signIn(request.body.email, request.body.password);
