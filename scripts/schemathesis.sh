@@ -95,7 +95,8 @@ print(len({c.get('name') for c in cases}), len(cases), len(failed))
 PY
 )
   generated=$(sed -n 's/^ *\([0-9][0-9]*\) generated.*/\1/p' "$OUT/$role.log" | tail -1)
-  echo "schemathesis as $role: $operations operations, ${generated:-0} test cases, $failures failures"
+  tested=$(sed -n 's/^ *Tested: \([0-9][0-9]*\).*/\1/p' "$OUT/$role.log" | tail -1)
+  echo "schemathesis as $role: ${tested:-$operations} operations, ${generated:-0} test cases, $failures failures"
   total_cases=$((total_cases + cases))
   total_failures=$((total_failures + failures))
 done
