@@ -71,14 +71,35 @@ describe('hostile input (issue 13)', () => {
     });
   }
 
-  /** What a wrongly accepted input would change: every committed change, the cart, the orders. */
+  /**
+   * What a wrongly accepted input would change: every committed change (the outbox, on the embedded
+   * profile; reading the DynamoDB stream each time would be too slow), the catalog, the cart, the orders.
+   */
   async function snapshot(): Promise<string> {
-    const [changes, cart, orders] = await Promise.all([
-      api.changes(),
+    const [changes, books, categories, cart, orders] = await Promise.all([
+      api.store.changeFeed ? api.store.changeFeed.read(0, 1_000_000).then((c) => c.length) : null,
+      api.request('GET', '/api/v1/books?limit=100'),
+      api.request('GET', '/api/v1/categories'),
       api.request('GET', '/api/v1/cart', { token: customer.token }),
       api.request('GET', '/api/v1/orders?limit=100', { token: customer.token }),
     ]);
-    return JSON.stringify({ changes: changes.length, cart: cart.body, orders: orders.body });
+    return JSON.stringify({ changes, books: books.body, categories: categories.body, cart: cart.body, orders: orders.body });
+  }
+
+  /** The accounts the sign-up inputs of a family would have made: none may exist afterwards. */
+  async function accountsMade(inputs: Input[]): Promise<string[]> {
+    const made: string[] = [];
+    for (const input of inputs) {
+      if (input.path !== '/api/v1/auth/signup' || typeof input.body !== 'string') continue;
+      let email: unknown;
+      try {
+        email = (JSON.parse(input.body) as { email?: unknown }).email;
+      } catch {
+        continue;
+      }
+      if (typeof email === 'string' && (await api.store.users.findByEmail(email.trim().toLowerCase()))) made.push(email);
+    }
+    return made;
   }
 
   function problemDefect(input: Input, res: RawAnswer): string | null {
@@ -111,6 +132,7 @@ describe('hostile input (issue 13)', () => {
     }
     const after = await snapshot();
     if (after !== before) found.push(`${family}: the store changed`);
+    for (const email of await accountsMade(inputs)) found.push(`${family}: an account was made for ${JSON.stringify(email)}`);
     defects.push(...found);
     expect(found, family).toEqual([]);
   }
