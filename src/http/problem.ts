@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { Type } from 'typebox';
 import {
@@ -240,5 +242,29 @@ export function frameworkErrors(serveApp: boolean): NonNullable<FastifyServerOpt
     reply.headers(securityHeaders(instanceOf(request), serveApp, false));
     const mapped = mapError(error) ?? { status: 400, slug: 'bad-request', detail: 'the request could not be routed' };
     void sendProblem(request, reply, mapped);
+  };
+}
+
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (headers over 16 KiB, a malformed
+ * request line, a client too slow to send its headers): answered as a problem too, with the
+ * security headers, on a connection that is then closed.
+ */
+export function clientErrors(serveApp: boolean): (error: Error & { code?: string }, socket: Duplex) => void {
+  return (error, socket) => {
+    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    const [status, slug, detail] =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'headers-too-large', 'the request headers are larger than this server accepts (16 KiB)']
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'request-timeout', 'the request did not arrive in time']
+          : [400, 'bad-request', 'the request is not valid HTTP/1.1'];
+    const requestId = randomUUID();
+    const body = JSON.stringify({ type: `urn:bookstore:problem:${slug}`, title: STATUS_CODES[status], status, detail, instance: '/', requestId });
+    const headers = { ...securityHeaders('/api/', serveApp, false), 'x-request-id': requestId, 'content-type': PROBLEM_CONTENT_TYPE, 'content-length': String(Buffer.byteLength(body)), connection: 'close' };
+    if (socket.writable) {
+      socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${body}`);
+    }
+    socket.destroy(error);
   };
 }

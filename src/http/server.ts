@@ -11,7 +11,7 @@ import { installAccessControl } from './access.js';
 import { installMetrics } from './metrics.js';
 import { installOpenApi } from './openapi.js';
 import { registerComponents } from './components.js';
-import { frameworkErrors, HttpProblem, installProblemHandling } from './problem.js';
+import { clientErrors, frameworkErrors, HttpProblem, installProblemHandling } from './problem.js';
 import { checkContentEncoding, checkUrl, installJsonParser } from './request-guards.js';
 import { RouteMethods } from './route-methods.js';
 import { installSecurityHeaders } from './security-headers.js';
@@ -92,6 +92,7 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     frameworkErrors: frameworkErrors(webRoot !== null),
+    clientErrorHandler: clientErrors(webRoot !== null),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const useCases = createUseCases(store);

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,6 +69,17 @@ describe('hostile input (issue 13)', () => {
       req.on('error', reject);
       if (input.body !== undefined) req.write(input.body);
       req.end();
+    });
+  }
+
+  /** Writes bytes straight to a socket (what no HTTP client would send) and returns the answer. */
+  function rawSocket(text: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => socket.write(text));
+      let answer = '';
+      socket.on('data', (c: Buffer) => (answer += c.toString('utf8')));
+      socket.on('close', () => resolve(answer));
+      socket.on('error', (e: NodeJS.ErrnoException) => (e.code === 'ECONNRESET' ? resolve(answer) : reject(e)));
     });
   }
 
@@ -427,6 +439,24 @@ describe('hostile input (issue 13)', () => {
       { label: 'constructor param', method: 'GET', path: '/api/v1/search?constructor=1' },
     ];
     await expectRefused('headers and queries', inputs);
+  });
+
+  it('answers what the HTTP parser refuses (headers over 16 KiB, a broken request line) as a problem too', async () => {
+    const inputs: Input[] = [
+      { label: 'one 20 KiB header', method: 'GET', path: '/api/v1/books', headers: { 'x-padding': 'p'.repeat(20 * 1024) } },
+      { label: 'many headers', method: 'GET', path: '/api/v1/books', headers: Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`x-h${i}`, 'v'.repeat(60)])) },
+      { label: '20 KiB cookie', method: 'GET', path: '/api/v1/cart', token: customer.token, headers: { cookie: 'c'.repeat(20 * 1024) } },
+    ];
+    await expectRefused('oversized headers', inputs, (s) => s === 431);
+    const before = await snapshot();
+    for (const line of ['GARBAGE\r\n\r\n', 'GET /api/v1/books HTTP/9.9\r\n\r\n', 'GET /api/v1/books HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n', 'GET\u0000 / HTTP/1.1\r\n\r\n']) {
+      tried += 1;
+      const answer = await rawSocket(line);
+      const defect = !/^HTTP\/1\.1 4\d\d /.test(answer) || !/content-type: application\/problem\+json/i.test(answer) || !/x-content-type-options: nosniff/i.test(answer) || !/x-request-id: /i.test(answer);
+      if (defect) defects.push(`raw ${JSON.stringify(line)} answered ${answer.slice(0, 80)}`);
+      expect(defect, answer.slice(0, 200)).toBe(false);
+    }
+    expect(await snapshot()).toBe(before);
   });
 
   it('refuses wrong content types and prototype pollution', async () => {
