@@ -8,6 +8,8 @@ export const MAX_URL_LENGTH = 4096;
 export const MAX_JSON_DEPTH = 16;
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
+/** RFC 3986: a URL is printable ASCII; anything else must be percent-encoded (raw bytes would be read as Latin-1). */
+const NOT_URL_TEXT = /[^\u0021-\u007e]/;
 const DOT_SEGMENT = /^\.{1,2}$/;
 
 function badUrl(field: 'path' | 'query', detail: string): HttpProblem {
@@ -30,6 +32,7 @@ export function checkUrl(url: string): void {
   if (url.length > MAX_URL_LENGTH) {
     throw new HttpProblem(414, 'uri-too-long', `URLs are limited to ${MAX_URL_LENGTH} characters`, {}, [{ field: 'path', detail: 'is too long' }]);
   }
+  if (NOT_URL_TEXT.test(url)) throw badUrl('path', 'holds raw bytes that must be percent-encoded UTF-8');
   const queryAt = url.indexOf('?');
   const path = queryAt === -1 ? url : url.slice(0, queryAt);
   for (const segment of path.split('/')) {

@@ -75,7 +75,7 @@ describe('hostile input (issue 13)', () => {
   /** Writes bytes straight to a socket (what no HTTP client would send) and returns the answer. */
   function rawSocket(text: string): Promise<string> {
     return new Promise((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1', () => socket.write(text));
+      const socket = connect(port, '127.0.0.1', () => socket.write(Buffer.from(text, 'latin1')));
       let answer = '';
       socket.on('data', (c: Buffer) => (answer += c.toString('utf8')));
       socket.on('close', () => resolve(answer));
@@ -449,7 +449,8 @@ describe('hostile input (issue 13)', () => {
     ];
     await expectRefused('oversized headers', inputs, (s) => s === 431);
     const before = await snapshot();
-    for (const line of ['GARBAGE\r\n\r\n', 'GET /api/v1/books HTTP/9.9\r\n\r\n', 'GET /api/v1/books HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n', 'GET\u0000 / HTTP/1.1\r\n\r\n']) {
+    const rawBytes = ['/api/v1/search?q=\xc0\xaf', '/api/v1/search?q=caf\xe9', '/api/v1/books/\xff', '/\xc3\xa9'].map((path) => `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    for (const line of [...rawBytes, 'GARBAGE\r\n\r\n', 'GET /api/v1/books HTTP/9.9\r\n\r\n', 'GET /api/v1/books HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n', 'GET\u0000 / HTTP/1.1\r\n\r\n']) {
       tried += 1;
       const answer = await rawSocket(line);
       const defect = !/^HTTP\/1\.1 4\d\d /.test(answer) || !/content-type: application\/problem\+json/i.test(answer) || !/x-content-type-options: nosniff/i.test(answer) || !/x-request-id: /i.test(answer);
