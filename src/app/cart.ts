@@ -1,6 +1,6 @@
 import type { Book } from '../domain/book.js';
 import { validateQuantity, type Cart } from '../domain/cart.js';
-import { NotFoundError } from '../domain/errors.js';
+import { ConflictError, NotFoundError } from '../domain/errors.js';
 import type { MinorUnits } from '../domain/money.js';
 import type { Carts } from '../ports/carts.js';
 import type { Catalog } from '../ports/catalog.js';
@@ -26,18 +26,28 @@ export interface CartLineView {
 
 export interface CartView {
   lines: CartLineView[];
+  /** Copies of the available books. */
   itemCount: number;
+  /** The available lines added up, in minor units of `currency`; 0 when `currency` is null. */
   subtotal: MinorUnits;
-  /** The currency of the counted lines; null while no line can be counted. */
+  /**
+   * The one currency of the available lines; null while none can be counted, or when the catalog
+   * moved a book in the cart to another currency: a subtotal in one currency would then be false.
+   */
   currency: string | null;
 }
 
 /**
- * Prices a stored cart from the current catalog. Lines in another currency than the first
- * available line are shown but not added up: checkout refuses mixed currencies anyway.
+ * A cart holds books of one currency, as a shop's basket does: adding a book in another currency is
+ * refused (409 mixed-currency), and checkout refuses a cart the catalog has made mixed since.
  */
+function mixedCurrency(currency: string, other: string): ConflictError {
+  return new ConflictError('mixed-currency', `the cart holds books priced in ${other}; this book is priced in ${currency}: check those out first`, 'bookId');
+}
+
+/** Prices a stored cart from the current catalog: no subtotal is shown for lines in several currencies. */
 function viewCart(cart: Cart, books: ReadonlyMap<string, Book>): CartView {
-  let currency: string | null = null;
+  const currencies = new Set<string>();
   let itemCount = 0;
   let subtotal = 0;
   const lines = cart.lines.map((line): CartLineView => {
@@ -45,12 +55,10 @@ function viewCart(cart: Cart, books: ReadonlyMap<string, Book>): CartView {
     if (!book) {
       return { bookId: line.bookId, title: null, authors: [], coverUrl: null, unitPrice: null, quantity: line.quantity, lineTotal: null, currency: null, available: false };
     }
-    currency ??= book.currency;
+    currencies.add(book.currency);
     const lineTotal = book.price * line.quantity;
-    if (book.currency === currency) {
-      itemCount += line.quantity;
-      subtotal += lineTotal;
-    }
+    itemCount += line.quantity;
+    subtotal += lineTotal;
     return {
       bookId: book.id,
       title: book.title,
@@ -63,7 +71,8 @@ function viewCart(cart: Cart, books: ReadonlyMap<string, Book>): CartView {
       available: true,
     };
   });
-  return { lines, itemCount, subtotal, currency };
+  const currency = currencies.size === 1 ? [...currencies][0]! : null;
+  return { lines, itemCount, subtotal: currency === null ? 0 : subtotal, currency };
 }
 
 export function cartUseCases({ carts, catalog, now }: CartDeps) {
@@ -79,7 +88,12 @@ export function cartUseCases({ carts, catalog, now }: CartDeps) {
     /** Puts `quantity` copies of a book in the cart (adding the line or replacing its quantity). */
     async setQuantity(userId: string, bookId: string, quantity: number): Promise<CartView> {
       validateQuantity(quantity);
-      if (!(await catalog.get(bookId))) throw new NotFoundError('book', bookId);
+      const book = await catalog.get(bookId);
+      if (!book) throw new NotFoundError('book', bookId);
+      const cart = await carts.get(userId);
+      const others = await catalog.getMany(cart.lines.filter((l) => l.bookId !== bookId).map((l) => l.bookId));
+      const other = [...others.values()].find((b) => b.currency !== book.currency);
+      if (other) throw mixedCurrency(book.currency, other.currency);
       return view(await carts.setLine(userId, bookId, quantity, now().toISOString()));
     },
 

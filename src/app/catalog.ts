@@ -1,4 +1,4 @@
-import { validateBookInput, versionFromEtag, type Book, type BookInput } from '../domain/book.js';
+import { validateBookInput, versionsFromIfMatch, type Book, type BookInput } from '../domain/book.js';
 import { NotFoundError, PreconditionFailedError, ValidationError } from '../domain/errors.js';
 import type { Catalog, CategoryCount } from '../ports/catalog.js';
 import type { Page } from '../ports/page.js';
@@ -13,11 +13,14 @@ export function catalogUseCases({ catalog }: CatalogDeps) {
    * book or malformed can never match, so it fails like a stale one.
    */
   async function expectedVersion(id: string, ifMatch: string): Promise<number | undefined> {
-    if (ifMatch.trim() === '*') return undefined;
-    const version = versionFromEtag(id, ifMatch);
-    if (version !== null) return version;
+    const versions = versionsFromIfMatch(id, ifMatch);
+    if (versions === 'any') return undefined;
+    if (versions.length === 1) return versions[0];
+    // A list: the write still compares one version, the current one if the list names it, so a
+    // change in between fails the write as a stale single tag would.
     const current = await catalog.get(id);
     if (!current) throw new NotFoundError('book', id);
+    if (versions.includes(current.version)) return current.version;
     throw new PreconditionFailedError('book', id, current.version);
   }
 

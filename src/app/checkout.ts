@@ -1,7 +1,7 @@
 import { CART_LIMITS } from '../domain/cart.js';
 import { ConflictError, ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
-import { IDEMPOTENCY_KEY_PATTERN, priceCart, type Order, type ShippingAddress } from '../domain/order.js';
+import { IDEMPOTENCY_KEY_PATTERN, priceCart, validateShippingAddress, type Order, type ShippingAddress } from '../domain/order.js';
 import type { Carts } from '../ports/carts.js';
 import type { Catalog } from '../ports/catalog.js';
 import type { Metrics } from '../ports/metrics.js';
@@ -48,6 +48,7 @@ async function placeOrder(
   if (idempotencyKey === undefined || !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
     throw new ValidationError({ field: 'Idempotency-Key', detail: 'this header is required: 8 to 128 letters, digits or _ - : .' });
   }
+  const address = shippingAddress === null ? null : validateShippingAddress(shippingAddress);
   // No lookup of the key first: `orders.place` answers a taken key with its order in the same
   // transaction, so a first checkout (the common case) costs no extra read. The first attempt
   // prices from the catalog as it reads fastest (a cache, on the engines profile); `place` checks
@@ -78,7 +79,7 @@ async function placeOrder(
       total: priced.total,
       currency: priced.currency,
       status: 'placed',
-      shippingAddress,
+      shippingAddress: address,
       idempotencyKey,
       createdAt: createdAt.toISOString(),
     };

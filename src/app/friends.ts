@@ -1,4 +1,5 @@
-import { NotFoundError, ValidationError } from '../domain/errors.js';
+import { NotFoundError, ValidationError, type FieldIssue } from '../domain/errors.js';
+import { cleanText, TEXT } from '../domain/text.js';
 import { otherParty, requestFriendship, type Friendship } from '../domain/friendship.js';
 import { toPublicUser, type PublicUser } from '../domain/user.js';
 import type { Friendships } from '../ports/friendships.js';
@@ -25,6 +26,7 @@ export interface FriendList {
 }
 
 export const PEOPLE_SEARCH_LIMITS = { queryMax: 100, results: 20 } as const;
+export const PEOPLE_SEARCH_TEXT = TEXT.line(PEOPLE_SEARCH_LIMITS.queryMax);
 
 function byName(a: Acquaintance, b: Acquaintance): number {
   return a.name.localeCompare(b.name) || (a.id < b.id ? -1 : 1);
@@ -72,10 +74,9 @@ export function friendUseCases({ friendships, users, now }: FriendDeps) {
 
     /** People by name (or exact email), as public profiles only: emails are never shown to others. */
     async findPeople(me: string, query: string): Promise<PublicUser[]> {
-      const q = query.trim();
-      if (q.length === 0 || q.length > PEOPLE_SEARCH_LIMITS.queryMax) {
-        throw new ValidationError({ field: 'q', detail: `must be 1 to ${PEOPLE_SEARCH_LIMITS.queryMax} characters` });
-      }
+      const issues: FieldIssue[] = [];
+      const q = cleanText(query, 'q', PEOPLE_SEARCH_TEXT, issues);
+      if (q === null) throw new ValidationError(issues);
       const found = await users.search(q, PEOPLE_SEARCH_LIMITS.results + 1);
       return found.filter((u) => u.id !== me).slice(0, PEOPLE_SEARCH_LIMITS.results).map(toPublicUser);
     },

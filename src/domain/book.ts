@@ -1,6 +1,7 @@
 import { ValidationError, type FieldIssue } from './errors.js';
 import { isCurrencyCode, MAX_PRICE_MINOR, type MinorUnits } from './money.js';
 import { normalizeIsbn } from './isbn.js';
+import { cleanText, TEXT } from './text.js';
 
 /** A book as the system of record keeps it. `version` drives ETags and derived-store ordering. */
 export interface Book {
@@ -34,9 +35,13 @@ export const BOOK_LIMITS = {
   yearMax: 2100,
 } as const;
 
-function cleanText(value: string): string {
-  return value.normalize('NFC').replace(/\s+/g, ' ').trim();
-}
+/** The text rules of each free-text field of a book (src/domain/text.ts). */
+export const BOOK_TEXT = {
+  title: TEXT.line(BOOK_LIMITS.titleMax),
+  author: TEXT.line(BOOK_LIMITS.authorMax),
+  category: TEXT.line(BOOK_LIMITS.categoryMax),
+  description: TEXT.paragraph(BOOK_LIMITS.descriptionMax),
+} as const;
 
 /**
  * Checks and normalizes a full or partial book input. Partial inputs (PATCH) only check the
@@ -64,31 +69,24 @@ export function validateBookInput(input: Partial<BookInput>, partial = false): P
     }
   }
   if (need('title')) {
-    const t = cleanText(String(input.title));
-    if (t.length === 0 || t.length > BOOK_LIMITS.titleMax) issues.push({ field: 'title', detail: `must be 1 to ${BOOK_LIMITS.titleMax} characters` });
-    out.title = t;
+    const t = cleanText(input.title, 'title', BOOK_TEXT.title, issues);
+    if (t !== null) out.title = t;
   }
   if (need('authors')) {
     const a = input.authors;
     if (!Array.isArray(a) || a.length === 0 || a.length > BOOK_LIMITS.authorsMax) {
       issues.push({ field: 'authors', detail: `must list 1 to ${BOOK_LIMITS.authorsMax} authors` });
     } else {
-      out.authors = a.map((name, i) => {
-        const n = cleanText(String(name));
-        if (n.length === 0 || n.length > BOOK_LIMITS.authorMax) issues.push({ field: `authors/${i}`, detail: `must be 1 to ${BOOK_LIMITS.authorMax} characters` });
-        return n;
-      });
+      out.authors = a.map((name, i) => cleanText(name, `authors/${i}`, BOOK_TEXT.author, issues) ?? '');
     }
   }
   if (need('category')) {
-    const c = cleanText(String(input.category));
-    if (c.length === 0 || c.length > BOOK_LIMITS.categoryMax) issues.push({ field: 'category', detail: `must be 1 to ${BOOK_LIMITS.categoryMax} characters` });
-    out.category = c;
+    const c = cleanText(input.category, 'category', BOOK_TEXT.category, issues);
+    if (c !== null) out.category = c;
   }
   if (need('description')) {
-    const d = String(input.description).normalize('NFC').trim();
-    if (d.length > BOOK_LIMITS.descriptionMax) issues.push({ field: 'description', detail: `must be at most ${BOOK_LIMITS.descriptionMax} characters` });
-    out.description = d;
+    const d = cleanText(input.description, 'description', BOOK_TEXT.description, issues);
+    if (d !== null) out.description = d;
   }
   if (need('price')) {
     const p = input.price;
@@ -166,9 +164,26 @@ export function bookEtag(book: Pick<Book, 'id' | 'version'>): string {
   return `"${book.id}.v${book.version}"`;
 }
 
-/** Reads the version out of an `If-Match` value for this book; null when it names another book or is malformed. */
-export function versionFromEtag(bookId: string, ifMatch: string): number | null {
-  const m = /^(?:W\/)?"([^"]+)\.v(\d+)"$/.exec(ifMatch.trim());
+/**
+ * Reads the version out of one strong ETag of this book; null when it names another book, is
+ * malformed, or is weak: RFC 9110 §13.1.1 compares If-Match strongly, so `W/"…"` never matches.
+ */
+export function versionFromEtag(bookId: string, etag: string): number | null {
+  const m = /^"([^"]+)\.v(\d{1,15})"$/.exec(etag.trim());
   if (!m || m[1] !== bookId) return null;
   return Number(m[2]);
+}
+
+const ENTITY_TAG_LIST = /^\s*(?:W\/)?"[^"]*"\s*(?:,\s*(?:W\/)?"[^"]*"\s*)*$/;
+
+/**
+ * What an If-Match value asks for this book (RFC 9110 §13.1.1): `any` for `*`, otherwise the versions
+ * its strong ETags of this book name, from a single tag or a list such as `"x", "<id>.v3"`. A
+ * malformed value names no version, so it can never match.
+ */
+export function versionsFromIfMatch(bookId: string, ifMatch: string): 'any' | number[] {
+  if (ifMatch.trim() === '*') return 'any';
+  if (!ENTITY_TAG_LIST.test(ifMatch)) return [];
+  const versions = (ifMatch.match(/(?:W\/)?"[^"]*"/g) ?? []).map((tag) => versionFromEtag(bookId, tag));
+  return [...new Set(versions.filter((v): v is number => v !== null))];
 }

@@ -1,7 +1,8 @@
 import type { Book } from './book.js';
 import type { Cart } from './cart.js';
-import { ConflictError } from './errors.js';
+import { ConflictError, ValidationError, type FieldIssue } from './errors.js';
 import type { MinorUnits } from './money.js';
+import { cleanText, TEXT } from './text.js';
 
 /** A line frozen at checkout: price, title and category are copies, so later catalog edits never change an order. */
 export interface OrderLine {
@@ -21,6 +22,28 @@ export interface ShippingAddress {
   city: string;
   postalCode: string;
   country: string;
+}
+
+/** The text rules of a shipping address (src/domain/text.ts); the country is an ISO 3166-1 alpha-2 code. */
+export const ADDRESS_TEXT = {
+  name: TEXT.line(100),
+  line1: TEXT.line(200),
+  line2: TEXT.optionalLine(200),
+  city: TEXT.line(100),
+  postalCode: TEXT.line(20),
+} as const;
+
+export const COUNTRY_PATTERN = /^[A-Z]{2}$/;
+
+/** Checks and normalizes a shipping address; throws one ValidationError naming every wrong field. */
+export function validateShippingAddress(address: ShippingAddress): ShippingAddress {
+  const issues: FieldIssue[] = [];
+  const at = (field: keyof typeof ADDRESS_TEXT) => cleanText(address[field], `shippingAddress/${field}`, ADDRESS_TEXT[field], issues) ?? '';
+  const clean: ShippingAddress = { name: at('name'), line1: at('line1'), city: at('city'), postalCode: at('postalCode'), country: address.country };
+  if (address.line2 !== undefined) clean.line2 = at('line2');
+  if (!COUNTRY_PATTERN.test(address.country)) issues.push({ field: 'shippingAddress/country', detail: 'must be an ISO 3166-1 alpha-2 code such as DE' });
+  if (issues.length > 0) throw new ValidationError(issues);
+  return clean;
 }
 
 export interface Order {

@@ -1,4 +1,5 @@
 import { ValidationError, type FieldIssue } from './errors.js';
+import { cleanText, codePoints, TEXT, textIssue } from './text.js';
 
 export type Role = 'customer' | 'admin';
 
@@ -27,17 +28,25 @@ export interface PublicUser {
 
 export const USER_LIMITS = { emailMax: 254, nameMax: 100, passwordMin: 10, passwordMax: 256 } as const;
 
+export const USER_TEXT = {
+  email: TEXT.email(USER_LIMITS.emailMax),
+  name: TEXT.line(USER_LIMITS.nameMax),
+  /** A password may be any text, spaces included, but must be text: no control characters or lone surrogates. */
+  password: TEXT.paragraph(USER_LIMITS.passwordMax),
+} as const;
+
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
 export function validateSignUp(input: { email: string; password: string; name: string }): { email: string; password: string; name: string } {
   const issues: FieldIssue[] = [];
-  const email = normalizeEmail(input.email);
-  if (email.length > USER_LIMITS.emailMax || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) issues.push({ field: 'email', detail: 'must be an email address' });
-  const name = input.name.normalize('NFC').replace(/\s+/g, ' ').trim();
-  if (name.length === 0 || name.length > USER_LIMITS.nameMax) issues.push({ field: 'name', detail: `must be 1 to ${USER_LIMITS.nameMax} characters` });
-  if (input.password.length < USER_LIMITS.passwordMin || input.password.length > USER_LIMITS.passwordMax) {
+  const cleanEmail = cleanText(input.email, 'email', USER_TEXT.email, issues);
+  const email = cleanEmail === null ? '' : normalizeEmail(cleanEmail);
+  const name = cleanText(input.name, 'name', USER_TEXT.name, issues) ?? '';
+  const passwordIssue = typeof input.password === 'string' ? textIssue(input.password, USER_TEXT.password) : 'must be text';
+  if (passwordIssue) issues.push({ field: 'password', detail: passwordIssue });
+  else if (codePoints(input.password) < USER_LIMITS.passwordMin) {
     issues.push({ field: 'password', detail: `must be ${USER_LIMITS.passwordMin} to ${USER_LIMITS.passwordMax} characters` });
   }
   if (issues.length > 0) throw new ValidationError(issues);

@@ -32,11 +32,17 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
         title: 'Bookstore API',
         version: '1.0.0',
         description:
-          'Errors are RFC 9457 application/problem+json documents naming each bad field. Prices are integers in minor units (cents). ' +
-          'Catalog writes need the ETag in If-Match; checkout needs an Idempotency-Key header.',
+          'Errors are RFC 9457 application/problem+json documents naming every bad field at once in `errors`: 400 when a request breaks ' +
+          'this document (a type, a bound, a pattern), 422 when it follows the document but breaks a rule it cannot express (an ISBN ' +
+          'check digit, an unknown currency, a cursor not returned by a previous page, minPrice above maxPrice). Prices are integers in ' +
+          'minor units of their ISO 4217 currency (cents for USD, yen for JPY). Catalog writes need the ETag in If-Match (428 without, ' +
+          '412 when stale); checkout needs an Idempotency-Key header. Cursors are opaque. Every answer carries X-Request-Id and the ' +
+          'security headers documented on each response.',
       },
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     },
+    // Shared schemas are published under their own names (Book, Problem…), not def-0, def-1….
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: DOCS_PREFIX, baseDir: bundledSwaggerUiDir() });
 

@@ -11,7 +11,10 @@ import type { ProjectionControl } from '../ports/projection-control.js';
 import { installAccessControl } from './access.js';
 import { installMetrics } from './metrics.js';
 import { installOpenApi } from './openapi.js';
-import { HttpProblem, installProblemHandling } from './problem.js';
+import { registerComponents } from './components.js';
+import { clientErrors, frameworkErrors, HttpProblem, installProblemHandling } from './problem.js';
+import { checkContentEncoding, checkUrl, installJsonParser } from './request-guards.js';
+import { RouteMethods } from './route-methods.js';
 import { installSecurityHeaders } from './security-headers.js';
 import { installServerTiming } from './server-timing.js';
 import { appFallback, installWebApp, resolveWebRoot } from './web-app.js';
@@ -29,7 +32,6 @@ import { adminRoutes, healthRoutes } from './operations/routes.js';
 import type { App } from './types.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
-const MAX_URL_LENGTH = 4096;
 
 /** Credentials never reach the log, whatever object carries them. */
 const REDACT = {
@@ -83,6 +85,7 @@ function requestId(raw: IncomingMessage): string {
  */
 export async function buildServer(store: Store, options: ServerOptions = {}): Promise<FastifyInstance> {
   const { config } = store;
+  const webRoot = resolveWebRoot(options.webRoot);
   const app: App = Fastify({
     ...loggerOptions(config, options.logger),
     bodyLimit: config.bodyLimitBytes,
@@ -91,22 +94,30 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
     requestIdHeader: false,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    frameworkErrors: frameworkErrors(webRoot !== null),
+    clientErrorHandler: clientErrors(webRoot !== null),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const useCases = createUseCases({ ...store, projections: options.projections ?? store.projections });
-  const webRoot = resolveWebRoot(options.webRoot);
+  const routeMethods = new RouteMethods();
+  routeMethods.install(app);
 
   app.setValidatorCompiler(validatorCompiler);
+  registerComponents(app);
   // Only JSON bodies: a text/plain body is 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain');
-  installProblemHandling(app, webRoot === null ? null : appFallback);
+  installJsonParser(app);
+  installProblemHandling(app, { notFoundFallback: webRoot === null ? null : appFallback, routeMethods });
   installServerTiming(app);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    if (request.raw.url !== undefined && request.raw.url.length > MAX_URL_LENGTH) {
-      throw new HttpProblem(414, 'uri-too-long', `URLs are limited to ${MAX_URL_LENGTH} characters`);
+    checkUrl(request.raw.url ?? '/');
+    if (!routeMethods.isAnswered(request.method)) {
+      const allow = routeMethods.allowedOn(request.url.split('?')[0]!).join(', ');
+      throw new HttpProblem(405, 'method-not-allowed', `${request.method} is not answered here`, { allow });
     }
+    checkContentEncoding(request);
   });
   installSecurityHeaders(app, webRoot !== null);
   installAccessControl(app, useCases.accounts);

@@ -90,7 +90,7 @@ describe('catalog', () => {
     const unknown = await api.request('PATCH', `/api/v1/books/${book.id}`, { token: admin.token, headers: ifMatch, body: { version: 7 } });
     expect(problemFields(unknown)).toEqual(['version']);
     const badIsbn = await api.request('PATCH', `/api/v1/books/${book.id}`, { token: admin.token, headers: ifMatch, body: { isbn: '9780000000000' } });
-    expectProblem(badIsbn, 400);
+    expectProblem(badIsbn, 422);
     expect(problemFields(badIsbn)).toEqual(['isbn']);
     const badAuthor = await api.request('PATCH', `/api/v1/books/${book.id}`, { token: admin.token, headers: ifMatch, body: { authors: ['ok', 3] } });
     expect(problemFields(badAuthor)).toEqual(['authors/1']);
@@ -147,7 +147,7 @@ describe('catalog', () => {
     expect(problemFields(badLimit)).toEqual(['limit']);
     expect(problemFields(await api.request('GET', '/api/v1/books?limit=ten'))).toEqual(['limit']);
     const badCursor = await api.request('GET', '/api/v1/books?cursor=not-a-cursor');
-    expectProblem(badCursor, 400);
+    expectProblem(badCursor, 422);
     expect(problemFields(badCursor)).toEqual(['cursor']);
     const unknown = await api.request('GET', '/api/v1/books?sortBy=price');
     expect(problemFields(unknown)).toEqual(['sortBy']);

@@ -153,9 +153,12 @@ describe('operations', () => {
     expectProblem(unknown, 404);
   });
 
-  it('answers 414 to an over-long URL and 404 problem to unknown routes', async () => {
+  it('answers 414 to an over-long URL, 405 with Allow to a known path asked wrongly, 404 problem to unknown routes', async () => {
     expectProblem(await api.request('GET', `/api/v1/books?category=${'x'.repeat(5000)}`), 414);
-    const missing = await api.request('DELETE', '/api/v1/categories');
+    const wrongMethod = await api.request('DELETE', '/api/v1/categories');
+    expectProblem(wrongMethod, 405);
+    expect(wrongMethod.headers.get('allow')).toBe('GET, HEAD');
+    const missing = await api.request('DELETE', '/api/v1/no-such-thing');
     expectProblem(missing, 404);
     expect(missing.headers.get('x-request-id')).toBeTruthy();
   });

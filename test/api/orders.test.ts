@@ -113,7 +113,7 @@ describe('checkout and orders', () => {
     expect(page2.body.items.map((o: { id: string }) => o.id)).toEqual([first.body.order.id]);
     expect(page2.body.nextCursor).toBeNull();
     const badCursor = await api.request('GET', '/api/v1/orders?cursor=garbage', { token: alice.token });
-    expectProblem(badCursor, 400);
+    expectProblem(badCursor, 422);
     expect(problemFields(badCursor)).toEqual(['cursor']);
   });
 

@@ -39,7 +39,7 @@ describe('friends', () => {
   it('refuses yourself and unknown people, and needs a token', async () => {
     const ann = await api.customer('Ann');
     const self = await api.request('PUT', `/api/v1/friends/${ann.id}`, { token: ann.token });
-    expectProblem(self, 400);
+    expectProblem(self, 422);
     expect(problemFields(self)).toEqual(['userId']);
     expectProblem(await api.request('PUT', '/api/v1/friends/00000000000000000000000000', { token: ann.token }), 404);
     expectProblem(await api.request('GET', '/api/v1/friends'), 401);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bookEtag, validateBookInput, versionFromEtag, type BookInput } from '../../src/domain/book.js';
+import { bookEtag, validateBookInput, versionFromEtag, versionsFromIfMatch, type BookInput } from '../../src/domain/book.js';
 import { ValidationError } from '../../src/domain/errors.js';
 
 const valid: BookInput = {
@@ -80,8 +80,18 @@ describe('ETags', () => {
     const tag = bookEtag({ id: 'abc', version: 7 });
     expect(tag).toBe('"abc.v7"');
     expect(versionFromEtag('abc', tag)).toBe(7);
-    expect(versionFromEtag('abc', `W/${tag}`)).toBe(7);
+    expect(versionFromEtag('abc', `W/${tag}`)).toBeNull();
     expect(versionFromEtag('other', tag)).toBeNull();
     expect(versionFromEtag('abc', 'abc.v7')).toBeNull();
+  });
+
+  it('reads If-Match as RFC 9110 does: *, a list of strong tags, never a weak one', () => {
+    expect(versionsFromIfMatch('abc', '*')).toBe('any');
+    expect(versionsFromIfMatch('abc', '"x", "abc.v3"')).toEqual([3]);
+    expect(versionsFromIfMatch('abc', '"abc.v2","abc.v3"')).toEqual([2, 3]);
+    expect(versionsFromIfMatch('abc', 'W/"abc.v3"')).toEqual([]);
+    expect(versionsFromIfMatch('abc', 'W/"abc.v3", "abc.v4"')).toEqual([4]);
+    expect(versionsFromIfMatch('abc', '"abc.v3" junk')).toEqual([]);
+    expect(versionsFromIfMatch('abc', '"other.v3"')).toEqual([]);
   });
 });

@@ -1,8 +1,9 @@
 import { Type } from 'typebox';
-import { BOOK_LIMITS } from '../../domain/book.js';
+import { BOOK_TEXT } from '../../domain/book.js';
+import { textSchema } from '../text-schema.js';
 import { BESTSELLER_LIMITS } from '../../app/bestsellers.js';
 import type { UseCases } from '../../app/index.js';
-import { BookJson, toBookJson } from '../books/schemas.js';
+import { BookComponent, toBookJson } from '../books/schemas.js';
 import { responses } from '../responses.js';
 import type { App } from '../types.js';
 
@@ -14,7 +15,7 @@ const window = (options: { default?: string } = {}) =>
 const BestsellerQuery = Type.Object(
   {
     window: Type.Optional(window({ default: 'all' })),
-    category: Type.Optional(Type.String({ minLength: 1, maxLength: BOOK_LIMITS.categoryMax })),
+    category: Type.Optional(textSchema(BOOK_TEXT.category)),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: BESTSELLER_LIMITS.max, default: BESTSELLER_LIMITS.default })),
   },
   strict,
@@ -24,7 +25,7 @@ const BestsellerResponse = Type.Object(
   {
     window: window(),
     category: Type.Union([Type.String(), Type.Null()]),
-    items: Type.Array(Type.Object({ rank: Type.Integer(), units: Type.Integer(), book: BookJson }, strict)),
+    items: Type.Array(Type.Object({ rank: Type.Integer(), units: Type.Integer(), book: BookComponent.ref }, strict)),
   },
   strict,
 );
@@ -36,9 +37,10 @@ export function bestsellerRoutes(app: App, useCases: UseCases): void {
       config: { access: 'public' },
       schema: {
         tags: ['bestsellers'],
+        operationId: 'listBestsellers',
         summary: 'Books ranked by units sold, overall or in one category',
         querystring: BestsellerQuery,
-        response: responses({ 200: BestsellerResponse }),
+        response: responses({ 200: { description: 'Books by units sold, best first', schema: BestsellerResponse } }),
       },
     },
     async (request) => {

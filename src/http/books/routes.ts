@@ -2,10 +2,10 @@ import { Type } from 'typebox';
 import { bookEtag } from '../../domain/book.js';
 import type { UseCases } from '../../app/index.js';
 import { HttpProblem } from '../problem.js';
-import { responses } from '../responses.js';
+import { HEADERS, responses } from '../responses.js';
 import type { App } from '../types.js';
 import {
-  BookJson,
+  BookComponent,
   BookPage,
   BookParams,
   CategoryList,
@@ -42,7 +42,10 @@ export function bookRoutes(app: App, useCases: UseCases): void {
     '/books',
     {
       config: { access: 'public' },
-      schema: { tags, summary: 'List books by title, optionally of one category', querystring: ListBooksQuery, response: responses({ 200: BookPage }) },
+      schema: { tags, operationId: 'listBooks',
+        summary: 'List books by title, optionally of one category',
+        querystring: ListBooksQuery,
+        response: responses({ 200: { description: 'A page of books by title', schema: BookPage } }) },
     },
     async (request) => {
       const page = await catalog.list({ category: request.query.category, cursor: request.query.cursor, limit: request.query.limit ?? 20 });
@@ -54,7 +57,14 @@ export function bookRoutes(app: App, useCases: UseCases): void {
     '/books/:id',
     {
       config: { access: 'public' },
-      schema: { tags, summary: 'One book, with its ETag', params: BookParams, headers: IfNoneMatchHeaders, response: responses({ 200: BookJson, 304: Type.Null() }) },
+      schema: { tags, operationId: 'getBook',
+        summary: 'One book, with its ETag',
+        params: BookParams,
+        headers: IfNoneMatchHeaders,
+        response: responses({
+          200: { description: 'The book', schema: BookComponent.ref, headers: { etag: HEADERS.etag } },
+          304: { description: 'The book is still the version If-None-Match named', headers: { etag: HEADERS.etag } },
+        }) },
     },
     async (request, reply) => {
       const book = await catalog.get(request.params.id);
@@ -67,7 +77,7 @@ export function bookRoutes(app: App, useCases: UseCases): void {
 
   app.get(
     '/categories',
-    { config: { access: 'public' }, schema: { tags, summary: 'Every category with its number of books', response: responses({ 200: CategoryList }) } },
+    { config: { access: 'public' }, schema: { tags, operationId: 'listCategories', summary: 'Every category with its number of books', response: responses({ 200: { description: 'Categories by name', schema: CategoryList } }) } },
     async () => ({ categories: await catalog.categories() }),
   );
 
@@ -75,7 +85,10 @@ export function bookRoutes(app: App, useCases: UseCases): void {
     '/books',
     {
       config: { access: 'admin' },
-      schema: { tags, summary: 'Add a book (admin)', body: CreateBookBody, response: responses({ 201: BookJson }) },
+      schema: { tags, operationId: 'createBook',
+        summary: 'Add a book (admin)',
+        body: CreateBookBody,
+        response: responses({ 201: { description: 'The new book', schema: BookComponent.ref, headers: { etag: HEADERS.etag, location: HEADERS.location } } }) },
     },
     async (request, reply) => {
       const body = request.body;
@@ -91,11 +104,12 @@ export function bookRoutes(app: App, useCases: UseCases): void {
       config: { access: 'admin' },
       schema: {
         tags,
+        operationId: 'updateBook',
         summary: 'Change some fields of a book (admin; If-Match required)',
         params: BookParams,
         headers: IfMatchHeaders,
         body: PatchBookBody,
-        response: responses({ 200: BookJson }),
+        response: responses({ 200: { description: 'The book as changed', schema: BookComponent.ref, headers: { etag: HEADERS.etag } } }),
       },
     },
     async (request, reply) => {
@@ -110,7 +124,11 @@ export function bookRoutes(app: App, useCases: UseCases): void {
     '/books/:id',
     {
       config: { access: 'admin' },
-      schema: { tags, summary: 'Remove a book (admin; If-Match required)', params: BookParams, headers: IfMatchHeaders, response: responses({ 204: Type.Null() }) },
+      schema: { tags, operationId: 'deleteBook',
+        summary: 'Remove a book (admin; If-Match required)',
+        params: BookParams,
+        headers: IfMatchHeaders,
+        response: responses({ 204: { description: 'The book left the catalog' } }) },
     },
     async (request, reply) => {
       await catalog.remove(request.params.id, requireIfMatch(request.headers['if-match']));

@@ -1,10 +1,30 @@
 import { Type, type Static } from 'typebox';
-import { BOOK_LIMITS, type Book } from '../../domain/book.js';
+import { BOOK_LIMITS, BOOK_TEXT, type Book } from '../../domain/book.js';
+import { textSchema } from '../text-schema.js';
+import { component } from '../responses.js';
 import { MAX_PRICE_MINOR } from '../../domain/money.js';
 
 const strict = { additionalProperties: false } as const;
 
-export const BookId = Type.String({ minLength: 1, maxLength: 64, description: 'Book id' });
+/** What `new URL()` accepts as http(s) with a host name: the domain's own check, as a schema. */
+const HTTP_URL_PATTERN = '^https?://([A-Za-z0-9-]+\\.)*[A-Za-z][A-Za-z0-9-]*(:[0-9]{1,4})?([/?#][!-~]*)?$';
+
+/** Cursors are opaque: pass `nextCursor` back unchanged. A cursor made or changed by hand is refused (422). */
+export const cursorParam = () =>
+  Type.String({
+    minLength: 1,
+    maxLength: 512,
+    pattern: '^[A-Za-z0-9_-]+$',
+    description: 'Opaque (base64url): the `nextCursor` of the previous page, passed back unchanged; any other value is refused (422)',
+  });
+
+/** ISO 4217 (three capital letters of a currency the runtime knows; an unknown code such as AAA is 422). */
+export const currencyParam = (description = 'ISO 4217 currency code, such as USD, EUR or JPY') => Type.String({ pattern: '^[A-Z]{3}$', description, examples: ['USD'] });
+
+/** The ids the store hands out (ULIDs, UUIDs): letters, digits, `-` and `_`. */
+export const ID_PATTERN = '^[A-Za-z0-9_-]+$';
+
+export const BookId = Type.String({ minLength: 1, maxLength: 64, pattern: ID_PATTERN, description: 'Book id' });
 
 /** A book as the API shows it: no bookkeeping fields (the version travels in the ETag). */
 export const BookJson = Type.Object(
@@ -16,7 +36,7 @@ export const BookJson = Type.Object(
     category: Type.String(),
     description: Type.String(),
     price: Type.Integer({ description: 'Minor units of `currency` (cents for USD)' }),
-    currency: Type.String({ description: 'ISO 4217 code' }),
+    currency: currencyParam(),
     coverUrl: Type.Union([Type.String(), Type.Null()]),
     rating: Type.Number(),
     year: Type.Integer(),
@@ -24,6 +44,10 @@ export const BookJson = Type.Object(
   strict,
 );
 export type BookJson = Static<typeof BookJson>;
+
+export const BookComponent = component('Book', BookJson);
+
+
 
 export function toBookJson(book: Omit<Book, 'version' | 'createdAt' | 'updatedAt'>): BookJson {
   return {
@@ -42,14 +66,20 @@ export function toBookJson(book: Omit<Book, 'version' | 'createdAt' | 'updatedAt
 }
 
 const bookFields = {
-  isbn: Type.String({ minLength: 10, maxLength: 17, description: 'ISBN-10 or ISBN-13; hyphens and spaces allowed' }),
-  title: Type.String({ minLength: 1, maxLength: BOOK_LIMITS.titleMax }),
-  authors: Type.Array(Type.String({ minLength: 1, maxLength: BOOK_LIMITS.authorMax }), { minItems: 1, maxItems: BOOK_LIMITS.authorsMax }),
-  category: Type.String({ minLength: 1, maxLength: BOOK_LIMITS.categoryMax }),
-  description: Type.String({ maxLength: BOOK_LIMITS.descriptionMax }),
+  isbn: Type.String({
+    minLength: 10,
+    maxLength: 17,
+    pattern: '^[0-9Xx -]+$',
+    description: 'ISBN-10 or ISBN-13; hyphens and spaces allowed; a wrong check digit is refused (422)',
+    examples: ['978-0-441-17271-9'],
+  }),
+  title: textSchema(BOOK_TEXT.title, { examples: ['Dune'] }),
+  authors: Type.Array(textSchema(BOOK_TEXT.author), { minItems: 1, maxItems: BOOK_LIMITS.authorsMax, examples: [['Frank Herbert']] }),
+  category: textSchema(BOOK_TEXT.category, { examples: ['Science Fiction'] }),
+  description: textSchema(BOOK_TEXT.description),
   price: Type.Integer({ minimum: 0, maximum: MAX_PRICE_MINOR, description: 'Minor units (cents): 1299 is 12.99' }),
-  currency: Type.String({ pattern: '^[A-Z]{3}$' }),
-  coverUrl: Type.Union([Type.String({ maxLength: BOOK_LIMITS.coverUrlMax }), Type.Null()]),
+  currency: currencyParam(),
+  coverUrl: Type.Union([Type.String({ maxLength: BOOK_LIMITS.coverUrlMax, pattern: HTTP_URL_PATTERN, description: 'An http(s) URL' }), Type.Null()]),
   rating: Type.Number({ minimum: 0, maximum: 5 }),
   year: Type.Integer({ minimum: BOOK_LIMITS.yearMin, maximum: BOOK_LIMITS.yearMax }),
 };
@@ -65,24 +95,30 @@ export const BookParams = Type.Object({ id: BookId }, strict);
 
 export const ListBooksQuery = Type.Object(
   {
-    category: Type.Optional(Type.String({ minLength: 1, maxLength: BOOK_LIMITS.categoryMax })),
-    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+    category: Type.Optional(textSchema(BOOK_TEXT.category)),
+    cursor: Type.Optional(cursorParam()),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
   },
   strict,
 );
 
-export const BookPage = Type.Object({ items: Type.Array(BookJson), nextCursor: Type.Union([Type.String(), Type.Null()]) }, strict);
+export const BookPage = Type.Object({ items: Type.Array(BookComponent.ref), nextCursor: Type.Union([Type.String(), Type.Null()]) }, strict);
 
 export const CategoryList = Type.Object(
   { categories: Type.Array(Type.Object({ name: Type.String(), count: Type.Integer() }, strict)) },
   strict,
 );
 
+/** Required: a missing If-Match is 428 Precondition Required (RFC 6585), a stale or weak one 412. */
 export const IfMatchHeaders = Type.Object({
-  'if-match': Type.Optional(Type.String({ description: 'The ETag of the version you are changing (required)' })),
-});
+  'if-match': Type.String({
+    minLength: 1,
+    maxLength: 1024,
+    description: 'The ETag of the version you are changing, a list of ETags, or `*`; a weak ETag (W/"…") never matches (RFC 9110 §13.1.1)',
+    examples: ['"01JD3Y8M0T5Q2W9X7C4B6N1R8K.v1"'],
+  }),
+}, { required: ['if-match'] });
 
 export const IfNoneMatchHeaders = Type.Object({
-  'if-none-match': Type.Optional(Type.String()),
+  'if-none-match': Type.Optional(Type.String({ maxLength: 1024, description: 'ETags you hold: 304 when the book is still one of them' })),
 });

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import type { UseCases } from '../../app/index.js';
 import { principalOf } from '../access.js';
+import { ID_PATTERN } from '../books/schemas.js';
 import { responses } from '../responses.js';
 import type { App } from '../types.js';
 
@@ -18,7 +19,7 @@ const FriendListJson = Type.Object(
   strict,
 );
 
-const FriendParams = Type.Object({ userId: Type.String({ minLength: 1, maxLength: 64 }) }, strict);
+const FriendParams = Type.Object({ userId: Type.String({ minLength: 1, maxLength: 64, pattern: ID_PATTERN }) }, strict);
 const FriendStatus = Type.Object({ status: Type.Enum(['pending', 'accepted'], { type: 'string' }) }, strict);
 
 export function friendRoutes(app: App, useCases: UseCases): void {
@@ -26,7 +27,7 @@ export function friendRoutes(app: App, useCases: UseCases): void {
 
   app.get(
     '/friends',
-    { config: { access: 'customer' }, schema: { tags, summary: 'My friends and pending requests', response: responses({ 200: FriendListJson }) } },
+    { config: { access: 'customer' }, schema: { tags, operationId: 'listFriends', summary: 'My friends and pending requests', response: responses({ 200: { description: 'Friends and requests either way', schema: FriendListJson } }) } },
     async (request) => friends.list(principalOf(request).userId),
   );
 
@@ -36,9 +37,10 @@ export function friendRoutes(app: App, useCases: UseCases): void {
       config: { access: 'customer' },
       schema: {
         tags,
+        operationId: 'befriend',
         summary: 'Ask someone to be friends, or accept their request (idempotent)',
         params: FriendParams,
-        response: responses({ 200: FriendStatus }),
+        response: responses({ 200: { description: 'Pending until they accept; accepted when they had asked me', schema: FriendStatus } }),
       },
     },
     async (request) => friends.request(principalOf(request).userId, request.params.userId),
@@ -48,7 +50,7 @@ export function friendRoutes(app: App, useCases: UseCases): void {
     '/friends/:userId',
     {
       config: { access: 'customer' },
-      schema: { tags, summary: 'Unfriend, cancel my request, or decline theirs', params: FriendParams, response: responses({ 204: Type.Null() }) },
+      schema: { tags, operationId: 'unfriend', summary: 'Unfriend, cancel my request, or decline theirs', params: FriendParams, response: responses({ 204: { description: 'No friendship or request is left between us' } }) },
     },
     async (request, reply) => {
       await friends.remove(principalOf(request).userId, request.params.userId);

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { UseCases } from '../../app/index.js';
-import { responses } from '../responses.js';
+import { HEADERS, responses } from '../responses.js';
 import type { App } from '../types.js';
 
 const strict = { additionalProperties: false } as const;
@@ -45,20 +45,20 @@ const ProjectionStatusJson = Type.Object(
 );
 
 const ProjectionList = Type.Object({ projections: Type.Array(ProjectionStatusJson) }, strict);
-const ProjectionParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 64 }) }, strict);
+const ProjectionParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z-]+$', examples: ['search'] }) }, strict);
 const RebuildAccepted = Type.Object({ projection: Type.String(), status: Type.Literal('rebuilding') }, strict);
 
 /** Liveness and readiness, outside /api/v1 where orchestrators expect them. */
 export function healthRoutes(app: App, useCases: UseCases): void {
   app.get(
     '/healthz',
-    { config: { access: 'public' }, schema: { tags, summary: 'Liveness: the process answers', response: responses({ 200: Status }) } },
+    { config: { access: 'public' }, schema: { tags, operationId: 'liveness', summary: 'Liveness: the process answers', response: responses({ 200: { description: 'The process answers', schema: Status } }) } },
     async () => ({ status: 'ok' as const }),
   );
 
   app.get(
     '/readyz',
-    { config: { access: 'public' }, schema: { tags, summary: 'Readiness: every store answers (503 problem otherwise)', response: responses({ 200: Status }) } },
+    { config: { access: 'public' }, schema: { tags, operationId: 'readiness', summary: 'Readiness: every store answers (503 problem otherwise)', response: responses({ 200: { description: 'Every store answers', schema: Status } }) } },
     async () => {
       await useCases.operations.checkReady();
       return { status: 'ok' as const };
@@ -73,7 +73,7 @@ export function adminRoutes(app: App, useCases: UseCases): void {
     '/admin/projections',
     {
       config: { access: 'admin' },
-      schema: { tags, summary: 'Position, lag and health of each projection (admin)', response: responses({ 200: ProjectionList }) },
+      schema: { tags, operationId: 'listProjections', summary: 'Position, lag and health of each projection (admin)', response: responses({ 200: { description: 'Every projection', schema: ProjectionList } }) },
     },
     async () => ({ projections: await operations.projectionStatus() }),
   );
@@ -84,9 +84,10 @@ export function adminRoutes(app: App, useCases: UseCases): void {
       config: { access: 'admin' },
       schema: {
         tags,
+        operationId: 'rebuildProjection',
         summary: 'Rebuild a derived store from a snapshot while it keeps serving (admin; 202, watch GET /admin/projections)',
         params: ProjectionParams,
-        response: responses({ 202: RebuildAccepted }),
+        response: responses({ 202: { description: 'The rebuild started', schema: RebuildAccepted, headers: { location: HEADERS.location } } }),
       },
     },
     async (request, reply) => {

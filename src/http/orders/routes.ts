@@ -1,6 +1,6 @@
 import type { UseCases } from '../../app/index.js';
 import { principalOf } from '../access.js';
-import { responses } from '../responses.js';
+import { HEADERS, responses } from '../responses.js';
 import type { App } from '../types.js';
 import { ListOrdersQuery, OrderEnvelope, OrderPage, OrderParams, PlaceOrderBody, PlaceOrderHeaders, toOrderJson } from './schemas.js';
 
@@ -19,10 +19,14 @@ export function orderRoutes(app: App, useCases: UseCases): void {
       },
       schema: {
         tags,
+        operationId: 'placeOrder',
         summary: 'Check out my cart (201 new order, 200 replay of the same Idempotency-Key)',
         headers: PlaceOrderHeaders,
         body: PlaceOrderBody,
-        response: responses({ 200: OrderEnvelope, 201: OrderEnvelope }),
+        response: responses({
+          200: { description: 'The order this Idempotency-Key placed before (a retry)', schema: OrderEnvelope, headers: { location: HEADERS.location } },
+          201: { description: 'The order placed; the cart is now empty', schema: OrderEnvelope, headers: { location: HEADERS.location } },
+        }),
       },
     },
     async (request, reply) => {
@@ -38,7 +42,7 @@ export function orderRoutes(app: App, useCases: UseCases): void {
 
   app.get(
     '/orders',
-    { config: { access: 'customer' }, schema: { tags, summary: 'My orders, newest first', querystring: ListOrdersQuery, response: responses({ 200: OrderPage }) } },
+    { config: { access: 'customer' }, schema: { tags, operationId: 'listOrders', summary: 'My orders, newest first', querystring: ListOrdersQuery, response: responses({ 200: { description: 'A page of my orders', schema: OrderPage } }) } },
     async (request) => {
       const page = await orders.list(principalOf(request).userId, { cursor: request.query.cursor, limit: request.query.limit ?? 20 });
       return { items: page.items.map(toOrderJson), nextCursor: page.nextCursor };
@@ -47,7 +51,7 @@ export function orderRoutes(app: App, useCases: UseCases): void {
 
   app.get(
     '/orders/:id',
-    { config: { access: 'customer' }, schema: { tags, summary: 'One of my orders', params: OrderParams, response: responses({ 200: OrderEnvelope }) } },
+    { config: { access: 'customer' }, schema: { tags, operationId: 'getOrder', summary: 'One of my orders', params: OrderParams, response: responses({ 200: { description: 'The order', schema: OrderEnvelope } }) } },
     async (request) => ({ order: toOrderJson(await orders.get(principalOf(request).userId, request.params.id)) }),
   );
 }

@@ -1,28 +1,37 @@
 import { Type } from 'typebox';
-import type { Order } from '../../domain/order.js';
+import { ADDRESS_TEXT, IDEMPOTENCY_KEY_PATTERN, type Order } from '../../domain/order.js';
+import { currencyParam, cursorParam, ID_PATTERN } from '../books/schemas.js';
+import { component } from '../responses.js';
+import { textSchema } from '../text-schema.js';
 
 const strict = { additionalProperties: false } as const;
-const text = (max: number) => Type.String({ minLength: 1, maxLength: max });
 
 export const ShippingAddressJson = Type.Object(
   {
-    name: text(100),
-    line1: text(200),
-    line2: Type.Optional(Type.String({ maxLength: 200 })),
-    city: text(100),
-    postalCode: text(20),
-    country: Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2 code' }),
+    name: textSchema(ADDRESS_TEXT.name, { examples: ['Ada Lovelace'] }),
+    line1: textSchema(ADDRESS_TEXT.line1, { examples: ['12 St James Square'] }),
+    line2: Type.Optional(textSchema(ADDRESS_TEXT.line2)),
+    city: textSchema(ADDRESS_TEXT.city, { examples: ['London'] }),
+    postalCode: textSchema(ADDRESS_TEXT.postalCode, { examples: ['SW1Y 4JH'] }),
+    country: Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2 code', examples: ['GB'] }),
   },
   strict,
 );
 
+const ShippingAddressComponent = component('ShippingAddress', ShippingAddressJson);
+
 export const PlaceOrderBody = Type.Object({ shippingAddress: Type.Optional(ShippingAddressJson) }, strict);
 
-export const PlaceOrderHeaders = Type.Object({
-  'idempotency-key': Type.Optional(
-    Type.String({ description: 'Required: 8 to 128 of A-Z a-z 0-9 _ - : . — retries with the same key return the same order' }),
-  ),
-});
+export const PlaceOrderHeaders = Type.Object(
+  {
+    'idempotency-key': Type.String({
+      pattern: IDEMPOTENCY_KEY_PATTERN.source,
+      description: '8 to 128 of A-Z a-z 0-9 _ - : . chosen by the client per checkout: retries with the same key return the same order',
+      examples: ['checkout-6f1d2c9e-2b7a'],
+    }),
+  },
+  { required: ['idempotency-key'] },
+);
 
 export const OrderJson = Type.Object(
   {
@@ -43,9 +52,9 @@ export const OrderJson = Type.Object(
     ),
     itemCount: Type.Integer(),
     total: Type.Integer({ description: 'Minor units of `currency`' }),
-    currency: Type.String(),
+    currency: currencyParam(),
     status: Type.Literal('placed'),
-    shippingAddress: Type.Union([ShippingAddressJson, Type.Null()]),
+    shippingAddress: Type.Union([ShippingAddressComponent.ref, Type.Null()]),
     createdAt: Type.String({ format: 'date-time' }),
   },
   strict,
@@ -64,16 +73,20 @@ export function toOrderJson(order: Order) {
   };
 }
 
-export const OrderEnvelope = Type.Object({ order: OrderJson }, strict);
+const OrderComponent = component('Order', OrderJson);
 
-export const OrderPage = Type.Object({ items: Type.Array(OrderJson), nextCursor: Type.Union([Type.String(), Type.Null()]) }, strict);
+export const ORDER_COMPONENTS = [ShippingAddressComponent, OrderComponent];
+
+export const OrderEnvelope = Type.Object({ order: OrderComponent.ref }, strict);
+
+export const OrderPage = Type.Object({ items: Type.Array(OrderComponent.ref), nextCursor: Type.Union([Type.String(), Type.Null()]) }, strict);
 
 export const ListOrdersQuery = Type.Object(
   {
-    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+    cursor: Type.Optional(cursorParam()),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
   },
   strict,
 );
 
-export const OrderParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, strict);
+export const OrderParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, pattern: ID_PATTERN }) }, strict);

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { UseCases } from '../../app/index.js';
 import { principalOf } from '../access.js';
-import { BookJson, BookParams, toBookJson } from '../books/schemas.js';
+import { BookComponent, BookParams, toBookJson } from '../books/schemas.js';
 import { PublicUserJson } from '../users/schemas.js';
 import { responses } from '../responses.js';
 import type { App } from '../types.js';
@@ -10,14 +10,14 @@ const strict = { additionalProperties: false } as const;
 const tags = ['recommendations'];
 
 const ForMeResponse = Type.Object(
-  { items: Type.Array(Type.Object({ book: BookJson, friendCount: Type.Integer({ description: 'Friends who bought it' }) }, strict)) },
+  { items: Type.Array(Type.Object({ book: BookComponent.ref, friendCount: Type.Integer({ description: 'Friends who bought it' }) }, strict)) },
   strict,
 );
 
 const ForBookResponse = Type.Object(
   {
     friendsWhoBought: Type.Array(PublicUserJson, { description: 'Empty unless signed in' }),
-    alsoBought: Type.Array(BookJson),
+    alsoBought: Type.Array(BookComponent.ref),
   },
   strict,
 );
@@ -29,7 +29,7 @@ export function recommendationRoutes(app: App, useCases: UseCases): void {
     '/recommendations',
     {
       config: { access: 'customer' },
-      schema: { tags, summary: 'Books my friends bought that I have not', response: responses({ 200: ForMeResponse }) },
+      schema: { tags, operationId: 'recommendForMe', summary: 'Books my friends bought that I have not', response: responses({ 200: { description: 'Books, most friends first', schema: ForMeResponse } }) },
     },
     async (request) => {
       const items = await recommendations.forUser(principalOf(request).userId);
@@ -43,9 +43,10 @@ export function recommendationRoutes(app: App, useCases: UseCases): void {
       config: { access: 'optional' },
       schema: {
         tags,
+        operationId: 'recommendForBook',
         summary: 'Friends who bought this book (with a token) and what its buyers also bought',
         params: BookParams,
-        response: responses({ 200: ForBookResponse }),
+        response: responses({ 200: { description: 'Friends who bought it and books bought with it', schema: ForBookResponse } }),
       },
     },
     async (request) => {

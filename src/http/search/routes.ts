@@ -13,7 +13,7 @@ export function searchRoutes(app: App, useCases: UseCases): void {
     '/search',
     {
       config: { access: 'public' },
-      schema: { tags, summary: 'Full-text search with filters, facets and typo tolerance', querystring: SearchQueryString, response: responses({ 200: SearchResponse }) },
+      schema: { tags, operationId: 'searchBooks', summary: 'Full-text search with filters, facets and typo tolerance', querystring: SearchQueryString, response: responses({ 200: { description: 'A page of hits with facets', schema: SearchResponse } }) },
     },
     async (request) => {
       const q = request.query;
@@ -41,7 +41,7 @@ export function searchRoutes(app: App, useCases: UseCases): void {
     '/search/suggest',
     {
       config: { access: 'public' },
-      schema: { tags, summary: 'Search-as-you-type completions for a prefix', querystring: SuggestQueryString, response: responses({ 200: SuggestResponse }) },
+      schema: { tags, operationId: 'suggest', summary: 'Search-as-you-type completions for a prefix', querystring: SuggestQueryString, response: responses({ 200: { description: 'Up to 10 completions', schema: SuggestResponse } }) },
     },
     async (request) => ({ suggestions: await search.suggest(request.query.q) }),
   );

@@ -1,22 +1,25 @@
 import { Type } from 'typebox';
-import { BOOK_LIMITS } from '../../domain/book.js';
+import { BOOK_TEXT } from '../../domain/book.js';
 import { MAX_PRICE_MINOR } from '../../domain/money.js';
-import { SEARCH_LIMITS } from '../../app/search.js';
-import { BookJson } from '../books/schemas.js';
+import { SEARCH_TEXT } from '../../app/search.js';
+import { BookComponent, cursorParam } from '../books/schemas.js';
+import { textSchema } from '../text-schema.js';
 
 const strict = { additionalProperties: false } as const;
 
 export const SearchQueryString = Type.Object(
   {
-    q: Type.Optional(Type.String({ maxLength: SEARCH_LIMITS.queryMax, default: '', description: 'Free text; typos are tolerated' })),
-    category: Type.Optional(Type.String({ minLength: 1, maxLength: BOOK_LIMITS.categoryMax })),
+    q: Type.Optional(
+      textSchema(SEARCH_TEXT, { description: 'Free text; typos are tolerated; query syntax (quotes, *, AND, NEAR, parentheses) is searched for as text', examples: ['dune'] }),
+    ),
+    category: Type.Optional(textSchema(BOOK_TEXT.category)),
     minPrice: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_PRICE_MINOR, description: 'Minor units, inclusive' })),
     maxPrice: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_PRICE_MINOR, description: 'Minor units, inclusive' })),
     minRating: Type.Optional(Type.Number({ minimum: 0, maximum: 5 })),
     sort: Type.Optional(
       Type.Enum(['relevance', 'price_asc', 'price_desc', 'rating', 'newest'], { type: 'string', default: 'relevance' }),
     ),
-    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+    cursor: Type.Optional(cursorParam()),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 20 })),
   },
   strict,
@@ -29,7 +32,7 @@ const Highlights = Type.Object(
 
 export const SearchResponse = Type.Object(
   {
-    hits: Type.Array(Type.Object({ book: BookJson, highlights: Highlights, score: Type.Number() }, strict)),
+    hits: Type.Array(Type.Object({ book: BookComponent.ref, highlights: Highlights, score: Type.Number() }, strict)),
     total: Type.Integer(),
     facets: Type.Object(
       {
@@ -46,7 +49,7 @@ export const SearchResponse = Type.Object(
   strict,
 );
 
-export const SuggestQueryString = Type.Object({ q: Type.String({ maxLength: SEARCH_LIMITS.queryMax }) }, strict);
+export const SuggestQueryString = Type.Object({ q: textSchema(SEARCH_TEXT, { examples: ['du'] }) }, strict);
 
 export const SuggestResponse = Type.Object(
   {

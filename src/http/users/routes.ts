@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
-import { PEOPLE_SEARCH_LIMITS } from '../../app/friends.js';
+import { PEOPLE_SEARCH_TEXT } from '../../app/friends.js';
+import { textSchema } from '../text-schema.js';
 import type { UseCases } from '../../app/index.js';
 import { principalOf } from '../access.js';
 import { responses } from '../responses.js';
@@ -8,7 +9,7 @@ import { PublicUserJson } from './schemas.js';
 
 const strict = { additionalProperties: false } as const;
 
-const FindPeopleQuery = Type.Object({ q: Type.String({ minLength: 1, maxLength: PEOPLE_SEARCH_LIMITS.queryMax }) }, strict);
+const FindPeopleQuery = Type.Object({ q: textSchema(PEOPLE_SEARCH_TEXT, { examples: ['Ada'] }) }, strict);
 const PeopleResponse = Type.Object({ users: Type.Array(PublicUserJson) }, strict);
 
 export function userRoutes(app: App, useCases: UseCases): void {
@@ -18,9 +19,10 @@ export function userRoutes(app: App, useCases: UseCases): void {
       config: { access: 'customer' },
       schema: {
         tags: ['friends'],
+        operationId: 'findPeople',
         summary: 'Find people by name or exact email (names only are shown)',
         querystring: FindPeopleQuery,
-        response: responses({ 200: PeopleResponse }),
+        response: responses({ 200: { description: 'Up to 20 people, other than me', schema: PeopleResponse } }),
       },
     },
     async (request) => ({ users: await useCases.friends.findPeople(principalOf(request).userId, request.query.q) }),

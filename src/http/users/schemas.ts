@@ -1,3 +1,5 @@
 import { Type } from 'typebox';
+import { component } from '../responses.js';
 
-export const PublicUserJson = Type.Object({ id: Type.String(), name: Type.String() }, { additionalProperties: false });
+export const PublicUserComponent = component('PublicUser', Type.Object({ id: Type.String(), name: Type.String() }, { additionalProperties: false, description: 'What other customers see of a user: never the email' }));
+export const PublicUserJson = PublicUserComponent.ref;
