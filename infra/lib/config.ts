@@ -24,6 +24,8 @@ export interface NetworkConfig {
   cidr: string;
   /** AZs (the first n of the VPC's) that carry the `cognito-idp` interface endpoint; 1 halves its cost. */
   cognitoEndpointAzCount: number;
+  /** AZs (the first n) that carry the `lambda` interface endpoint (starting and chaining rebuilds). */
+  lambdaEndpointAzCount: number;
   flowLogRetentionDays: number;
 }
 
@@ -88,6 +90,11 @@ export interface LambdaConfig {
   httpTimeoutSeconds: number;
   streamMemoryMb: number;
   streamTimeoutSeconds: number;
+  /** The rebuild function: a chunk holds up to the chunk size of books in memory; 900 s is Lambda's maximum. */
+  rebuildMemoryMb: number;
+  rebuildTimeoutSeconds: number;
+  /** BOOKSTORE_REBUILD_CHUNK_SIZE (books per invocation); undefined = the app's default (2000). */
+  rebuildChunkSize?: number;
   /** Reserved concurrency of the HTTP function (undefined = the account's unreserved pool). */
   httpReservedConcurrency?: number;
   logRetentionDays: number;
@@ -156,7 +163,7 @@ const dev: BookstoreConfig = {
   stackName: 'Bookstore-dev',
   resourcePrefix: 'bookstore-dev',
   keepDataOnDelete: false,
-  network: { azCount: 2, cidr: '10.20.0.0/16', cognitoEndpointAzCount: 1, flowLogRetentionDays: 14 },
+  network: { azCount: 2, cidr: '10.20.0.0/16', cognitoEndpointAzCount: 1, lambdaEndpointAzCount: 1, flowLogRetentionDays: 14 },
   dynamodb: { tableName: 'bookstore-dev', deletionProtection: false, pointInTimeRecovery: true },
   opensearch: {
     engineVersion: 'OpenSearch_2.19',
@@ -176,6 +183,8 @@ const dev: BookstoreConfig = {
     httpTimeoutSeconds: 29,
     streamMemoryMb: 1024,
     streamTimeoutSeconds: 120,
+    rebuildMemoryMb: 1024,
+    rebuildTimeoutSeconds: 900,
     logRetentionDays: 14,
     logLevel: 'info',
   },
@@ -191,7 +200,7 @@ const prod: BookstoreConfig = {
   stackName: 'Bookstore-prod',
   resourcePrefix: 'bookstore-prod',
   keepDataOnDelete: true,
-  network: { azCount: 3, cidr: '10.30.0.0/16', cognitoEndpointAzCount: 3, flowLogRetentionDays: 90 },
+  network: { azCount: 3, cidr: '10.30.0.0/16', cognitoEndpointAzCount: 3, lambdaEndpointAzCount: 3, flowLogRetentionDays: 90 },
   dynamodb: { tableName: 'bookstore-prod', deletionProtection: true, pointInTimeRecovery: true },
   opensearch: {
     engineVersion: 'OpenSearch_2.19',
@@ -213,6 +222,8 @@ const prod: BookstoreConfig = {
     httpTimeoutSeconds: 29,
     streamMemoryMb: 1024,
     streamTimeoutSeconds: 120,
+    rebuildMemoryMb: 1024,
+    rebuildTimeoutSeconds: 900,
     logRetentionDays: 90,
     logLevel: 'info',
   },

@@ -193,3 +193,16 @@ export function grantStreamFunction(data: DataContracts, grantee: iam.IGrantable
   grantCache(data, grantee);
   grantGraph(data, grantee, 'read-write');
 }
+
+/**
+ * The rebuild function: the stream function's data permissions (it writes the same derived stores)
+ * plus, on the main table, Scan/Query/GetItem/DescribeTable (the read grant) and PutItem for the job
+ * item `REBUILD#<store>` (src/adapters/dynamodb/dynamodb-rebuild-jobs.ts). No credentials table, no
+ * Cognito. Invoking itself is granted by the compute construct, which knows its name.
+ */
+export function grantRebuildFunction(data: DataContracts, grantee: iam.IGrantable): void {
+  grantStreamFunction(data, grantee);
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [data.tables.table.tableArn] }),
+  );
+}

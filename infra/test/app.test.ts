@@ -38,10 +38,10 @@ describe.each(['dev', 'prod'] as const)('the %s stack put together', (name) => {
   const appFunctions = () =>
     resourcesOf(template, 'AWS::Lambda::Function').filter(([, f]) => f.Properties!.Environment?.Variables?.BOOKSTORE_PROFILE === 'engines');
 
-  it('runs both app functions in the isolated subnets behind the functions security group', () => {
+  it('runs the three app functions (HTTP, stream, rebuild) in the isolated subnets behind the functions security group', () => {
     const functionGroup = refId(stack.resolve(stack.network.functionSecurityGroup.securityGroupId));
     const subnets = stack.network.vpc.isolatedSubnets.map((s) => refId(stack.resolve(s.subnetId))).sort();
-    expect(appFunctions()).toHaveLength(2);
+    expect(appFunctions()).toHaveLength(3);
     for (const [id, fn] of appFunctions()) {
       const vpc = fn.Properties!.VpcConfig;
       expect(vpc.SecurityGroupIds.map(refId), id).toEqual([functionGroup]);
@@ -49,7 +49,7 @@ describe.each(['dev', 'prod'] as const)('the %s stack put together', (name) => {
     }
   });
 
-  it('gives both app functions every variable of the data contracts', () => {
+  it('gives every app function every variable of the data contracts', () => {
     const expected = stack.resolve(appEnvironment(stack.data, stack.config)) as Record<string, unknown>;
     for (const [id, fn] of appFunctions()) expect(fn.Properties!.Environment.Variables, id).toMatchObject(expected);
   });

@@ -39,12 +39,14 @@ describe.each(['dev', 'prod'] as const)('compute (%s)', (name) => {
   const idOf = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as never);
   const httpId = idOf(compute.http.function);
   const streamId = idOf(compute.stream.function);
+  const rebuildId = idOf(compute.rebuild.function);
 
   describe('functions', () => {
-    it('run both handlers on Node.js 24, arm64, from an ES module bundle', () => {
+    it('run every handler on Node.js 24, arm64, from an ES module bundle', () => {
       for (const [id, entry] of [
         [httpId, 'http'],
         [streamId, 'stream'],
+        [rebuildId, 'rebuild'],
       ] as const) {
         const fn = resources[id]!;
         expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler' });
@@ -71,10 +73,10 @@ describe.each(['dev', 'prod'] as const)('compute (%s)', (name) => {
       expect(resources[httpId]!.Properties!.ReservedConcurrentExecutions).toBe(config.lambda.httpReservedConcurrency);
     });
 
-    it("gives both the app's environment and the metrics namespace and service", () => {
+    it("gives all three the app's environment and the metrics namespace and service", () => {
       const expected = Object.keys(appEnvironment(stack.data, config));
       expect(expected.length).toBeGreaterThan(10);
-      for (const id of [httpId, streamId]) {
+      for (const id of [httpId, streamId, rebuildId]) {
         const variables = resources[id]!.Properties!.Environment.Variables as Record<string, unknown>;
         expect(Object.keys(variables)).toEqual(expect.arrayContaining(expected));
         expect(variables).toMatchObject({
@@ -86,11 +88,11 @@ describe.each(['dev', 'prod'] as const)('compute (%s)', (name) => {
       }
     });
 
-    it("runs both in the VPC's isolated subnets with the functions' security group only", () => {
+    it("runs all three in the VPC's isolated subnets with the functions' security group only", () => {
       const isolated = stack.network.vpc.isolatedSubnets.map((s) => stack.getLogicalId(s.node.defaultChild as never));
       expect(isolated.length).toBe(config.network.azCount);
       const sg = stack.getLogicalId(stack.network.functionSecurityGroup.node.defaultChild as never);
-      for (const id of [httpId, streamId]) {
+      for (const id of [httpId, streamId, rebuildId]) {
         const vpc = resources[id]!.Properties!.VpcConfig;
         expect(vpc.SubnetIds.map(refId).sort()).toEqual([...isolated].sort());
         expect(vpc.SecurityGroupIds.map(refId)).toEqual([sg]);
@@ -106,7 +108,7 @@ describe.each(['dev', 'prod'] as const)('compute (%s)', (name) => {
       return new Set(specifiers.filter((s) => /^(@[\w.-]+\/)?[\w:-][\w.:-]*(\/[\w.-]+)*$/.test(s) && !s.startsWith('ajv')));
     }
 
-    it.each(['http', 'stream'] as const)('leave the embedded profile and better-sqlite3 out of the %s bundle', (role) => {
+    it.each(['http', 'stream', 'rebuild'] as const)('leave the embedded profile and better-sqlite3 out of the %s bundle', (role) => {
       const { code } = bundle(role);
       // Plain booleans: a failing toContain would print the whole 2 MB bundle.
       expect(code.includes('better-sqlite3')).toBe(false);
@@ -117,13 +119,13 @@ describe.each(['dev', 'prod'] as const)('compute (%s)', (name) => {
       expect(existsSync(join(bundle(role).dir, 'composition-embedded.js'))).toBe(false);
     });
 
-    it.each(['http', 'stream'] as const)('import only Node built-ins and the runtime AWS SDK from outside the %s bundle', (role) => {
+    it.each(['http', 'stream', 'rebuild'] as const)('import only Node built-ins and the runtime AWS SDK from outside the %s bundle', (role) => {
       const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
       const outside = [...externalImports(bundle(role).code)].filter((s) => !builtins.has(s) && !/^@(aws-sdk|smithy)\//.test(s));
       expect(outside).toEqual([]);
     });
 
-    it.each(['http', 'stream'] as const)('load the %s bundle as an ES module that exports handler', (role) => {
+    it.each(['http', 'stream', 'rebuild'] as const)('load the %s bundle as an ES module that exports handler', (role) => {
       // A fresh Node process, as Lambda starts one: no engine is needed, the store opens at the first invocation.
       const url = pathToFileURL(join(bundle(role).dir, 'index.mjs')).href;
       const run = spawnSync(
@@ -182,6 +184,106 @@ describe.each(['dev', 'prod'] as const)('compute (%s)', (name) => {
       const statements = policies.flatMap(([, p]) => p.Properties!.PolicyDocument.Statement);
       expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
       expect(compute.streamFailureQueue).toBe(compute.streamMapping.failureQueue);
+    });
+  });
+
+  describe('rebuild function', () => {
+    const fn = resources[rebuildId]!;
+    const rebuildName = `${config.stackName}-rebuild`;
+    /** The statements of the policies attached to a function's role. */
+    const statementsOf = (functionId: string) => {
+      const roleId = refId(resources[functionId]!.Properties!.Role)!;
+      return resourcesOf(template, 'AWS::IAM::Policy')
+        .filter(([, p]) => (p.Properties!.Roles as unknown[]).some((r) => refId(r) === roleId))
+        .flatMap(([, p]) => p.Properties!.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+    };
+    const actionsOf = (statement: { Action: string | string[] }) => [statement.Action].flat();
+
+    it('has a fixed name, 15 minutes and the memory of the config', () => {
+      expect(config.lambda.rebuildTimeoutSeconds).toBe(900);
+      expect(config.lambda.rebuildMemoryMb).toBe(1024);
+      expect(fn.Properties).toMatchObject({
+        FunctionName: rebuildName,
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        MemorySize: config.lambda.rebuildMemoryMb,
+        Timeout: config.lambda.rebuildTimeoutSeconds,
+      });
+      expect(fn.Properties!.ReservedConcurrentExecutions).toBeUndefined();
+    });
+
+    it("runs on the stream function's environment, with the chunk size only when the config sets one", () => {
+      const variables = fn.Properties!.Environment.Variables as Record<string, unknown>;
+      const stream = resources[streamId]!.Properties!.Environment.Variables as Record<string, unknown>;
+      const { BOOKSTORE_REBUILD_CHUNK_SIZE: chunk, ...rest } = variables;
+      expect(rest).toEqual(stream);
+      expect(chunk).toBe(config.lambda.rebuildChunkSize === undefined ? undefined : String(config.lambda.rebuildChunkSize));
+      expect(variables.BOOKSTORE_REBUILD_FUNCTION).toBeUndefined();
+    });
+
+    it('is what the HTTP function starts rebuilds with: BOOKSTORE_REBUILD_FUNCTION names it', () => {
+      const variables = resources[httpId]!.Properties!.Environment.Variables as Record<string, unknown>;
+      expect(variables.BOOKSTORE_REBUILD_FUNCTION).toEqual({ Ref: rebuildId });
+      expect(resources[streamId]!.Properties!.Environment.Variables.BOOKSTORE_REBUILD_FUNCTION).toBeUndefined();
+    });
+
+    it('may be invoked by the HTTP function and by itself, on its own ARN only', () => {
+      const invokes = (functionId: string) => statementsOf(functionId).filter((s) => actionsOf(s).includes('lambda:InvokeFunction'));
+      const http = invokes(httpId);
+      expect(http).toHaveLength(1);
+      expect(http[0]!.Action).toBe('lambda:InvokeFunction');
+      expect(http[0]!.Resource).toEqual({ 'Fn::GetAtt': [rebuildId, 'Arn'] });
+      const self = invokes(rebuildId);
+      expect(self).toHaveLength(1);
+      expect(self[0]!.Action).toBe('lambda:InvokeFunction');
+      const arn = JSON.stringify(self[0]!.Resource);
+      expect(arn).toContain(`:lambda:`);
+      expect(arn).toContain(`:function:${rebuildName}"`);
+      expect(arn).not.toContain('*');
+      expect(invokes(streamId)).toEqual([]);
+      // Nothing else in the stack may invoke it.
+      const anywhere = resourcesOf(template, 'AWS::IAM::Policy')
+        .flatMap(([, p]) => p.Properties!.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
+        .filter((s) => actionsOf(s).includes('lambda:InvokeFunction'));
+      expect(anywhere).toHaveLength(2);
+    });
+
+    it('reads the stores the stream function writes, and the main table with the job item', () => {
+      const statements = statementsOf(rebuildId);
+      const tableId = stack.getLogicalId(stack.tables.table.node.defaultChild as never);
+      const onTable = statements
+        .filter((s) => [s.Resource].flat().some((r) => refId(r) === tableId))
+        .flatMap(actionsOf);
+      expect(onTable).toEqual(expect.arrayContaining(['dynamodb:DescribeTable', 'dynamodb:Scan', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem']));
+      expect(onTable).not.toContain('dynamodb:DeleteItem');
+      const credentialsId = stack.getLogicalId(stack.tables.credentialsTable.node.defaultChild as never);
+      const all = JSON.stringify(statements);
+      expect(all).not.toContain(credentialsId);
+      expect(all).not.toContain('cognito-idp:');
+      for (const action of ['es:ESHttpPost', 'elasticache:Connect', 'neptune-db:WriteDataViaQuery']) expect(all).toContain(action);
+    });
+
+    it('retries a chunk twice, drops events older than an hour, and sends what it gives up on to an encrypted, TLS-only queue', () => {
+      const configs = resourcesOf(template, 'AWS::Lambda::EventInvokeConfig').filter(([, c]) => refId(c.Properties!.FunctionName) === rebuildId);
+      expect(configs).toHaveLength(1);
+      const invokeConfig = configs[0]![1].Properties!;
+      expect(invokeConfig).toMatchObject({ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600, Qualifier: '$LATEST' });
+      const queueId = refId(invokeConfig.DestinationConfig.OnFailure.Destination)!;
+      expect(queueId).toBe(stack.getLogicalId(compute.rebuildInvocation.failureQueue.node.defaultChild as never));
+      const queue = resources[queueId]!;
+      expect(queue.Type).toBe('AWS::SQS::Queue');
+      expect(queue.Properties!.SqsManagedSseEnabled === true || queue.Properties!.KmsMasterKeyId !== undefined).toBe(true);
+      const policies = resourcesOf(template, 'AWS::SQS::QueuePolicy').filter(([, p]) => p.Properties!.Queues.some((q: unknown) => refId(q) === queueId));
+      const statements = policies.flatMap(([, p]) => p.Properties!.PolicyDocument.Statement);
+      expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+      const sends = statementsOf(rebuildId).filter((s) => actionsOf(s).includes('sqs:SendMessage'));
+      expect(sends.map((s) => refId(s.Resource))).toEqual([queueId]);
+    });
+
+    it('names itself in the stack output RebuildFunctionName', () => {
+      const outputs = Object.entries(template.toJSON().Outputs as Record<string, { Value: unknown }>).filter(([id]) => id.includes('RebuildFunctionName'));
+      expect(outputs).toHaveLength(1);
+      expect(outputs[0]![1].Value).toEqual({ Ref: rebuildId });
     });
   });
 
@@ -339,7 +441,7 @@ describe.each(['dev', 'prod'] as const)('compute (%s)', (name) => {
 });
 
 describe('finding the synthesized bundles', () => {
-  it('locates both bundles of a stack in the cloud assembly, as the emulator harness does', () => {
+  it('locates every bundle of a stack in the cloud assembly, as the emulator harness does', () => {
     const { stack, bundle } = under.dev;
     const found = findBundles((stack.node.root as App).outdir, stack.stackName);
     for (const role of ['http', 'stream'] as const) {
@@ -348,6 +450,9 @@ describe('finding the synthesized bundles', () => {
       expect(found[role].handler).toBe('index.handler');
       expect(found[role].environment).toMatchObject({ BOOKSTORE_PROFILE: 'engines' });
     }
+    // A third role is found beside them, and the two the emulator runs stay where they were.
+    expect(found.rebuild?.dir).toBe(bundle('rebuild').dir);
+    expect(new Set([found.http.logicalId, found.stream.logicalId, found.rebuild?.logicalId]).size).toBe(3);
     expect(() => findBundles('/nonexistent', stack.stackName)).toThrow(/npm run synth/);
   });
 });

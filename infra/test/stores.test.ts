@@ -83,11 +83,11 @@ describe.each(['dev', 'prod'] as const)('stores (%s)', (name) => {
       }
       for (const action of [statement.Action].flat()) expect(action).toMatch(/^es:ESHttp[A-Z][a-z]+$/);
     }
-    // Exactly the roles of the two functions.
+    // Exactly the roles of the three app functions (HTTP, stream, rebuild).
     const functionRoles = resourcesOf(template, 'AWS::Lambda::Function')
       .filter(([, f]) => f.Properties!.Environment?.Variables?.BOOKSTORE_PROFILE === 'engines')
       .map(([, f]) => refId(f.Properties!.Role));
-    expect(functionRoles).toHaveLength(2);
+    expect(functionRoles).toHaveLength(3);
     expect([...roles].sort()).toEqual(functionRoles.sort());
   });
 

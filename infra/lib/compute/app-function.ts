@@ -11,13 +11,15 @@ import { retentionDays } from '../retention.js';
 import { bundlingOptions, FUNCTION_RUNTIME, PROJECT_ROOT } from './bundling.js';
 
 /** Which bundle a function runs; recorded in the function's template metadata (see bundles.ts). */
-export type BundleRole = 'http' | 'stream';
+export type BundleRole = 'http' | 'stream' | 'rebuild';
 
 /** The template metadata key naming a function's bundle: `{ role, assetPath, handler }`. */
 export const BUNDLE_METADATA_KEY = 'bookstore:bundle';
 
 export interface AppFunctionProps {
   role: BundleRole;
+  /** A fixed physical name, for a policy that must name the function before it exists (self-invocation). */
+  functionName?: string;
   /** The handler's source file, relative to the repository root; it exports `handler`. */
   entry: string;
   description: string;
@@ -54,6 +56,7 @@ export class AppFunction extends Construct {
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       entry: join(PROJECT_ROOT, props.entry),
       handler: 'handler',
+      ...(props.functionName !== undefined && { functionName: props.functionName }),
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
       runtime: FUNCTION_RUNTIME,

@@ -21,7 +21,10 @@ export interface SynthesizedBundle {
  * `Metadata["bookstore:bundle"] = { role, assetPath, handler }`. For harnesses that run them (the
  * Lambda Runtime Interface Emulator tests): `findBundles('cdk.out', 'Bookstore-dev').http.file`.
  */
-export function findBundles(cloudAssemblyDir: string, stackName: string): Record<BundleRole, SynthesizedBundle> {
+/** The two bundles every stack has (the emulator runs them); others, such as `rebuild`, when the stack has them. */
+export type SynthesizedBundles = Record<'http' | 'stream', SynthesizedBundle> & Partial<Record<BundleRole, SynthesizedBundle>>;
+
+export function findBundles(cloudAssemblyDir: string, stackName: string): SynthesizedBundles {
   const templatePath = join(cloudAssemblyDir, `${stackName}.template.json`);
   if (!existsSync(templatePath)) throw new Error(`no template at ${templatePath}: run \`npm run synth\` first`);
   const template = JSON.parse(readFileSync(templatePath, 'utf8')) as { Resources: Record<string, any> };
@@ -44,5 +47,5 @@ export function findBundles(cloudAssemblyDir: string, stackName: string): Record
     // A synth with bundling skipped (context aws:cdk:bundling-stacks=[]) points at the sources instead.
     if (!existsSync(bundle.file)) throw new Error(`no bundle at ${bundle.file}: run \`npm run synth\` (with bundling) first`);
   }
-  return found as Record<BundleRole, SynthesizedBundle>;
+  return found as SynthesizedBundles;
 }

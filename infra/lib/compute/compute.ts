@@ -4,12 +4,13 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { BookstoreConfig } from '../config.js';
-import { appEnvironment, grantHttpFunction, grantStreamFunction, type DataContracts } from '../contracts.js';
+import { appEnvironment, grantHttpFunction, grantRebuildFunction, grantStreamFunction, type DataContracts } from '../contracts.js';
 import { AppFunction } from './app-function.js';
 import { copySwaggerUiFiles } from './bundling.js';
 import { HttpApi } from './http-api.js';
 import { Storefront } from './storefront.js';
 import { acknowledgeWildcards } from './nag-wildcards.js';
+import { RebuildInvocation } from './rebuild-invocation.js';
 import { StreamMapping } from './stream-mapping.js';
 
 export interface ComputeProps {
@@ -30,13 +31,16 @@ export const METRICS_ENVIRONMENT = {
 
 /**
  * The running store: the HTTP function behind API Gateway, the projections function on the table's
- * stream, and the storefront on S3 + CloudFront in front of both. Shaped for monitoring
+ * stream, the rebuild function (started by the HTTP function or a laptop, chained chunk by chunk),
+ * and the storefront on S3 + CloudFront in front of both. Shaped for monitoring
  * (`MonitoredCompute`: httpApi, apiFunction, streamFunction, streamFailureQueue).
  */
 export class Compute extends Construct {
   readonly http: AppFunction;
   readonly stream: AppFunction;
   readonly streamMapping: StreamMapping;
+  readonly rebuild: AppFunction;
+  readonly rebuildInvocation: RebuildInvocation;
   readonly api: HttpApi;
   readonly storefront: Storefront;
 
@@ -80,6 +84,31 @@ export class Compute extends Construct {
       keepQueueOnDelete: config.keepDataOnDelete,
     });
 
+    const rebuildFunctionName = `${config.stackName}-rebuild`;
+    this.rebuild = new AppFunction(this, 'RebuildFunction', {
+      ...shared,
+      environment: {
+        ...environment,
+        ...(config.lambda.rebuildChunkSize !== undefined && { BOOKSTORE_REBUILD_CHUNK_SIZE: String(config.lambda.rebuildChunkSize) }),
+      },
+      role: 'rebuild',
+      functionName: rebuildFunctionName,
+      entry: 'src/lambda/rebuild-handler.ts',
+      description: 'Bookstore rebuilds: refills a derived store from the table, one chunk per invocation',
+      memoryMb: config.lambda.rebuildMemoryMb,
+      timeoutSeconds: config.lambda.rebuildTimeoutSeconds,
+    });
+    grantRebuildFunction(data, this.rebuild.function);
+    this.rebuildInvocation = new RebuildInvocation(this, 'RebuildInvocation', {
+      function: this.rebuild.function,
+      functionName: rebuildFunctionName,
+      starters: [this.http.function],
+      queueRetentionDays: config.stream.dlqRetentionDays,
+      keepQueueOnDelete: config.keepDataOnDelete,
+    });
+    // Without it the API would run a rebuild inside the HTTP function, which cannot finish on Lambda.
+    this.http.function.addEnvironment('BOOKSTORE_REBUILD_FUNCTION', this.rebuild.function.functionName);
+
     this.api = new HttpApi(this, 'HttpApi', {
       function: this.http.function,
       config: config.api,
@@ -109,12 +138,16 @@ export class Compute extends Construct {
       description: 'Stream batches the projections gave up on (see infra/lib/compute/stream-mapping.ts to replay)',
       value: this.streamMapping.failureQueue.queueUrl,
     });
+    new CfnOutput(this, 'RebuildFunctionName', {
+      description: 'BOOKSTORE_REBUILD_FUNCTION for `bookstore rebuild NAME` from a laptop (docs/operations-aws.md)',
+      value: this.rebuild.function.functionName,
+    });
 
     this.acknowledgeFunctionFindings();
   }
 
   private acknowledgeFunctionFindings(): void {
-    for (const fn of [this.http.function, this.stream.function]) {
+    for (const fn of [this.http.function, this.stream.function, this.rebuild.function]) {
       Validations.of(fn).acknowledge({
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
         reason: 'The managed policy Lambda needs to attach network interfaces in the VPC; it names no data resource.',
@@ -128,6 +161,10 @@ export class Compute extends Construct {
     Validations.of(this.streamMapping.failureQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself the dead-letter destination of the stream mapping; nothing consumes it automatically.',
+    });
+    Validations.of(this.rebuildInvocation.failureQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: "This queue is itself the rebuild function's on-failure destination; nothing consumes it automatically.",
     });
     // BucketDeployment's function is a singleton of the stack, not a child of this construct.
     const stack = Stack.of(this);
