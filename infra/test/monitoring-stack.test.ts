@@ -107,11 +107,27 @@ describe.each<ConfigName>(['dev', 'prod'])('Monitoring wired into the %s stack o
     expect(Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]!.Properties.Tags).toBeUndefined();
   });
 
-  it(`has ${name === 'dev' ? 21 : 22} metric alarms and 2 composite alarms of its own`, () => {
+  it(`has ${name === 'dev' ? 24 : 25} metric alarms and 2 composite alarms of its own`, () => {
     const own = monitoring.node.findAll();
-    expect(own.filter((c) => c instanceof CfnAlarm)).toHaveLength(name === 'dev' ? 21 : 22);
+    expect(own.filter((c) => c instanceof CfnAlarm)).toHaveLength(name === 'dev' ? 24 : 25);
     expect(own.filter((c) => c instanceof CfnCompositeAlarm)).toHaveLength(2);
     expect(monitoring.dashboard.widgetCount).toBe(26);
+  });
+
+  it('watches the rebuild function: its errors, its throttles and the queue its failed invocations land in', () => {
+    const rebuildFunction = Object.entries(template.findResources('AWS::Lambda::Function')).find(
+      ([, r]) => r.Metadata?.['bookstore:bundle']?.role === 'rebuild',
+    )![0];
+    for (const metric of ['Errors', 'Throttles']) {
+      const onRebuild = alarmsOn(template, metric).filter(
+        (p) => (dimensionsOf(p).FunctionName as { Ref?: string } | undefined)?.Ref === rebuildFunction,
+      );
+      expect(onRebuild, metric).toHaveLength(1);
+    }
+    const queueAlarms = alarmsOn(template, 'ApproximateNumberOfMessagesVisible');
+    const queues = queueAlarms.map((p) => (dimensionsOf(p).QueueName as { 'Fn::GetAtt'?: string[] } | undefined)?.['Fn::GetAtt']?.[0]);
+    expect(queues).toHaveLength(2);
+    expect(queues.some((id) => id?.includes('RebuildInvocation'))).toBe(true);
   });
 
   it('leaves no cdk-nag AwsSolutions finding on its own resources', () => {

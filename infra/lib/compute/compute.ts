@@ -48,6 +48,8 @@ export class Compute extends Construct {
   readonly apiFunction: lambda.IFunction;
   readonly streamFunction: lambda.IFunction;
   readonly streamFailureQueue: sqs.IQueue;
+  readonly rebuildFunction: lambda.IFunction;
+  readonly rebuildFailureQueue: sqs.IQueue;
 
   constructor(scope: Construct, id: string, props: ComputeProps) {
     super(scope, id);
@@ -129,6 +131,8 @@ export class Compute extends Construct {
     this.apiFunction = this.http.function;
     this.streamFunction = this.stream.function;
     this.streamFailureQueue = this.streamMapping.failureQueue;
+    this.rebuildFunction = this.rebuild.function;
+    this.rebuildFailureQueue = this.rebuildInvocation.failureQueue;
 
     new CfnOutput(this, 'StorefrontUrl', {
       description: 'The storefront and its API (/api/v1, /docs)',

@@ -37,6 +37,10 @@ export interface MonitoredResources {
   readonly streamFunction: lambda.IFunction;
   /** The stream mapping's on-failure destination: a batch that exhausted its retries lands here. */
   readonly streamFailureQueue: sqs.IQueue;
+  /** The chunked-rebuild function, watched like the others when the stack deploys one. */
+  readonly rebuildFunction?: lambda.IFunction;
+  /** Its asynchronous invocations' on-failure destination: a rebuild chain that stopped lands here. */
+  readonly rebuildFailureQueue?: sqs.IQueue;
   readonly tables: { readonly main: dynamodb.ITable; readonly credentials: dynamodb.ITable };
   readonly search: {
     readonly domain: opensearch.IDomain;

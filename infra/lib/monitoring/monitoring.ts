@@ -127,6 +127,16 @@ export class Monitoring extends Construct {
       m.failedBatches(),
       { threshold: 0, comparison: ComparisonOperator.GREATER_THAN_THRESHOLD, missing: NOTHING_HAPPENED },
     );
+    const failedRebuilds = m.failedRebuilds();
+    if (failedRebuilds) {
+      alarm(
+        'RebuildFailedInvocations',
+        'A chunked rebuild stopped: an invocation of the rebuild function failed after its retries and landed in its ' +
+          'on-failure queue. The job keeps its progress; start the rebuild again (docs/operations-aws.md). No data: an untouched queue.',
+        failedRebuilds,
+        { threshold: 0, comparison: ComparisonOperator.GREATER_THAN_THRESHOLD, missing: NOTHING_HAPPENED },
+      );
+    }
 
     // --- Lambda ---
     for (const { name, fn } of m.functions()) {

@@ -88,7 +88,9 @@ export class OperationsDashboard extends Construct {
         width: WIDTH / 2,
         leftAnnotations: [{ value: props.iteratorAgeAlarmSeconds * 1000, label: 'alarm' }],
       }),
-      graph('Stream DLQ depth (failed batches)', [m.failedBatches()], { width: WIDTH / 2 }),
+      graph('Stream DLQ depth (failed batches)', [m.failedBatches(), ...(m.failedRebuilds() ? [m.failedRebuilds()!] : [])], {
+        width: WIDTH / 2,
+      }),
     ]);
 
     const tables = m.tables();

@@ -81,6 +81,7 @@ export class ServiceMetrics {
     return [
       { name: 'API', fn: this.resources.apiFunction },
       { name: 'Stream', fn: this.resources.streamFunction },
+      ...(this.resources.rebuildFunction ? [{ name: 'Rebuild', fn: this.resources.rebuildFunction }] : []),
     ];
   }
 
@@ -116,6 +117,16 @@ export class ServiceMetrics {
       statistic: 'Maximum',
       period: FIVE_MINUTES,
       label: 'Failed batches in the queue',
+      ...options,
+    });
+  }
+
+  /** Rebuild invocations that failed after Lambda's retries (none when the stack has no rebuild function). */
+  failedRebuilds(options: MetricOptions = {}): Metric | undefined {
+    return this.resources.rebuildFailureQueue?.metricApproximateNumberOfMessagesVisible({
+      statistic: 'Maximum',
+      period: FIVE_MINUTES,
+      label: 'Failed rebuild invocations in the queue',
       ...options,
     });
   }

@@ -13,6 +13,9 @@ export interface MonitoredCompute {
   streamFunction: lambda.IFunction;
   /** The stream mapping's on-failure destination. */
   streamFailureQueue: sqs.IQueue;
+  /** The function that rebuilds a derived store in chunks, and where its failed invocations land. */
+  rebuildFunction?: lambda.IFunction;
+  rebuildFailureQueue?: sqs.IQueue;
 }
 
 /**
