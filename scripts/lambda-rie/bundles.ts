@@ -12,6 +12,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, sta
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ESM_BANNER, EXTERNAL_MODULES } from '../../infra/lib/compute/bundle-shape.js';
 
 export type FunctionRole = 'http' | 'stream';
 
@@ -56,14 +57,6 @@ export async function locateBundles(env: NodeJS.ProcessEnv = process.env): Promi
   return synthesizedBundles(assembly, env.BOOKSTORE_LAMBDA_STACK || 'Bookstore-dev');
 }
 
-export const BANNER = [
-  "import { createRequire as __bookstoreCreateRequire } from 'node:module';",
-  "import { fileURLToPath as __bookstoreFileURLToPath } from 'node:url';",
-  "import { dirname as __bookstoreDirname } from 'node:path';",
-  'const require = __bookstoreCreateRequire(import.meta.url);',
-  'const __filename = __bookstoreFileURLToPath(import.meta.url);',
-  'const __dirname = __bookstoreDirname(__filename);',
-].join(' ');
 
 /** Files bundled code reads from beside itself at run time, copied next to index.mjs (NodejsFunction: commandHooks.afterBundling). */
 export const BESIDE_THE_BUNDLE: Record<FunctionRole, Array<{ from: string; to: string }>> = {
@@ -84,10 +77,10 @@ export function esbuildOptions(entry: string, outfile: string): BuildOptions {
     mainFields: ['module', 'main'],
     // Bundled CommonJS calls require() and reads files beside itself through __dirname; ESM has
     // neither until the banner makes them (@fastify/swagger-ui reads its logo at registration).
-    banner: { js: BANNER },
+    banner: { js: ESM_BANNER },
     // As infra/lib/compute/bundling.ts: the runtime ships the AWS SDK, and the engines profile never
     // loads the embedded one's adapters (composition.ts imports each profile's lazily).
-    external: ['@aws-sdk/*', '@smithy/*', './composition-embedded.js'],
+    external: [...EXTERNAL_MODULES],
     charset: 'utf8',
     logLevel: 'warning',
   };

@@ -3,40 +3,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, OutputFormat, type BundlingOptions, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { ESM_BANNER, EXTERNAL_MODULES } from './bundle-shape.js';
 
 /** The repository root: the functions' entries, package.json and package-lock.json are under it. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** Node.js 24: the newest Lambda runtime, supported into 2028 (never a deprecated one). */
 export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
-
-/**
- * Prepended to the ES module bundle. CommonJS dependencies bundled into it still call `require`
- * (Node built-ins) and read `__dirname`/`__filename` (Swagger UI's files, pino's workers), which an
- * ES module lacks. The imports are renamed so that no minified identifier can collide with them.
- */
-const ESM_BANNER = [
-  "import { createRequire as __bookstoreCreateRequire } from 'node:module';",
-  "import { fileURLToPath as __bookstoreFileURLToPath } from 'node:url';",
-  "import { dirname as __bookstoreDirname } from 'node:path';",
-  'const require = __bookstoreCreateRequire(import.meta.url);',
-  'const __filename = __bookstoreFileURLToPath(import.meta.url);',
-  'const __dirname = __bookstoreDirname(__filename);',
-].join(' ');
-
-/**
- * Left out of the bundle:
- * - `./composition-embedded.js`: src/composition.ts imports the embedded profile's adapters (and so
- *   better-sqlite3) only when BOOKSTORE_PROFILE is `embedded`; esbuild would still follow the dynamic
- *   import. Marked external, the import stays in the bundle as it is and is never evaluated, since
- *   the functions run the engines profile. The bundles therefore run the engines profile only.
- * - The AWS SDK v3 (`@aws-sdk/*`, `@smithy/*`): the Node.js runtime ships it. Bundled it would be
- *   about 530 KB of the HTTP bundle's 2.5 MB and break the 2 MB budget; from the runtime it gets
- *   AWS's security fixes without a redeploy. The price: its version is the runtime's, not
- *   package-lock's (the app uses only long-stable calls: DynamoDB, the document client, Cognito,
- *   the default credential chain and SigV4). To pin it instead, drop these two and accept ~2.5 MB.
- */
-export const EXTERNAL_MODULES = ['@aws-sdk/*', '@smithy/*', './composition-embedded.js'];
 
 /**
  * esbuild options shared by both functions. Bundling runs the repository's own esbuild
