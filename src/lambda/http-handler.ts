@@ -93,7 +93,11 @@ export function createHttpHandler(open: (options: StoreOptions) => Promise<Store
     const store = await open({ metrics });
     try {
       const projections = options.projections?.(store);
-      const app = await buildServer(store, { webRoot: null, logger: options.logger ?? syncStdout(), ...(projections ? { projections } : {}) });
+      const app = await buildServer(store, {
+        webRoot: null,
+        logger: options.logger ?? syncStdout(),
+        ...(projections ? { projections } : {}),
+      });
       return { store, app, proxy: awsLambdaFastify<HttpEvent>(app, proxyOptions()) };
     } catch (error) {
       await store.close();
@@ -147,4 +151,6 @@ export function rebuildFunctionControl(store: Store): ProjectionControl | undefi
 }
 
 /** The deployed entry point: configuration from the function's environment (BOOKSTORE_PROFILE and the rest). */
-export const handler = createHttpHandler((storeOptions) => openStore(loadConfig(process.env), storeOptions), { projections: rebuildFunctionControl });
+export const handler = createHttpHandler((storeOptions) => openStore(loadConfig(process.env), storeOptions), {
+  projections: rebuildFunctionControl,
+});
