@@ -20,15 +20,20 @@ export interface MetricsUnderTest {
   close(): void;
 }
 
-const NOTHING: Observed = {
-  ordersPlaced: 0,
-  checkoutConflicts: 0,
-  signInFailures: 0,
-  signInRateLimited: 0,
-  searches: { count: 0, sumMs: 0 },
-  deliveries: {},
-  projectionErrors: {},
-};
+/** What a runtime reads when nothing was recorded: a fresh object each call, for readers that add into it. */
+export function nothingObserved(): Observed {
+  return {
+    ordersPlaced: 0,
+    checkoutConflicts: 0,
+    signInFailures: 0,
+    signInRateLimited: 0,
+    searches: { count: 0, sumMs: 0 },
+    deliveries: {},
+    projectionErrors: {},
+  };
+}
+
+const NOTHING = nothingObserved();
 
 /** The same calls give the same observations through every adapter: what the dashboard and /metrics show agree. */
 export function metricsConformance(adapter: string, make: () => MetricsUnderTest): void {

@@ -3,7 +3,7 @@ import { CloudWatchEmfMetrics } from '../../src/adapters/cloudwatch/cloudwatch-e
 import { PrometheusMetrics } from '../../src/adapters/prometheus/prometheus-metrics.js';
 import { lambdaMetrics } from '../../src/lambda/metrics.js';
 import { captureStdout, emfDocuments, valuesOf, type EmfDocument, type StdoutCapture } from '../support/stdout-capture.js';
-import { metricsConformance, type Observed } from './metrics.js';
+import { metricsConformance, nothingObserved, type Observed } from './metrics.js';
 
 interface PromValue {
   value: number;
@@ -43,15 +43,7 @@ async function scrape(metrics: PrometheusMetrics): Promise<Observed> {
 
 /** Every EMF document published so far, added up as CloudWatch would. */
 function aggregate(documents: readonly EmfDocument[]): Observed {
-  const seen: Observed = {
-    ordersPlaced: 0,
-    checkoutConflicts: 0,
-    signInFailures: 0,
-    signInRateLimited: 0,
-    searches: { count: 0, sumMs: 0 },
-    deliveries: {},
-    projectionErrors: {},
-  };
+  const seen = nothingObserved();
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   for (const doc of documents) {
     const projection = doc._aws.CloudWatchMetrics[0]!.Dimensions.some((set) => set.includes('projection')) ? String(doc.projection) : null;
