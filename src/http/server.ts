@@ -15,6 +15,7 @@ import { registerComponents } from './components.js';
 import { clientErrors, frameworkErrors, HttpProblem, installProblemHandling } from './problem.js';
 import { checkContentEncoding, checkUrl, installJsonParser } from './request-guards.js';
 import { RouteMethods } from './route-methods.js';
+import { installCompression } from './compression.js';
 import { installSecurityHeaders } from './security-headers.js';
 import { installServerTiming } from './server-timing.js';
 import { appFallback, installWebApp, resolveWebRoot } from './web-app.js';
@@ -120,6 +121,7 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
     checkContentEncoding(request);
   });
   installSecurityHeaders(app, webRoot !== null);
+  installCompression(app);
   installAccessControl(app, useCases.accounts);
   await installOpenApi(app);
   await app.register(rateLimit, { global: false });
