@@ -6,7 +6,8 @@ import rateLimit from '@fastify/rate-limit';
 import type { Registry } from 'prom-client';
 import type { Store } from '../composition.js';
 import type { Config } from '../config.js';
-import { createUseCases } from '../app/index.js';
+import { createUseCases, type UseCases } from '../app/index.js';
+import { NotFoundError } from '../domain/errors.js';
 import type { ProjectionControl } from '../ports/projection-control.js';
 import { installAccessControl } from './access.js';
 import { installMetrics } from './metrics.js';
@@ -18,7 +19,7 @@ import { RouteMethods } from './route-methods.js';
 import { installCompression } from './compression.js';
 import { installSecurityHeaders } from './security-headers.js';
 import { installServerTiming } from './server-timing.js';
-import { appFallback, installWebApp, resolveWebRoot } from './web-app.js';
+import { appFallback, installWebApp, resolveWebRoot, type AppPages } from './web-app.js';
 import { validatorCompiler } from './validation.js';
 import { authRoutes, jwksRoute } from './auth/routes.js';
 import { bookRoutes } from './books/routes.js';
@@ -80,6 +81,21 @@ function requestId(raw: IncomingMessage): string {
   return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
 }
 
+/** What the web app's fallback asks before it calls an address a page. */
+function appPages(useCases: UseCases): AppPages {
+  return {
+    bookExists: (id) =>
+      useCases.catalog.get(id).then(
+        () => true,
+        (error: unknown) => {
+          if (error instanceof NotFoundError) return false;
+          throw error;
+        },
+      ),
+    categoryExists: async (name) => (await useCases.catalog.categories()).some((c) => c.name === name),
+  };
+}
+
 /**
  * Builds the HTTP API over a store, ready to listen (the caller listens). Every API route declares
  * who may call it, validates its input against a strict schema, and fails with problem+json.
@@ -108,7 +124,7 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
   // Only JSON bodies: a text/plain body is 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain');
   installJsonParser(app);
-  installProblemHandling(app, { notFoundFallback: webRoot === null ? null : appFallback, routeMethods });
+  installProblemHandling(app, { notFoundFallback: webRoot === null ? null : appFallback(appPages(useCases)), routeMethods });
   installServerTiming(app);
 
   app.addHook('onRequest', async (request, reply) => {
