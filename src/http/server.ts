@@ -31,6 +31,7 @@ import { recommendationRoutes } from './recommendations/routes.js';
 import { friendRoutes } from './friends/routes.js';
 import { userRoutes } from './users/routes.js';
 import { adminRoutes, healthRoutes } from './operations/routes.js';
+import { discoveryRoutes } from './discovery/routes.js';
 import type { App } from './types.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -147,6 +148,7 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
   installMetrics(app, () => useCases.operations.projectionStatus(), options.metricsRegistry);
   healthRoutes(app, useCases);
   jwksRoute(app, useCases);
+  discoveryRoutes(app, useCases, config);
   await app.register(
     async (api) => {
       const typed = api.withTypeProvider<TypeBoxTypeProvider>();

@@ -10,7 +10,7 @@ import type { NotFoundFallback } from './problem.js';
 export const DEFAULT_WEB_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/web');
 
 /** Paths that belong to the API and its tools: they never fall back to the app. */
-const SERVER_PREFIXES = ['/api/', '/.well-known/', '/docs', '/healthz', '/readyz', '/metrics'];
+const SERVER_PREFIXES = ['/api/', '/.well-known/', '/docs', '/healthz', '/readyz', '/metrics', '/robots.txt', '/sitemap.xml'];
 
 /** Vite names every file under assets/ by its content hash: a changed file gets a new name. */
 const HASHED_ASSET_CACHE = 'public, max-age=31536000, immutable';
