@@ -10,9 +10,12 @@
  * 4. Suggestion latency per keystroke: types titles into the header's search box slower than the
  *    debounce, so every prefix is asked for, and reads the server's time from each answer's
  *    `Server-Timing` header (plus the round trip the browser saw).
- * 5. Prints a summary and writes it between the web markers in docs/benchmarks.md.
+ * 5. Lighthouse (mobile, default simulated throttling) on the home, search and book pages:
+ *    the median of --lighthouse-runs runs (default 3) of each score (bench/lighthouse.ts).
+ * 6. Prints a summary and writes it between the web markers in docs/benchmarks.md.
  *
- * Options: --books N (default 100000), --data-dir DIR (reuse an already seeded store), --no-write.
+ * Options: --books N (default 100000), --data-dir DIR (reuse an already seeded store), --no-write,
+ * --lighthouse-runs N (0 skips Lighthouse).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +24,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
-import { launchBrowser } from '../test/e2e/support/browser.js';
+import { CHROMIUM, launchBrowser } from '../test/e2e/support/browser.js';
+import { CATEGORIES, lighthouseScores } from './lighthouse.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -30,6 +34,7 @@ const option = (name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const BOOKS = Number(option('books') ?? 100_000);
+const LIGHTHOUSE_RUNS = Number(option('lighthouse-runs') ?? 3);
 const USERS = 500;
 const ORDERS = 2000;
 const reuseDir = option('data-dir');
@@ -138,7 +143,7 @@ async function main() {
   const browser = await launchBrowser();
   try {
     // Titles people buy, all different, and the words in them.
-    const top = (await (await fetch(`${server.baseUrl}/api/v1/bestsellers?window=all&limit=50`)).json()) as { items: Array<{ book: { title: string } }> };
+    const top = (await (await fetch(`${server.baseUrl}/api/v1/bestsellers?window=all&limit=50`)).json()) as { items: Array<{ book: { id: string; title: string } }> };
     const distinct = [...new Set(top.items.map((i) => i.book.title))];
     const words = [...new Set(distinct.flatMap((t) => t.toLowerCase().split(/[^a-z]+/)).filter((w) => w.length >= 5))].slice(0, 12);
     const titles = distinct.slice(0, 8).map((t) => t.slice(0, 12));
@@ -157,6 +162,26 @@ async function main() {
     const suggest = await typeForSuggestions(page, titles);
     console.error(`  ${suggest.server.length} suggestion requests; server p50 ${ms(percentile(suggest.server, 50))} ms`);
 
+    let lighthouseLines: string[] = [];
+    if (LIGHTHOUSE_RUNS > 0) {
+      step(`Lighthouse, mobile, ${LIGHTHOUSE_RUNS} runs per page`);
+      const pages = [
+        { name: 'home', url: `${server.baseUrl}/` },
+        { name: 'search', url: `${server.baseUrl}/search?q=${encodeURIComponent(words[0]!)}` },
+        { name: 'book', url: `${server.baseUrl}/books/${top.items[0]!.book.id}` },
+      ];
+      const scores = await lighthouseScores(pages, { chromePath: CHROMIUM, runs: LIGHTHOUSE_RUNS, onRun: (m) => console.error(`  ${m}`) });
+      lighthouseLines = [
+        '',
+        `Lighthouse ${LIGHTHOUSE_RUNS > 1 ? `(median of ${LIGHTHOUSE_RUNS} runs per page) ` : ''}on a phone profile with its default simulated throttling (goal: at least 95 in each category):`,
+        '',
+        `| page | ${CATEGORIES.join(' | ')} | FCP | LCP | TBT | CLS |`,
+        `|---|${CATEGORIES.map(() => '---:').join('|')}|---:|---:|---:|---:|`,
+        ...scores.map((p) => `| ${p.name} | ${CATEGORIES.map((c) => p.scores[c]).join(' | ')} | ${ms(p.metrics.fcpMs)} ms | ${ms(p.metrics.lcpMs)} ms | ${ms(p.metrics.tbtMs)} ms | ${p.metrics.cls.toFixed(3)} |`),
+      ];
+      for (const p of scores) if (p.failing.length > 0) console.error(`  ${p.name}: below 0.9 in the last run: ${p.failing.join(', ')}`);
+    }
+
     const cpu = cpus()[0]?.model ?? 'unknown CPU';
     const chromium = browser.context.browser()?.version() ?? 'Chromium';
     const summary = [
@@ -166,6 +191,7 @@ async function main() {
       `- Largest JavaScript chunk: **${(largest.gzip / 1024).toFixed(1)} kB gzipped** (\`${largest.file}\`, ${(largest.bytes / 1024).toFixed(0)} kB raw; goal < 150 kB); all ${chunks.length} chunks together ${(totalGzip / 1024).toFixed(1)} kB gzipped, of which a visit loads the entry chunk and the chunks of the pages it opens.`,
       `- Search page, navigation to first results on screen: **${ms(cold.total)} ms** for the first visit of a fresh browser profile (empty cache: HTML, scripts, the search page's chunk, the API call, rendering; the search itself ${ms(cold.server)} ms on the server); **${ms(percentile(warm, 50))} ms** p50, max ${ms(Math.max(...warm))} ms, over ${warm.length} other queries with the app's files cached (goal < 300 ms), of which the search took ${ms(percentile(warmServer, 50))} ms p50 (max ${ms(Math.max(...warmServer))} ms) on the server.`,
       `- Suggestions, per keystroke (${suggest.server.length} requests, one per prefix of ${titles.length} titles typed slower than the 150 ms debounce): server time p50 **${ms(percentile(suggest.server, 50))} ms**, p95 **${ms(percentile(suggest.server, 95))} ms**, max ${ms(Math.max(...suggest.server))} ms (from \`Server-Timing\`; goal < 50 ms); round trip seen by the browser p50 ${ms(percentile(suggest.roundTrip, 50))} ms, p95 ${ms(percentile(suggest.roundTrip, 95))} ms.`,
+      ...lighthouseLines,
     ].join('\n');
     console.log('\n' + summary);
 

@@ -84,6 +84,11 @@ export interface Config {
   loginRateLimitPerMinute: number;
   /** Largest accepted request body, bytes. */
   bodyLimitBytes: number;
+  /**
+   * The store's address as shoppers see it (`https://books.example.com`), for the absolute URLs of
+   * sitemap.xml and robots.txt; null: taken from each request's Host header.
+   */
+  publicUrl: string | null;
 }
 
 type Env = Record<string, string | undefined>;
@@ -196,6 +201,15 @@ export function loadEnginesConfig(env: Env): EnginesConfig {
   };
 }
 
+/** An origin only (scheme, host, port): page paths are appended to it. */
+function publicUrl(env: Env): string | null {
+  if (text(env, 'BOOKSTORE_PUBLIC_URL', '') === '') return null;
+  const v = url(env, 'BOOKSTORE_PUBLIC_URL', '', ['https:', 'http:'])!;
+  const parsed = new URL(v);
+  if (parsed.origin !== v) throw new ConfigError('BOOKSTORE_PUBLIC_URL', `must be an origin such as https://books.example.com (no path, query or credentials), got "${v}"`);
+  return v;
+}
+
 /** Reads and checks the configuration once, at start-up, so a wrong variable fails fast with its name. */
 export function loadConfig(env: Env = process.env): Config {
   const scryptCost = integer(env, 'BOOKSTORE_SCRYPT_COST', 2 ** 17, 2 ** 14, 2 ** 20);
@@ -212,5 +226,6 @@ export function loadConfig(env: Env = process.env): Config {
     tokenTtlSeconds: integer(env, 'BOOKSTORE_TOKEN_TTL_SECONDS', 8 * 3600, 60, 7 * 24 * 3600),
     loginRateLimitPerMinute: integer(env, 'BOOKSTORE_LOGIN_RATE_LIMIT', 10, 1, 100_000),
     bodyLimitBytes: integer(env, 'BOOKSTORE_BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
+    publicUrl: publicUrl(env),
   };
 }

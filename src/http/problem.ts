@@ -189,7 +189,7 @@ function sendProblem(request: FastifyRequest, reply: FastifyReply, mapped: Mappe
 }
 
 /** Answers a request no route matched (the web app's client-side routes), or returns null to let it be a 404. */
-export type NotFoundFallback = (request: FastifyRequest, reply: FastifyReply) => FastifyReply | null;
+export type NotFoundFallback = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | null> | FastifyReply | null;
 
 export interface ProblemHandlingOptions {
   notFoundFallback?: NotFoundFallback | null;
@@ -216,7 +216,7 @@ export function installProblemHandling(app: FastifyInstance, options: ProblemHan
     });
   });
 
-  app.setNotFoundHandler((request, reply) => {
+  app.setNotFoundHandler(async (request, reply) => {
     const path = instanceOf(request);
     if (options.routeMethods?.isWrongMethod(request.method, path)) {
       const allow = options.routeMethods.allowedOn(path);
@@ -227,7 +227,7 @@ export function installProblemHandling(app: FastifyInstance, options: ProblemHan
         headers: { allow: allow.join(', ') },
       });
     }
-    return options.notFoundFallback?.(request, reply) ?? sendProblem(request, reply, { status: 404, slug: 'not-found', detail: `no route for ${request.method} ${path}` });
+    return (await options.notFoundFallback?.(request, reply)) ?? sendProblem(request, reply, { status: 404, slug: 'not-found', detail: `no route for ${request.method} ${path}` });
   });
 }
 

@@ -6,7 +6,8 @@ import rateLimit from '@fastify/rate-limit';
 import type { Registry } from 'prom-client';
 import type { Store } from '../composition.js';
 import type { Config } from '../config.js';
-import { createUseCases } from '../app/index.js';
+import { createUseCases, type UseCases } from '../app/index.js';
+import { NotFoundError } from '../domain/errors.js';
 import type { ProjectionControl } from '../ports/projection-control.js';
 import { installAccessControl } from './access.js';
 import { installMetrics } from './metrics.js';
@@ -15,9 +16,10 @@ import { registerComponents } from './components.js';
 import { clientErrors, frameworkErrors, HttpProblem, installProblemHandling } from './problem.js';
 import { checkContentEncoding, checkUrl, installJsonParser } from './request-guards.js';
 import { RouteMethods } from './route-methods.js';
+import { installCompression } from './compression.js';
 import { installSecurityHeaders } from './security-headers.js';
 import { installServerTiming } from './server-timing.js';
-import { appFallback, installWebApp, resolveWebRoot } from './web-app.js';
+import { appFallback, installWebApp, resolveWebRoot, type AppPages } from './web-app.js';
 import { validatorCompiler } from './validation.js';
 import { authRoutes, jwksRoute } from './auth/routes.js';
 import { bookRoutes } from './books/routes.js';
@@ -29,6 +31,7 @@ import { recommendationRoutes } from './recommendations/routes.js';
 import { friendRoutes } from './friends/routes.js';
 import { userRoutes } from './users/routes.js';
 import { adminRoutes, healthRoutes } from './operations/routes.js';
+import { discoveryRoutes } from './discovery/routes.js';
 import type { App } from './types.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -79,6 +82,21 @@ function requestId(raw: IncomingMessage): string {
   return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
 }
 
+/** What the web app's fallback asks before it calls an address a page. */
+function appPages(useCases: UseCases): AppPages {
+  return {
+    bookExists: (id) =>
+      useCases.catalog.get(id).then(
+        () => true,
+        (error: unknown) => {
+          if (error instanceof NotFoundError) return false;
+          throw error;
+        },
+      ),
+    categoryExists: async (name) => (await useCases.catalog.categories()).some((c) => c.name === name),
+  };
+}
+
 /**
  * Builds the HTTP API over a store, ready to listen (the caller listens). Every API route declares
  * who may call it, validates its input against a strict schema, and fails with problem+json.
@@ -107,7 +125,7 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
   // Only JSON bodies: a text/plain body is 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain');
   installJsonParser(app);
-  installProblemHandling(app, { notFoundFallback: webRoot === null ? null : appFallback, routeMethods });
+  installProblemHandling(app, { notFoundFallback: webRoot === null ? null : appFallback(appPages(useCases)), routeMethods });
   installServerTiming(app);
 
   app.addHook('onRequest', async (request, reply) => {
@@ -120,6 +138,7 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
     checkContentEncoding(request);
   });
   installSecurityHeaders(app, webRoot !== null);
+  installCompression(app);
   installAccessControl(app, useCases.accounts);
   await installOpenApi(app);
   await app.register(rateLimit, { global: false });
@@ -129,6 +148,7 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
   installMetrics(app, () => useCases.operations.projectionStatus(), options.metricsRegistry);
   healthRoutes(app, useCases);
   jwksRoute(app, useCases);
+  discoveryRoutes(app, useCases, config);
   await app.register(
     async (api) => {
       const typed = api.withTypeProvider<TypeBoxTypeProvider>();

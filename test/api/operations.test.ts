@@ -8,6 +8,8 @@ const ROUTES: Array<[method: string, path: string, access: Access]> = [
   ['GET', '/healthz', 'public'],
   ['GET', '/readyz', 'public'],
   ['GET', '/metrics', 'public'],
+  ['GET', '/robots.txt', 'public'],
+  ['GET', '/sitemap.xml', 'public'],
   ['GET', '/.well-known/jwks.json', 'public'],
   ['POST', '/api/v1/auth/signup', 'public'],
   ['POST', '/api/v1/auth/login', 'public'],

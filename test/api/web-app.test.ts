@@ -42,11 +42,25 @@ describe('web app next to the API', () => {
   });
 
   it('answers client-side routes a browser opens with index.html', async () => {
-    for (const path of ['/books/01abc', '/search?q=hobbit&sort=rating', '/admin/books/x/edit', '/no/such/page']) {
+    const admin = await api.admin();
+    const book = await api.createBook(admin, { category: 'Travel' });
+    const pages = ['/', `/books/${book.id}`, '/search?q=hobbit&sort=rating', `/admin/books/${book.id}/edit`, '/category/Travel', '/cart', `/orders/${book.id}`];
+    for (const path of pages) {
       const res = await api.request('GET', path, { headers: HTML });
       expect(res.status, path).toBe(200);
       expect(res.body, path).toBe(INDEX);
       expect(res.headers.get('cache-control'), path).toBe('no-cache');
+      expect(res.headers.get('content-security-policy'), path).toContain("script-src 'self'");
+    }
+  });
+
+  it('answers an address with nothing behind it with the app (its not-found page) and a real 404', async () => {
+    const missing = ['/books/01abc', '/books/0000000000000000000000000a', '/admin/books/x/edit', '/category/No%20Such%20Shelf', '/orders/not-an-id', '/no/such/page'];
+    for (const path of missing) {
+      const res = await api.request('GET', path, { headers: HTML });
+      expect(res.status, path).toBe(404);
+      expect(res.headers.get('content-type'), path).toContain('text/html');
+      expect(res.body, path).toBe(INDEX);
       expect(res.headers.get('content-security-policy'), path).toContain("script-src 'self'");
     }
   });
@@ -109,7 +123,7 @@ describe('web app next to the API', () => {
   it('still serves the API with its own policy', async () => {
     const res = await api.request('GET', '/api/v1/categories', { headers: HTML });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ categories: [] });
+    expect(res.body).toEqual({ categories: [{ name: 'Travel', count: 1 }] });
     expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(res.headers.get('server-timing')).toMatch(/^app;dur=\d+(\.\d+)?$/);
   });

@@ -38,6 +38,15 @@ async function sticksOut(page: Page): Promise<string[]> {
   })()`)) as string[];
 }
 
+/** Covers drawn at any shape but a book's 2:3, e.g. stretched to the height of a long title beside them. */
+async function distortedCovers(page: Page): Promise<string[]> {
+  return (await page.evaluate(`(() => Array.from(document.querySelectorAll('.cover'))
+    .map((el) => { const b = el.getBoundingClientRect(); return { el, ratio: b.width > 0 ? b.height / b.width : 1.5 }; })
+    .filter(({ ratio }) => Math.abs(ratio - 1.5) > 0.05)
+    .slice(0, 5)
+    .map(({ el, ratio }) => el.className + ' ' + ratio.toFixed(2) + ' "' + (el.getAttribute('aria-label') || el.textContent || '').slice(0, 30) + '"'))()`)) as string[];
+}
+
 describe('main pages at desktop and phone sizes', () => {
   let store: Storefront;
   let browser: Browser;
@@ -108,6 +117,7 @@ describe('main pages at desktop and phone sizes', () => {
         expect(await seriousAccessibilityViolations(page), `${name} at ${size}`).toEqual([]);
         // Nothing wider than the screen: no sideways scrolling on a phone.
         expect(await sticksOut(page), `${name} at ${size}`).toEqual([]);
+        expect(await distortedCovers(page), `${name} at ${size}`).toEqual([]);
       }
     });
   }

@@ -115,8 +115,8 @@ describe('the storefront in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: 'Checkout' }).waitFor();
     await page.getByLabel('Address', { exact: true }).fill('12 Quay Street');
     await page.getByLabel('City').fill('Whitby');
-    await page.getByLabel('Postal code').fill('YO21 3PU');
     await page.getByLabel('Country').selectOption('GB');
+    await page.getByLabel('Postcode').fill('YO21 3PU');
 
     const placeOrderRequests: Request[] = [];
     page.on('request', (r) => {

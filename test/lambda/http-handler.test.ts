@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { brotliDecompressSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CloudWatchEmfMetrics } from '../../src/adapters/cloudwatch/cloudwatch-emf-metrics.js';
 import { NoopMetrics } from '../../src/adapters/noop-metrics.js';
@@ -199,6 +200,14 @@ describe('the HTTP Lambda handler', () => {
     const spec = await api.v2({ method: 'GET', path: '/api/v1/openapi.json' });
     expect(spec.raw.isBase64Encoded).toBe(false);
     expect(spec.body.info.title).toBe('Bookstore API');
+  });
+
+  it('compresses a JSON answer for a client that accepts brotli, returned as base64 as API Gateway needs', async () => {
+    const spec = await api.handler(httpApiEvent({ method: 'GET', path: '/api/v1/openapi.json', headers: { 'accept-encoding': 'br, gzip' } }), lambdaContext());
+    expect(spec.statusCode).toBe(200);
+    expect(spec.headers['content-encoding']).toBe('br');
+    expect(spec.isBase64Encoded).toBe(true);
+    expect(JSON.parse(brotliDecompressSync(Buffer.from(spec.body, 'base64')).toString()).info.title).toBe('Bookstore API');
   });
 
   it('echoes the REST API request id so logs and API Gateway agree', async () => {

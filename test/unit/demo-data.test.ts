@@ -59,6 +59,31 @@ describe('demo books', () => {
   });
 });
 
+describe('the demo store as a visitor sees it', () => {
+  const books = [...generateBooks(42, 2000)];
+
+  it('never repeats a title', () => {
+    const titles = books.map((b) => b.title);
+    expect(titles.length - new Set(titles).size).toBe(0);
+  });
+
+  it('puts "an" before a vowel and starts every title with a capital', () => {
+    for (const b of books) {
+      expect(b.title).not.toMatch(/\bA [AEIOU]/);
+      expect(b.title.charAt(0)).toBe(b.title.charAt(0).toUpperCase());
+    }
+  });
+
+  it("rates books the way a real store's shelves are rated: 3.0 to 4.8, about 4 on average", () => {
+    const generated = books.slice(CLASSICS.length).map((b) => b.rating);
+    expect(Math.min(...generated)).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...generated)).toBeLessThanOrEqual(4.8);
+    const mean = generated.reduce((s, r) => s + r, 0) / generated.length;
+    expect(mean).toBeGreaterThan(3.8);
+    expect(mean).toBeLessThan(4.3);
+  });
+});
+
 describe('demo users and friendships', () => {
   it('have unique example.com addresses made of their names', () => {
     const users = generateUsers(7, 500);

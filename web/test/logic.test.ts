@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { addressLines, addressProblems } from '../src/pages/checkout/address-format';
 import { createSessionStore, type Session } from '../src/auth/session';
 import { safeNext } from '../src/auth/guards';
 import { formatMoney, moneyInputValue, parseMoney } from '../src/lib/money';
@@ -103,5 +104,24 @@ describe('book editor', () => {
 
   it('points at the price field when it is not a number', () => {
     expect(fieldsOf({ ...formOf(book), price: '12,999' }).errors.price).toMatch(/price/i);
+  });
+});
+
+describe('addresses as each country writes them', () => {
+  const base = { name: 'Ada Reader', line1: '1 Main Street', city: 'Springfield', postalCode: '', country: '' };
+
+  it('puts the postal code where the post office wants it', () => {
+    expect(addressLines({ ...base, country: 'US', postalCode: '62701' })).toEqual(['Ada Reader', '1 Main Street', 'Springfield 62701', 'United States']);
+    expect(addressLines({ ...base, country: 'DE', postalCode: '10115', line2: 'Hinterhaus' })).toEqual(['Ada Reader', '1 Main Street', 'Hinterhaus', '10115 Springfield', 'Germany']);
+    expect(addressLines({ ...base, country: 'GB', postalCode: 'SW1A 1AA' })).toEqual(['Ada Reader', '1 Main Street', 'Springfield', 'SW1A 1AA', 'United Kingdom']);
+  });
+
+  it('checks each country’s postal code format and names it the local way', () => {
+    expect(addressProblems({ ...base, country: 'US', postalCode: '62701-1234' })).toEqual({});
+    expect(addressProblems({ ...base, country: 'US', postalCode: 'SW1A 1AA' }).postalCode).toMatch(/zip code .* such as 94103/);
+    expect(addressProblems({ ...base, country: 'NL', postalCode: '1012 AB' })).toEqual({});
+    expect(addressProblems({ ...base, country: 'JP', postalCode: '1000001' })).toEqual({});
+    expect(addressProblems({ ...base, country: 'XX', postalCode: '1000' }).country).toBe('Choose a country from the list.');
+    expect(Object.keys(addressProblems({ name: ' ', line1: '', city: '', postalCode: '', country: 'GB' })).sort()).toEqual(['city', 'line1', 'name', 'postalCode']);
   });
 });

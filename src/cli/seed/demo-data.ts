@@ -79,7 +79,9 @@ function fill(template: string, words: CategoryWords, fixed: BookNames, prng: Pr
           throw new Error(`unknown slot {${slot}} in "${template}"`);
       }
     })
-    .replace(/\b[Tt]he the /g, (m) => (m[0] === 'T' ? 'The ' : 'the '));
+    .replace(/\b[Tt]he the /g, (m) => (m[0] === 'T' ? 'The ' : 'the '))
+    // "A Alibi" → "An Alibi": the article is in the template, the word after it is drawn.
+    .replace(/\b([Aa]) (?=[AEIOUaeiou])/g, '$1n ');
 }
 
 function describe(words: CategoryWords, fixed: BookNames, prng: Prng): string {
@@ -99,10 +101,22 @@ function price(prng: Prng): number {
   return dollars * 100 + cents;
 }
 
-/** 1.0–5.0 with one decimal, skewed high the way store ratings are (mean about 3.7). */
+/**
+ * 3.0–4.8 with one decimal, mean about 4.1: the way average ratings of books that stay in print
+ * look on real stores (a shelf of 1.8-star bestsellers tells a visitor the store is fake).
+ */
 function rating(prng: Prng): number {
-  return Math.round((5 - 4 * prng.next() ** 2) * 10) / 10;
+  return Math.round((4.8 - 1.8 * prng.next() ** 1.5) * 10) / 10;
 }
+
+/**
+ * Draws a title no earlier book has. Each category's patterns and words allow some thousands of
+ * titles, so a demo of a few thousand books never repeats one; past that (benchmark catalogs of a
+ * million) a repeat is accepted after a few draws, as real catalogs have them too.
+ */
+const TITLE_DRAWS = 16;
+/** Titles are kept distinct this far; a benchmark catalog beyond it is not held in memory for that. */
+const DISTINCT_TITLES_UP_TO = 10_000;
 
 /** 1850–2026, most books recent. */
 function year(prng: Prng): number {
@@ -147,6 +161,7 @@ export function* generateBooks(seed: number, count: number): Generator<BookInput
   const faker = fakerFor(prng);
   const authors = new AuthorPools(seed, count);
   const categoryWeights = CATEGORIES.map((c) => c.weight);
+  const usedTitles = new Set<string>(CLASSICS.slice(0, count).map((c) => c.title));
   for (let i = CLASSICS.length; i < count; i++) {
     const words = CATEGORIES[prng.weighted(categoryWeights)]!;
     const fixed: BookNames = {
@@ -156,7 +171,18 @@ export function* generateBooks(seed: number, count: number): Generator<BookInput
       T: prng.pick(words.T ?? words.S),
       N: prng.pick(words.N),
     };
-    const title = fill(prng.pick(words.titles), words, fixed, prng);
+    const drawTitle = (): string => {
+      const drawn = fill(prng.pick(words.titles), words, fixed, prng);
+      // A topic such as "the Immune System" can open a title.
+      return drawn.charAt(0).toUpperCase() + drawn.slice(1);
+    };
+    let title = drawTitle();
+    const distinct = i < DISTINCT_TITLES_UP_TO;
+    for (let draw = 1; distinct && usedTitles.has(title) && draw < TITLE_DRAWS; draw++) {
+      Object.assign(fixed, { F: faker.person.firstName(), L: faker.person.lastName(), P: prng.pick(words.P), T: prng.pick(words.T ?? words.S), N: prng.pick(words.N) });
+      title = drawTitle();
+    }
+    if (distinct) usedTitles.add(title);
     const description = describe(words, fixed, prng);
     yield {
       isbn: bookIsbn(i),

@@ -90,7 +90,7 @@ export const CATEGORIES: readonly CategoryWords[] = [
   {
     name: 'Mystery',
     weight: 9,
-    titles: ['Death at {P}', 'The {A} {N}', 'Murder at {P}', 'The {N} Affair', 'A {N} of {S}', 'The {A} {N} Mystery'],
+    titles: ['Death at {P}', 'The {A} {N}', 'Murder at {P}', 'The {N} Affair', 'A {N} of {S}', 'The {A} {N} Mystery', 'Inspector {L} and the {A} {N}'],
     openers: [
       'When a body is found in the library of {P}, Detective Inspector {F} {L} has until the storm clears to find the killer.',
       'The vicar of {P} has been poisoned, and every guest at the garden party had a motive.',
@@ -112,7 +112,7 @@ export const CATEGORIES: readonly CategoryWords[] = [
   {
     name: 'Thriller',
     weight: 8,
-    titles: ['The {A} {N}', 'The {P} Directive', '{X} Hours in {P}', 'No {N}', 'The {N}', 'Kill {N}'],
+    titles: ['The {A} {N}', 'The {P} Directive', '{X} Hours in {P}', 'The {N} Game', 'Codename {N}', 'The {L} {N}'],
     openers: [
       'Former intelligence officer {F} {L} has one rule: never go back to {P}. Now there is no choice.',
       'A stolen cipher, a dead courier and a countdown nobody can stop: the clock starts in {P}.',
@@ -135,7 +135,7 @@ export const CATEGORIES: readonly CategoryWords[] = [
   {
     name: 'Romance',
     weight: 9,
-    titles: ['The {A} {N}', '{A} in {P}', 'Love at {P}', 'A {N} to Remember', 'The {N} Next Door', 'Second Chances at {P}'],
+    titles: ['The {A} {N}', '{A} in {P}', 'Love at {P}', 'A {N} to Remember', 'The {N} Next Door', 'Second Chances at {P}', 'A {N} for {F}', '{F} and the {A} {N}'],
     openers: [
       '{F} has sworn off love. Then the new owner of the bookshop in {P} turns out to be an old rival.',
       'A fake engagement was supposed to last one weekend in {P}.',
@@ -157,7 +157,7 @@ export const CATEGORIES: readonly CategoryWords[] = [
   {
     name: 'Horror',
     weight: 4,
-    titles: ['The {A} {N}', '{N} House', 'Whispers in the {N}', 'The {N} Below', 'Do Not Open the {N}', 'The {A} of {P}'],
+    titles: ['The {A} {N}', '{N} House', 'Whispers in the {N}', 'The {N} Below', 'Do Not Open the {N}', 'The {A} of {P}', 'The {L} House'],
     openers: [
       'Nobody has lived in the house on {P} since 1974. The {F} family just bought it.',
       'Every winter a child in {P} disappears, and every spring the town forgets.',
@@ -177,7 +177,7 @@ export const CATEGORIES: readonly CategoryWords[] = [
   {
     name: 'History',
     weight: 7,
-    titles: ['The {A} {N}', 'The Rise and Fall of {T}', 'Empire of {S}', 'The {N}: A History of {T}', '{X} Days That Changed {T}', 'The {A} Century'],
+    titles: ['The {A} {N}', 'The Rise and Fall of {T}', 'Empire of {S}', 'The {N}: A History of {T}', '{X} Days That Changed {T}', 'The {A} Century', 'The {L} Papers', 'A {A} History of {T}'],
     openers: [
       'This sweeping history traces {T} from its obscure beginnings to its dramatic end.',
       'Drawing on letters, diaries and newly opened archives, {F} {L} tells the story of {T} as its people lived it.',
@@ -219,7 +219,7 @@ export const CATEGORIES: readonly CategoryWords[] = [
   {
     name: 'Science',
     weight: 7,
-    titles: ['The {A} {N}', '{T} Explained', 'A Short History of {T}', 'Why {T} Matters', 'The Hidden Life of {S}', 'Inside the {N}'],
+    titles: ['The {A} {N}', '{T} Explained', 'A Short History of {T}', 'Why {T} Matters', 'The Hidden Life of {S}', 'Inside the {N}', 'The {A} {N}: A Guide to {T}', 'What {S} Tell Us About {T}'],
     openers: [
       'What is {T}, and why does it matter for everyday life? Physicist {F} {L} offers a clear and lively answer.',
       'For centuries {T} puzzled the greatest minds. This book tells how the puzzle was finally solved.',
@@ -240,7 +240,7 @@ export const CATEGORIES: readonly CategoryWords[] = [
   {
     name: 'Business',
     weight: 6,
-    titles: ['The {A} {N}', '{N} by Design', 'The {X}-Minute {N}', 'Leading with {S}', 'Thinking in {S}', 'The {N} Playbook'],
+    titles: ['The {A} {N}', '{N} by Design', 'The {X}-Minute {N}', 'Leading with {S}', 'Thinking in {S}', 'The {N} Playbook', 'The {L} Method', '{A} {S}: {X} Rules for the {A} {N}'],
     openers: [
       'Why do some teams thrive while others stall? {F} {L} spent a decade finding out.',
       'Drawing on stories from startups and global companies alike, this book shows what great leaders do differently.',

@@ -61,7 +61,8 @@ export function createEndpoints(client: ApiClient) {
     books: (query: { category?: string; cursor?: string; limit?: number }, signal?: AbortSignal) => get<Page<Book>>('/books', query, signal),
     book: versionedBook,
     bookRecommendations: (bookId: string, signal?: AbortSignal) => get<BookRecommendations>(`/books/${id(bookId)}/recommendations`, undefined, signal),
-    bestsellers: (window: BestsellerWindow, limit: number, signal?: AbortSignal) => get<Bestsellers>('/bestsellers', { window, limit }, signal),
+    bestsellers: (window: BestsellerWindow, limit: number, signal?: AbortSignal, category?: string) =>
+      get<Bestsellers>('/bestsellers', category === undefined ? { window, limit } : { window, limit, category }, signal),
     recommendations: (signal?: AbortSignal) => get<Recommendations>('/recommendations', undefined, signal),
 
     search: (params: SearchParams, signal?: AbortSignal) => get<SearchResult>('/search', { ...params }, signal),

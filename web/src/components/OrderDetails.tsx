@@ -2,9 +2,11 @@ import { Link } from 'react-router';
 import type { Order } from '../api/types';
 import { bookPath } from './books';
 import { Price } from './ui';
+import { formatDate as formatStorefrontDate } from '../lib/format';
 
+/** An order's time: the storefront's one date format, with the time of day. */
 export function formatDate(iso: string): string {
-  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return formatStorefrontDate(iso, { time: true });
 }
 
 export function OrderLines({ order }: { order: Order }) {

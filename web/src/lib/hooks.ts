@@ -10,8 +10,17 @@ export function useDebounced<T>(value: T, delayMs: number): T {
   return settled;
 }
 
-export function useDocumentTitle(title: string): void {
+/** What index.html says about the store, for pages that have nothing more specific. */
+const STORE_DESCRIPTION = 'Bookstore: find your next book, see what your friends are reading.';
+/** Search engines show about this much of a description. */
+const DESCRIPTION_MAX = 160;
+
+/** A page's own title and description, as search results and shared links show them. */
+export function useDocumentTitle(title: string, description?: string): void {
   useEffect(() => {
     document.title = title ? `${title} · Bookstore` : 'Bookstore';
-  }, [title]);
+    const meta = document.querySelector('meta[name="description"]');
+    const text = description ? description.replace(/\s+/g, ' ').trim() : STORE_DESCRIPTION;
+    meta?.setAttribute('content', text.length > DESCRIPTION_MAX ? `${text.slice(0, DESCRIPTION_MAX - 1).replace(/\s+\S*$/, '')}…` : text);
+  }, [title, description]);
 }

@@ -123,7 +123,8 @@ export default function BookPage() {
   const api = useApi();
   const bookId = useParams().id ?? '';
   const book = useQuery({ queryKey: ['book', bookId], queryFn: ({ signal }) => api.book(bookId, signal) });
-  useDocumentTitle(book.data?.book.title ?? 'Book');
+  const shown = book.data?.book;
+  useDocumentTitle(shown?.title ?? 'Book', shown ? `${shown.title} by ${shown.authors.join(', ')}. ${shown.description}` : undefined);
 
   if (book.isPending) {
     return (

@@ -12,7 +12,7 @@ export default function CategoryPage() {
   const name = useParams().name ?? '';
   const [params] = useSearchParams();
   const cursor = params.get('cursor') ?? undefined;
-  useDocumentTitle(name);
+  useDocumentTitle(name, `${name} books at Bookstore: browse the shelf, compare prices and ratings, and see what sells.`);
 
   const categories = useQuery({ queryKey: ['categories'], queryFn: ({ signal }) => api.categories(signal), staleTime: 5 * 60_000 });
   const books = useQuery({

@@ -7,6 +7,7 @@ import { useApi, useSession, userKey } from '../app/services';
 import { CartSummary, useCartKey } from '../components/cart';
 import { describeError, EmptyState, ErrorNotice, Loading, SelectField, SkeletonLines, TextField } from '../components/ui';
 import { useDocumentTitle } from '../lib/hooks';
+import { addressProblems, postalFormat } from './checkout/address-format';
 import { COUNTRIES } from './checkout/countries';
 import { useCheckout } from './checkout/useCheckout';
 
@@ -45,10 +46,20 @@ export default function CheckoutPage() {
     [queryClient, cartKey, session, navigate],
   );
   const checkout = useCheckout(onPlaced);
-  const errors = fieldErrorMap(checkout.error);
+  // Checked here first, every field at once and in plain words; the server's answer covers the rest.
+  const [problems, setProblems] = useState<Partial<Record<keyof ShippingAddress, string>>>({});
+  const serverErrors = fieldErrorMap(checkout.error);
+  const postal = postalFormat(address.country);
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
+    const found = addressProblems(address);
+    setProblems(found);
+    if (Object.keys(found).length > 0) {
+      const first = Object.keys(found)[0]!;
+      document.querySelector<HTMLElement>(`[name="${first}"]`)?.focus();
+      return;
+    }
     const { line2, ...required } = address;
     void checkout.submit(line2 && line2.trim() !== '' ? { ...required, line2 } : required);
   }
@@ -56,9 +67,14 @@ export default function CheckoutPage() {
   const field = (name: keyof ShippingAddress) => ({
     name,
     value: address[name] ?? '',
-    error: errors[name],
-    onChange: (e: { target: { value: string } }) => setAddress((a) => ({ ...a, [name]: e.target.value })),
+    error: problems[name] ?? serverErrors[name],
+    onChange: (e: { target: { value: string } }) => {
+      setAddress((a) => ({ ...a, [name]: e.target.value }));
+      // A field being corrected stops showing its complaint; the others keep theirs until the next try.
+      setProblems(({ [name]: _fixed, ...rest }) => rest);
+    },
   });
+  const problemCount = Object.keys(problems).length;
 
   if (cart.isPending) {
     return (
@@ -95,9 +111,14 @@ export default function CheckoutPage() {
     <>
       <h1>Checkout</h1>
       <div className="checkout-layout">
-        <form className="panel form" onSubmit={onSubmit} noValidate aria-describedby={checkout.error ? 'checkout-error' : undefined}>
+        <form className="panel form" onSubmit={onSubmit} noValidate aria-describedby={checkout.error || problemCount > 0 ? 'checkout-error' : undefined}>
           <h2>Shipping address</h2>
-          {checkout.error !== null && (
+          {problemCount > 0 && (
+            <div className="notice notice-error" role="alert" id="checkout-error">
+              <p>{problemCount === 1 ? 'One detail needs fixing: see the field marked below.' : `${problemCount} details need fixing: see the fields marked below.`}</p>
+            </div>
+          )}
+          {problemCount === 0 && checkout.error !== null && (
             <div className="notice notice-error" role="alert" id="checkout-error">
               <p>{failureMessage(checkout.error)}</p>
             </div>
@@ -107,7 +128,7 @@ export default function CheckoutPage() {
           <TextField label="Apartment, suite, etc. (optional)" autoComplete="address-line2" maxLength={200} {...field('line2')} />
           <div className="field-row">
             <TextField label="City" autoComplete="address-level2" required maxLength={100} {...field('city')} />
-            <TextField label="Postal code" autoComplete="postal-code" required maxLength={20} {...field('postalCode')} />
+            <TextField label={postal.label} autoComplete="postal-code" required maxLength={20} {...field('postalCode')} />
           </div>
           <SelectField label="Country" autoComplete="country" {...field('country')}>
             {COUNTRIES.map((c) => (

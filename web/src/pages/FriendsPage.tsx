@@ -4,6 +4,7 @@ import type { Acquaintance, FriendList } from '../api/types';
 import { useApi, useSession, userKey } from '../app/services';
 import { describeError, EmptyState, ErrorNotice, Loading, SkeletonLines } from '../components/ui';
 import { useDocumentTitle } from '../lib/hooks';
+import { formatDate } from '../lib/format';
 
 function useFriendActions() {
   const api = useApi();
@@ -111,7 +112,7 @@ function PeopleSection({ title, people, empty, actions }: {
           {people.map((p) => (
             <li key={p.id}>
               <span>
-                {p.name} <span className="muted small">since {new Date(p.since).toLocaleDateString()}</span>
+                {p.name} <span className="muted small">since {formatDate(p.since)}</span>
               </span>
               <span className="actions">{actions(p)}</span>
             </li>

@@ -4,6 +4,7 @@ import type { Category } from '../api/types';
 import { useApi, useSession, userKey } from '../app/services';
 import { BookShelf, categoryPath } from '../components/books';
 import { ErrorNotice } from '../components/ui';
+import { WhenVisible } from '../components/WhenVisible';
 import { useDocumentTitle } from '../lib/hooks';
 
 const ROW = 12;
@@ -47,27 +48,38 @@ function Bestsellers({ window, title }: { window: 'all' | '7d'; title: string })
   );
 }
 
+/**
+ * A category's best sellers of all time, so a shelf opens with what people buy rather than with
+ * whatever sorts first by title; a category nobody has bought from yet shows its first books.
+ */
 function CategoryShelf({ category }: { category: Category }) {
   const api = useApi();
+  const top = useQuery({
+    queryKey: ['bestsellers', 'all', SHELF, category.name],
+    queryFn: ({ signal }) => api.bestsellers('all', SHELF, signal, category.name),
+  });
+  const unsold = top.data !== undefined && top.data.items.length === 0;
   const books = useQuery({
     queryKey: ['books', category.name, null, SHELF],
     queryFn: ({ signal }) => api.books({ category: category.name, limit: SHELF }, signal),
+    enabled: unsold,
   });
+  const shown = unsold ? books : top;
   return (
     <BookShelf
       title={category.name}
       more={{ to: categoryPath(category.name), label: `All ${category.count} in ${category.name}` }}
-      books={books.data?.items.map((book) => ({ book }))}
-      isLoading={books.isPending}
-      error={books.error}
-      onRetry={() => void books.refetch()}
+      books={unsold ? books.data?.items.map((book) => ({ book })) : top.data?.items.map((i) => ({ book: i.book, note: `#${i.rank} in ${category.name}` }))}
+      isLoading={shown.isPending}
+      error={shown.error}
+      onRetry={() => void shown.refetch()}
       empty={{ title: 'No books here yet.' }}
     />
   );
 }
 
 export default function HomePage() {
-  useDocumentTitle('');
+  useDocumentTitle('', 'Bookstore: search thousands of books, see this week’s bestsellers and what your friends are reading.');
   const api = useApi();
   const session = useSession();
   const categories = useQuery({ queryKey: ['categories'], queryFn: ({ signal }) => api.categories(signal), staleTime: 5 * 60_000 });
@@ -97,7 +109,11 @@ export default function HomePage() {
       {categories.error ? (
         <ErrorNotice title="The category shelves could not be loaded." error={categories.error} onRetry={() => void categories.refetch()} />
       ) : (
-        categories.data?.map((c) => <CategoryShelf key={c.name} category={c} />)
+        categories.data?.map((c) => (
+          <WhenVisible key={c.name} minHeight="var(--shelf-height)">
+            <CategoryShelf category={c} />
+          </WhenVisible>
+        ))
       )}
     </>
   );

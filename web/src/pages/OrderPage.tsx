@@ -4,6 +4,7 @@ import { useApi, useSession, userKey } from '../app/services';
 import { formatDate, OrderLines } from '../components/OrderDetails';
 import { ErrorNotice, Loading, SkeletonLines } from '../components/ui';
 import { useDocumentTitle } from '../lib/hooks';
+import { addressLines } from './checkout/address-format';
 
 export default function OrderPage() {
   const api = useApi();
@@ -40,17 +41,11 @@ export default function OrderPage() {
             <>
               <h3>Shipping to</h3>
               <address>
-                {order.data.shippingAddress.name}
-                <br />
-                {order.data.shippingAddress.line1}
-                {order.data.shippingAddress.line2 && (
-                  <>
-                    <br />
-                    {order.data.shippingAddress.line2}
-                  </>
-                )}
-                <br />
-                {order.data.shippingAddress.postalCode} {order.data.shippingAddress.city}, {order.data.shippingAddress.country}
+                {addressLines(order.data.shippingAddress).map((line, i) => (
+                  <span key={i} className="address-line">
+                    {line}
+                  </span>
+                ))}
               </address>
             </>
           )}

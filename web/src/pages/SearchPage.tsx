@@ -147,7 +147,7 @@ export default function SearchPage() {
   const api = useApi();
   const [params, setParams] = useSearchParams();
   const state = readSearchState(params);
-  useDocumentTitle(state.q ? `“${state.q}”` : 'All books');
+  useDocumentTitle(state.q ? `“${state.q}”` : 'All books', state.q ? `Books matching “${state.q}” at Bookstore.` : 'Every book at Bookstore, by category, price and rating.');
 
   const search = useQuery({ ...searchQueryOptions(api, state), placeholderData: keepPreviousData });
   const result = search.data;
