@@ -42,6 +42,7 @@ describe('Gremlin writes that lose a conflict', () => {
   it("knows Neptune's and TinkerTransactionGraph's conflicts", () => {
     expect(isConflict(new Error('{"code":"ConcurrentModificationException","detailedMessage":"Failed to complete operation due to conflicting concurrent operations."}'))).toBe(true);
     expect(isConflict(conflict)).toBe(true);
+    expect(isConflict(new Error('Server error: Vertex with id already exists: shop:g1:friendOf:a:b (500)'))).toBe(true);
     expect(isConflict(new Error('ArrayIndexOutOfBoundsException'))).toBe(false);
   });
 });

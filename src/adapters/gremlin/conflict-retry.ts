@@ -3,10 +3,11 @@ import type gremlin from 'gremlin';
 
 /**
  * What a Gremlin server answers when a traversal lost a race for an element another transaction
- * changed first: Neptune's ConcurrentModificationException, TinkerTransactionGraph's conflict. The
- * traversal was rolled back whole, so sending it again is safe.
+ * changed first (Neptune's ConcurrentModificationException, TinkerTransactionGraph's conflict) or
+ * created first (two upserts of one new id: the later one's add finds it taken). The traversal was
+ * rolled back whole, so sending it again is safe, and the upsert then finds the element.
  */
-const CONFLICT = /ConcurrentModificationException|Conflict: element modified in another transaction/;
+const CONFLICT = /ConcurrentModificationException|Conflict: element modified in another transaction|(Vertex|Edge) with id already exists/;
 
 export interface ConflictRetryOptions {
   /** Tries in all, the first included. Default 8. */
