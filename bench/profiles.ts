@@ -360,6 +360,8 @@ async function prepare(profile: Profile): Promise<Prepared> {
       BOOKSTORE_LOG_LEVEL: 'warn',
       BOOKSTORE_SCRYPT_COST: '16384',
       BOOKSTORE_LOGIN_RATE_LIMIT: '100000',
+      BOOKSTORE_LOGIN_ADDRESS_RATE_LIMIT: '100000',
+      BOOKSTORE_SIGNUP_RATE_LIMIT: '100000',
     };
     step(`${profile}: bookstore seed (${BOOKS.toLocaleString('en')} books, ${USERS} users, ${ORDERS.toLocaleString('en')} orders, seed ${SEED})${names.BOOKSTORE_DYNAMODB_TABLE ? ` as ${names.BOOKSTORE_DYNAMODB_TABLE}` : ''}`);
     const seeded = await runCli(env, ['seed', '--books', String(BOOKS), '--users', String(USERS), '--orders', String(ORDERS), '--seed', String(SEED)], { captureStderr: true });

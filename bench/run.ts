@@ -32,7 +32,7 @@ const SEED_USERS = 2000;
 const SEED_ORDERS = 20_000;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'bookstore-bench-'));
-const env = { ...process.env, BOOKSTORE_DATA_DIR: dataDir, BOOKSTORE_LOG_LEVEL: 'warn', BOOKSTORE_SCRYPT_COST: '16384', BOOKSTORE_LOGIN_RATE_LIMIT: '100000' };
+const env = { ...process.env, BOOKSTORE_DATA_DIR: dataDir, BOOKSTORE_LOG_LEVEL: 'warn', BOOKSTORE_SCRYPT_COST: '16384', BOOKSTORE_LOGIN_RATE_LIMIT: '100000', BOOKSTORE_LOGIN_ADDRESS_RATE_LIMIT: '100000', BOOKSTORE_SIGNUP_RATE_LIMIT: '100000' };
 
 async function cli(cliArgs: string[]): Promise<string> {
   return (await runCli(env, cliArgs)).stdout;

@@ -6,6 +6,7 @@ import { SqliteSearchIndex } from './adapters/embedded/sqlite-search-index.js';
 import { SqliteBestsellerBoard } from './adapters/embedded/sqlite-bestseller-board.js';
 import { SqliteSocialGraph } from './adapters/embedded/sqlite-social-graph.js';
 import { SqliteCheckpointStore } from './adapters/embedded/sqlite-checkpoint-store.js';
+import { MemoryAttemptCounter } from './adapters/embedded/memory-attempt-counter.js';
 import { LocalIdentity } from './adapters/embedded/local-identity.js';
 import { ChangeFeedRunner } from './projections/runner.js';
 import { SearchProjection } from './projections/search-projection.js';
@@ -53,6 +54,8 @@ export async function openEmbeddedStore(config: Config, options: ResolvedStoreOp
     projections,
     metrics: options.metrics,
     rebuilds: null,
+    // One process serves the embedded store, so its memory is where everyone's attempts are counted.
+    attempts: new MemoryAttemptCounter(),
     async close() {
       await projections.stop();
       await Promise.all([searchIndex.close(), bestsellers.close(), graph.close()]);

@@ -24,6 +24,7 @@ import { GremlinSocialGraph } from './adapters/gremlin/gremlin-social-graph.js';
 import { OpenSearchSearchIndex } from './adapters/opensearch/opensearch-search-index.js';
 import { OpenSearchStreamCheckpoints } from './adapters/opensearch/opensearch-stream-checkpoints.js';
 import { ReadThroughCatalog } from './adapters/read-through-catalog.js';
+import { RedisAttemptCounter } from './adapters/redis/redis-attempt-counter.js';
 import { RedisBestsellerBoard } from './adapters/redis/redis-bestseller-board.js';
 import { RedisBookCache } from './adapters/redis/redis-book-cache.js';
 import { createRedisConnection, type RotatingCredentials } from './adapters/redis/redis-client.js';
@@ -271,6 +272,8 @@ export async function openEnginesStore(config: Config, options: ResolvedStoreOpt
       projections,
       metrics: options.metrics,
       rebuilds,
+      // In Redis, so every server process and Lambda container counts into the same windows.
+      attempts: new RedisAttemptCounter({ client: redis, keyPrefix: engines.redisKeyPrefix }),
       async close() {
         await projections.stop();
         await Promise.all([searchIndex.close(), bestsellers.close()]);

@@ -12,6 +12,7 @@ import type { SearchIndex } from './ports/search-index.js';
 import type { BestsellerBoard } from './ports/bestseller-board.js';
 import type { SocialGraph } from './ports/social-graph.js';
 import type { Metrics } from './ports/metrics.js';
+import type { AttemptCounter } from './ports/attempt-counter.js';
 import type { RunnerLogger } from './projections/runner.js';
 import type { ProjectionRunner } from './projections/projection-runner.js';
 import type { ChunkedRebuilder, RebuildJobControl } from './projections/chunked-rebuild.js';
@@ -37,6 +38,8 @@ export interface Store {
   readonly projections: ProjectionRunner;
   /** Where the use cases and the projection runner count business and health events. */
   readonly metrics: Metrics;
+  /** Sign-in and sign-up attempt counters, shared by every process that serves the store. */
+  readonly attempts: AttemptCounter;
   /** Rebuilds in resumable chunks, for the rebuild function (engines profile); null where rebuilds run in process only. */
   readonly rebuilds: ChunkedRebuilder | null;
   close(): Promise<void>;

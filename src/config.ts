@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { AttemptLimitSettings } from './app/attempt-limits.js';
 
 /** A configuration variable is missing or malformed; the message names it and says what is expected. */
 export class ConfigError extends Error {
@@ -80,8 +81,8 @@ export interface Config {
   /** scrypt cost N (a power of two); memory used is 128 * N * 8 bytes (2^17: 128 MiB). */
   scryptCost: number;
   tokenTtlSeconds: number;
-  /** Sign-in attempts allowed per minute for one client address and email. */
-  loginRateLimitPerMinute: number;
+  /** Sign-in and sign-up attempts allowed per window, per account and per client address. */
+  attemptLimits: AttemptLimitSettings;
   /** Largest accepted request body, bytes. */
   bodyLimitBytes: number;
   /**
@@ -224,7 +225,12 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: oneOf(env, 'BOOKSTORE_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
     scryptCost,
     tokenTtlSeconds: integer(env, 'BOOKSTORE_TOKEN_TTL_SECONDS', 8 * 3600, 60, 7 * 24 * 3600),
-    loginRateLimitPerMinute: integer(env, 'BOOKSTORE_LOGIN_RATE_LIMIT', 10, 1, 100_000),
+    attemptLimits: {
+      signInPerAccount: integer(env, 'BOOKSTORE_LOGIN_RATE_LIMIT', 10, 1, 100_000),
+      signInPerAddress: integer(env, 'BOOKSTORE_LOGIN_ADDRESS_RATE_LIMIT', 20, 1, 100_000),
+      signUpPerAddress: integer(env, 'BOOKSTORE_SIGNUP_RATE_LIMIT', 5, 1, 100_000),
+      windowSeconds: 60,
+    },
     bodyLimitBytes: integer(env, 'BOOKSTORE_BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
     publicUrl: publicUrl(env),
   };

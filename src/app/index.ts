@@ -1,3 +1,4 @@
+import type { AttemptCounter } from '../ports/attempt-counter.js';
 import type { BestsellerBoard } from '../ports/bestseller-board.js';
 import type { Carts } from '../ports/carts.js';
 import type { Catalog } from '../ports/catalog.js';
@@ -9,6 +10,7 @@ import type { SearchIndex } from '../ports/search-index.js';
 import type { SocialGraph } from '../ports/social-graph.js';
 import type { Users } from '../ports/users.js';
 import { accountUseCases } from './accounts.js';
+import type { AttemptLimitSettings } from './attempt-limits.js';
 import { bestsellerUseCases } from './bestsellers.js';
 import { cartUseCases } from './cart.js';
 import { catalogUseCases } from './catalog.js';
@@ -33,6 +35,9 @@ export interface UseCaseDeps {
   graph: SocialGraph;
   projections: ProjectionControl;
   metrics: Metrics;
+  /** Where sign-in and sign-up attempts are counted, and how many each window allows. */
+  attempts: AttemptCounter;
+  attemptLimits: AttemptLimitSettings;
   now?: () => Date;
 }
 

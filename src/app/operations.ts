@@ -3,7 +3,8 @@ import type { BestsellerBoard } from '../ports/bestseller-board.js';
 import type { Catalog } from '../ports/catalog.js';
 import type { SearchIndex } from '../ports/search-index.js';
 import type { SocialGraph } from '../ports/social-graph.js';
-import type { ProjectionControl, ProjectionStatus, RebuildStarted } from '../ports/projection-control.js';
+import type { ProjectionControl, ProjectionState, ProjectionStatus, RebuildStarted } from '../ports/projection-control.js';
+import { withState } from '../projections/projection-state.js';
 
 export interface OperationDeps {
   projections: ProjectionControl;
@@ -24,8 +25,9 @@ export function operationUseCases({ projections, catalog, searchIndex, bestselle
   }
 
   return {
-    async projectionStatus(): Promise<ProjectionStatus[]> {
-      return projections.status();
+    /** Every projection with its state (projection-state.ts): never `caught-up`, nor a lag of 0, while it is failing. */
+    async projectionStatus(): Promise<Array<ProjectionStatus & { state: ProjectionState }>> {
+      return (await projections.status()).map(withState);
     },
 
     /**

@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import { openRecordStore } from '../composition.js';
 import type { RebuildProgress } from '../ports/projection-control.js';
+import { withState } from '../projections/projection-state.js';
 
 /** One line for the latest chunked rebuild of a store (run by the rebuild function), empty if none. */
 export function describeRebuild(progress: RebuildProgress | null | undefined): string {
@@ -17,14 +18,18 @@ export async function runStatus(config: Config): Promise<void> {
   try {
     const rebuilds = opened.rebuildJobs ? await opened.rebuildJobs.progress() : new Map<string, RebuildProgress | null>();
     if (opened.store) {
-      const rows = await opened.store.projections.status();
+      const { projections } = opened.store;
+      // A stream-fed runner that made no pass knows nothing of what waits: it looks first, read-only.
+      await projections.probe?.();
+      const rows = (await projections.status()).map(withState);
       console.table(
         rows.map((r) => ({
           store: r.name,
+          state: r.state,
           checkpoint: r.position,
           head: r.headPosition,
-          'lag (events)': r.lagEvents,
-          'lag (s)': (r.lagMs / 1000).toFixed(1),
+          'lag (events)': r.state === 'unknown' ? '?' : r.lagEvents,
+          'lag (s)': r.state === 'unknown' ? '?' : (r.lagMs / 1000).toFixed(1),
           'last error': r.lastError ?? '',
           ...(opened.rebuildJobs ? { 'chunked rebuild': describeRebuild(rebuilds.get(r.name)) } : {}),
         })),

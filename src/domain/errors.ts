@@ -84,3 +84,17 @@ export class UnavailableError extends DomainError {
     super(`${component} is unavailable`, options);
   }
 }
+
+/**
+ * Too many attempts of something costly or guessable (signing in, signing up) in the current window;
+ * nothing was checked or written. The caller may try again after `retryAfterSeconds`.
+ */
+export class TooManyAttemptsError extends DomainError {
+  override readonly name = 'TooManyAttemptsError';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}

@@ -1,16 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { ProjectionStatus } from '../ports/projection-control.js';
+import type { ProjectionState, ProjectionStatus } from '../ports/projection-control.js';
 
 /** Route patterns, not raw URLs, label requests, so ids in paths cannot blow up the series count. */
 const UNMATCHED_ROUTE = '(unmatched)';
+const PROJECTION_STATES: readonly ProjectionState[] = ['caught-up', 'behind', 'failing', 'rebuilding', 'unknown'];
 
 /**
  * Prometheus metrics in a registry of this server's own (tests run several servers in one process),
  * or the one given (where the store's PrometheusMetrics counts business events): request durations
  * per route and status, and each projection's lag read at scrape time.
  */
-export function installMetrics(app: FastifyInstance, projectionStatus: () => Promise<ProjectionStatus[]>, registry: Registry = new Registry()): void {
+export function installMetrics(
+  app: FastifyInstance,
+  projectionStatus: () => Promise<Array<ProjectionStatus & { state: ProjectionState }>>,
+  registry: Registry = new Registry(),
+): void {
   collectDefaultMetrics({ register: registry });
 
   const duration = new Histogram({
@@ -23,7 +28,7 @@ export function installMetrics(app: FastifyInstance, projectionStatus: () => Pro
 
   new Gauge({
     name: 'bookstore_projection_lag_events',
-    help: 'Committed change events a projection has not applied yet',
+    help: 'Committed change events a projection has not applied yet (at least 1 while it is failing)',
     labelNames: ['projection'] as const,
     registers: [registry],
     async collect() {
@@ -40,6 +45,21 @@ export function installMetrics(app: FastifyInstance, projectionStatus: () => Pro
     async collect() {
       this.reset();
       for (const s of await projectionStatus()) this.set({ projection: s.name }, s.lagMs / 1000);
+    },
+  });
+
+  // One series per state, 1 for the state each projection is in: an alert on failing > 0 cannot be
+  // fooled by a lag of 0, and caught_up is never 1 beside a failure.
+  new Gauge({
+    name: 'bookstore_projection_state',
+    help: 'The state each projection is in (1) and is not in (0): caught-up, behind, failing, rebuilding, unknown',
+    labelNames: ['projection', 'state'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const s of await projectionStatus()) {
+        for (const state of PROJECTION_STATES) this.set({ projection: s.name, state }, s.state === state ? 1 : 0);
+      }
     },
   });
 

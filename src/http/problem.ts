@@ -9,6 +9,7 @@ import {
   ForbiddenError,
   NotFoundError,
   PreconditionFailedError,
+  TooManyAttemptsError,
   UnavailableError,
   ValidationError,
   type FieldIssue,
@@ -157,6 +158,9 @@ function mapError(error: unknown): Mapped | null {
   if (error instanceof PreconditionFailedError) return { status: 412, slug: 'precondition-failed', detail: error.message };
   if (error instanceof AuthenticationError) return { status: 401, slug: 'unauthenticated', detail: error.message, headers: { 'www-authenticate': AUTHENTICATE } };
   if (error instanceof ForbiddenError) return { status: 403, slug: 'forbidden', detail: error.message };
+  if (error instanceof TooManyAttemptsError) {
+    return { status: 429, slug: 'too-many-requests', detail: error.message, headers: { 'retry-after': String(error.retryAfterSeconds) } };
+  }
   if (error instanceof UnavailableError) {
     return { status: 503, slug: 'unavailable', detail: `${error.component} is unavailable; try again shortly`, headers: { 'retry-after': RETRY_UNAVAILABLE_SECONDS } };
   }

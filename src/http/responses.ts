@@ -22,13 +22,6 @@ const COMMON_HEADERS = {
   'server-timing': { type: 'string', description: 'Time the server spent on the answer: `app;dur=<ms>`' },
 } as const;
 
-/** Sent by the sign-in limiter (@fastify/rate-limit) on every sign-in answer, refused or not. */
-export const RATE_LIMIT_HEADERS = {
-  'x-ratelimit-limit': { type: 'string', description: 'Sign-in attempts allowed per minute' },
-  'x-ratelimit-remaining': { type: 'string', description: 'Attempts left in this minute' },
-  'x-ratelimit-reset': { type: 'string', description: 'Seconds until the count starts again' },
-} as const;
-
 export const HEADERS = {
   etag: { type: 'string', description: 'Strong ETag of this version of the book, `"<id>.v<version>"`: send it back in If-Match to change the book' },
   location: { type: 'string', description: 'Where the created resource is' },
@@ -52,21 +45,32 @@ const problemResponse = (description: string) => ({
     'www-authenticate': HEADERS.wwwAuthenticate,
     'retry-after': HEADERS.retryAfter,
     allow: HEADERS.allow,
-    ...RATE_LIMIT_HEADERS,
   },
   content: { 'application/problem+json': { schema: ProblemComponent.ref } },
 });
+
+/** A 429 of the attempt limits: always with Retry-After (src/app/attempt-limits.ts). */
+function tooManyAttempts(description: string) {
+  const problem = problemResponse(description);
+  return { ...problem, headers: { ...problem.headers, 'retry-after': { type: 'string', pattern: '^[1-9][0-9]*$', description: 'Always sent: seconds until the window that refused this attempt ends' } } };
+}
+
+export interface ProblemsOptions {
+  /** The route is under an attempt limit: its 429, with Retry-After, is documented on its own. */
+  limited?: string;
+}
 
 /**
  * The responses of a route: its successes, described, plus the RFC 9457 problem documents every
  * route may answer with (served, and so documented, as application/problem+json).
  */
-export function responses<T extends Record<number, Ok>>(ok: T) {
+export function responses<T extends Record<number, Ok>>(ok: T, problems: ProblemsOptions = {}) {
   const out: Record<string, unknown> = {};
   for (const [status, r] of Object.entries(ok)) {
     const headers = { ...COMMON_HEADERS, 'cache-control': HEADERS.cacheControl, ...r.headers };
     out[status] = r.schema === undefined ? { description: r.description, type: 'null', headers } : { description: r.description, headers, content: { 'application/json': { schema: r.schema } } };
   }
+  if (problems.limited !== undefined) out['429'] = tooManyAttempts(problems.limited);
   out['4xx'] = problemResponse('The request was refused: a problem document names each wrong field in `errors`');
   out['5xx'] = problemResponse('The server or a store it needs failed; nothing was changed unless the problem says so');
   // Typed as the success schemas alone, so the type provider checks what each handler returns.

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import rateLimit from '@fastify/rate-limit';
 import type { Registry } from 'prom-client';
 import type { Store } from '../composition.js';
 import type { Config } from '../config.js';
@@ -116,7 +115,7 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
     clientErrorHandler: clientErrors(webRoot !== null),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const useCases = createUseCases({ ...store, projections: options.projections ?? store.projections });
+  const useCases = createUseCases({ ...store, attemptLimits: config.attemptLimits, projections: options.projections ?? store.projections });
   const routeMethods = new RouteMethods();
   routeMethods.install(app);
 
@@ -141,7 +140,6 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
   installCompression(app);
   installAccessControl(app, useCases.accounts);
   await installOpenApi(app);
-  await app.register(rateLimit, { global: false });
 
   if (webRoot !== null) await installWebApp(app, webRoot);
 
@@ -152,7 +150,7 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
   await app.register(
     async (api) => {
       const typed = api.withTypeProvider<TypeBoxTypeProvider>();
-      authRoutes(typed, useCases, config, store.metrics);
+      authRoutes(typed, useCases);
       bookRoutes(typed, useCases);
       searchRoutes(typed, useCases);
       cartRoutes(typed, useCases);

@@ -1,3 +1,10 @@
+/**
+ * One word for where a derived store stands, the one an operator reads first (see
+ * src/projections/projection-state.ts): `failing` whenever its last attempt failed, whatever the lag
+ * figures say; `caught-up` only when nothing is failing, rebuilding, unknown or waiting.
+ */
+export type ProjectionState = 'caught-up' | 'behind' | 'failing' | 'rebuilding' | 'unknown';
+
 /** Where one derived store stands in the change feed. */
 export interface ProjectionStatus {
   name: string;
@@ -12,6 +19,8 @@ export interface ProjectionStatus {
   lagUnknown?: string;
   lastError: string | null;
   rebuilding: boolean;
+  /** Set on every status the use cases answer (the runners leave it to projectionState). */
+  state?: ProjectionState;
   updatedAt: number;
   /** Commit-to-apply delay of the events this process applied in the last minute (0 samples: none). */
   delivery: { samples: number; p50Ms: number; p99Ms: number; maxMs: number };

@@ -22,4 +22,9 @@ export interface ProjectionRunner extends ProjectionControl {
   /** Delivers the changes after `position` again (0: from the oldest kept change), to show idempotence. */
   rewind(name: ProjectionName, position: number): Promise<void>;
   status(): Promise<(ProjectionStatus & { name: ProjectionName })[]>;
+  /**
+   * Looks, read-only, for what waits past each checkpoint, for a process that runs no passes of its own
+   * (`bookstore status`); absent where `status` always knows (the outbox's head is one query away).
+   */
+  probe?(): Promise<void>;
 }

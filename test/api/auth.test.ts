@@ -1,3 +1,4 @@
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
@@ -100,29 +101,100 @@ describe('accounts and tokens', () => {
   });
 });
 
-describe('login rate limit', () => {
+/** A request from another loopback address (Linux routes all of 127.0.0.0/8 to lo), so the server sees another client. */
+function requestFrom(api: ApiHarness, address: string, path: string, body: unknown): Promise<{ status: number; headers: IncomingHttpHeaders; body: any }> {
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      `${api.baseUrl}${path}`,
+      { method: 'POST', localAddress: address, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text === '' ? null : JSON.parse(text) });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+describe('sign-in and sign-up attempt limits', () => {
   let api: ApiHarness;
   beforeAll(async () => {
-    api = await startApi({ env: { BOOKSTORE_LOGIN_RATE_LIMIT: '3' } });
+    api = await startApi({ env: { BOOKSTORE_LOGIN_RATE_LIMIT: '3', BOOKSTORE_LOGIN_ADDRESS_RATE_LIMIT: '5', BOOKSTORE_SIGNUP_RATE_LIMIT: '3' } });
   });
   afterAll(async () => {
     await api.close();
   });
 
-  it('answers 429 problem+json with Retry-After once an address has tried one email too often', async () => {
-    const account = await api.customer(); // its sign-in is the first of 3 attempts
-    const statuses: number[] = [];
-    for (let i = 0; i < 2; i++) {
-      statuses.push((await api.request('POST', '/api/v1/auth/login', { body: { email: account.email, password: 'wrong password!' } })).status);
-    }
-    expect(statuses).toEqual([401, 401]);
-    const limited = await api.request('POST', '/api/v1/auth/login', { body: { email: account.email.toUpperCase(), password: PASSWORD } });
-    expectProblem(limited, 429);
-    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+  const signIn = (address: string, email: string, password: string) => requestFrom(api, address, '/api/v1/auth/login', { email, password });
+  const expectLimited = (res: { status: number; headers: IncomingHttpHeaders; body: any }) => {
+    expect(res.status).toBe(429);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 429, type: 'urn:bookstore:problem:too-many-requests' });
+    const retryAfter = Number(res.headers['retry-after']);
+    expect(Number.isInteger(retryAfter)).toBe(true);
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+  };
 
-    // Another email from the same address has its own budget.
+  it('limits one address trying 30 different emails, whichever emails they are', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const res = await signIn('127.0.0.3', `sprayed${i}.${process.pid}@example.com`, 'a guessed password');
+      statuses.push(res.status);
+      if (res.status === 429) expectLimited(res);
+    }
+    expect(statuses).toEqual([...Array<number>(5).fill(401), ...Array<number>(25).fill(429)]);
+  });
+
+  it('gives a second address no fresh tries at an account already guessed at, not even with its password', async () => {
+    const victim = await api.customer();
+    for (let i = 0; i < 3; i++) expect((await signIn('127.0.0.4', victim.email, 'wrong password!')).status).toBe(401);
+    expectLimited(await signIn('127.0.0.5', victim.email, PASSWORD));
+    expectLimited(await signIn('127.0.0.6', victim.email.toUpperCase(), 'wrong password!'));
+    // The address that was never refused may still sign in to other accounts.
     const other = await api.customer();
-    expect(other.token).toBeTruthy();
+    expect((await signIn('127.0.0.5', other.email, PASSWORD)).status).toBe(200);
+  });
+
+  it("starts an account's count again when its owner signs in", async () => {
+    const owner = await api.customer();
+    expect((await signIn('127.0.0.9', owner.email, 'mistyped password')).status).toBe(401);
+    expect((await signIn('127.0.0.9', owner.email, 'mistyped again!!')).status).toBe(401);
+    expect((await signIn('127.0.0.10', owner.email, PASSWORD)).status).toBe(200);
+    // The success reset the account's window: three more tries before the limit, not one.
+    for (let i = 0; i < 3; i++) expect((await signIn('127.0.0.11', owner.email, 'mistyped password')).status).toBe(401);
+    expectLimited(await signIn('127.0.0.11', owner.email, 'mistyped password'));
+  });
+
+  it('limits sign-ups per address and per email, before hashing or storing anything', async () => {
+    const signUp = (address: string, email: string) => requestFrom(api, address, '/api/v1/auth/signup', { email, password: PASSWORD, name: 'Limited' });
+    const fromOne: number[] = [];
+    for (let i = 0; i < 3; i++) fromOne.push((await signUp('127.0.0.7', `signup${i}.${process.pid}@example.com`)).status);
+    expect(fromOne).toEqual([201, 201, 201]);
+    const refused = await signUp('127.0.0.7', `signup3.${process.pid}@example.com`);
+    expectLimited(refused);
+    expect(await api.store.users.findByEmail(`signup3.${process.pid}@example.com`)).toBeNull();
+
+    // One email tried from many addresses meets its own limit.
+    const email = `contested.${process.pid}@example.com`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await signUp(`127.0.1.${i + 1}`, email)).status);
+    expect(statuses).toEqual([201, 409, 409, 429]);
+  });
+
+  it('documents the 429 with Retry-After on both operations', async () => {
+    const doc = (await api.request('GET', '/api/v1/openapi.json')).body;
+    for (const path of ['/api/v1/auth/login', '/api/v1/auth/signup']) {
+      const limited = doc.paths[path].post.responses['429'];
+      expect(limited.content['application/problem+json']).toBeDefined();
+      expect(limited.headers['retry-after'].description).toMatch(/Always sent/);
+    }
   });
 });
 

@@ -52,7 +52,7 @@ describe('business and health metrics at /metrics', () => {
 
   it('counts refused sign-ins, then the attempts the rate limit turns away', async () => {
     const before = await scrape();
-    // An email nobody signed in with yet: the limit counts per address and email.
+    // An email nobody signed in with yet: the limit counts attempts per account.
     const attempt = { body: { email: `guesser.${process.pid}@example.com`, password: 'not the password' } };
     expect((await api.request('POST', '/api/v1/auth/login', attempt)).status).toBe(401);
     expect((await api.request('POST', '/api/v1/auth/login', attempt)).status).toBe(401);

@@ -133,7 +133,12 @@ describe('operations', () => {
     // The engines profile also feeds its book cache from the change feed.
     const names = ['bestsellers', 'graph', 'search', ...(api.store.bookCache ? ['book-cache'] : [])];
     expect(status.body.projections.map((p: { name: string }) => p.name).sort()).toEqual(names.sort());
-    for (const p of status.body.projections) expect(p).toMatchObject({ lagEvents: 0, lastError: null, rebuilding: false });
+    for (const p of status.body.projections) expect(p).toMatchObject({ lagEvents: 0, lastError: null, rebuilding: false, state: 'caught-up' });
+    const metrics = (await api.request('GET', '/metrics')).body as string;
+    for (const p of status.body.projections) {
+      expect(metrics).toContain(`bookstore_projection_state{projection="${p.name}",state="caught-up"} 1`);
+      expect(metrics).toContain(`bookstore_projection_state{projection="${p.name}",state="failing"} 0`);
+    }
 
     const started = await api.request('POST', '/api/v1/admin/projections/search/rebuild', { token: admin.token });
     expect(started.status).toBe(202);

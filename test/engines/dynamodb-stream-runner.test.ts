@@ -9,6 +9,7 @@ import { createStreamCheckpointTable, createSystemOfRecordTables, deleteSystemOf
 import type { Change } from '../../src/domain/change-event.js';
 import type { Snapshot } from '../../src/ports/change-feed.js';
 import type { Projection, ProjectionName } from '../../src/projections/projection.js';
+import { withState } from '../../src/projections/projection-state.js';
 import { bookInput } from '../conformance/system-of-record.js';
 import { endpoints, uniqueName } from './endpoints.js';
 
@@ -101,6 +102,37 @@ describe('the stream runner', () => {
       ]);
     } finally {
       await runner.stop();
+    }
+  });
+
+  it('reports unknown, not a lag of 0, where it has not read the stream, and what a read-only probe finds', async () => {
+    const catalog = new DynamoCatalog({ client: documents, tableName });
+    const checkpoints = new DynamoStreamCheckpoints(documents, tableName);
+    const make = () =>
+      new DynamoStreamRunner({ client: streams, streamArn, snapshots: new DynamoSnapshots(documents, tableName), consumers: [{ projection: bookIds('graph'), checkpoints }] });
+    const serving = make();
+    // A process of its own, as `bookstore status` is: it has made no pass.
+    const looking = make();
+    try {
+      await serving.catchUp();
+      await catalog.create(bookInput(5));
+      const [before] = (await looking.status()).map(withState);
+      expect(before).toMatchObject({ state: 'unknown', lagEvents: 0 });
+      expect(before!.lagUnknown).toMatch(/not read the stream/);
+
+      await looking.probe();
+      const [probed] = (await looking.status()).map(withState);
+      expect(probed).toMatchObject({ state: 'behind', lagEvents: 1 });
+      expect(probed!.lagUnknown).toBeUndefined();
+      // The probe applied nothing: the checkpoint is where the serving runner left it.
+      expect((await checkpoints.get('graph')).applied).toBe((await serving.status())[0]!.position);
+
+      await serving.catchUp();
+      const fresh = make();
+      await fresh.probe();
+      expect((await fresh.status()).map(withState)[0]).toMatchObject({ state: 'caught-up', lagEvents: 0 });
+    } finally {
+      await Promise.all([serving.stop(), looking.stop()]);
     }
   });
 });

@@ -1,5 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { RedisAttemptCounter } from '../../src/adapters/redis/redis-attempt-counter.js';
 import { RedisBestsellerBoard } from '../../src/adapters/redis/redis-bestseller-board.js';
 import { RedisBookCache } from '../../src/adapters/redis/redis-book-cache.js';
 import { createRedisConnection, type RedisConnection } from '../../src/adapters/redis/redis-client.js';
@@ -9,6 +10,7 @@ import { seedStore } from '../../src/cli/seed/seed.js';
 import { openStore } from '../../src/composition.js';
 import { loadConfig } from '../../src/config.js';
 import type { Book } from '../../src/domain/book.js';
+import { attemptCounterConformance } from '../conformance/attempt-counter.js';
 import { bestsellerBoardConformance } from '../conformance/bestseller-board.js';
 import { bookCacheConformance } from '../conformance/book-cache.js';
 import { streamCheckpointStoreConformance } from '../conformance/stream-checkpoint-store.js';
@@ -46,6 +48,11 @@ beforeEach(() => {
 afterAll(async () => {
   connection?.disconnect();
   await cluster?.close();
+});
+
+attemptCounterConformance(async () => {
+  const keyPrefix = uniqueName('test-attempts');
+  return { counter: new RedisAttemptCounter({ client, keyPrefix }), close: () => unlinkByPrefix(client, `${keyPrefix}:`) };
 });
 
 bestsellerBoardConformance(async () => {

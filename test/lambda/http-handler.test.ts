@@ -33,7 +33,7 @@ function lambdaApi(env: Record<string, string> = {}, options: HttpHandlerOptions
   const stores: Store[] = [];
   const handler = createHttpHandler(
     async (storeOptions) => {
-      const store = await openStore(loadConfig({ BOOKSTORE_DATA_DIR: dir.path, BOOKSTORE_SCRYPT_COST: '16384', BOOKSTORE_LOG_LEVEL: 'silent', ...env }), storeOptions);
+      const store = await openStore(loadConfig({ BOOKSTORE_DATA_DIR: dir.path, BOOKSTORE_SCRYPT_COST: '16384', BOOKSTORE_LOG_LEVEL: 'silent', BOOKSTORE_LOGIN_ADDRESS_RATE_LIMIT: '100000', BOOKSTORE_SIGNUP_RATE_LIMIT: '100000', ...env }), storeOptions);
       vi.spyOn(store.projections, 'start');
       stores.push(store);
       return store;
@@ -265,19 +265,21 @@ describe('client addresses and logs', () => {
   });
 
   it('rate-limits sign-in by API Gateway sourceIp, not by X-Forwarded-For', async () => {
-    const api = lambdaApi({ BOOKSTORE_LOGIN_RATE_LIMIT: '2' });
+    const api = lambdaApi({ BOOKSTORE_LOGIN_ADDRESS_RATE_LIMIT: '2' });
     apis.push(api);
-    const attempt = json({ email: 'target@example.com', password: 'wrong password' });
-    const login = { method: 'POST', path: '/api/v1/auth/login', ...attempt };
-    expect((await api.v2({ ...login, sourceIp: '198.51.100.7' })).status).toBe(401);
-    expect((await api.v2({ ...login, sourceIp: '198.51.100.7' })).status).toBe(401);
-    expectProblem(await api.v2({ ...login, sourceIp: '198.51.100.7' }), 429);
+    // Another email each time: the address is what is counted here, not the account.
+    let n = 0;
+    const login = () => ({ method: 'POST', path: '/api/v1/auth/login', ...json({ email: `target${(n += 1)}@example.com`, password: 'wrong password' }) });
+    expect((await api.v2({ ...login(), sourceIp: '198.51.100.7' })).status).toBe(401);
+    expect((await api.v2({ ...login(), sourceIp: '198.51.100.7' })).status).toBe(401);
+    expectProblem(await api.v2({ ...login(), sourceIp: '198.51.100.7' }), 429);
     // The REST API's identity.sourceIp is the same client.
-    expectProblem(await api.v1({ ...login, sourceIp: '198.51.100.7' }), 429);
+    expectProblem(await api.v1({ ...login(), sourceIp: '198.51.100.7' }), 429);
     // A forged X-Forwarded-For does not make a new client; another source address does.
-    const forged = { ...login, sourceIp: '198.51.100.7', headers: { ...attempt.headers, 'x-forwarded-for': '192.0.2.99, 198.51.100.7' } };
+    const attempt = login();
+    const forged = { ...attempt, sourceIp: '198.51.100.7', headers: { ...attempt.headers, 'x-forwarded-for': '192.0.2.99, 198.51.100.7' } };
     expectProblem(await api.v2(forged), 429);
-    expect((await api.v2({ ...login, sourceIp: '198.51.100.8' })).status).toBe(401);
+    expect((await api.v2({ ...login(), sourceIp: '198.51.100.8' })).status).toBe(401);
   });
 
   it('logs each request with the client address and without passwords or tokens', async () => {

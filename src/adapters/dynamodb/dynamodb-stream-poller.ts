@@ -272,6 +272,45 @@ export class DynamoStreamPoller {
     return shards;
   }
 
+  /**
+   * Whether the stream holds a record past `checkpoint` on a shard it has not finished, and when the
+   * oldest such record found was written; read-only: nothing is delivered, no checkpoint moves, and the
+   * iterators of the passes are left alone. For a process that does not run the projections (`bookstore
+   * status`), which would otherwise know nothing of what waits. A few pages per shard at most: GetRecords
+   * may answer an empty page before a record, so `behind: false` means none was found nearby.
+   */
+  async pending(checkpoint: StreamCheckpoint, pagesPerShard = 3): Promise<{ behind: boolean; oldestAt: number | null }> {
+    let behind = false;
+    let oldestAt: number | null = null;
+    for (const shard of await this.currentShards()) {
+      const id = shard.ShardId!;
+      const position = checkpoint.shards[id];
+      if (position?.done) continue;
+      const after = position?.after;
+      let iterator = (
+        await this.options.client.send(
+          new GetShardIteratorCommand({
+            StreamArn: this.options.streamArn,
+            ShardId: id,
+            ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' }),
+          }),
+        )
+      ).ShardIterator;
+      for (let page = 0; page < pagesPerShard && iterator; page++) {
+        const out = await this.options.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1 }));
+        const first = out.Records?.[0];
+        if (first) {
+          behind = true;
+          const at = first.dynamodb?.ApproximateCreationDateTime?.getTime();
+          if (at !== undefined) oldestAt = Math.min(oldestAt ?? at, at);
+          break;
+        }
+        iterator = out.NextShardIterator;
+      }
+    }
+    return { behind, oldestAt };
+  }
+
   /** Forgets open iterators and the shard list (after an expired iterator or a stream error). */
   reset(): void {
     this.iterators.clear();

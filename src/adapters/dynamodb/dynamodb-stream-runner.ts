@@ -40,6 +40,8 @@ interface Consumer {
   checkpoints: StreamCheckpointStore;
   /** Stream age of the newest record the last pass delivered, and whether that pass reached the end. */
   lastPass: { at: number; caughtUp: boolean; newestAt: number | null } | null;
+  /** What `probe` found waiting past the checkpoint, for a process whose runner made no pass of its own. */
+  probed: { behind: boolean; oldestAt: number | null } | null;
 }
 
 /**
@@ -72,7 +74,7 @@ export class DynamoStreamRunner implements ProjectionRunner {
     this.logger = options.logger ?? silent;
     this.now = options.now ?? Date.now;
     for (const { projection, checkpoints } of options.consumers) {
-      this.consumers.set(projection.name, { projection, checkpoints, lastPass: null });
+      this.consumers.set(projection.name, { projection, checkpoints, lastPass: null, probed: null });
       this.delays.set(projection.name, new DeliveryDelayWindow());
     }
     this.poller = new DynamoStreamPoller({
@@ -188,11 +190,26 @@ export class DynamoStreamRunner implements ProjectionRunner {
     await this.serial.run(`rebuild:${name}`, () => this.serial.run(STREAM, () => checkpoints.reset(name, {})));
   }
 
+  /**
+   * Looks, without applying anything, for changes waiting past each checkpoint: what `status` reports
+   * for a projection this process has not passed over itself (`bookstore status`, a server that has
+   * just started), which it would otherwise have to call unknown.
+   */
+  async probe(): Promise<void> {
+    await Promise.all(
+      this.names.map(async (name) => {
+        const consumer = this.consumer(name);
+        if (consumer.lastPass !== null) return;
+        consumer.probed = await this.poller.pending(await consumer.checkpoints.get(name));
+      }),
+    );
+  }
+
   async status(): Promise<(ProjectionStatus & { name: ProjectionName })[]> {
     const now = this.now();
     return Promise.all(
       this.names.map(async (name) => {
-        const { lastPass, checkpoints } = this.consumer(name);
+        const { lastPass, probed, checkpoints } = this.consumer(name);
         // An engine that is down still gets a status row: the error says what is wrong.
         const cp = await checkpoints.get(name).catch((error: unknown) => ({
           generation: -1,
@@ -200,7 +217,10 @@ export class DynamoStreamRunner implements ProjectionRunner {
           updatedAt: 0,
           lastError: `checkpoint unreadable: ${error instanceof Error ? error.message : String(error)}`,
         }));
-        const behind = lastPass !== null && !lastPass.caughtUp;
+        // Known from this process's own last pass, else from a probe, else not known at all: never 0 by default.
+        const seen = lastPass ?? probed;
+        const behind = lastPass !== null ? !lastPass.caughtUp : probed !== null && probed.behind;
+        const newestAt = lastPass !== null ? lastPass.newestAt : (probed?.oldestAt ?? null);
         return {
           name,
           position: cp.applied,
@@ -209,7 +229,8 @@ export class DynamoStreamRunner implements ProjectionRunner {
           headPosition: cp.applied + (behind ? 1 : 0),
           lagEvents: behind ? 1 : 0,
           // Lambda's IteratorAge: how old the newest delivered record was when the pass ended behind.
-          lagMs: behind && lastPass.newestAt !== null ? Math.max(0, now - lastPass.newestAt) : 0,
+          lagMs: behind && newestAt !== null ? Math.max(0, now - newestAt) : 0,
+          ...(seen === null ? { lagUnknown: 'this process has not read the stream yet (the runner of the process that serves knows, as does the stream function\'s IteratorAge metric)' } : {}),
           lastError: cp.lastError,
           rebuilding: this.rebuilding.has(name),
           updatedAt: cp.updatedAt,

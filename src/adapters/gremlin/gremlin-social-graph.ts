@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import gremlin from 'gremlin';
 import type { GraphChange, RankedBook, SocialGraph } from '../../ports/social-graph.js';
+import { withConflictRetry } from './conflict-retry.js';
 import { GremlinStreamCheckpoints } from './gremlin-stream-checkpoints.js';
 import { ReconnectingConnection, type HandshakeHeaders } from './reconnecting-connection.js';
 
@@ -89,8 +90,12 @@ const CHANGES_PER_REQUEST = 200;
  * - Changes applied while a rebuild loads go to the old generation and are gone after the switch, as
  *   with the embedded graph: the rebuild's `load` must read a snapshot taken after them, or the
  *   caller must re-apply them.
- * - TinkerGraph has no snapshot isolation: there, a query that read the pointer just before a switch
- *   may see the old generation half dropped. Neptune runs each traversal in one transaction.
+ * - Concurrent writers (a server's poller and a CLI catching up, several Lambda containers) are
+ *   Neptune's normal case: each traversal is one transaction, and the later of two that change the
+ *   same element fails with a conflict and is sent again (see withConflictRetry). Gremlin Server here
+ *   runs TinkerTransactionGraph for the same reason (scripts/engines/gremlin/tinkergraph.properties);
+ *   its transactions are read-committed, so a query that read the pointer just before a switch may
+ *   see the old generation half dropped.
  * - A process that dies mid-rebuild leaves the partial generation's edges behind (invisible to
  *   queries, which follow the pointer); nothing collects them.
  * - Dropping a generation finds its elements with `has('gen', ...)`: an index lookup on Neptune, a
@@ -138,7 +143,8 @@ export class GremlinSocialGraph implements SocialGraph {
       owns = true;
     }
     const graph = new GremlinSocialGraph(
-      traversal().withRemote(withRequestTimeout(connection, options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS)),
+      // Each try has its own deadline; a write that loses a conflict is sent again (conflict-retry.ts).
+      traversal().withRemote(withConflictRetry(withRequestTimeout(connection, options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS))),
       connection,
       owns,
       options.namespace,

@@ -21,8 +21,9 @@ const LABEL = 'streamCheckpoint';
  * cannot hold null). Every write is one bytecode traversal that changes the vertex only if its
  * `generation` is the one expected (for 0, creating the vertex when it is missing) and answers whether
  * it did; `reset` reads the generation and compare-and-sets the next one, again while it loses.
- * Neptune runs each traversal as one transaction; TinkerGraph has none, so two processes writing the
- * same checkpoint at the same moment are not kept apart there.
+ * Neptune (and TinkerTransactionGraph on Gremlin Server here) runs each traversal as one transaction,
+ * so of two processes writing the same checkpoint at once the later conflicts; the graph's connection
+ * sends it again, and its condition is then checked against the winner's write.
  *
  * Moving from the `<table>-checkpoints` table: an existing deployment finds no checkpoint here, so its
  * first start rebuilds the graph once from the table.

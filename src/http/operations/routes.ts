@@ -34,6 +34,9 @@ const ProjectionStatusJson = Type.Object(
     lagUnknown: Type.Optional(Type.String({ description: 'Set where the lag cannot be known by this runtime (on Lambda): why, and where to look' })),
     lastError: Type.Union([Type.String(), Type.Null()]),
     rebuilding: Type.Boolean(),
+    state: Type.Union([Type.Literal('caught-up'), Type.Literal('behind'), Type.Literal('failing'), Type.Literal('rebuilding'), Type.Literal('unknown')], {
+      description: 'failing whenever the last attempt failed (its lag is then at least 1 event, whatever was measured); caught-up only when nothing is failing, rebuilding, unknown or waiting',
+    }),
     updatedAt: Type.Number(),
     delivery: Type.Object(
       { samples: Type.Integer(), p50Ms: Type.Number(), p99Ms: Type.Number(), maxMs: Type.Number() },
