@@ -3,13 +3,11 @@ import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import rateLimit from '@fastify/rate-limit';
-import type { Registry } from 'prom-client';
 import type { Store } from '../composition.js';
 import type { Config } from '../config.js';
 import { createUseCases } from '../app/index.js';
-import type { ProjectionControl } from '../ports/projection-control.js';
+import type { ProjectionControl, ProjectionStatus } from '../ports/projection-control.js';
 import { installAccessControl } from './access.js';
-import { installMetrics } from './metrics.js';
 import { installOpenApi } from './openapi.js';
 import { registerComponents } from './components.js';
 import { clientErrors, frameworkErrors, HttpProblem, installProblemHandling } from './problem.js';
@@ -30,6 +28,9 @@ import { friendRoutes } from './friends/routes.js';
 import { userRoutes } from './users/routes.js';
 import { adminRoutes, healthRoutes } from './operations/routes.js';
 import type { App } from './types.js';
+
+/** Adds a metrics route for the runtime that scrapes one (Prometheus for `serve`). */
+export type MetricsRoute = (app: FastifyInstance, projectionStatus: () => Promise<ProjectionStatus[]>) => void;
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -54,10 +55,11 @@ export interface ServerOptions {
   /** The built web app to serve at `/`: a folder, null for none; defaults to the package's dist/web when built. */
   webRoot?: string | null;
   /**
-   * The Prometheus registry `/metrics` serves, where `serve` keeps the store's metrics adapter
-   * (PrometheusMetrics); defaults to a registry of the server's own with HTTP and lag series only.
+   * Installs `/metrics` (`serve`: prometheusMetricsRoute over the store's PrometheusMetrics registry).
+   * Left out, as on Lambda where CloudWatch gets EMF instead, there is no such route, and the Lambda
+   * bundle carries no Prometheus client.
    */
-  metricsRegistry?: Registry;
+  metricsRoute?: MetricsRoute;
   /** What the admin routes drive; defaults to the store's runner (rebuilds in this process). On Lambda: the rebuild function. */
   projections?: ProjectionControl;
 }
@@ -126,7 +128,7 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
 
   if (webRoot !== null) await installWebApp(app, webRoot);
 
-  installMetrics(app, () => useCases.operations.projectionStatus(), options.metricsRegistry);
+  options.metricsRoute?.(app, () => useCases.operations.projectionStatus());
   healthRoutes(app, useCases);
   jwksRoute(app, useCases);
   await app.register(
