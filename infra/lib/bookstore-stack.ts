@@ -61,7 +61,9 @@ export class BookstoreStack extends Stack {
     };
     this.compute = new Compute(this, 'Compute', { config, data: this.data });
     // No e-mail in the config: the alarm topic's subscription comes from the AlarmEmail parameter.
-    this.monitoring = new Monitoring(this, 'Monitoring', monitoringProps(config, this.data, this.compute));
+    // The alarm topic is encrypted with the logs key: a key of its own would cost $1 a month and guard
+    // nothing more (both protect operational data of this stack, read by CloudWatch's own services).
+    this.monitoring = new Monitoring(this, 'Monitoring', monitoringProps(config, this.data, this.compute, { topicKey: this.data.keys.logsKey }));
   }
 
   /**

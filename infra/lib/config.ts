@@ -24,8 +24,6 @@ export interface NetworkConfig {
   cidr: string;
   /** AZs (the first n of the VPC's) that carry the `cognito-idp` interface endpoint; 1 halves its cost. */
   cognitoEndpointAzCount: number;
-  /** AZs (the first n) that carry the `lambda` interface endpoint (starting and chaining rebuilds). */
-  lambdaEndpointAzCount: number;
   flowLogRetentionDays: number;
 }
 
@@ -163,7 +161,7 @@ const dev: BookstoreConfig = {
   stackName: 'Bookstore-dev',
   resourcePrefix: 'bookstore-dev',
   keepDataOnDelete: false,
-  network: { azCount: 2, cidr: '10.20.0.0/16', cognitoEndpointAzCount: 1, lambdaEndpointAzCount: 1, flowLogRetentionDays: 14 },
+  network: { azCount: 2, cidr: '10.20.0.0/16', cognitoEndpointAzCount: 1, flowLogRetentionDays: 14 },
   dynamodb: { tableName: 'bookstore-dev', deletionProtection: false, pointInTimeRecovery: true },
   opensearch: {
     engineVersion: 'OpenSearch_2.19',
@@ -200,7 +198,7 @@ const prod: BookstoreConfig = {
   stackName: 'Bookstore-prod',
   resourcePrefix: 'bookstore-prod',
   keepDataOnDelete: true,
-  network: { azCount: 3, cidr: '10.30.0.0/16', cognitoEndpointAzCount: 3, lambdaEndpointAzCount: 3, flowLogRetentionDays: 90 },
+  network: { azCount: 3, cidr: '10.30.0.0/16', cognitoEndpointAzCount: 3, flowLogRetentionDays: 90 },
   dynamodb: { tableName: 'bookstore-prod', deletionProtection: true, pointInTimeRecovery: true },
   opensearch: {
     engineVersion: 'OpenSearch_2.19',

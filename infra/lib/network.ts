@@ -17,8 +17,9 @@ export interface NetworkProps {
  * stores and the functions. The functions reach DynamoDB and S3 through gateway endpoints (free) and
  * Cognito through one `cognito-idp` interface endpoint with private DNS, so the SDK's default
  * endpoint and the JWKS URL (`https://cognito-idp.<region>.amazonaws.com/<pool>/.well-known/jwks.json`)
- * resolve to it, and Lambda through a `lambda` one (the HTTP function starting a rebuild, the rebuild
- * function invoking itself for the next chunk). Nothing else leaves the VPC: the data stores are inside it, and the SigV4 signatures
+ * resolve to it. No `lambda` endpoint: rebuilds are started and chained through the table's stream
+ * (infra/lib/compute/rebuild-invocation.ts), never through the Lambda API. Nothing else leaves the
+ * VPC: the data stores are inside it, and the SigV4 signatures
  * (OpenSearch, Neptune, ElastiCache IAM tokens) are computed locally from the role's credentials.
  */
 export class Network extends Construct implements NetworkContract, KeysContract {
@@ -27,7 +28,6 @@ export class Network extends Construct implements NetworkContract, KeysContract 
   readonly functionSecurityGroup: ec2.SecurityGroup;
   readonly logsKey: kms.Key;
   readonly cognitoEndpoint: ec2.InterfaceVpcEndpoint;
-  readonly lambdaEndpoint: ec2.InterfaceVpcEndpoint;
   readonly flowLogGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
@@ -101,22 +101,6 @@ export class Network extends Construct implements NetworkContract, KeysContract 
       open: false,
       securityGroups: [endpointSecurityGroup],
       subnets: { subnets: this.vpc.isolatedSubnets.slice(0, config.network.cognitoEndpointAzCount) },
-    });
-
-    const lambdaEndpointSecurityGroup = new ec2.SecurityGroup(this, 'LambdaEndpointSecurityGroup', {
-      vpc: this.vpc,
-      description: 'lambda interface endpoint: HTTPS from the functions only',
-      allowAllOutbound: false,
-    });
-    lambdaEndpointSecurityGroup.addIngressRule(this.functionSecurityGroup, ec2.Port.tcp(443), 'HTTPS from the functions');
-
-    this.lambdaEndpoint = new ec2.InterfaceVpcEndpoint(this, 'LambdaEndpoint', {
-      vpc: this.vpc,
-      service: ec2.InterfaceVpcEndpointAwsService.LAMBDA,
-      privateDnsEnabled: true,
-      open: false,
-      securityGroups: [lambdaEndpointSecurityGroup],
-      subnets: { subnets: this.subnetsInAzs(config.network.lambdaEndpointAzCount) },
     });
   }
 

@@ -227,25 +227,30 @@ describe.each(['dev', 'prod'] as const)('compute (%s)', (name) => {
       expect(resources[streamId]!.Properties!.Environment.Variables.BOOKSTORE_REBUILD_FUNCTION).toBeUndefined();
     });
 
-    it('may be invoked by the HTTP function and by itself, on its own ARN only', () => {
-      const invokes = (functionId: string) => statementsOf(functionId).filter((s) => actionsOf(s).includes('lambda:InvokeFunction'));
-      const http = invokes(httpId);
-      expect(http).toHaveLength(1);
-      expect(http[0]!.Action).toBe('lambda:InvokeFunction');
-      expect(http[0]!.Resource).toEqual({ 'Fn::GetAtt': [rebuildId, 'Arn'] });
-      const self = invokes(rebuildId);
-      expect(self).toHaveLength(1);
-      expect(self[0]!.Action).toBe('lambda:InvokeFunction');
-      const arn = JSON.stringify(self[0]!.Resource);
-      expect(arn).toContain(`:lambda:`);
-      expect(arn).toContain(`:function:${rebuildName}"`);
-      expect(arn).not.toContain('*');
-      expect(invokes(streamId)).toEqual([]);
-      // Nothing else in the stack may invoke it.
-      const anywhere = resourcesOf(template, 'AWS::IAM::Policy')
+    it('is invoked by nobody through the Lambda API: no role in the stack holds lambda:InvokeFunction', () => {
+      const invokes = resourcesOf(template, 'AWS::IAM::Policy')
         .flatMap(([, p]) => p.Properties!.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
-        .filter((s) => actionsOf(s).includes('lambda:InvokeFunction'));
-      expect(anywhere).toHaveLength(2);
+        .filter((s) => actionsOf(s).some((a) => a.startsWith('lambda:')));
+      expect(invokes).toEqual([]);
+      expect(resourcesOf(template, 'AWS::Lambda::EventInvokeConfig').filter(([, c]) => refId(c.Properties!.FunctionName) === rebuildId)).toEqual([]);
+    });
+
+    it("is started by a second mapping on the table's stream, filtered to rebuild jobs wanting a worker, one job per invocation", () => {
+      const tableId = stack.getLogicalId(stack.tables.table.node.defaultChild as never);
+      const mappings = resourcesOf(template, 'AWS::Lambda::EventSourceMapping').filter(([, m]) => refId(m.Properties!.FunctionName) === rebuildId);
+      expect(mappings).toHaveLength(1);
+      const mapping = mappings[0]![1].Properties!;
+      expect(mapping.EventSourceArn).toEqual({ 'Fn::GetAtt': [tableId, 'StreamArn'] });
+      expect(mapping).toMatchObject({ StartingPosition: 'LATEST', BatchSize: 1, MaximumRetryAttempts: 2, MaximumRecordAgeInSeconds: 6 * 3600 });
+      expect(mapping.FilterCriteria.Filters).toHaveLength(1);
+      expect(JSON.parse(mapping.FilterCriteria.Filters[0].Pattern)).toEqual({
+        eventName: ['INSERT', 'MODIFY'],
+        dynamodb: { Keys: { pk: { S: [{ prefix: 'REBUILD#' }] } }, NewImage: { wantsWorker: { BOOL: [true] } } },
+      });
+      // The stream function's mapping stays unfiltered: every change reaches the projections.
+      const streamMappings = resourcesOf(template, 'AWS::Lambda::EventSourceMapping').filter(([, m]) => refId(m.Properties!.FunctionName) === streamId);
+      expect(streamMappings).toHaveLength(1);
+      expect(streamMappings[0]![1].Properties!.FilterCriteria).toBeUndefined();
     });
 
     it('reads the stores the stream function writes, and the main table with the job item', () => {
@@ -263,13 +268,12 @@ describe.each(['dev', 'prod'] as const)('compute (%s)', (name) => {
       for (const action of ['es:ESHttpPost', 'elasticache:Connect', 'neptune-db:WriteDataViaQuery']) expect(all).toContain(action);
     });
 
-    it('retries a chunk twice, drops events older than an hour, and sends what it gives up on to an encrypted, TLS-only queue', () => {
-      const configs = resourcesOf(template, 'AWS::Lambda::EventInvokeConfig').filter(([, c]) => refId(c.Properties!.FunctionName) === rebuildId);
-      expect(configs).toHaveLength(1);
-      const invokeConfig = configs[0]![1].Properties!;
-      expect(invokeConfig).toMatchObject({ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600, Qualifier: '$LATEST' });
-      const queueId = refId(invokeConfig.DestinationConfig.OnFailure.Destination)!;
+    it('sends a job record it gave up on after the retries to an encrypted, TLS-only queue of its own', () => {
+      const mapping = resourcesOf(template, 'AWS::Lambda::EventSourceMapping').find(([, m]) => refId(m.Properties!.FunctionName) === rebuildId)![1].Properties!;
+      const queueArn = mapping.DestinationConfig.OnFailure.Destination;
+      const queueId = (queueArn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]!;
       expect(queueId).toBe(stack.getLogicalId(compute.rebuildInvocation.failureQueue.node.defaultChild as never));
+      expect(queueId).not.toBe(stack.getLogicalId(compute.streamMapping.failureQueue.node.defaultChild as never));
       const queue = resources[queueId]!;
       expect(queue.Type).toBe('AWS::SQS::Queue');
       expect(queue.Properties!.SqsManagedSseEnabled === true || queue.Properties!.KmsMasterKeyId !== undefined).toBe(true);
@@ -277,7 +281,7 @@ describe.each(['dev', 'prod'] as const)('compute (%s)', (name) => {
       const statements = policies.flatMap(([, p]) => p.Properties!.PolicyDocument.Statement);
       expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
       const sends = statementsOf(rebuildId).filter((s) => actionsOf(s).includes('sqs:SendMessage'));
-      expect(sends.map((s) => refId(s.Resource))).toEqual([queueId]);
+      expect(sends.map((s) => JSON.stringify(s.Resource))).toEqual([JSON.stringify(queueArn)]);
     });
 
     it('names itself in the stack output RebuildFunctionName', () => {

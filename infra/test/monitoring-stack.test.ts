@@ -99,6 +99,16 @@ describe.each<ConfigName>(['dev', 'prod'])('Monitoring wired into the %s stack o
     expect(watched.sort()).toEqual(tables.sort());
   });
 
+  it("encrypts the alarm topic with the stack's one KMS key, the logs key, which CloudWatch alarms may use", () => {
+    const keys = Object.keys(template.findResources('AWS::KMS::Key'));
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).toMatch(/^NetworkLogsKey/);
+    const topic = Object.values(template.findResources('AWS::SNS::Topic'))[0]!;
+    expect(topic.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keys[0], 'Arn'] });
+    const statements = template.findResources('AWS::KMS::Key')[keys[0]!]!.Properties.KeyPolicy.Statement as Array<{ Sid?: string; Action: string[] }>;
+    expect(statements.find((st) => st.Sid === 'AllowCloudWatchAlarmsToUseTheKey')?.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+  });
+
   it('uses the config: the 99.9% target and the iterator-age limit', () => {
     expect(monitoring.availability.errorBudget).toBeCloseTo(1 - stack.config.monitoring.availabilityTarget, 12);
     expect(alarmsOn(template, 'IteratorAge')[0]!.Threshold).toBe(stack.config.monitoring.iteratorAgeAlarmSeconds * 1000);

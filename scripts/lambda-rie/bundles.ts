@@ -12,7 +12,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, sta
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ESM_BANNER, EXTERNAL_MODULES } from '../../infra/lib/compute/bundle-shape.js';
+import { ESM_BANNER, EXTERNAL_MODULES, MODULE_ALIASES } from '../../infra/lib/compute/bundle-shape.js';
 
 export type FunctionRole = 'http' | 'stream';
 
@@ -81,6 +81,7 @@ export function esbuildOptions(entry: string, outfile: string): BuildOptions {
     // As infra/lib/compute/bundling.ts: the runtime ships the AWS SDK, and the engines profile never
     // loads the embedded one's adapters (composition.ts imports each profile's lazily).
     external: [...EXTERNAL_MODULES],
+    alias: { ...MODULE_ALIASES },
     charset: 'utf8',
     logLevel: 'warning',
   };

@@ -1,5 +1,3 @@
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { LambdaRebuildInvoker, type RebuildEvent } from '../adapters/lambda/lambda-rebuild-invoker.js';
 import type { Config } from '../config.js';
 import { openRecordStore, openStore } from '../composition.js';
 import type { RebuildJobControl } from '../projections/chunked-rebuild.js';
@@ -9,13 +7,11 @@ import { noProgress, printSummary, startProgress, type Progress } from './progre
 export interface RebuildCommandOptions {
   /** Deployed: give up a job that is not done and start over (default: resume it). */
   restart?: boolean;
-  /** Deployed: follow the job until it is done (default), or return once the function is invoked. */
+  /** Deployed: follow the job until it is done (default), or return once the job is recorded. */
   wait?: boolean;
 }
 
 export interface RebuildCommandDeps {
-  /** How the rebuild function is invoked; default: asynchronously through the Lambda API. */
-  invoke?: (event: RebuildEvent) => Promise<void>;
   /** How often a followed job is read again, ms. */
   pollMs?: number;
   /** How long a job may stay stalled (a chunk failed) while Lambda's retries may still resume it, ms. */
@@ -25,7 +21,8 @@ export interface RebuildCommandDeps {
 /**
  * Rebuilds the named derived stores, or `all` that this profile runs (only the engines profile has a
  * book cache). With BOOKSTORE_DERIVED_STORES=deployed the stores are out of this process's reach, so
- * the rebuild runs in the rebuild function, in chunks, and this command starts it and follows its job.
+ * the rebuild runs in the rebuild function, in chunks: this command records the job, whose item the
+ * table's stream hands to the function (no Lambda API call, so no credentials for it), and follows it.
  */
 export async function runRebuild(config: Config, which: ProjectionName[] | 'all', options: RebuildCommandOptions = {}, deps: RebuildCommandDeps = {}): Promise<void> {
   if (config.engines?.derivedStores === 'deployed') return runDeployedRebuild(config, which, options, deps);
@@ -55,19 +52,6 @@ export async function runRebuild(config: Config, which: ProjectionName[] | 'all'
 }
 
 async function runDeployedRebuild(config: Config, which: ProjectionName[] | 'all', options: RebuildCommandOptions, deps: RebuildCommandDeps): Promise<void> {
-  const functionName = config.engines!.rebuildFunction;
-  if (!functionName && !deps.invoke) {
-    throw new Error(
-      'BOOKSTORE_DERIVED_STORES=deployed: rebuilds run in the rebuild function. Set BOOKSTORE_REBUILD_FUNCTION to its name (docs/operations-aws.md), or unset BOOKSTORE_DERIVED_STORES on a machine that reaches the derived stores.',
-    );
-  }
-  let lambda: LambdaClient | null = null;
-  const invoke =
-    deps.invoke ??
-    ((event: RebuildEvent) => {
-      lambda ??= new LambdaClient({ region: config.engines!.region });
-      return new LambdaRebuildInvoker(lambda, functionName!).invoke(event);
-    });
   const record = await openRecordStore(config);
   try {
     const jobs = record.rebuildJobs!;
@@ -76,8 +60,7 @@ async function runDeployedRebuild(config: Config, which: ProjectionName[] | 'all
     for (const name of names) {
       const started = Date.now();
       const { job, resumed } = await jobs.start(name, { restart: options.restart ?? false });
-      await invoke({ projection: name, jobId: job.id, handover: job.revision });
-      console.error(`${resumed ? 'resuming the stalled' : 'started the'} rebuild of ${name} (job ${job.id}) in ${functionName ?? 'the rebuild function'}`);
+      console.error(`${resumed ? 'resuming the stalled' : 'started the'} rebuild of ${name} (job ${job.id}); the table's stream hands it to the rebuild function`);
       if (options.wait === false) {
         timings[name] = `started, job ${job.id}; follow it with \`bookstore status\``;
         continue;
@@ -88,7 +71,6 @@ async function runDeployedRebuild(config: Config, which: ProjectionName[] | 'all
     printSummary(timings);
   } finally {
     await record.close();
-    (lambda as LambdaClient | null)?.destroy();
   }
 }
 
@@ -119,7 +101,7 @@ async function follow(jobs: RebuildJobControl, name: string, jobId: string, deps
       stalledSince = null;
       continue;
     }
-    // Lambda retries a failed invocation twice (after about 1 and 2 minutes), resuming from the last chunk.
+    // The stream mapping retries a failed invocation (REBUILD_RETRY_ATTEMPTS), resuming from the last chunk.
     stalledSince ??= Date.now();
     if (Date.now() - stalledSince > graceMs) {
       bar?.stop();

@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import type { Config } from '../config.js';
 import { PrometheusMetrics } from '../adapters/prometheus/prometheus-metrics.js';
 import { openStore, type Store } from '../composition.js';
+import { prometheusMetricsRoute } from '../http/metrics.js';
 import { buildServer } from '../http/server.js';
 import { seedStore } from './seed/seed.js';
 
@@ -59,7 +60,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   const demo = options.demo ? await ensureDemoStore(store, config) : null;
   // Derived stores catch up before the first request so search and bestsellers match the catalog.
   await store.projections.catchUp();
-  const app = await buildServer(store, { logger, metricsRegistry: metrics.registry });
+  const app = await buildServer(store, { logger, metricsRoute: prometheusMetricsRoute(metrics.registry) });
   store.projections.start();
 
   let closing = false;

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { ProjectionState, ProjectionStatus } from '../ports/projection-control.js';
+import type { MetricsRoute } from './server.js';
 
 /** Route patterns, not raw URLs, label requests, so ids in paths cannot blow up the series count. */
 const UNMATCHED_ROUTE = '(unmatched)';
@@ -86,4 +87,9 @@ export function installMetrics(
       return registry.metrics();
     },
   );
+}
+
+/** `/metrics` over the given registry (where `serve` keeps the store's PrometheusMetrics), for buildServer's `metricsRoute`. */
+export function prometheusMetricsRoute(registry: Registry): MetricsRoute {
+  return (app, projectionStatus) => installMetrics(app, projectionStatus, registry);
 }

@@ -2,14 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { Registry } from 'prom-client';
 import type { Store } from '../composition.js';
 import type { Config } from '../config.js';
 import { createUseCases, type UseCases } from '../app/index.js';
 import { NotFoundError } from '../domain/errors.js';
-import type { ProjectionControl } from '../ports/projection-control.js';
+import type { ProjectionControl, ProjectionState, ProjectionStatus } from '../ports/projection-control.js';
 import { installAccessControl } from './access.js';
-import { installMetrics } from './metrics.js';
 import { installOpenApi } from './openapi.js';
 import { registerComponents } from './components.js';
 import { clientErrors, frameworkErrors, HttpProblem, installProblemHandling } from './problem.js';
@@ -32,6 +30,9 @@ import { userRoutes } from './users/routes.js';
 import { adminRoutes, healthRoutes } from './operations/routes.js';
 import { discoveryRoutes } from './discovery/routes.js';
 import type { App } from './types.js';
+
+/** Adds a metrics route for the runtime that scrapes one (Prometheus for `serve`). */
+export type MetricsRoute = (app: FastifyInstance, projectionStatus: () => Promise<Array<ProjectionStatus & { state: ProjectionState }>>) => void;
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -56,10 +57,11 @@ export interface ServerOptions {
   /** The built web app to serve at `/`: a folder, null for none; defaults to the package's dist/web when built. */
   webRoot?: string | null;
   /**
-   * The Prometheus registry `/metrics` serves, where `serve` keeps the store's metrics adapter
-   * (PrometheusMetrics); defaults to a registry of the server's own with HTTP and lag series only.
+   * Installs `/metrics` (`serve`: prometheusMetricsRoute over the store's PrometheusMetrics registry).
+   * Left out, as on Lambda where CloudWatch gets EMF instead, there is no such route, and the Lambda
+   * bundle carries no Prometheus client.
    */
-  metricsRegistry?: Registry;
+  metricsRoute?: MetricsRoute;
   /** What the admin routes drive; defaults to the store's runner (rebuilds in this process). On Lambda: the rebuild function. */
   projections?: ProjectionControl;
 }
@@ -143,7 +145,7 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
 
   if (webRoot !== null) await installWebApp(app, webRoot);
 
-  installMetrics(app, () => useCases.operations.projectionStatus(), options.metricsRegistry);
+  options.metricsRoute?.(app, () => useCases.operations.projectionStatus());
   healthRoutes(app, useCases);
   jwksRoute(app, useCases);
   discoveryRoutes(app, useCases, config);

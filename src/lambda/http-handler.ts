@@ -1,11 +1,9 @@
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import awsLambdaFastify, { type LambdaFastifyOptions, type LambdaResponse } from '@fastify/aws-lambda';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../config.js';
 import { openStore, type Store, type StoreOptions } from '../composition.js';
 import { LambdaProjectionControl } from '../adapters/lambda/lambda-projection-control.js';
-import { LambdaRebuildInvoker } from '../adapters/lambda/lambda-rebuild-invoker.js';
 import { buildServer, type ServerOptions } from '../http/server.js';
 import type { ProjectionControl } from '../ports/projection-control.js';
 import { lambdaMetrics, publishingMetrics, type InvocationMetrics } from './metrics.js';
@@ -137,17 +135,13 @@ export function createHttpHandler(open: (options: StoreOptions) => Promise<Store
 
 /**
  * Rebuilds asked for through the API go to the rebuild function when BOOKSTORE_REBUILD_FUNCTION names
- * one: the HTTP function answers 202 within API Gateway's 29 s, and a container frozen after its answer
- * could not go on with a rebuild anyway.
+ * one: the HTTP function records the job and answers 202 within API Gateway's 29 s, and the table's
+ * stream starts the rebuild function on the job item (a container frozen after its answer could not
+ * go on with a rebuild anyway).
  */
 export function rebuildFunctionControl(store: Store): ProjectionControl | undefined {
-  const functionName = store.config.engines?.rebuildFunction;
-  if (!functionName || !store.rebuilds) return undefined;
-  return new LambdaProjectionControl({
-    checkpoints: store.projections,
-    jobs: store.rebuilds,
-    invoker: new LambdaRebuildInvoker(new LambdaClient({ region: store.config.engines!.region }), functionName),
-  });
+  if (!store.config.engines?.rebuildFunction || !store.rebuilds) return undefined;
+  return new LambdaProjectionControl({ checkpoints: store.projections, jobs: store.rebuilds });
 }
 
 /** The deployed entry point: configuration from the function's environment (BOOKSTORE_PROFILE and the rest). */

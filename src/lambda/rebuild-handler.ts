@@ -1,14 +1,25 @@
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import type { Context } from 'aws-lambda';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { Context, DynamoDBRecord } from 'aws-lambda';
 import { pino } from 'pino';
-import { LambdaRebuildInvoker, type RebuildEvent } from '../adapters/lambda/lambda-rebuild-invoker.js';
 import { loadConfig } from '../config.js';
 import { openStore, type Store } from '../composition.js';
 import type { WorkOutcome } from '../projections/chunked-rebuild.js';
 import { PROJECTION_NAMES } from '../projections/projection.js';
 
-/** Time kept back at the end of an invocation for the last save and the invocation of the next, ms. */
+/** Time kept back at the end of an invocation for the last save, ms. */
 const SAFETY_MS = 30_000;
+
+/** What the rebuild function works on: a job it was handed (from the stream), or a projection to start (a direct invocation). */
+export interface RebuildEvent {
+  projection: string;
+  /** The job to work on; absent: the function starts (or resumes) one itself. */
+  jobId?: string;
+  /** The job revision it was handed over at: the job may be taken at once. */
+  handover?: number;
+  /** With no `jobId`: give up a job that is not done and start again. */
+  restart?: boolean;
+}
 
 export interface RebuildResult {
   projection: string;
@@ -19,10 +30,7 @@ export interface RebuildResult {
   chunks: number;
 }
 
-/** The next invocation: in production the function itself, asynchronously. */
-export type InvokeNext = (event: RebuildEvent, context: Pick<Context, 'invokedFunctionArn'>) => Promise<void>;
-
-/** Checks an event from outside (the HTTP function, a laptop, the console) before anything is opened. */
+/** Checks an event from outside (the console, `aws lambda invoke`) before anything is opened. */
 export function parseRebuildEvent(event: unknown): RebuildEvent {
   const e = (event ?? {}) as Record<string, unknown>;
   const known = new Set(['projection', 'jobId', 'handover', 'restart']);
@@ -43,26 +51,40 @@ export function parseRebuildEvent(event: unknown): RebuildEvent {
 }
 
 /**
- * The rebuild function: a thin shell over ChunkedRebuilder (src/projections/chunked-rebuild.ts). Each
- * invocation works on the job until about 30 s before its own timeout, then hands it over to a new
- * asynchronous invocation of itself, so a rebuild of any size runs as a chain of invocations that each
- * fit Lambda's 15 minutes. Everything needed to go on is in the job record, so a chain broken by a
- * crash is resumed by Lambda's retry of the failed invocation, or by starting the rebuild again.
- * The store is opened once per container.
+ * The job a record of the table's stream asks a worker for: one that passed the mapping's filter
+ * (src/lambda/rebuild-trigger.ts), a rebuild job item saved as wanting a worker.
  */
-export function createRebuildFunction(open: () => Promise<Store>, invokeNext: InvokeNext) {
+export function triggeredRebuild(record: DynamoDBRecord): RebuildEvent {
+  const image = record.dynamodb?.NewImage;
+  if (!image) throw new Error(`stream record ${record.eventID ?? '?'} has no new image: the table's stream must carry new images`);
+  const job = unmarshall(image as Record<string, AttributeValue>);
+  if (typeof job.projection !== 'string' || typeof job.id !== 'string' || typeof job.revision !== 'number') {
+    throw new Error(`stream record ${record.eventID ?? '?'} is not a rebuild job item (projection, id, revision)`);
+  }
+  return parseRebuildEvent({ projection: job.projection, jobId: job.id, handover: job.revision });
+}
+
+/** A batch of the table's stream (the function's mapping), or one event given directly. */
+function eventsOf(raw: unknown): RebuildEvent[] {
+  const records = (raw as { Records?: unknown } | null)?.Records;
+  return Array.isArray(records) ? (records as DynamoDBRecord[]).map(triggeredRebuild) : [parseRebuildEvent(raw)];
+}
+
+/**
+ * The rebuild function: a thin shell over ChunkedRebuilder (src/projections/chunked-rebuild.ts). Its
+ * mapping on the table's stream invokes it for every job item saved as wanting a worker (started from
+ * the admin API or `bookstore rebuild`, which only write the job). Each invocation works on the job
+ * until about 30 s before its own timeout, then hands it over: that save wants a worker again, so the
+ * stream starts the next invocation, and a rebuild of any size runs as a chain of invocations that
+ * each fit Lambda's 15 minutes. A failed invocation is retried by the mapping from the same record;
+ * everything needed to go on is in the job item, so a chain broken for good is resumed by starting
+ * the rebuild again. The store is opened once per container.
+ */
+export function createRebuildFunction(open: () => Promise<Store>) {
   const logger = pino({ level: process.env.BOOKSTORE_LOG_LEVEL ?? 'info' });
   let ready: Promise<Store> | null = null;
-  return async (rawEvent: unknown, context: Pick<Context, 'getRemainingTimeInMillis' | 'invokedFunctionArn'>): Promise<RebuildResult> => {
-    const event = parseRebuildEvent(rawEvent);
-    ready ??= open();
-    let store: Store;
-    try {
-      store = await ready;
-    } catch (error) {
-      ready = null;
-      throw error;
-    }
+
+  async function work(store: Store, event: RebuildEvent, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<RebuildResult> {
     const rebuilds = store.rebuilds;
     if (!rebuilds) throw new Error('the rebuild function needs the engines profile (BOOKSTORE_PROFILE=engines)');
     let jobId = event.jobId;
@@ -76,7 +98,7 @@ export function createRebuildFunction(open: () => Promise<Store>, invokeNext: In
     const deadline = Date.now() + context.getRemainingTimeInMillis() - SAFETY_MS;
     const options = { deadline, ...(handover !== undefined ? { handover } : {}) };
     let { outcome, job } = await rebuilds.work(event.projection, jobId, options);
-    // Lambda's retry of an invocation that died finds the job held until that invocation's lease runs
+    // The mapping's retry of an invocation that died finds the job held until that invocation's lease runs
     // out (at most a lease, 90 s): it waits once rather than end the chain, which nothing would resume.
     const wait = outcome === 'held' && job ? job.leaseUntil - Date.now() + 1_000 : 0;
     if (wait > 0 && Date.now() + wait < deadline - 60_000) {
@@ -84,20 +106,27 @@ export function createRebuildFunction(open: () => Promise<Store>, invokeNext: In
       await new Promise((resolve) => setTimeout(resolve, wait));
       ({ outcome, job } = await rebuilds.work(event.projection, jobId, options));
     }
-    if (outcome === 'more' && job) await invokeNext({ projection: event.projection, jobId, handover: job.revision }, context);
     const result = { projection: event.projection, jobId, outcome, loaded: job?.loaded ?? 0, total: job?.total ?? null, chunks: job?.chunks ?? 0 };
-    logger.info(result, 'rebuild invocation ended');
+    logger.info(result, outcome === 'more' ? 'rebuild handed over: the stream starts the next invocation' : 'rebuild invocation ended');
     return result;
+  }
+
+  return async (raw: unknown, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<RebuildResult[]> => {
+    const events = eventsOf(raw);
+    ready ??= open();
+    let store: Store;
+    try {
+      store = await ready;
+    } catch (error) {
+      ready = null;
+      throw error;
+    }
+    const results: RebuildResult[] = [];
+    // One after another (the mapping's batches hold one record): a failure fails the batch, which the mapping retries.
+    for (const event of events) results.push(await work(store, event, context));
+    return results;
   };
 }
 
-let lambda: LambdaClient | null = null;
-
-/** The deployed entry point; it invokes itself by the ARN it was invoked with (so an alias or version stays the same). */
-export const handler = createRebuildFunction(
-  () => openStore(loadConfig(process.env)),
-  async (event, context) => {
-    lambda ??= new LambdaClient({});
-    await new LambdaRebuildInvoker(lambda, context.invokedFunctionArn).invoke(event);
-  },
-);
+/** The deployed entry point. */
+export const handler = createRebuildFunction(() => openStore(loadConfig(process.env)));

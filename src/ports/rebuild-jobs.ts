@@ -26,6 +26,12 @@ export interface RebuildJob {
   /** Until when (epoch ms) the worker holding the job may go on without saving it; 0: nobody holds it. */
   leaseUntil: number;
   lastError: string | null;
+  /**
+   * True while the job waits for a worker to take it up: when it is created, resumed or handed over
+   * for time; the worker that takes it sets it false. On AWS every save that sets it starts the
+   * rebuild function, through the table's stream (infra/lib/compute/rebuild-invocation.ts).
+   */
+  wantsWorker: boolean;
   /** Bumped by every save; saves are compare-and-sets on it. */
   revision: number;
 }

@@ -61,7 +61,7 @@ export interface WorkOptions {
  */
 export type WorkOutcome = 'done' | 'more' | 'held' | 'stale';
 
-/** How long a worker that stopped for time keeps the job for the next one it invoked, ms. */
+/** How long a worker that stopped for time keeps the job for the next one, ms. */
 const HANDOVER_MS = 60_000;
 
 /** What the job record says of a rebuild, for status. */
@@ -132,9 +132,12 @@ export class RebuildJobControl {
     if (existing && isActive(existing)) {
       if (!options.restart) {
         if (existing.leaseUntil > now) throw new ConflictError('rebuild-in-progress', `projection ${name} is already rebuilding (job ${existing.id}, ${existing.loaded} records loaded)`);
-        return { job: existing, resumed: true };
+        // Saved as wanting a worker: on AWS that save is what starts the rebuild function again.
+        const resumed = await this.jobs.save({ ...existing, wantsWorker: true, updatedAt: now });
+        if (!resumed) throw new ConflictError('rebuild-in-progress', `the rebuild job of ${name} changed while it was being resumed; try again`);
+        return { job: resumed, resumed: true };
       }
-      const given = await this.jobs.save({ ...existing, phase: 'failed', lastError: 'given up by a restart', leaseUntil: 0, updatedAt: now });
+      const given = await this.jobs.save({ ...existing, phase: 'failed', lastError: 'given up by a restart', leaseUntil: 0, wantsWorker: false, updatedAt: now });
       if (!given) throw new ConflictError('rebuild-in-progress', `the rebuild job of ${name} changed while it was being given up; try again`);
     }
     const job: RebuildJob = {
@@ -151,6 +154,7 @@ export class RebuildJobControl {
       updatedAt: now,
       leaseUntil: 0,
       lastError: null,
+      wantsWorker: true,
       revision: 0,
     };
     if (!(await this.jobs.create(job))) throw new ConflictError('rebuild-in-progress', `another rebuild of ${name} was started just now`);
@@ -217,7 +221,7 @@ export class ChunkedRebuilder extends RebuildJobControl {
       return saved;
     };
     try {
-      job = await save({ leaseUntil: projection.staged ? this.now() + this.leaseMs : Math.max(options.deadline, this.now() + this.leaseMs) });
+      job = await save({ wantsWorker: false, leaseUntil: projection.staged ? this.now() + this.leaseMs : Math.max(options.deadline, this.now() + this.leaseMs) });
       const outcome = projection.staged ? await this.workInChunks(projection, options, () => job, save) : await this.workInOneStep(projection, save);
       return { outcome, job };
     } catch (error) {
@@ -296,9 +300,12 @@ export class ChunkedRebuilder extends RebuildJobControl {
     return 'done';
   }
 
-  /** Keeps the job for a short while for the worker this one is about to invoke (or a caller's next `work`). */
+  /**
+   * Keeps the job for a short while for the next worker (or a caller's next `work`), and says a worker
+   * is wanted: on AWS this save is what starts the next invocation, through the table's stream.
+   */
   private async handOver(save: (changes: Partial<RebuildJob>) => Promise<RebuildJob>): Promise<WorkOutcome> {
-    await save({ leaseUntil: this.now() + HANDOVER_MS });
+    await save({ leaseUntil: this.now() + HANDOVER_MS, wantsWorker: true });
     return 'more';
   }
 

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { PrometheusMetrics } from '../../src/adapters/prometheus/prometheus-metrics.js';
 import { loadConfig } from '../../src/config.js';
 import { openStore, type Store } from '../../src/composition.js';
+import { prometheusMetricsRoute } from '../../src/http/metrics.js';
 import { buildServer, type ServerOptions } from '../../src/http/server.js';
 import { completeIsbn13 } from '../../src/domain/isbn.js';
 import type { Change } from '../../src/domain/change-event.js';
@@ -87,7 +88,7 @@ export async function startApi(options: { env?: Record<string, string>; logger?:
   // The API alone unless a test asks for the web app: whether dist/web happens to be built must not matter.
   const serverOptions: ServerOptions = {
     webRoot: options.webRoot ?? null,
-    metricsRegistry: metrics.registry,
+    metricsRoute: prometheusMetricsRoute(metrics.registry),
     ...(options.logger ? { logger: options.logger } : {}),
   };
   const app = await buildServer(store, serverOptions);

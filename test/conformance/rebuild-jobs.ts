@@ -21,6 +21,7 @@ export function newJob(overrides: Partial<RebuildJob> = {}): RebuildJob {
     updatedAt: 1_000,
     leaseUntil: 0,
     lastError: null,
+    wantsWorker: true,
     revision: 0,
     ...overrides,
   };
@@ -45,6 +46,8 @@ export function rebuildJobsConformance(make: () => Promise<RebuildJobsUnderTest>
     it('stores a new job at revision 0 and gives back every field as stored', async () => {
       expect(await jobs.create(newJob({ revision: 9, staged: 'x', cursor: 'c', before: '{}', total: 5, lastError: 'e' }))).toBe(true);
       expect(await jobs.get('search')).toEqual(newJob({ revision: 0, staged: 'x', cursor: 'c', before: '{}', total: 5, lastError: 'e' }));
+      const taken = await jobs.save({ ...(await jobs.get('search'))!, wantsWorker: false });
+      expect(await jobs.get('search')).toEqual({ ...taken, wantsWorker: false });
       expect(await jobs.get('graph')).toBeNull();
     });
 

@@ -1,13 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoStreamCheckpoints } from '../../src/adapters/dynamodb/dynamodb-stream-checkpoints.js';
+import { DynamoStreamPoller } from '../../src/adapters/dynamodb/dynamodb-stream-poller.js';
 import { DynamoStreamRunner } from '../../src/adapters/dynamodb/dynamodb-stream-runner.js';
 import { createStreamCheckpointTable, documentClient } from '../../src/adapters/dynamodb/dynamodb-tables.js';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoSnapshots } from '../../src/adapters/dynamodb/dynamodb-snapshots.js';
 import { LambdaProjectionControl } from '../../src/adapters/lambda/lambda-projection-control.js';
-import type { RebuildEvent } from '../../src/adapters/lambda/lambda-rebuild-invoker.js';
 import { runAdminCreate } from '../../src/cli/admin-command.js';
 import { catchUpWithProgress } from '../../src/cli/catch-up.js';
 import { runImport } from '../../src/cli/import-command.js';
@@ -17,12 +17,14 @@ import { runStatus } from '../../src/cli/status-command.js';
 import { openRecordStore, openStore, type Store } from '../../src/composition.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { buildServer } from '../../src/http/server.js';
-import { createRebuildFunction } from '../../src/lambda/rebuild-handler.js';
+import { createRebuildFunction, triggeredRebuild, type RebuildEvent } from '../../src/lambda/rebuild-handler.js';
+import { REBUILD_TRIGGER_PATTERN } from '../../src/lambda/rebuild-trigger.js';
 import { BestsellersProjection } from '../../src/projections/bestsellers-projection.js';
 import { BookCacheProjection } from '../../src/projections/book-cache-projection.js';
 import { GraphProjection } from '../../src/projections/graph-projection.js';
 import { SearchProjection } from '../../src/projections/search-projection.js';
 import { freshEnginesEnv, removeEngineResources } from '../support/engine-resources.js';
+import { matchesFilterPattern } from '../support/filter-pattern.js';
 import { endpoints } from './endpoints.js';
 
 /** Nothing listens on the discard port: a laptop's view of engines inside a VPC. */
@@ -71,6 +73,54 @@ async function streamFunction(store: Store, table: string): Promise<DynamoStream
     snapshots: new DynamoSnapshots(documents, table),
     consumers: projections.map((projection) => ({ projection, checkpoints: positions })),
   });
+}
+
+/**
+ * Plays the rebuild function's event source mapping: the table's stream, filtered with the mapping's
+ * own pattern, one record per invocation, each invocation awaited before the next record (a shard is
+ * read in order), polled until stopped. A failed invocation is recorded and its record read again.
+ */
+async function rebuildMapping(table: string, rebuildFunction: (event: unknown) => Promise<unknown>) {
+  const { Table } = await low.send(new DescribeTableCommand({ TableName: table }));
+  const events: RebuildEvent[] = [];
+  const failures: unknown[] = [];
+  const poller = new DynamoStreamPoller({
+    client: streams,
+    streamArn: Table!.LatestStreamArn!,
+    consumers: [
+      {
+        name: 'lambda-rebuild',
+        checkpoints: new DynamoStreamCheckpoints(documents, table),
+        handler: async (batch) => {
+          for (const record of batch.Records.filter((r) => matchesFilterPattern(REBUILD_TRIGGER_PATTERN, r))) {
+            events.push(triggeredRebuild(record));
+            try {
+              await rebuildFunction({ Records: [record] });
+            } catch (error) {
+              failures.push(error);
+              return { batchItemFailures: [{ itemIdentifier: record.dynamodb!.SequenceNumber! }] };
+            }
+          }
+          return { batchItemFailures: [] };
+        },
+      },
+    ],
+  });
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      await poller.poll();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  return {
+    events,
+    failures,
+    async stop() {
+      running = false;
+      await loop;
+    },
+  };
 }
 
 /** What a shopper sees of the derived stores, by ISBN (ids differ between the two stores). */
@@ -157,28 +207,24 @@ describe('operating a deployed store from a laptop', () => {
     expect(error.mock.calls.flat().join(' ')).toContain('IteratorAge');
   }, 60_000);
 
-  it('rebuilds through the rebuild function in chunks over several invocations, from the CLI and from the admin API', async () => {
-    // The rebuild function, run in this process: each invocation gets about a second before its
-    // deadline, then invokes the next asynchronously with the job's revision, as on Lambda.
+  it('rebuilds through the rebuild function in chunks over several invocations, started by the table stream from the CLI and from the admin API', async () => {
+    // The rebuild function, run in this process behind its stream mapping: each invocation gets about a
+    // second before its deadline, then hands the job over, and the save of the hand-over starts the next.
     let opened: Store | null = null;
-    const failures: unknown[] = [];
-    const events: RebuildEvent[] = [];
-    const context = { getRemainingTimeInMillis: () => 31_000, invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:rebuild' };
-    const invokeAsync = async (event: RebuildEvent) => {
-      events.push(event);
-      void rebuildFunction(event, context).catch((error: unknown) => failures.push(error));
-    };
-    const rebuildFunction = createRebuildFunction(async () => (opened = await openStore(inside)), invokeAsync);
+    const context = { getRemainingTimeInMillis: () => 31_000 };
+    const rebuildFunction = createRebuildFunction(async () => (opened = await openStore(inside)));
+    const mapping = await rebuildMapping(deployedEnv.BOOKSTORE_DYNAMODB_TABLE!, (event) => rebuildFunction(event, context));
+    const { events, failures } = mapping;
     try {
       const indexBefore = await deployed.searchIndex.count();
-      await runRebuild(laptop, ['search'], {}, { invoke: invokeAsync, pollMs: 100 });
+      await runRebuild(laptop, ['search'], {}, { pollMs: 100 });
       expect(failures).toEqual([]);
       expect(events.length).toBeGreaterThan(2);
       expect(new Set(events.map((e) => e.jobId)).size).toBe(1);
       expect(await deployed.searchIndex.count()).toBe(indexBefore);
 
       // The HTTP function's control: a rebuild answers at once, and the status shows the job.
-      const control = new LambdaProjectionControl({ checkpoints: deployed.projections, jobs: deployed.rebuilds!, invoker: { invoke: invokeAsync } });
+      const control = new LambdaProjectionControl({ checkpoints: deployed.projections, jobs: deployed.rebuilds! });
       const search = (await control.status()).find((s) => s.name === 'search')!;
       expect(search.lagUnknown).toContain('IteratorAge');
       expect(search.rebuild).toMatchObject({ phase: 'done', stalled: false });
@@ -217,6 +263,7 @@ describe('operating a deployed store from a laptop', () => {
       expect(failures).toEqual([]);
       expect(await derivedView(deployed)).toEqual(await derivedView(asToday));
     } finally {
+      await mapping.stop();
       await (opened as Store | null)?.close();
     }
   }, 300_000);

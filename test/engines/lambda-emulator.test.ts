@@ -6,6 +6,7 @@
  */
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import type { EmulatedFunction } from '../../scripts/lambda-rie/emulator.js';
 import { streamEventSource, type EventSourceMapping } from '../../scripts/lambda-rie/event-source.js';
 import { startLocalStack, type LocalStack } from '../../scripts/lambda-rie/local-stack.js';
@@ -180,6 +181,21 @@ describe('the HTTP function under the emulator', () => {
     }
     const board = await api({ method: 'GET', path: '/api/v1/bestsellers', query: [['category', 'Fiction']] });
     expect(board.body.items.map((i: { units: number }) => i.units)).toEqual([2, 1]);
+  });
+
+  it('serves the OpenAPI document at /docs as JSON and as YAML (the bundle writes its YAML as JSON, which YAML reads the same)', async () => {
+    const json = await api({ method: 'GET', path: '/docs/json' });
+    expect(json.status).toBe(200);
+    expect(json.body.openapi).toBe('3.0.3');
+    expect(Object.keys(json.body.paths)).toContain('/api/v1/search');
+    const yaml = await api({ method: 'GET', path: '/docs/yaml' });
+    expect(yaml.status).toBe(200);
+    expect(yaml.headers['content-type']).toMatch(/^application\/x-yaml/);
+    expect(parseYaml(String(yaml.body))).toEqual(json.body);
+    // Swagger UI's own files, from the copy beside the bundle.
+    const ui = await api({ method: 'GET', path: '/docs/static/swagger-ui-bundle.js' });
+    expect(ui.status).toBe(200);
+    expect(String(ui.body)).toContain('SwaggerUIBundle');
   });
 
   it('ran every invocation in the one container that started cold', () => {

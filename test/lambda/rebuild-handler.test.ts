@@ -1,8 +1,13 @@
-import { InvokeCommand, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { LambdaRebuildInvoker } from '../../src/adapters/lambda/lambda-rebuild-invoker.js';
+import { keys } from '../../src/adapters/dynamodb/dynamodb-items.js';
 import { loadConfig } from '../../src/config.js';
-import { parseRebuildEvent } from '../../src/lambda/rebuild-handler.js';
+import { parseRebuildEvent, triggeredRebuild } from '../../src/lambda/rebuild-handler.js';
+import { REBUILD_TRIGGER_PATTERN } from '../../src/lambda/rebuild-trigger.js';
+import type { RebuildJob } from '../../src/ports/rebuild-jobs.js';
+import { newJob } from '../conformance/rebuild-jobs.js';
+import { matchesFilterPattern } from '../support/filter-pattern.js';
 
 describe('the rebuild function event', () => {
   it('accepts a projection with an optional job, hand-over revision and restart flag', () => {
@@ -23,31 +28,30 @@ describe('the rebuild function event', () => {
   });
 });
 
-describe('invoking the rebuild function', () => {
-  it('queues the event asynchronously, so no caller waits for a rebuild', async () => {
-    const sent: InvokeCommand[] = [];
-    const invoker = new LambdaRebuildInvoker(
-      {
-        async send(command: InvokeCommand): Promise<InvokeCommandOutput> {
-          sent.push(command);
-          return { StatusCode: 202, $metadata: {} };
-        },
-      },
-      'bookstore-rebuild',
-    );
-    await invoker.invoke({ projection: 'search', jobId: '5b7c2f0e-8a51-4e3b-9d7e-1f2a3b4c5d6e', handover: 3 });
-    expect(sent).toHaveLength(1);
-    expect(sent[0]!.input).toMatchObject({ FunctionName: 'bookstore-rebuild', InvocationType: 'Event' });
-    expect(JSON.parse(new TextDecoder().decode(sent[0]!.input.Payload as Uint8Array))).toEqual({
-      projection: 'search',
-      jobId: '5b7c2f0e-8a51-4e3b-9d7e-1f2a3b4c5d6e',
-      handover: 3,
-    });
+describe('starting the rebuild function from the table stream', () => {
+  const jobId = '5b7c2f0e-8a51-4e3b-9d7e-1f2a3b4c5d6e';
+  /** A stream record of the job item as DynamoDB writes it (NEW_AND_OLD_IMAGES). */
+  function jobRecord(eventName: 'INSERT' | 'MODIFY' | 'REMOVE', changes: Partial<RebuildJob> = {}, key = keys.rebuildJob('search')): DynamoDBRecord {
+    const job = { ...key, ...newJob({ id: jobId, ...changes }) };
+    return { eventName, eventID: '1', dynamodb: { Keys: marshall(key) as never, NewImage: marshall(job, { removeUndefinedValues: true }) as never } };
+  }
+  const passes = (record: DynamoDBRecord) => matchesFilterPattern(REBUILD_TRIGGER_PATTERN, record);
+
+  it('passes a job item saved as wanting a worker: created, resumed or handed over', () => {
+    expect(passes(jobRecord('INSERT'))).toBe(true);
+    expect(passes(jobRecord('MODIFY', { revision: 7, chunks: 3, leaseUntil: 5_000 }))).toBe(true);
   });
 
-  it('fails when Lambda did not queue the invocation', async () => {
-    const invoker = new LambdaRebuildInvoker({ send: async () => ({ StatusCode: 200, $metadata: {} }) }, 'bookstore-rebuild');
-    await expect(invoker.invoke({ projection: 'graph' })).rejects.toThrow('did not queue the rebuild of graph');
+  it("drops a worker's own saves, a removed job and every other item of the table", () => {
+    expect(passes(jobRecord('MODIFY', { wantsWorker: false, revision: 8 }))).toBe(false);
+    expect(passes(jobRecord('REMOVE'))).toBe(false);
+    expect(passes(jobRecord('INSERT', {}, { pk: 'BOOK#1', sk: 'REBUILD' }))).toBe(false);
+    expect(REBUILD_TRIGGER_PATTERN.dynamodb.Keys.pk.S[0]!.prefix).toBe(keys.rebuildJob('').pk);
+  });
+
+  it('reads the job and the revision to take it at from the new image', () => {
+    expect(triggeredRebuild(jobRecord('MODIFY', { projection: 'graph', revision: 4 }))).toEqual({ projection: 'graph', jobId, handover: 4 });
+    expect(() => triggeredRebuild({ eventName: 'MODIFY', dynamodb: {} })).toThrow('has no new image');
   });
 });
 

@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url';
+
 /**
  * What every function bundle looks like, kept free of CDK imports so that the Lambda emulator's
  * stand-in build (scripts/lambda-rie/bundles.ts) makes the same bundle as NodejsFunction does here.
@@ -31,3 +33,13 @@ export const ESM_BANNER = [
  */
 export const EXTERNAL_MODULES = ['@aws-sdk/*', '@smithy/*', './composition-embedded.js'];
 
+
+/**
+ * Packages replaced in the bundles by smaller stand-ins that do the one job the functions need of them
+ * (esbuild `alias`). `yaml`, pulled in by @fastify/swagger(-ui) only to write the OpenAPI document as
+ * YAML, becomes src/lambda/json-yaml.ts, which writes it as JSON, itself valid YAML: about 115 KB less
+ * in the HTTP bundle. The server keeps the real package.
+ */
+export const MODULE_ALIASES: Record<string, string> = {
+  yaml: fileURLToPath(new URL('../../../src/lambda/json-yaml.ts', import.meta.url)),
+};

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, OutputFormat, type BundlingOptions, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { ESM_BANNER, EXTERNAL_MODULES } from './bundle-shape.js';
+import { ESM_BANNER, EXTERNAL_MODULES, MODULE_ALIASES } from './bundle-shape.js';
 
 /** The repository root: the functions' entries, package.json and package-lock.json are under it. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -28,7 +28,7 @@ export function bundlingOptions(commandHooks?: ICommandHooks): BundlingOptions {
     externalModules: EXTERNAL_MODULES,
     forceDockerBundling: false,
     logLevel: LogLevel.ERROR,
-    esbuildArgs: { '--charset': 'utf8' },
+    esbuildArgs: { '--charset': 'utf8', '--alias': Object.entries(MODULE_ALIASES).map(([name, path]) => `${name}=${path}`) },
     ...(commandHooks && { commandHooks }),
   };
 }

@@ -31,7 +31,8 @@ export const METRICS_ENVIRONMENT = {
 
 /**
  * The running store: the HTTP function behind API Gateway, the projections function on the table's
- * stream, the rebuild function (started by the HTTP function or a laptop, chained chunk by chunk),
+ * stream, the rebuild function (on the same stream, filtered to rebuild jobs wanting a worker: started
+ * by the HTTP function or a laptop writing a job, chained chunk by chunk by its own hand-overs),
  * and the storefront on S3 + CloudFront in front of both. Shaped for monitoring
  * (`MonitoredCompute`: httpApi, apiFunction, streamFunction, streamFailureQueue).
  */
@@ -102,13 +103,13 @@ export class Compute extends Construct {
     });
     grantRebuildFunction(data, this.rebuild.function);
     this.rebuildInvocation = new RebuildInvocation(this, 'RebuildInvocation', {
+      table: data.tables.table,
       function: this.rebuild.function,
-      functionName: rebuildFunctionName,
-      starters: [this.http.function],
       queueRetentionDays: config.stream.dlqRetentionDays,
       keepQueueOnDelete: config.keepDataOnDelete,
     });
-    // Without it the API would run a rebuild inside the HTTP function, which cannot finish on Lambda.
+    // Without it the API would run a rebuild inside the HTTP function, which cannot finish on Lambda;
+    // with it the API records the job, and the table's stream starts this function on it.
     this.http.function.addEnvironment('BOOKSTORE_REBUILD_FUNCTION', this.rebuild.function.functionName);
 
     this.api = new HttpApi(this, 'HttpApi', {
@@ -143,7 +144,7 @@ export class Compute extends Construct {
       value: this.streamMapping.failureQueue.queueUrl,
     });
     new CfnOutput(this, 'RebuildFunctionName', {
-      description: 'BOOKSTORE_REBUILD_FUNCTION for `bookstore rebuild NAME` from a laptop (docs/operations-aws.md)',
+      description: 'The rebuild function, which the table stream starts on rebuild jobs (its logs show each chunk)',
       value: this.rebuild.function.functionName,
     });
 

@@ -1,36 +1,45 @@
-import { Duration, RemovalPolicy, Stack, ArnFormat } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { REBUILD_TRIGGER_PATTERN } from '../../../src/lambda/rebuild-trigger.js';
 
-/** Lambda's default, stated: a chunk that failed is tried twice more before the chain is given up. */
+/** A chunk whose invocation failed is tried twice more (from the same job record) before the chain is given up. */
 export const REBUILD_RETRY_ATTEMPTS = 2;
-/** A chunk event older than this is not run: the job record lets an operator start again. */
-export const REBUILD_MAX_EVENT_AGE = Duration.hours(1);
+/**
+ * A job record older than this is not run. Records wait behind the invocation before them in their
+ * shard (up to the function's 15 minutes each), so this leaves room for a few; the job item lets an
+ * operator start again.
+ */
+export const REBUILD_MAX_RECORD_AGE = Duration.hours(6);
 
 export interface RebuildInvocationProps {
+  /** The main table: rebuild jobs are items in it, and its stream carries their saves. */
+  table: dynamodb.ITable;
   function: lambda.IFunction;
-  /** The function's fixed physical name: its ARN is built from it, so the policy need not reference the function. */
-  functionName: string;
-  /** Who starts rebuilds (the HTTP function): `lambda:InvokeFunction` on the rebuild function only. */
-  starters: iam.IGrantable[];
   queueRetentionDays: number;
   keepQueueOnDelete: boolean;
 }
 
 /**
- * How the rebuild function is invoked: asynchronously, by the HTTP function (the admin API) or a
- * laptop (`bookstore rebuild`), then by itself once per chunk (src/lambda/rebuild-handler.ts, through
- * `context.invokedFunctionArn`). A chunk given up after the retries lands in an encrypted queue of
- * its own (not the stream's: those messages are stream batch pointers with their own replay), so a
- * chain that stopped is known; the job item in the table says where to resume.
+ * How the rebuild function is invoked: by a second event source mapping on the table's stream, whose
+ * filter (src/lambda/rebuild-trigger.ts) passes only a rebuild job item saved as wanting a worker. The
+ * HTTP function (the admin API) and a laptop (`bookstore rebuild`) start a rebuild by writing the job,
+ * and the function chains its chunks by saving the job as handed over; nobody calls the Lambda API,
+ * so the VPC needs no `lambda` interface endpoint and no role holds `lambda:InvokeFunction`.
+ *
+ * - Batches of one record: one job per invocation, which may run for the function's whole timeout.
+ * - `LATEST`: a new mapping starts with the next job, not with old job saves still in the stream.
+ * - Bounded retries and record age (no bisecting: a batch is one record); a record given up lands in an encrypted queue of
+ *   its own (not the stream function's: those are batches of store changes with their own replay), so
+ *   a chain that stopped is known. Its messages point at the stream record; the job item says where
+ *   to resume: run `bookstore rebuild NAME` again.
  */
 export class RebuildInvocation extends Construct {
   readonly failureQueue: sqs.Queue;
-  /** `arn:<partition>:lambda:<region>:<account>:function:<name>`, unqualified (as the function invokes itself). */
-  readonly functionArn: string;
+  readonly eventSource: sources.DynamoEventSource;
 
   constructor(scope: Construct, id: string, props: RebuildInvocationProps) {
     super(scope, id);
@@ -42,27 +51,14 @@ export class RebuildInvocation extends Construct {
       removalPolicy: props.keepQueueOnDelete ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
 
-    props.function.configureAsyncInvoke({
+    this.eventSource = new sources.DynamoEventSource(props.table, {
+      startingPosition: lambda.StartingPosition.LATEST,
+      batchSize: 1,
       retryAttempts: REBUILD_RETRY_ATTEMPTS,
-      maxEventAge: REBUILD_MAX_EVENT_AGE,
-      onFailure: new destinations.SqsDestination(this.failureQueue),
+      maxRecordAge: REBUILD_MAX_RECORD_AGE,
+      onFailure: new sources.SqsDlq(this.failureQueue),
+      filters: [lambda.FilterCriteria.filter(REBUILD_TRIGGER_PATTERN)],
     });
-
-    // From the name, not the function's Arn attribute: the function's role policy referencing the
-    // function itself would be a dependency cycle.
-    this.functionArn = Stack.of(this).formatArn({
-      service: 'lambda',
-      resource: 'function',
-      resourceName: props.functionName,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-    props.function.grantPrincipal.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.functionArn] }),
-    );
-    for (const starter of props.starters) {
-      starter.grantPrincipal.addToPrincipalPolicy(
-        new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.function.functionArn] }),
-      );
-    }
+    props.function.addEventSource(this.eventSource);
   }
 }

@@ -2,7 +2,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { RebuildJob, RebuildJobs } from '../../ports/rebuild-jobs.js';
 import { isConditionFailure, keys, type DocumentClientLike } from './dynamodb-items.js';
 
-const FIELDS = ['projection', 'id', 'phase', 'staged', 'cursor', 'before', 'loaded', 'total', 'chunks', 'startedAt', 'updatedAt', 'leaseUntil', 'lastError', 'revision'] as const;
+const FIELDS = ['projection', 'id', 'phase', 'staged', 'cursor', 'before', 'loaded', 'total', 'chunks', 'startedAt', 'updatedAt', 'leaseUntil', 'lastError', 'wantsWorker', 'revision'] as const;
 
 /**
  * Rebuild jobs as one item per projection in the main table (`REBUILD#<projection>`), where every
@@ -17,7 +17,8 @@ export class DynamoRebuildJobs implements RebuildJobs {
   async get(projection: string): Promise<RebuildJob | null> {
     const { Item: item } = await this.options.client.send(new GetCommand({ TableName: this.options.tableName, Key: keys.rebuildJob(projection), ConsistentRead: true }));
     if (!item) return null;
-    return Object.fromEntries(FIELDS.map((f) => [f, item[f] ?? null])) as unknown as RebuildJob;
+    const job = Object.fromEntries(FIELDS.map((f) => [f, item[f] ?? null])) as unknown as RebuildJob;
+    return { ...job, wantsWorker: item.wantsWorker === true };
   }
 
   async create(job: RebuildJob): Promise<boolean> {

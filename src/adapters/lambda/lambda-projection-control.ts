@@ -1,6 +1,5 @@
 import type { ProjectionControl, ProjectionStatus, RebuildStarted } from '../../ports/projection-control.js';
 import type { RebuildJobControl } from '../../projections/chunked-rebuild.js';
-import type { RebuildEvent } from './lambda-rebuild-invoker.js';
 
 /** Why the HTTP function cannot tell how far behind the stream function is. */
 export const STREAM_LAG_UNKNOWN =
@@ -9,14 +8,16 @@ export const STREAM_LAG_UNKNOWN =
 export interface LambdaProjectionControlOptions {
   /** The checkpoints kept in the derived stores (their generation, last rebuild); the runner is never started here. */
   checkpoints: Pick<ProjectionControl, 'status'>;
+  /** Starting a job is all it takes: the job item's save reaches the rebuild function through the table's stream. */
   jobs: RebuildJobControl;
-  invoker: { invoke(event: RebuildEvent): Promise<void> };
 }
 
 /**
  * ProjectionControl for the HTTP function on Lambda. A rebuild cannot run in the function that
  * answers it (API Gateway gives up after 29 s, and a frozen container does no background work), so
- * it records a job and invokes the rebuild function, which works through it in chunks; the status
+ * it records a job, whose item the table's stream hands to the rebuild function (a filtered event
+ * source mapping, so no Lambda API call and no `lambda` VPC endpoint), which works through it in
+ * chunks; the status
  * shows the job's progress beside each projection's checkpoint.
  */
 export class LambdaProjectionControl implements ProjectionControl {
@@ -48,9 +49,7 @@ export class LambdaProjectionControl implements ProjectionControl {
     return { finished: null };
   }
 
-  private async begin(name: string) {
-    const started = await this.options.jobs.start(name);
-    await this.options.invoker.invoke({ projection: name, jobId: started.job.id, handover: started.job.revision });
-    return started;
+  private begin(name: string) {
+    return this.options.jobs.start(name);
   }
 }
