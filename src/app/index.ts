@@ -1,4 +1,5 @@
 import type { BestsellerBoard } from '../ports/bestseller-board.js';
+import type { Snapshots } from '../ports/change-feed.js';
 import type { Carts } from '../ports/carts.js';
 import type { Catalog } from '../ports/catalog.js';
 import type { Friendships } from '../ports/friendships.js';
@@ -9,6 +10,7 @@ import type { SearchIndex } from '../ports/search-index.js';
 import type { SocialGraph } from '../ports/social-graph.js';
 import type { Users } from '../ports/users.js';
 import { accountUseCases } from './accounts.js';
+import { auditUseCases } from './audit.js';
 import { bestsellerUseCases } from './bestsellers.js';
 import { cartUseCases } from './cart.js';
 import { catalogUseCases } from './catalog.js';
@@ -32,6 +34,8 @@ export interface UseCaseDeps {
   bestsellers: BestsellerBoard;
   graph: SocialGraph;
   projections: ProjectionControl;
+  /** Point-in-time reads of the record, for the drift audit. */
+  snapshots: Snapshots;
   metrics: Metrics;
   now?: () => Date;
 }
@@ -49,6 +53,7 @@ export function createUseCases(deps: UseCaseDeps) {
     recommendations: recommendationUseCases(withClock),
     friends: friendUseCases(withClock),
     operations: operationUseCases(withClock),
+    audit: auditUseCases(withClock),
   };
 }
 
