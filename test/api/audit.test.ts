@@ -109,6 +109,12 @@ describe('drift audit', () => {
     expect((await api.store.graph.alsoBought(one.id, 10)).map((r) => r.bookId)).toEqual([two.id]);
   });
 
+  it('audits every store when the body is left out', async () => {
+    const res = await api.request('POST', '/api/v1/admin/audit', { token: admin.token });
+    expect(res.status).toBe(200);
+    expect(res.body.stores.map((s: any) => s.store)).toEqual(['search', 'bestsellers', 'graph']);
+  });
+
   it('is for admins only and refuses an unknown store by name', async () => {
     expectProblem(await api.request('POST', '/api/v1/admin/audit', { token: ann.token, body: {} }), 403);
     expectProblem(await api.request('GET', '/api/v1/admin/audit'), 401);

@@ -135,6 +135,10 @@ export function adminRoutes(app: App, useCases: UseCases): void {
     '/admin/audit',
     {
       config: { access: 'admin' },
+      // The body is optional: none means every store, no repair.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
       schema: {
         tags,
         operationId: 'runAudit',
@@ -144,8 +148,8 @@ export function adminRoutes(app: App, useCases: UseCases): void {
       },
     },
     async (request) => {
-      const body = request.body ?? {};
-      return useCases.audit.audit({ ...(body.stores ? { stores: body.stores } : {}), repair: body.repair ?? false });
+      const { stores, repair } = request.body;
+      return useCases.audit.audit({ ...(stores ? { stores } : {}), repair: repair ?? false });
     },
   );
 
