@@ -1,6 +1,6 @@
 /**
  * `npm run soak -- --minutes N --profile embedded|engines`: mixed traffic against a real server on
- * 127.0.0.1 for N minutes while faults are injected (SIGKILL and restart of the server; on engines,
+ * 127.0.0.1 for N minutes (longer if the faults take longer: each kind happens at least once) while faults are injected (SIGKILL and restart of the server; on engines,
  * restarts of Redis, OpenSearch and Gremlin Server), then checks the invariants (invariants.ts) and
  * prints the figures. Exits 0 when every invariant holds, 1 when one broke, 2 on a usage error.
  * The last line is "N passed, N failed" over the invariants, as CI's other runners print.
@@ -52,28 +52,36 @@ try {
   await traffic.prepare();
   say(`traffic for ${opts.minutes} min with ${opts.workers} workers on ${server.baseUrl}`);
 
-  const endsAt = Date.now() + opts.minutes * 60_000;
-  const running = traffic.run(endsAt);
-  // Faults evenly spaced, none in the last fifth, so the store settles before the checks.
+  // Traffic runs for the minutes asked and until every fault happened: each kind at least once,
+  // evenly spaced over the first four fifths, so the store settles before the checks.
+  const started = Date.now();
+  const endsAt = started + opts.minutes * 60_000;
+  let faultsDone = false;
+  const running = traffic.run(() => faultsDone && Date.now() >= endsAt);
   const kinds = engines ? (['server', 'redis', 'opensearch', 'gremlin'] as const) : (['server'] as const);
   const count = Math.max(kinds.length, Math.round(opts.minutes * (engines ? 2 : 3)));
   const spacing = (opts.minutes * 60_000 * 0.8) / (count + 1);
-  for (let i = 0; i < count && Date.now() < endsAt; i++) {
-    await sleep(Math.max(0, Date.now() + spacing > endsAt ? 0 : spacing));
-    const kind = kinds[i % kinds.length]!;
-    const window = faults.open(kind);
-    say(`fault ${i + 1}/${count}: ${kind === 'server' ? 'SIGKILL and restart of the server' : `restart of ${kind}`}`);
-    if (kind === 'server') await server.killAndRestart();
-    else await engines!.restart(kind);
-    await server.waitReady();
-    faults.close(window);
+  try {
+    for (let i = 0; i < count; i++) {
+      await sleep(Math.max(0, started + (i + 1) * spacing - Date.now()));
+      const kind = kinds[i % kinds.length]!;
+      const window = faults.open(kind);
+      say(`fault ${i + 1}/${count}: ${kind === 'server' ? 'SIGKILL and restart of the server' : `restart of ${kind}`}`);
+      if (kind === 'server') await server.killAndRestart();
+      else await engines!.restart(kind);
+      await server.waitReady();
+      faults.close(window);
+    }
+  } finally {
+    faultsDone = true;
   }
   await running;
+  const trafficMinutes = Number(((Date.now() - started) / 60_000).toFixed(1));
   say('traffic stopped; waiting for the projections to settle, then checking the invariants');
   const result = await checkInvariants(server, traffic, say);
   const figures = {
     profile,
-    minutes: opts.minutes,
+    'traffic minutes': trafficMinutes,
     requests: traffic.requests,
     'orders acknowledged': traffic.acknowledged.size,
     'checkout retries': traffic.retries,

@@ -91,8 +91,9 @@ export class Traffic {
     await this.refreshBooks();
   }
 
-  async run(endsAt: number): Promise<void> {
-    await Promise.all(this.customers.map((customer, i) => this.worker(customer, i === 0, endsAt)));
+  /** Runs every worker until `done()` says so. */
+  async run(done: () => boolean): Promise<void> {
+    await Promise.all(this.customers.map((customer, i) => this.worker(customer, i === 0, done)));
   }
 
   private async login(email: string, password: string): Promise<string> {
@@ -115,7 +116,7 @@ export class Traffic {
   }
 
   /** One client's loop; the first worker also acts as the admin. */
-  private async worker(customer: Customer, admin: boolean, endsAt: number): Promise<void> {
+  private async worker(customer: Customer, admin: boolean, done: () => boolean): Promise<void> {
     const actions: Array<[number, () => Promise<unknown>]> = [
       [25, () => this.browse()],
       [20, () => this.request('GET', `/api/v1/search?q=${encodeURIComponent(pick(WORDS))}&limit=10`)],
@@ -125,7 +126,7 @@ export class Traffic {
       ...(admin ? ([[10, () => this.editBook()], [3, () => this.deleteBook()], [4, () => this.createBook()]] as Array<[number, () => Promise<unknown>]>) : []),
     ];
     const total = actions.reduce((n, [w]) => n + w, 0);
-    while (Date.now() < endsAt) {
+    while (!done()) {
       let roll = Math.random() * total;
       const action = actions.find(([w]) => (roll -= w) < 0)![1];
       await action();
