@@ -53,7 +53,7 @@ export class SoakServer {
       return r.stdout;
     };
     say(`seeding a ${profile} store in ${dataDir}`);
-    cli(profile === 'engines' ? ['seed', '--books', '150', '--users', '20', '--orders', '100'] : ['seed', '--books', '300', '--users', '20', '--orders', '200']);
+    cli(profile === 'engines' ? ['seed', '--books', '80', '--users', '15', '--orders', '60'] : ['seed', '--books', '300', '--users', '20', '--orders', '200']);
     const email = 'soak-admin@example.com';
     const password = /password, shown only this once: (\S+)/.exec(cli(['admin', 'create', email]))?.[1];
     if (!password) throw new Error('bookstore admin create printed no password');
