@@ -1,5 +1,6 @@
 import type { AttemptCounter } from '../ports/attempt-counter.js';
 import type { BestsellerBoard } from '../ports/bestseller-board.js';
+import type { Snapshots } from '../ports/change-feed.js';
 import type { Carts } from '../ports/carts.js';
 import type { Catalog } from '../ports/catalog.js';
 import type { Friendships } from '../ports/friendships.js';
@@ -11,6 +12,7 @@ import type { SocialGraph } from '../ports/social-graph.js';
 import type { Users } from '../ports/users.js';
 import { accountUseCases } from './accounts.js';
 import type { AttemptLimitSettings } from './attempt-limits.js';
+import { auditUseCases } from './audit.js';
 import { bestsellerUseCases } from './bestsellers.js';
 import { cartUseCases } from './cart.js';
 import { catalogUseCases } from './catalog.js';
@@ -34,6 +36,8 @@ export interface UseCaseDeps {
   bestsellers: BestsellerBoard;
   graph: SocialGraph;
   projections: ProjectionControl;
+  /** Point-in-time reads of the record, for the drift audit. */
+  snapshots: Snapshots;
   metrics: Metrics;
   /** Where sign-in and sign-up attempts are counted, and how many each window allows. */
   attempts: AttemptCounter;
@@ -54,6 +58,7 @@ export function createUseCases(deps: UseCaseDeps) {
     recommendations: recommendationUseCases(withClock),
     friends: friendUseCases(withClock),
     operations: operationUseCases(withClock),
+    audit: auditUseCases(withClock),
   };
 }
 

@@ -8,6 +8,8 @@ import { runImport } from './import-command.js';
 import { runRebuild } from './rebuild-command.js';
 import { runAdminCreate } from './admin-command.js';
 import { runStatus } from './status-command.js';
+import { runAudit } from './audit-command.js';
+import { AUDITED_STORES, type AuditedStore } from '../app/audit.js';
 
 function positiveInt(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number');
@@ -59,6 +61,22 @@ program
   .command('status')
   .description('show each derived store: checkpoint, lag and last error')
   .action(async () => runStatus(loadConfig()));
+
+program
+  .command('audit')
+  .description('compare each derived store with the system of record and print what differs (exit 0: none, 1: drift, 2: usage)')
+  .argument('[store]', `one of ${AUDITED_STORES.join(', ')}, or all`, 'all')
+  .option('--repair', 'fix exactly the differences found (no rebuild)', false)
+  // Usage errors exit 2 here, so scripts can tell them from drift (1).
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
+  .action(async (name: string, opts: { repair: boolean }) => {
+    if (name !== 'all' && !(AUDITED_STORES as readonly string[]).includes(name)) {
+      console.error(`bookstore: unknown store "${name}": use one of ${AUDITED_STORES.join(', ')}, or all`);
+      process.exitCode = 2;
+      return;
+    }
+    process.exitCode = await runAudit(loadConfig(), name === 'all' ? AUDITED_STORES : [name as AuditedStore], opts);
+  });
 
 const admin = program.command('admin').description('manage administrators');
 admin

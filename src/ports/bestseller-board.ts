@@ -24,6 +24,17 @@ export interface BestsellerBoard {
   record(sale: Sale): Promise<boolean>;
   /** Books by units sold in the window, ties by book id (see compareBestsellers). */
   top(query: BestsellerQuery): Promise<BestsellerEntry[]>;
+  /**
+   * Every book with units in the window and scope of `query` (no limit), in ranking order: what an
+   * audit compares with the orders of the system of record.
+   */
+  tally(query: Omit<BestsellerQuery, 'limit'>): Promise<BestsellerEntry[]>;
+  /**
+   * Replaces everything the board counts for `bookId` (every scope, every window) with the units of
+   * its lines in `sales`, which must be every sale of the book; lines of other books are ignored. How an
+   * audit repairs one book without a rebuild. Not atomic with sales recorded meanwhile: audit again.
+   */
+  recount(bookId: string, sales: readonly Sale[]): Promise<void>;
   /** Builds a fresh board from `load`, then swaps it in atomically; reads use the old board until then. */
   rebuild(load: (write: (sales: readonly Sale[]) => Promise<void>) => Promise<void>): Promise<void>;
   close(): Promise<void>;

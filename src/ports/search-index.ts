@@ -94,6 +94,13 @@ export interface SearchIndex {
   suggest(prefix: string, limit: number): Promise<Suggestion[]>;
   /** Number of documents (not tombstones) in the index. */
   count(): Promise<number>;
+  /** The id and version of every document (not tombstone) in the index: what an audit compares with the catalog. */
+  versions(): Promise<Map<string, number>>;
+  /**
+   * Stores documents whatever the index holds of them (a newer version, or a tombstone): for a repair
+   * the system of record vouches for. Everyday writes go through `upsert`, which never regresses.
+   */
+  overwrite(docs: readonly SearchDocument[]): Promise<void>;
   /**
    * Builds a fresh index from `load`, which writes every document through `write`, then swaps it in
    * atomically; searches keep being answered from the old index until the swap.

@@ -8,7 +8,23 @@ export interface RankedBook {
 export type GraphChange =
   | { kind: 'user'; userId: string }
   | { kind: 'friendship'; userA: string; userB: string; friends: boolean }
-  | { kind: 'purchase'; userId: string; bookIds: readonly string[] };
+  | {
+      kind: 'purchase';
+      userId: string;
+      bookIds: readonly string[];
+      /** False removes the purchases (an audit's repair of edges no order explains); default true. */
+      bought?: boolean;
+    };
+
+/** What the current graph holds, by raw id: for an audit against the system of record. */
+export interface GraphContents {
+  /** Every user vertex. */
+  users: string[];
+  /** Every friendOf edge, one per direction (an accepted friendship is two). */
+  friendships: Array<{ from: string; to: string }>;
+  /** Every purchased edge. */
+  purchases: Array<{ userId: string; bookId: string }>;
+}
 
 /**
  * The social graph: `user` and `book` vertices, `friendOf` edges between accepted friends (both
@@ -24,6 +40,8 @@ export interface SocialGraph {
   friendsWhoBought(userId: string, bookId: string, limit: number): Promise<string[]>;
   /** Other books bought by people who bought this one, by number of such people. */
   alsoBought(bookId: string, limit: number): Promise<RankedBook[]>;
+  /** Everything the current graph holds (not other generations'), read in full: for audits, not requests. */
+  contents(): Promise<GraphContents>;
   /** Builds a fresh graph from `load`, then swaps it in atomically. */
   rebuild(load: (write: (changes: readonly GraphChange[]) => Promise<void>) => Promise<void>): Promise<void>;
   close(): Promise<void>;

@@ -14,6 +14,14 @@ export function toSale(order: Order): Sale {
   };
 }
 
+/**
+ * The sale an order adds to the board, or null when it adds none: the one rule about which order
+ * lines count, shared by this projection and the drift audit (a cancelled order would count none).
+ */
+export function bestsellerSale(order: Order): Sale | null {
+  return toSale(order);
+}
+
 /** Counts units sold from order events only; the board's per-order dedupe makes redelivery harmless. */
 export class BestsellersProjection implements Projection {
   readonly name = 'bestsellers' as const;
@@ -23,7 +31,9 @@ export class BestsellersProjection implements Projection {
 
   async apply(events: readonly Change[]): Promise<void> {
     for (const e of events) {
-      if (e.entity === 'order' && e.op === 'insert' && e.newImage) await this.board.record(toSale(e.newImage));
+      if (e.entity !== 'order' || e.op !== 'insert' || !e.newImage) continue;
+      const sale = bestsellerSale(e.newImage);
+      if (sale) await this.board.record(sale);
     }
   }
 
@@ -31,7 +41,8 @@ export class BestsellersProjection implements Projection {
     await this.board.rebuild(async (write) => {
       let batch: Sale[] = [];
       for await (const order of snapshot.orders()) {
-        batch.push(toSale(order));
+        const sale = bestsellerSale(order);
+        if (sale) batch.push(sale);
         if (batch.length >= REBUILD_BATCH) {
           await write(batch);
           batch = [];

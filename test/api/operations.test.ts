@@ -37,6 +37,8 @@ const ROUTES: Array<[method: string, path: string, access: Access]> = [
   ['GET', '/api/v1/users', 'customer'],
   ['GET', '/api/v1/admin/projections', 'admin'],
   ['POST', '/api/v1/admin/projections/:name/rebuild', 'admin'],
+  ['GET', '/api/v1/admin/audit', 'admin'],
+  ['POST', '/api/v1/admin/audit', 'admin'],
 ];
 
 const concrete = (path: string) => path.replace(':name', 'search').replace(/:\w+/g, '00000000000000000000000000');

@@ -27,9 +27,16 @@ describe(`the embedded CLI on Node ${process.version}`, () => {
     ['import', ['import', catalog]],
     ['rebuild', ['rebuild', 'all']],
     ['status', ['status']],
+    ['audit', ['audit', 'all']],
   ])('%s exits 0 without a warning or an abort', (_name, args) => {
     const result = runCli(join(dir.path, 'data'), args);
     expect(result.stderr).not.toMatch(NOT_CLEAN);
     expect(result.status).toBe(0);
+  });
+
+  it('audit exits 2 on a usage error', () => {
+    const result = runCli(join(dir.path, 'data'), ['audit', 'book-cache']);
+    expect(result.stderr).toContain('unknown store "book-cache"');
+    expect(result.status).toBe(2);
   });
 });

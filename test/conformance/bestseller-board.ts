@@ -321,5 +321,39 @@ export function bestsellerBoardConformance(make: MakeBoard): void {
           expect(await board.top(query({ window }))).toEqual([]);
         }
       }));
+
+    it('tallies every book of a window and scope, with no limit', () =>
+      withBoard(async (board) => {
+        const lines = Array.from({ length: 30 }, (_, i): [string, number, string] => [`book-${String(i).padStart(2, '0')}`, (i % 4) + 1, i % 2 ? 'odd' : 'even']);
+        await board.record(sale(NOW, lines));
+        await board.record(sale(NOW - 3 * 24 * HOUR_MS, [['book-00', 10, 'even']]));
+        const all = await board.tally({ window: 'all', now: NOW });
+        expect(all).toHaveLength(30);
+        expect(all[0]).toEqual({ bookId: 'book-00', units: 11 });
+        expect([...all].sort(compareBestsellers)).toEqual(all);
+        expect((await board.tally({ window: '1d', now: NOW })).find((e) => e.bookId === 'book-00')).toEqual({ bookId: 'book-00', units: 1 });
+        expect(await board.tally({ window: '7d', category: 'odd', now: NOW })).toHaveLength(15);
+      }));
+
+    it('recounts one book from its sales in every window and scope, leaving the others alone', () =>
+      withBoard(async (board) => {
+        const old = sale(NOW - 3 * 24 * HOUR_MS, [['fixed', 2, 'fiction'], ['other', 1, 'fiction']]);
+        const recent = sale(NOW, [['fixed', 4, 'history']]);
+        await board.record(old);
+        await board.record(recent);
+        await board.record(sale(NOW, [['fixed', 9, 'fiction']]));
+        await board.recount('fixed', [old, recent]);
+
+        expect(await board.top(query({ window: 'all' }))).toEqual([{ bookId: 'fixed', units: 6 }, { bookId: 'other', units: 1 }]);
+        expect(await board.top(query({ window: '7d', category: 'fiction' }))).toEqual([{ bookId: 'fixed', units: 2 }, { bookId: 'other', units: 1 }]);
+        expect(await board.top(query({ window: '1d' }))).toEqual([{ bookId: 'fixed', units: 4 }]);
+        expect(await board.top(query({ window: '1d', category: 'fiction' }))).toEqual([]);
+        expect(await board.top(query({ window: 'all', category: 'history' }))).toEqual([{ bookId: 'fixed', units: 4 }]);
+
+        await board.recount('fixed', []);
+        expect(await board.tally({ window: 'all', now: NOW })).toEqual([{ bookId: 'other', units: 1 }]);
+        // Order ids stay claimed: a redelivered sale of the recounted book still counts once.
+        expect(await board.record(recent)).toBe(false);
+      }));
   });
 }

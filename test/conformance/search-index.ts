@@ -482,5 +482,31 @@ export function searchIndexConformance(make: MakeIndex): void {
           expect(await index.count()).toBe(1);
         }));
     });
+
+    describe('audit reads and repairs', () => {
+      it('lists the version of every document, not of tombstones', () =>
+        withIndex(async (index) => {
+          await index.upsert([book('a', { version: 3 }), book('b', { version: 1 }), book('c', { version: 2 })]);
+          await index.remove([{ id: 'c', version: 3 }]);
+          expect(await index.versions()).toEqual(new Map([['a', 3], ['b', 1]]));
+        }));
+
+      it('overwrites over a tombstone and a newer version, and later writes are ordered again', () =>
+        withIndex(async (index) => {
+          await index.upsert([book('gone', { version: 2, title: 'Gone Fishing' }), book('newer', { version: 5, title: 'Newer Edition' })]);
+          await index.remove([{ id: 'gone', version: 2 }]);
+          await index.upsert([book('gone', { version: 2, title: 'Gone Fishing' })]);
+          expect((await index.versions()).has('gone')).toBe(false);
+
+          await index.overwrite([book('gone', { version: 2, title: 'Gone Fishing' }), book('newer', { version: 4, title: 'Older Edition' })]);
+          expect(await index.versions()).toEqual(new Map([['gone', 2], ['newer', 4]]));
+          expect(ids(await index.search(query('fishing')))).toEqual(['gone']);
+          expect(ids(await index.search(query('older edition')))).toEqual(['newer']);
+          expect(await index.count()).toBe(2);
+
+          await index.remove([{ id: 'gone', version: 2 }]);
+          expect(await index.versions()).toEqual(new Map([['newer', 4]]));
+        }));
+    });
   });
 }

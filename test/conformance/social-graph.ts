@@ -234,5 +234,18 @@ export function socialGraphConformance(make: MakeGraph): void {
         expect(await graph.recommendedFor(ME, 10)).toEqual([{ bookId: V, count: 1 }]);
         expect(await graph.alsoBought(X, 10)).toEqual([]);
       }));
+
+    it('lists its users, friendships each way and purchases, and removes a purchase when asked', () =>
+      withGraph(async (graph) => {
+        await graph.apply(NEIGHBOURHOOD);
+        await graph.apply([{ kind: 'purchase', userId: BOB, bookIds: [Y, Z], bought: false }]);
+        const contents = await graph.contents();
+        expect([...contents.users].sort()).toEqual([ANN, BOB, CAT, DAN, EVE, ME].sort());
+        const pairs = contents.friendships.map((f) => `${f.from}>${f.to}`).sort();
+        expect(pairs).toEqual([`${ME}>${ANN}`, `${ANN}>${ME}`, `${BOB}>${ME}`, `${ME}>${BOB}`, `${CAT}>${ME}`, `${ME}>${CAT}`, `${ANN}>${EVE}`, `${EVE}>${ANN}`].sort());
+        const bought = contents.purchases.map((p) => `${p.userId}>${p.bookId}`).sort();
+        expect(bought).toEqual([`${ANN}>${X}`, `${ANN}>${Y}`, `${BOB}>${X}`, `${CAT}>${X}`, `${ME}>${Z}`, `${DAN}>${W}`, `${DAN}>${X}`, `${EVE}>${V}`].sort());
+        expect(await graph.alsoBought(Z, 10)).toEqual([]);
+      }));
   });
 }

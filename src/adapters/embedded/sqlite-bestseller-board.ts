@@ -88,6 +88,12 @@ class BoardWriter {
   /** Call inside a transaction, so the order id is claimed if and only if its units are counted. */
   record(sale: Sale): boolean {
     if (this.claimOrder.run(sale.orderId).changes === 0) return false;
+    this.count(sale);
+    return true;
+  }
+
+  /** Adds a sale's units without claiming its order id (a recount of books whose orders are claimed). */
+  count(sale: Sale): void {
     const hour = hourBucket(sale.at);
     const end = this.slideWindowsTo(hour);
     const windows = ROLLING_WINDOWS.filter(([, hours]) => hour > end - hours).map(([window]) => window);
@@ -98,7 +104,6 @@ class BoardWriter {
         this.addHourly.run(scope, hour, line.bookId, line.quantity);
       }
     }
-    return true;
   }
 
   windowEnd(): number | undefined {
@@ -139,9 +144,16 @@ export class SqliteBestsellerBoard implements BestsellerBoard {
   private readonly ranked;
   private readonly leftSince;
   private readonly summed;
+  private readonly forgetBook;
 
   private constructor(readonly db: SqliteDatabase) {
     this.live = new BoardWriter(liveTables, db);
+    const forgetCounts = db.prepare<[string]>(`DELETE FROM bestseller_counts WHERE book_id = ?`);
+    const forgetHours = db.prepare<[string]>(`DELETE FROM bestseller_hourly WHERE book_id = ?`);
+    this.forgetBook = (bookId: string) => {
+      forgetCounts.run(bookId);
+      forgetHours.run(bookId);
+    };
     // `ORDER BY units DESC, book_id` is compareBestsellers: SQLite's binary order of the (ASCII) ids is JavaScript's.
     this.ranked = db.prepare<[string, string], BestsellerEntry>(
       `SELECT book_id AS bookId, units FROM bestseller_counts WHERE span = ? AND scope = ? ORDER BY units DESC, book_id`,
@@ -189,6 +201,22 @@ export class SqliteBestsellerBoard implements BestsellerBoard {
       if (end !== undefined && last > end && 4 * (last - end) <= hours) return this.slid(window, scope, limit, end, last);
       return this.summed.all(scope, last - hours + 1, last, limit);
     })();
+  }
+
+  async tally(query: Omit<BestsellerQuery, 'limit'>): Promise<BestsellerEntry[]> {
+    return this.top({ ...query, limit: Number.MAX_SAFE_INTEGER });
+  }
+
+  async recount(bookId: string, sales: readonly Sale[]): Promise<void> {
+    this.db
+      .transaction(() => {
+        this.forgetBook(bookId);
+        for (const sale of sales) {
+          const lines = sale.lines.filter((l) => l.bookId === bookId);
+          if (lines.length > 0) this.live.count({ ...sale, lines });
+        }
+      })
+      .immediate();
   }
 
   private firstRanked(span: BestsellerWindow, scope: string, limit: number, skip?: ReadonlySet<string>): BestsellerEntry[] {

@@ -115,6 +115,15 @@ export class SqliteSearchIndex implements SearchIndex {
     if (items.length > 0) this.writer.remove(items);
   }
 
+  async versions(): Promise<Map<string, number>> {
+    const rows = this.statement(`SELECT id, version FROM ${DOCS}`).raw().all() as Array<[string, number]>;
+    return new Map(rows);
+  }
+
+  async overwrite(docs: readonly SearchDocument[]): Promise<void> {
+    if (docs.length > 0) this.writer.overwrite(docs);
+  }
+
   async count(): Promise<number> {
     return this.statement(`SELECT count(*) FROM ${DOCS}`).pluck().get() as number;
   }

@@ -1,4 +1,4 @@
-import type { GraphChange, RankedBook, SocialGraph } from '../../ports/social-graph.js';
+import type { GraphChange, GraphContents, RankedBook, SocialGraph } from '../../ports/social-graph.js';
 import { migrate, openSqlite, type SqliteDatabase } from './sqlite-database.js';
 import { liveTables, rebuildTables, type TableNames } from './sqlite-shadow-tables.js';
 
@@ -54,13 +54,15 @@ class GraphWriter {
         edge.run('friendOf', userB, userA);
         break;
       }
-      case 'purchase':
+      case 'purchase': {
         this.addVertex.run('user', change.userId);
+        const edge = change.bought === false ? this.removeEdge : this.addEdge;
         for (const bookId of change.bookIds) {
           this.addVertex.run('book', bookId);
-          this.addEdge.run('purchased', change.userId, bookId);
+          edge.run('purchased', change.userId, bookId);
         }
         break;
+      }
     }
   }
 }
@@ -152,6 +154,18 @@ export class SqliteSocialGraph implements SocialGraph {
 
   async alsoBought(bookId: string, limit: number): Promise<RankedBook[]> {
     return this.boughtTogether.all(bookId, sqlLimit(limit));
+  }
+
+  async contents(): Promise<GraphContents> {
+    return this.db.transaction(() => ({
+      users: this.db.prepare<[], string>(`SELECT id FROM graph_vertices WHERE label = 'user' ORDER BY id`).pluck().all(),
+      friendships: this.db
+        .prepare<[], { from: string; to: string }>(`SELECT out_id AS "from", in_id AS "to" FROM graph_edges WHERE label = 'friendOf' ORDER BY out_id, in_id`)
+        .all(),
+      purchases: this.db
+        .prepare<[], { userId: string; bookId: string }>(`SELECT out_id AS userId, in_id AS bookId FROM graph_edges WHERE label = 'purchased' ORDER BY out_id, in_id`)
+        .all(),
+    }))();
   }
 
   async rebuild(load: (write: (changes: readonly GraphChange[]) => Promise<void>) => Promise<void>): Promise<void> {

@@ -41,6 +41,8 @@ declare module 'gremlin' {
       order(scope?: EnumValue): GraphTraversal;
       outE(...labels: string[]): GraphTraversal;
       outV(): GraphTraversal;
+      /** One map per traverser, a key per `by()` that follows. */
+      project(...keys: string[]): GraphTraversal;
       property(...args: unknown[]): GraphTraversal;
       select(...keys: string[]): GraphTraversal;
       sideEffect(traversal: GraphTraversal): GraphTraversal;
@@ -92,7 +94,9 @@ declare module 'gremlin' {
       bothE(...labels: string[]): GraphTraversal;
       constant(value: unknown): GraphTraversal;
       hasId(...ids: unknown[]): GraphTraversal;
+      inV(): GraphTraversal;
       outE(...labels: string[]): GraphTraversal;
+      outV(): GraphTraversal;
       unfold(): GraphTraversal;
     }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import gremlin from 'gremlin';
-import type { GraphChange, RankedBook, SocialGraph } from '../../ports/social-graph.js';
+import type { GraphChange, GraphContents, RankedBook, SocialGraph } from '../../ports/social-graph.js';
 import { withConflictRetry } from './conflict-retry.js';
 import { GremlinStreamCheckpoints } from './gremlin-stream-checkpoints.js';
 import { ReconnectingConnection, type HandshakeHeaders } from './reconnecting-connection.js';
@@ -196,6 +196,25 @@ export class GremlinSocialGraph implements SocialGraph {
     return ranked(await top(others, n).toList());
   }
 
+  /** Three scans: user vertices by id prefix, then the current generation's edges of each label. */
+  async contents(): Promise<GraphContents> {
+    const generation = await this.currentGeneration();
+    const users = await this.g.V().hasId(TextP.startingWith(`${this.namespace}:user:`)).values('key').toList();
+    const edges = async (label: 'friendOf' | 'purchased') =>
+      (await this.g
+        .E()
+        .hasId(TextP.startingWith(`${this.namespace}:${generation}:${label}:`))
+        .project('from', 'to')
+        .by(__.outV().values('key'))
+        .by(__.inV().values('key'))
+        .toList()) as Array<Map<string, unknown>>;
+    return {
+      users: users.map(String),
+      friendships: (await edges('friendOf')).map((e) => ({ from: String(e.get('from')), to: String(e.get('to')) })),
+      purchases: (await edges('purchased')).map((e) => ({ userId: String(e.get('from')), bookId: String(e.get('to')) })),
+    };
+  }
+
   async rebuild(load: (write: (changes: readonly GraphChange[]) => Promise<void>) => Promise<void>): Promise<void> {
     const next = newGeneration();
     try {
@@ -291,7 +310,7 @@ export class GremlinSocialGraph implements SocialGraph {
       if (edges.length > 0) request = request.sideEffect(__.constant(edges).unfold().mergeE());
       if (dropped.length > 0) {
         const from = [...new Set(dropped.map((edge) => edge.from))];
-        request = request.sideEffect(__.V(...from).outE('friendOf').hasId(...dropped.map((edge) => edge.id)).drop());
+        request = request.sideEffect(__.V(...from).outE('friendOf', 'purchased').hasId(...dropped.map((edge) => edge.id)).drop());
       }
       await request.iterate();
     }
@@ -330,7 +349,7 @@ export class GremlinSocialGraph implements SocialGraph {
         }
         case 'purchase': {
           const buyer = vertex('user', change.userId);
-          for (const bookId of change.bookIds) edge('purchased', change.userId, buyer, bookId, vertex('book', bookId), true);
+          for (const bookId of change.bookIds) edge('purchased', change.userId, buyer, bookId, vertex('book', bookId), change.bought !== false);
           break;
         }
       }

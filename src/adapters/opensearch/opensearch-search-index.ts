@@ -196,6 +196,39 @@ export class OpenSearchSearchIndex implements SearchIndex {
     await this.write(items.map((i) => tombstone(i.id, i.version)));
   }
 
+  async versions(): Promise<Map<string, number>> {
+    await this.ensureIndex();
+    const versions = new Map<string, number>();
+    let after: unknown[] | undefined;
+    for (;;) {
+      const { body } = await this.client.search({
+        index: this.alias,
+        body: { size: BULK_ACTIONS, query: NOT_DELETED, sort: [{ id: 'asc' }], _source: ['id', 'version'], ...(after ? { search_after: after } : {}) },
+      });
+      const hits = (body as SearchBody).hits.hits;
+      for (const hit of hits) versions.set(hit._id, hit._source.version as number);
+      if (hits.length < BULK_ACTIONS) return versions;
+      after = hits.at(-1)!.sort;
+    }
+  }
+
+  /**
+   * Each document is written at the external version the index holds for it if that is higher than
+   * its own (`external_gte` replaces equal versions), so it lands over a newer copy or a tombstone;
+   * its `version` field stays the book's.
+   */
+  async overwrite(docs: readonly SearchDocument[]): Promise<void> {
+    if (docs.length === 0) return;
+    await this.ensureIndex();
+    const held = new Map<string, number>();
+    for (let at = 0; at < docs.length; at += BULK_ACTIONS) {
+      const ids = docs.slice(at, at + BULK_ACTIONS).map((d) => d.id);
+      const { body } = await this.client.search({ index: this.alias, body: { size: ids.length, query: { ids: { values: ids } }, version: true, _source: false } });
+      for (const hit of (body as { hits: { hits: Array<{ _id: string; _version?: number }> } }).hits.hits) held.set(hit._id, hit._version ?? 0);
+    }
+    await this.write(docs.map((d) => ({ ...bookWrite(d), version: Math.max(d.version, held.get(d.id) ?? 0), versionType: 'external_gte' as const })));
+  }
+
   async count(): Promise<number> {
     await this.ensureIndex();
     const { body } = await this.client.count({ index: this.alias, body: { query: NOT_DELETED } });

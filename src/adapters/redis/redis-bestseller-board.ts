@@ -1,5 +1,5 @@
 import { compareBestsellers, HOUR_MS, hourBucket, WINDOW_HOURS, type BestsellerEntry } from '../../domain/bestsellers.js';
-import { unlinkByPrefix, type RedisScanClient } from './redis-scan.js';
+import { keysByPrefix, unlinkByPrefix, type RedisScanClient } from './redis-scan.js';
 import { RedisScript, type RedisScriptClient } from './redis-script.js';
 import type { BestsellerBoard, BestsellerQuery, Sale } from '../../ports/bestseller-board.js';
 
@@ -118,6 +118,34 @@ for i = 1, #tied do result[#result + 1] = tied[i] end
 return result
 `;
 
+/**
+ * Replaces one book's counts in the live generation: removes it from the given sorted sets (those of
+ * another generation are skipped), then adds its lines without claiming order ids. ARGV: key base,
+ * book id, number of keys n, n keys, then hour bucket, bucket expiry (0 = none), category, quantity
+ * for each line.
+ */
+const RECOUNT = `
+local base = ARGV[1] .. 'g' .. (redis.call('GET', KEYS[1]) or '0') .. ':'
+local book = ARGV[2]
+local n = tonumber(ARGV[3])
+for i = 4, 3 + n do
+  if string.sub(ARGV[i], 1, #base) == base then redis.call('ZREM', ARGV[i], book) end
+end
+for i = 4 + n, #ARGV, 4 do
+  for _, scope in ipairs({'overall', 'category:' .. ARGV[i + 2]}) do
+    redis.call('ZINCRBY', base .. 'all:' .. scope, ARGV[i + 3], book)
+    local expireAt = tonumber(ARGV[i + 1])
+    if expireAt > 0 then
+      local bucket = base .. 'hour:' .. ARGV[i] .. ':' .. scope
+      redis.call('ZINCRBY', bucket, ARGV[i + 3], book)
+      redis.call('PEXPIREAT', bucket, expireAt)
+    end
+  end
+end
+redis.call('INCR', base .. 'rev')
+return 1
+`;
+
 /** Makes `generation` live; returns the generation it replaced. */
 const SWITCH = `
 local old = redis.call('GET', KEYS[1]) or '0'
@@ -125,7 +153,10 @@ redis.call('SET', KEYS[1], ARGV[1])
 return old
 `;
 
-const scripts = { record: new RedisScript(RECORD), top: new RedisScript(TOP), switch: new RedisScript(SWITCH) };
+const scripts = { record: new RedisScript(RECORD), top: new RedisScript(TOP), switch: new RedisScript(SWITCH), recount: new RedisScript(RECOUNT) };
+
+/** A limit above any board's size that Lua still prints as an integer (it formats numbers with %.14g). */
+const NO_LIMIT = 1_000_000_000;
 
 const scopeOf = (category: string | undefined) => (category === undefined ? 'overall' : `category:${category}`);
 
@@ -183,6 +214,24 @@ export class RedisBestsellerBoard implements BestsellerBoard {
     const entries: BestsellerEntry[] = [];
     for (let i = 0; i + 1 < flat.length; i += 2) entries.push({ bookId: flat[i]!, units: Number(flat[i + 1]) });
     return entries.sort(compareBestsellers).slice(0, limit);
+  }
+
+  async tally(query: Omit<BestsellerQuery, 'limit'>): Promise<BestsellerEntry[]> {
+    return this.top({ ...query, limit: NO_LIMIT });
+  }
+
+  /** The sorted sets to clear are found with SCAN; the clearing and the recount are one script. */
+  async recount(bookId: string, sales: readonly Sale[]): Promise<void> {
+    const keys = (await keysByPrefix(this.client, `${this.base}g`)).filter((key) => /^g\d+:(all|hour):/.test(key.slice(this.base.length)));
+    const args: Array<string | number> = [this.base, bookId, keys.length, ...keys];
+    for (const sale of sales) {
+      const hour = hourBucket(sale.at);
+      const expireAt = (hour + 1) * HOUR_MS + BUCKET_KEPT_MS;
+      for (const line of sale.lines) {
+        if (line.bookId === bookId) args.push(hour, expireAt > Date.now() ? expireAt : 0, line.category, line.quantity);
+      }
+    }
+    await this.run(scripts.recount, [this.pointer], args);
   }
 
   async rebuild(load: (write: (sales: readonly Sale[]) => Promise<void>) => Promise<void>): Promise<void> {

@@ -46,3 +46,19 @@ async function unlinkOnNode(node: RedisScanNode, pattern: string, unlink: (keys:
     cursor = next;
   } while (cursor !== '0');
 }
+
+/** Every key that starts with `prefix` (on a cluster, on every master), for maintenance that reads few. */
+export async function keysByPrefix(client: RedisScanClient, prefix: string): Promise<string[]> {
+  const pattern = `${globLiteral(prefix)}*`;
+  const nodes = client.isCluster ? (client.nodes?.('master') ?? []) : [client];
+  const keys: string[] = [];
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, page] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      keys.push(...page);
+      cursor = next;
+    } while (cursor !== '0');
+  }
+  return keys;
+}

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import type { UseCases } from '../../app/index.js';
+import { AUDITED_STORES } from '../../app/audit.js';
 import { HEADERS, responses } from '../responses.js';
 import type { App } from '../types.js';
 
@@ -51,6 +52,49 @@ const ProjectionList = Type.Object({ projections: Type.Array(ProjectionStatusJso
 const ProjectionParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z-]+$', examples: ['search'] }) }, strict);
 const RebuildAccepted = Type.Object({ projection: Type.String(), status: Type.Literal('rebuilding') }, strict);
 
+const AuditedStoreJson = Type.Union([Type.Literal(AUDITED_STORES[0]), Type.Literal(AUDITED_STORES[1]), Type.Literal(AUDITED_STORES[2])]);
+const AuditRequest = Type.Object(
+  {
+    stores: Type.Optional(Type.Array(AuditedStoreJson, { minItems: 1, maxItems: AUDITED_STORES.length, uniqueItems: true, description: 'Stores to audit (default: all)' })),
+    repair: Type.Optional(Type.Boolean({ description: 'Fix exactly the differences found, without a rebuild (default: false)' })),
+  },
+  { ...strict, examples: [{ stores: ['search'], repair: false }] },
+);
+const DifferenceJson = Type.Object(
+  {
+    key: Type.String({ description: 'What differs, e.g. `book <id>`, `7d category:<name> <bookId>`, `purchased <userId> <bookId>`' }),
+    expected: Type.Union([Type.Number(), Type.String(), Type.Null()], { description: 'What the system of record says (null: should be absent)' }),
+    actual: Type.Union([Type.Number(), Type.String(), Type.Null()], { description: 'What the store holds (null: missing)' }),
+  },
+  strict,
+);
+const StoreAuditJson = Type.Object(
+  {
+    store: AuditedStoreJson,
+    checked: Type.Integer({ description: 'Entries compared' }),
+    drift: Type.Integer({ description: 'Differences found (seen twice, the second time after the projection caught up)' }),
+    differences: Type.Array(DifferenceJson, { description: 'The first differences (at most 50)' }),
+    repaired: Type.Integer(),
+    remaining: Type.Integer({ description: 'Differences left at the end (after the repair, if asked)' }),
+  },
+  strict,
+);
+const AuditReportJson = Type.Object(
+  {
+    startedAt: Type.String({ format: 'date-time' }),
+    finishedAt: Type.String({ format: 'date-time' }),
+    repair: Type.Boolean(),
+    stores: Type.Array(StoreAuditJson),
+    drift: Type.Integer(),
+    remaining: Type.Integer(),
+  },
+  strict,
+);
+const LastAudit = Type.Object(
+  { audit: Type.Union([AuditReportJson, Type.Null()], { description: 'The last audit this server process ran; null before the first' }) },
+  strict,
+);
+
 /** Liveness and readiness, outside /api/v1 where orchestrators expect them. */
 export function healthRoutes(app: App, useCases: UseCases): void {
   app.get(
@@ -79,6 +123,37 @@ export function adminRoutes(app: App, useCases: UseCases): void {
       schema: { tags, operationId: 'listProjections', summary: 'Position, lag and health of each projection (admin)', response: responses({ 200: { description: 'Every projection', schema: ProjectionList } }) },
     },
     async () => ({ projections: await operations.projectionStatus() }),
+  );
+
+  app.get(
+    '/admin/audit',
+    {
+      config: { access: 'admin' },
+      schema: { tags, operationId: 'lastAudit', summary: 'The last drift audit this server ran (admin)', response: responses({ 200: { description: 'The last audit, or null', schema: LastAudit } }) },
+    },
+    async () => ({ audit: useCases.audit.lastAudit() }),
+  );
+
+  app.post(
+    '/admin/audit',
+    {
+      config: { access: 'admin' },
+      // The body is optional: none means every store, no repair.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+      schema: {
+        tags,
+        operationId: 'runAudit',
+        summary: 'Compare derived stores with the system of record, and repair what differs if asked (admin; 409 while one runs)',
+        body: AuditRequest,
+        response: responses({ 200: { description: 'The audit report', schema: AuditReportJson } }),
+      },
+    },
+    async (request) => {
+      const { stores, repair } = request.body;
+      return useCases.audit.audit({ ...(stores ? { stores } : {}), repair: repair ?? false });
+    },
   );
 
   app.post(

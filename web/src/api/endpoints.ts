@@ -12,6 +12,7 @@ import type {
   Order,
   Page,
   ProjectionStatus,
+  AuditReport,
   PublicUser,
   Recommendations,
   SearchResult,
@@ -98,6 +99,8 @@ export function createEndpoints(client: ApiClient) {
     rebuildProjection: async (name: string) => {
       await client.request<unknown>('POST', `${V1}/admin/projections/${id(name)}/rebuild`);
     },
+    lastAudit: (signal?: AbortSignal) => get<{ audit: AuditReport | null }>('/admin/audit', undefined, signal).then((r) => r.audit),
+    runAudit: async (repair: boolean) => (await client.request<AuditReport>('POST', `${V1}/admin/audit`, { body: { repair } })).data,
   };
 }
 

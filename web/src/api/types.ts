@@ -168,6 +168,31 @@ export interface RebuildProgress {
   lastError: string | null;
 }
 
+export interface AuditDifference {
+  key: string;
+  expected: number | string | null;
+  actual: number | string | null;
+}
+
+export interface StoreAudit {
+  store: 'search' | 'bestsellers' | 'graph';
+  checked: number;
+  drift: number;
+  differences: AuditDifference[];
+  repaired: number;
+  remaining: number;
+}
+
+/** A drift audit: each derived store compared with the system of record (and repaired, if asked). */
+export interface AuditReport {
+  startedAt: string;
+  finishedAt: string;
+  repair: boolean;
+  stores: StoreAudit[];
+  drift: number;
+  remaining: number;
+}
+
 export interface FieldError {
   field: string;
   detail: string;

@@ -121,6 +121,23 @@ export class IndexWriter {
       .immediate();
   }
 
+  /** Stores the documents whatever is stored of them: their tombstones and older or newer rows go. */
+  overwrite(docs: readonly SearchDocument[]): void {
+    this.db
+      .transaction(() => {
+        this.seq = this.s.nextSeq.get() as number;
+        const deltas = new Map<string, number>();
+        for (const doc of docs) {
+          this.s.deleteTombstone.run(doc.id);
+          const stored = this.s.getDoc.get(doc.id) as StoredDoc | undefined;
+          if (stored) this.unindex(stored.doc_key, deltas, true);
+          this.upsertOne(storedDocument(doc), deltas);
+        }
+        this.applyDeltas(deltas);
+      })
+      .immediate();
+  }
+
   private upsertOne(doc: SearchDocument, deltas: Map<string, number>): void {
     if (this.honourTombstones) {
       const tombstone = this.s.getTombstone.get(doc.id) as number | undefined;

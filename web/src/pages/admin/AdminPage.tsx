@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Link, useLocation, useSearchParams } from 'react-router';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError } from '../../api/client';
-import type { Book, ProjectionStatus } from '../../api/types';
+import type { AuditReport, Book, ProjectionStatus } from '../../api/types';
 import { useApi, useSession } from '../../app/services';
 import { bookPath } from '../../components/books';
 import { Pager } from '../../components/Pager';
@@ -143,6 +143,94 @@ function DerivedStores() {
             </tbody>
           </table>
         </div>
+      )}
+    </section>
+  );
+}
+
+function AuditSummary({ report }: { report: AuditReport }) {
+  return (
+    <>
+      <p className={report.remaining === 0 ? 'notice notice-ok' : 'notice'} role="status">
+        {report.drift === 0
+          ? 'No drift: every derived store matches the system of record.'
+          : report.remaining === 0
+            ? `${report.drift} differences found and repaired.`
+            : `${report.remaining} differences from the system of record.`}{' '}
+        <span className="muted small">Audit of {new Date(report.finishedAt).toLocaleString()}</span>
+      </p>
+      <div className="table-scroll">
+        <table className="data-table">
+          <thead>
+            <tr>
+              <th scope="col">Store</th>
+              <th scope="col" className="num">Checked</th>
+              <th scope="col" className="num">Drift</th>
+              <th scope="col" className="num">Repaired</th>
+              <th scope="col">First differences</th>
+            </tr>
+          </thead>
+          <tbody>
+            {report.stores.map((s) => (
+              <tr key={s.store}>
+                <th scope="row">{s.store}</th>
+                <td className="num">{s.checked.toLocaleString()}</td>
+                <td className="num">{s.drift.toLocaleString()}</td>
+                <td className="num">{s.repaired.toLocaleString()}</td>
+                <td className="small">
+                  {s.differences.length === 0 ? (
+                    <span className="muted">none</span>
+                  ) : (
+                    s.differences.slice(0, 5).map((d) => (
+                      <div key={d.key}>
+                        {d.key}: expected {d.expected ?? 'absent'}, found {d.actual ?? 'absent'}
+                      </div>
+                    ))
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
+function DriftAudit() {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const last = useQuery({ queryKey: ['admin', 'audit'], queryFn: ({ signal }) => api.lastAudit(signal), staleTime: 0 });
+  const run = useMutation({
+    mutationFn: (repair: boolean) => api.runAudit(repair),
+    onSuccess: (report) => queryClient.setQueryData(['admin', 'audit'], report),
+  });
+  const report = last.data;
+  return (
+    <section className="panel" aria-labelledby="drift-audit">
+      <h2 id="drift-audit">Drift audit</h2>
+      <p className="muted small">Compares search, bestsellers and the graph with the system of record. A repair fixes exactly what differs, without a rebuild.</p>
+      <p>
+        <button type="button" className="button button-secondary" disabled={run.isPending} onClick={() => run.mutate(false)}>
+          Run audit
+        </button>{' '}
+        {report && report.remaining > 0 && (
+          <button type="button" className="button" disabled={run.isPending} onClick={() => run.mutate(true)}>
+            Repair drift
+          </button>
+        )}
+      </p>
+      {run.error && <ErrorNotice error={run.error} />}
+      {last.isPending || run.isPending ? (
+        <Loading label="Auditing…">
+          <SkeletonLines count={3} />
+        </Loading>
+      ) : last.error ? (
+        <ErrorNotice error={last.error} onRetry={() => void last.refetch()} />
+      ) : report ? (
+        <AuditSummary report={report} />
+      ) : (
+        <p className="muted">No audit has run on this server yet.</p>
       )}
     </section>
   );
@@ -304,6 +392,7 @@ export default function AdminPage() {
         </p>
       )}
       <DerivedStores />
+      <DriftAudit />
       <Catalog />
     </>
   );

@@ -1,0 +1,111 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type Profile = 'embedded' | 'engines';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
+
+/** A free TCP port on 127.0.0.1, so the server keeps one address across restarts. */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** `bookstore serve` in a process of its own over a store seeded for the soak, on 127.0.0.1. */
+export class SoakServer {
+  private child: ChildProcess | null = null;
+  private output = '';
+
+  private constructor(
+    readonly baseUrl: string,
+    readonly admin: { email: string; password: string },
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly dataDir: string,
+    private readonly say: (line: string) => void,
+  ) {}
+
+  static async start(profile: Profile, engineEnv: Record<string, string>, say: (line: string) => void): Promise<SoakServer> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bookstore-soak-'));
+    const port = await freePort();
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...engineEnv,
+      BOOKSTORE_PROFILE: profile,
+      BOOKSTORE_DATA_DIR: dataDir,
+      BOOKSTORE_LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+    };
+    const cli = (args: string[]) => {
+      const r = spawnSync(process.execPath, [...CLI, ...args], { cwd: root, env, encoding: 'utf8', timeout: 600_000 });
+      if (r.status !== 0) throw new Error(`bookstore ${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
+      return r.stdout;
+    };
+    say(`seeding a ${profile} store in ${dataDir}`);
+    cli(profile === 'engines' ? ['seed', '--books', '80', '--users', '15', '--orders', '60'] : ['seed', '--books', '300', '--users', '20', '--orders', '200']);
+    const email = 'soak-admin@example.com';
+    const password = /password, shown only this once: (\S+)/.exec(cli(['admin', 'create', email]))?.[1];
+    if (!password) throw new Error('bookstore admin create printed no password');
+    const server = new SoakServer(`http://127.0.0.1:${port}`, { email, password }, env, dataDir, say);
+    server.spawn();
+    await server.waitReady();
+    return server;
+  }
+
+  /** Until /readyz answers 200 (every store answers), at most 3 minutes. */
+  async waitReady(): Promise<void> {
+    const deadline = Date.now() + 180_000;
+    while (Date.now() < deadline) {
+      try {
+        const res = await fetch(`${this.baseUrl}/readyz`, { signal: AbortSignal.timeout(5_000) });
+        if (res.status === 200) return;
+      } catch {
+        // Not listening yet.
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    throw new Error(`the server was not ready within 3 minutes; its output:\n${this.output.slice(-4000)}`);
+  }
+
+  /** The hard way: no shutdown hooks, no flushing; then a new process on the same data and port. */
+  async killAndRestart(): Promise<void> {
+    await this.end('SIGKILL');
+    this.spawn();
+  }
+
+  async stop(): Promise<void> {
+    await this.end('SIGTERM');
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  private spawn(): void {
+    const child = spawn(process.execPath, [...CLI, 'serve'], { cwd: root, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const keep = (d: Buffer) => (this.output = (this.output + d.toString()).slice(-20_000));
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
+    child.once('exit', (code, signal) => {
+      if (this.child === child) this.say(`the server exited on its own (${signal ?? code})`);
+    });
+    this.child = child;
+  }
+
+  private async end(signal: NodeJS.Signals): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    this.child = null;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill(signal);
+    await exited;
+  }
+}
