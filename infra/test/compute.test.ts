@@ -227,6 +227,12 @@ describe.each(['dev', 'prod'] as const)('compute (%s)', (name) => {
       expect(resources[streamId]!.Properties!.Environment.Variables.BOOKSTORE_REBUILD_FUNCTION).toBeUndefined();
     });
 
+    it('gives the HTTP function the storefront address for sitemap.xml and robots.txt, not API Gateway\'s', () => {
+      const variables = resources[httpId]!.Properties!.Environment.Variables as Record<string, unknown>;
+      const distributionId = resourcesOf(template, 'AWS::CloudFront::Distribution')[0]![0];
+      expect(variables.BOOKSTORE_PUBLIC_URL).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }]] });
+    });
+
     it('is invoked by nobody through the Lambda API: no role in the stack holds lambda:InvokeFunction', () => {
       const invokes = resourcesOf(template, 'AWS::IAM::Policy')
         .flatMap(([, p]) => p.Properties!.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])

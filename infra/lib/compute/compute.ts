@@ -128,6 +128,11 @@ export class Compute extends Construct {
       ...(props.webBuildDir !== undefined && { webBuildDir: props.webBuildDir }),
     });
 
+    // robots.txt and sitemap.xml give absolute addresses: the ones shoppers use, not API Gateway's
+    // (CloudFront does not pass the viewer's Host on to the API).
+    const publicHost = config.web.customDomain?.domainNames[0] ?? this.storefront.distribution.distributionDomainName;
+    this.http.function.addEnvironment('BOOKSTORE_PUBLIC_URL', `https://${publicHost}`);
+
     this.httpApi = this.api.api;
     this.apiFunction = this.http.function;
     this.streamFunction = this.stream.function;

@@ -16,7 +16,7 @@ import { PROJECT_ROOT } from './bundling.js';
 import { SpaFallback } from './spa-fallback.js';
 
 /** Paths CloudFront sends to the API instead of the bucket (docs/lambda.md). */
-export const API_PATH_PATTERNS = ['/api/*', '/.well-known/*', '/docs*'] as const;
+export const API_PATH_PATTERNS = ['/api/*', '/.well-known/*', '/docs*', '/robots.txt', '/sitemap.xml'] as const;
 
 /** Vite names every file under assets/ by its content hash: a changed file gets a new name. */
 export const HASHED_ASSET_CACHE_CONTROL = 'public, max-age=31536000, immutable';
