@@ -38,8 +38,7 @@ describe('relevance suite on the embedded profile', () => {
   it('finds the book each query names, at or above the floor', async () => {
     const report = await measureRelevance(searchThrough(store.searchIndex));
     console.log(describeRelevance('embedded', report));
-    // The planner is being reworked towards RELEVANCE_FLOOR; until then this guards the figures reached.
-    expect(report.top3 / report.queries).toBeGreaterThanOrEqual(Math.min(RELEVANCE_FLOOR.top3, 0.9));
-    expect(report.top1 / report.queries).toBeGreaterThanOrEqual(Math.min(RELEVANCE_FLOOR.top1, 0.85));
+    expect(report.top3 / report.queries).toBeGreaterThanOrEqual(RELEVANCE_FLOOR.top3);
+    expect(report.top1 / report.queries).toBeGreaterThanOrEqual(RELEVANCE_FLOOR.top1);
   });
 });
