@@ -45,7 +45,7 @@ const TIE_SLACK = 8;
  * The best matches by bm25 that the relevance rules (search-text/relevance.ts) put in order; matches
  * below keep their bm25 order. A fixed size, so every page of a search sees the same order.
  */
-const RERANK_WINDOW = 100;
+const RERANK_WINDOW = 64;
 /** A query matching fewer books than this with all its terms is relaxed to any of them. */
 const RELAX_BELOW = 1;
 
@@ -144,8 +144,10 @@ export class SqliteSearchIndex implements SearchIndex {
       let fts = ftsQuery(plan);
       let matches = fts.match === null ? null : this.matching.get(fts.match);
       // No zero-result page for a query that names a book with a word too many or too far off.
-      if (autocorrect && matches !== null && matches.length < RELAX_BELOW && requiredTerms(plan).length > 1) {
-        fts = ftsQuery(plan, true);
+      // Terms are dropped one at a time: books matching all terms but one, then all but two...
+      const required = requiredTerms(plan).length;
+      for (let keep = required - 1; autocorrect && matches !== null && matches.length < RELAX_BELOW && keep >= 1; keep--) {
+        fts = ftsQuery(plan, keep);
         matches = this.matching.get(fts.match!);
       }
       const counts = this.attributes.count(matches, query);
@@ -248,7 +250,8 @@ export class SqliteSearchIndex implements SearchIndex {
     const ranked = this.ranked(query, fts, Math.max(offset + limit, RERANK_WINDOW));
     const window = ranked.slice(0, RERANK_WINDOW);
     for (const [key, doc] of this.bodies(window.map((r) => r.key))) docs.set(key, doc);
-    const ordered = [...rankByRelevance(plan, window.filter((r) => docs.has(r.key)), (r) => docs.get(r.key)!), ...ranked.slice(RERANK_WINDOW)];
+    const reranked = rankByRelevance(plan, window.filter((r) => docs.has(r.key)), (r) => docs.get(r.key)!, { widen: fts.relaxed });
+    const ordered = [...reranked, ...ranked.slice(RERANK_WINDOW)];
     const rows = limit <= 0 ? [] : ordered.slice(offset, offset + limit).map((r) => ({ key: r.key, score: -r.rank }));
     const first = ordered[0];
     return { rows, docs, best: first ? (docs.get(first.key) ?? null) : null };

@@ -128,8 +128,18 @@ export interface RelevanceKey {
   rating: number;
 }
 
+export interface RankOptions {
+  /**
+   * The query was relaxed: compare titles and authors with one more typo edit than the plan allows,
+   * so the book a dropped term nearly names still counts it. Off otherwise: every book then matches
+   * all required terms through the plan, and the wider comparison would only cost time.
+   */
+  widen?: boolean;
+}
+
 /** The book's place under each rule, for `compareRelevance`. */
-export function relevanceKey(plan: QueryPlan, book: RankableBook): RelevanceKey {
+export function relevanceKey(plan: QueryPlan, book: RankableBook, options: RankOptions = {}): RelevanceKey {
+  const widen = options.widen ?? false;
   const b = bookTerms(book);
   const titleCovered = new Array<boolean>(b.title.length).fill(false);
   const authorCovered = b.authors.map((a) => new Array<boolean>(a.length).fill(false));
@@ -141,9 +151,9 @@ export function relevanceKey(plan: QueryPlan, book: RankableBook): RelevanceKey 
   let anyInTitle = false;
   let allRequiredInNamed = true;
   for (const t of plan.terms) {
-    const inTitle = matchIn(t, b.title, true);
-    const inSeries = matchIn(t, b.series, true);
-    const inAuthors = b.authors.map((a) => matchIn(t, a, true));
+    const inTitle = matchIn(t, b.title, widen);
+    const inSeries = matchIn(t, b.series, widen);
+    const inAuthors = b.authors.map((a) => matchIn(t, a, widen));
     let inOther: number | null = null;
     if (inTitle || inSeries || inAuthors.some((m) => m !== null)) {
       // Found in a named field: the description can only add the lowest weight, which that field beats.
@@ -219,8 +229,8 @@ export function compareRelevance(a: RelevanceKey, b: RelevanceKey): number {
 }
 
 /** `items` in relevance order; ties keep their order (a stable sort). */
-export function rankByRelevance<T>(plan: QueryPlan, items: readonly T[], bookOf: (item: T) => RankableBook): T[] {
-  const keyed = items.map((item) => ({ item, key: relevanceKey(plan, bookOf(item)) }));
+export function rankByRelevance<T>(plan: QueryPlan, items: readonly T[], bookOf: (item: T) => RankableBook, options: RankOptions = {}): T[] {
+  const keyed = items.map((item) => ({ item, key: relevanceKey(plan, bookOf(item), options) }));
   keyed.sort((a, b) => compareRelevance(a.key, b.key));
   return keyed.map((k) => k.item);
 }

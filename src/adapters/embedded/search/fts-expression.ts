@@ -23,10 +23,26 @@ export function matchExpression(terms: readonly TermPlan[], column?: string): st
   return column ? `${column} : (${expression})` : expression;
 }
 
-/** Any term may match: the relaxed query, whose books rank by how much of it they match. */
-export function anyTermExpression(terms: readonly TermPlan[]): string | null {
-  if (terms.length === 0) return null;
-  return terms.map(termExpression).join(' OR ');
+/** More alternatives than this and a relaxed query accepts books matching any one term. */
+const MAX_RELAXED_CLAUSES = 16;
+
+function combinations<T>(items: readonly T[], size: number): T[][] {
+  if (size === 0) return [[]];
+  if (items.length < size) return [];
+  const [first, ...rest] = items;
+  return [...combinations(rest, size - 1).map((c) => [first!, ...c]), ...combinations(rest, size)];
+}
+
+/**
+ * Books matching at least `keep` of the terms: the relaxed query, whose books rank by how much of it
+ * they match. An OR of ANDs keeps the candidates (and the bm25 work) to books that match much of
+ * the query, instead of every book that matches any one word of it.
+ */
+export function relaxedExpression(terms: readonly TermPlan[], keep: number): string | null {
+  if (terms.length === 0 || keep < 1) return null;
+  const clauses = combinations(terms, Math.min(keep, terms.length));
+  if (keep <= 1 || clauses.length > MAX_RELAXED_CLAUSES) return terms.map(termExpression).join(' OR ');
+  return clauses.map((c) => `(${c.map(termExpression).join(' AND ')})`).join(' OR ');
 }
 
 export interface FtsQuery {
@@ -38,9 +54,11 @@ export interface FtsQuery {
   relaxed: boolean;
 }
 
-export function ftsQuery(plan: QueryPlan, relaxed = false): FtsQuery {
+/** `keep`: relax to books matching at least this many of the required terms. */
+export function ftsQuery(plan: QueryPlan, keep?: number): FtsQuery {
   const required = requiredTerms(plan);
-  if (relaxed) return { match: anyTermExpression(required), exact: null, relaxed };
+  if (keep !== undefined && keep < required.length) return { match: relaxedExpression(required, keep), exact: null, relaxed: true };
+  const relaxed = false;
   return {
     match: matchExpression(required),
     exact: plan.rankExactFirst ? matchExpression(requiredTerms({ ...plan, terms: exactTerms(plan) })) : null,
