@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   PRICE_RANGES,
+  type Highlights,
   type SearchDocument,
   type SearchHit,
   type SearchIndex,
@@ -8,7 +9,7 @@ import {
   type SearchResult,
   type Suggestion,
 } from '../../ports/search-index.js';
-import { hitHighlights } from '../search-text/hit-highlights.js';
+import { escapeHtml } from '../search-text/highlight.js';
 import { parseQuery } from '../search-text/query-text.js';
 import { columnTerms, termCount } from '../search-text/ranking.js';
 import { checkSearchQuery } from '../search-text/search-checks.js';
@@ -16,8 +17,20 @@ import { terms } from '../search-text/tokens.js';
 import { decodeCursor, encodeCursor, type SortValues } from './search-cursor.js';
 import { generationName, searchIndexTemplate, stagingAlias, templateName } from './search-index-template.js';
 import type { StagedRebuild } from '../../ports/staged-rebuild.js';
-import { AS_TYPED, CORRECTED_TIER, facetAggregations, filtersOf, NOT_DELETED, sortOf, textQuery } from './search-query.js';
-import { plannedSearch, type PlannedSearch, type SearchRequests } from './search-statistics.js';
+import { facetAggregations, filtersOf, NOT_DELETED, sortOf } from './search-query.js';
+import {
+  correctedQuery,
+  decodeEntities,
+  existenceProbe,
+  HIGHLIGHT,
+  markedWords,
+  queryWords,
+  relevanceQuery,
+  requiredWords,
+  type QueryWords,
+  type Strictness,
+} from './search-relevance.js';
+import { plannedSearch, type SearchRequests } from './search-statistics.js';
 import { suggestionsOf, suggestRequest, type SuggestSource } from './search-suggest.js';
 import { StatisticsCache } from './statistics-cache.js';
 
@@ -58,6 +71,8 @@ export interface OpenSearchSearchIndexOptions {
 
 /** OpenSearch's default `index.max_result_window` bounds one page. */
 const MAX_PAGE = 9_999;
+/** A search finding fewer books than this with its words as typed also accepts typos (as Typesense's `typo_tokens_threshold`). */
+const TYPO_THRESHOLD = 3;
 /** Actions per bulk request: large loads go in requests of a few megabytes. */
 const BULK_ACTIONS = 1_000;
 const SOURCE_FIELDS = ['id', 'isbn', 'title', 'authors', 'category', 'description', 'price', 'currency', 'coverUrl', 'rating', 'year', 'version'] as const;
@@ -67,7 +82,7 @@ interface Hit {
   _score?: number | null;
   _source: Json;
   sort?: unknown[];
-  matched_queries?: string[];
+  highlight?: Record<string, string[]>;
 }
 
 interface SearchBody {
@@ -127,10 +142,26 @@ function indexActions(index: string, writes: readonly VersionedWrite[], viaAlias
   ]);
 }
 
-/** A hit's bm25 score, taking back the scaling that ranks books needing a near-spelling last. */
-function scoreOf(hit: Hit, tiered: boolean): number {
-  const score = hit._score ?? 0;
-  return tiered && !hit.matched_queries?.includes(AS_TYPED) ? score / CORRECTED_TIER : score;
+function totalOf(response: SearchBody): number {
+  const total = response.hits.total;
+  return typeof total === 'number' ? total : (total?.value ?? 0);
+}
+
+/**
+ * The port's highlights from OpenSearch's: a field without a match is the escaped text; authors are
+ * highlighted one by one, so each name takes its marked form when it has one.
+ */
+function highlightsOf(book: SearchDocument, highlight: Record<string, string[]> = {}): Highlights {
+  // OpenSearch's HTML encoder also escapes `/`, which needs no escaping, and spells `'` in hex: the port's form as escapeHtml writes it.
+  const marked = Object.fromEntries(
+    Object.entries(highlight).map(([field, html]) => [field, html.map((h) => h.replaceAll('&#x2F;', '/').replaceAll('&#x27;', '&#39;'))]),
+  );
+  const authors = book.authors.map((name) => marked.authors?.find((html) => decodeEntities(html.replace(/<\/?mark>/g, '')) === name) ?? escapeHtml(name));
+  return {
+    title: marked.title?.[0] ?? escapeHtml(book.title),
+    authors: authors.join(', '),
+    description: marked.description?.[0] ?? escapeHtml(book.description.slice(0, 160)),
+  };
 }
 
 function isStatus(error: unknown, status: number): boolean {
@@ -211,43 +242,61 @@ export class OpenSearchSearchIndex implements SearchIndex {
     const filters = filtersOf(query);
     const postFilter = [...filters.category, ...filters.price];
     const filter = [NOT_DELETED, ...filters.rating];
-    const request = ({ plan, corpus }: PlannedSearch): Json => {
-      const text = textQuery(plan, corpus, relevance);
+    const typed = queryWords(String(query.q ?? ''));
+    const required = requiredWords(typed);
+    const request = (words: readonly string[], strictness: Strictness): Json => {
+      const text = words.length > 0 ? relevanceQuery(typed, words, strictness) : null;
       return {
         size: pageSize + 1,
         track_total_hits: true,
         _source: SOURCE_FIELDS,
-        query: { bool: text?.scored ? { must: text.query, filter } : { filter: text ? [text.query, ...filter] : filter } },
+        query: { bool: text ? { must: text, filter } : { filter } },
         ...(postFilter.length > 0 ? { post_filter: { bool: { filter: postFilter } } } : {}),
         aggs: facetAggregations(filters),
-        sort: sortOf(query, text?.scored ?? false),
+        sort: sortOf(query, text !== null && relevance),
+        ...(text ? { highlight: HIGHLIGHT } : {}),
         ...(after ? { search_after: after } : {}),
       };
     };
-    const planned = await plannedSearch(parseQuery(String(query.q ?? '')), relevance, this.requests, this.statistics, request);
-    const plan = planned.plan;
-    const response = planned.response as SearchBody;
+    let kept = required;
+    let response = (await this.searchBody(request(kept, 'exact'))) as SearchBody;
+    if (totalOf(response) < TYPO_THRESHOLD && required.length > 0) response = (await this.searchBody(request(kept, 'typos'))) as SearchBody;
+    if (totalOf(response) === 0 && required.length > 0) {
+      kept = await this.wordsMatchingSomeBook(typed, required);
+      if (kept.length > 0 && kept.length < required.length) response = (await this.searchBody(request(kept, 'typos'))) as SearchBody;
+      if (kept.length >= 3 && totalOf(response) === 0) response = (await this.searchBody(request(kept, 'relaxed'))) as SearchBody;
+      if (kept.length === 0) kept = required;
+    }
 
     const page = response.hits.hits.slice(0, pageSize);
     const hits: SearchHit[] = page.map((h) => {
       const book = documentOf(h._source);
-      return { book, score: scoreOf(h, plan.rankExactFirst), highlights: hitHighlights(book, plan) };
+      return { book, score: h._score ?? 0, highlights: highlightsOf(book, h.highlight) };
     });
     const last = page.at(-1);
-    const total = response.hits.total;
     const aggregations = response.aggregations;
     const priceCounts = new Map((aggregations?.prices?.ranges.buckets ?? []).map((b) => [b.key, b.doc_count]));
     const result: SearchResult = {
       hits,
-      total: typeof total === 'number' ? total : (total?.value ?? 0),
+      total: totalOf(response),
       facets: {
         categories: (aggregations?.categories?.values.buckets ?? []).map((b) => ({ value: b.key, count: b.doc_count })),
         priceRanges: PRICE_RANGES.map((r) => ({ ...r, count: priceCounts.get(r.key) ?? 0 })),
       },
       nextCursor: response.hits.hits.length > pageSize && last?.sort ? encodeCursor(query, last.sort as SortValues) : null,
     };
-    if (plan.correctedQuery !== null) result.correctedQuery = plan.correctedQuery;
+    if (hits.length > 0) {
+      const corrected = correctedQuery(typed, kept, page.map((h) => markedWords(Object.values(h.highlight ?? {}).flat())));
+      if (corrected !== null) result.correctedQuery = corrected;
+    }
     return result;
+  }
+
+  /** The words that match at least one live book on their own, in one `_msearch` that stops at the first match of each. */
+  private async wordsMatchingSomeBook(typed: QueryWords, words: readonly string[]): Promise<string[]> {
+    const last = typed.words.at(-1);
+    const responses = (await this.searchAll(words.map((w) => existenceProbe(w, typed.lastIsPrefix && w === last, NOT_DELETED)))) as SearchBody[];
+    return words.filter((_, i) => totalOf(responses[i]!) > 0);
   }
 
   async suggest(prefix: string, limit: number): Promise<Suggestion[]> {
