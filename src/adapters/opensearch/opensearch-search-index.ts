@@ -15,7 +15,7 @@ import { columnTerms, termCount } from '../search-text/ranking.js';
 import { checkSearchQuery } from '../search-text/search-checks.js';
 import { terms } from '../search-text/tokens.js';
 import { decodeCursor, encodeCursor, type SortValues } from './search-cursor.js';
-import { generationName, searchIndexTemplate, stagingAlias, templateName } from './search-index-template.js';
+import { generationName, SCHEMA_VERSION, searchIndexTemplate, stagingAlias, templateName } from './search-index-template.js';
 import type { StagedRebuild } from '../../ports/staged-rebuild.js';
 import { facetAggregations, filtersOf, NOT_DELETED, sortOf } from './search-query.js';
 import {
@@ -52,6 +52,7 @@ export interface OpenSearchSearchClient {
     delete(params: { index: string }): Promise<unknown>;
     refresh(params: { index: string }): Promise<unknown>;
     getAlias(params: { name: string }): Promise<{ body: unknown }>;
+    getMapping(params: { index: string }): Promise<{ body: unknown }>;
     updateAliases(params: { body: { actions: Json[] } }): Promise<unknown>;
   };
 }
@@ -170,12 +171,10 @@ function isStatus(error: unknown, status: number): boolean {
 
 /**
  * SearchIndex on OpenSearch: one index per generation behind an alias, created from an index template.
- * It answers as the embedded index does: the books' text is indexed as the shared tokenizer splits
- * and folds it, each search is planned by the shared rules (every term must match; the last one also
- * as a prefix while it is being typed; only unknown or rare terms of 4+ letters also accept
- * near-spellings, and books matching the terms as typed rank first), from term statistics fetched
- * first (search-statistics.ts), and relevance is FTS5's bm25 over the same weighted columns with ties
- * broken by id; highlights and suggestions are marked by the shared code.
+ * Searches are OpenSearch's own (search-relevance.ts): its analyzers, fuzziness and scoring, with
+ * words as typed tried first, typos when that finds few books and noise words dropped when nothing
+ * matches; highlights are OpenSearch's too. Suggestions are still planned by the shared rules from
+ * term statistics (search-statistics.ts), on fields the adapter fills with the shared tokenizer.
  *
  * Writes carry the book's version as an external version, so OpenSearch itself rejects a book not
  * newer than what it holds; a removal is a tombstone document with its version (`external_gte`: it
@@ -185,13 +184,15 @@ function isStatus(error: unknown, status: number): boolean {
  * `<alias>-rebuilding` to which every instance's writes also go, then switches the alias in one
  * `_aliases` call; it may run in steps across processes (`staged`).
  *
+ * An index made by an older template is migrated to a new generation, from its own `_source`, when
+ * an instance first uses it.
+ *
  * What it does not do: tombstones are never purged (one small document per removed book); a search
- * with terms this instance has not searched since its last write costs two requests (four when a
- * term is unknown or rare), later ones one `_msearch` (their statistics, kept, are asked again with
- * the search) and one more request when another writer has changed them since; bm25 runs as
- * scripts, slower than OpenSearch's own scoring; near-spellings two edits away that change both the
- * first and the last letter are not found; word completions in `suggest` come from the best-rated
- * matching books, not from the whole vocabulary; indices made by an older template must be rebuilt;
+ * costs one request, two when its words as typed find fewer than TYPO_THRESHOLD books, four when
+ * nothing matches them all; popularity is the rating alone (units sold are not in the index); a
+ * suggestion with terms this instance has not seen since its last write costs two requests (four
+ * when a term is unknown or rare), later ones one `_msearch`; word completions in `suggest` come
+ * from the best-rated matching books, not from the whole vocabulary;
  * a rebuild keeps a tombstone newer than the loaded version of its book (the embedded rebuild lets
  * the load win); a rebuild that begins takes the staging alias from one under way (which then fails
  * at its switch): several rebuilds of one alias are coordinated by the caller (a rebuild job record);
@@ -339,6 +340,10 @@ export class OpenSearchSearchIndex implements SearchIndex {
 
   private async beginStaged(): Promise<string> {
     await this.ensureIndex();
+    return this.beginGeneration();
+  }
+
+  private async beginGeneration(): Promise<string> {
     // Again, not once per instance: a domain wiped or replaced since has lost the template the new generation needs.
     await this.client.indices.putIndexTemplate({ name: templateName(this.alias), body: this.template });
     const next = generationName(this.alias, `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`);
@@ -458,6 +463,39 @@ export class OpenSearchSearchIndex implements SearchIndex {
     }
   }
 
+  private async schemaOf(index: string): Promise<number> {
+    const { body } = await this.client.indices.getMapping({ index });
+    const meta = (body as Record<string, { mappings?: { _meta?: { schema?: unknown } } }>)[index]?.mappings?._meta;
+    return typeof meta?.schema === 'number' ? meta.schema : 1;
+  }
+
+  /**
+   * Moves the books of an index made by an older template into a new generation, as a rebuild does
+   * (writes meanwhile reach both; tombstones are carried over at the switch): the books' fields are
+   * all in `_source`, so the index is its own source. Another instance migrating at the same time
+   * makes one of the two fail at its switch; that one's next call finds the new index.
+   */
+  private async migrate(from: string): Promise<void> {
+    const staged = await this.beginGeneration();
+    try {
+      let after: unknown[] | undefined;
+      for (;;) {
+        const { body } = await this.client.search({
+          index: from,
+          body: { size: BULK_ACTIONS, query: NOT_DELETED, sort: [{ id: 'asc' }], _source: SOURCE_FIELDS, ...(after ? { search_after: after } : {}) },
+        });
+        const hits = (body as SearchBody).hits.hits;
+        if (hits.length === 0) break;
+        await this.loadStaged(staged, hits.map((h) => documentOf(h._source)));
+        after = hits.at(-1)!.sort;
+      }
+      await this.finishStaged(staged);
+    } catch (e) {
+      await this.abandonStaged(staged).catch(() => undefined);
+      throw e;
+    }
+  }
+
   private aliasIndices(): Promise<string[]> {
     return this.indicesOf(this.alias);
   }
@@ -483,7 +521,11 @@ export class OpenSearchSearchIndex implements SearchIndex {
 
   private async createIndex(): Promise<void> {
     await this.client.indices.putIndexTemplate({ name: templateName(this.alias), body: this.template });
-    if ((await this.aliasIndices()).length > 0) return;
+    const live = await this.aliasIndices();
+    if (live.length > 0) {
+      if ((await this.schemaOf(live[0]!)) < SCHEMA_VERSION) await this.migrate(live[0]!);
+      return;
+    }
     try {
       // A fixed first name: two instances starting together create one index, not two under one alias.
       await this.client.indices.create({ index: generationName(this.alias, 'first'), body: { aliases: { [this.alias]: {} } } });
