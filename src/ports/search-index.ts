@@ -14,6 +14,11 @@ export interface SearchQuery {
   maxPrice?: number | undefined;
   minRating?: number | undefined;
   sort: SearchSort;
+  /**
+   * False searches the words exactly as typed: no typo corrections and no relaxing to some of the
+   * words (the storefront's "search instead for …"). Default true.
+   */
+  autocorrect?: boolean | undefined;
   cursor?: string | undefined;
   limit: number;
 }
@@ -27,6 +32,7 @@ export interface Highlights {
 
 export interface SearchHit {
   book: SearchDocument;
+  /** The index's text score (bm25). Hits come in relevance order, which weighs more than this score. */
   score: number;
   highlights: Highlights;
 }
@@ -56,7 +62,10 @@ export interface SearchResult {
    */
   facets: { categories: FacetCount[]; priceRanges: PriceRangeCount[] };
   nextCursor: string | null;
-  /** Set when typo correction changed the query, e.g. `harry potter` for `hary poter`. */
+  /**
+   * Set when the query searched is not the one typed: typos corrected (`harry potter` for
+   * `hary poter`) or words dropped to find anything at all.
+   */
   correctedQuery?: string;
 }
 
@@ -67,6 +76,10 @@ export interface Suggestion {
   highlighted: string;
   /** Set when the suggestion is one book's title. */
   bookId?: string;
+  /** The book's authors, when the suggestion is one book's title. */
+  authors?: string[];
+  /** The book's cover image, when the suggestion is one book's title and it has one. */
+  coverUrl?: string;
 }
 
 /** Price ranges every adapter reports, minor units (upper bound exclusive). */

@@ -94,15 +94,31 @@ export function searchIndexConformance(make: MakeIndex): void {
           expect(ids(await index.search(query('the hobb')))).toEqual(['hob']);
           expect(ids(await index.search(query('hobb ')))).toEqual([]);
           // Only the last term is a prefix: "hob" as a finished word matches nothing.
-          expect(ids(await index.search(query('hob tolkien')))).toEqual([]);
+          expect(ids(await index.search(query('hob ')))).toEqual([]);
         }));
 
-      it('requires every term to match', () =>
+      it('requires every term but stop words while some book matches them all', () =>
         withIndex(async (index) => {
           await index.upsert(CLASSICS);
           expect(ids(await index.search(query('hobbit tolkien')))).toEqual(['hob']);
-          expect(ids(await index.search(query('hobbit rowling ')))).toEqual([]);
           expect(ids(await index.search(query('harry potter')))).toEqual(['hp1']);
+          const stopWords = await index.search(query('the hobbit by tolkien'));
+          expect(ids(stopWords)).toEqual(['hob']);
+          expect(stopWords.correctedQuery).toBeUndefined();
+        }));
+
+      it('relaxes a query no book matches whole to the books matching most of it, and says what it searched', () =>
+        withIndex(async (index) => {
+          await index.upsert(CLASSICS);
+          const relaxed = await index.search(query('hobbit tolkien rowling '));
+          expect(ids(relaxed)).toEqual(['hob', 'hp1']);
+          expect(relaxed.total).toBe(2);
+          expect(relaxed.correctedQuery).toBe('hobbit tolkien');
+          // Searching the words exactly as typed neither corrects nor relaxes.
+          const exact = await index.search(query('hobbit tolkien rowling ', { autocorrect: false }));
+          expect(ids(exact)).toEqual([]);
+          expect(exact.correctedQuery).toBeUndefined();
+          expect(ids(await index.search(query('hary poter', { autocorrect: false })))).toEqual([]);
         }));
 
       it('corrects typos and says what it searched for', () =>
@@ -122,10 +138,12 @@ export function searchIndexConformance(make: MakeIndex): void {
           expect(exact.correctedQuery).toBeUndefined();
         }));
 
-      it('does not correct short terms, and finds nothing for a term far from every word', () =>
+      it('corrects three-letter terms by one edit but not their first letter, and finds nothing for a term far from every word', () =>
         withIndex(async (index) => {
           await index.upsert(CLASSICS);
-          expect(ids(await index.search(query('dne ')))).toEqual([]);
+          expect(ids(await index.search(query('dne ')))).toEqual(['dun']);
+          expect(ids(await index.search(query('une ')))).toEqual([]);
+          expect(ids(await index.search(query('dn ')))).toEqual([]);
           expect(ids(await index.search(query('qwxzkj ')))).toEqual([]);
         }));
 
@@ -188,7 +206,8 @@ export function searchIndexConformance(make: MakeIndex): void {
           expect(ids(await index.search(query('title:harry')))).toEqual(['ttl']);
           expect(ids(await index.search(query('"harry potter')))).toEqual(['hp1']);
           expect(ids(await index.search(query('-harry potter')))).toEqual(['hp1']);
-          expect(ids(await index.search(query('harry NOT potter')))).toEqual([]);
+          // NOT is a word no book holds: the query relaxes to the books matching the other two first.
+          expect(ids(await index.search(query('harry NOT potter')))).toEqual(['hp1', 'ttl']);
         }));
 
       it('matches every book for an empty or blank query', () =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deletionNeighbourhood, indexedDepth, neighbourHash } from '../../src/adapters/embedded/search/typo-candidates.js';
-import { editDistance, maxEditsFor } from '../../src/adapters/search-text/edit-distance.js';
+import { editDistance, maxEditsFor, reachableEditsFor, typoCost } from '../../src/adapters/search-text/edit-distance.js';
 import { isCorrectable, isFuzzyTarget } from '../../src/adapters/search-text/near-spellings.js';
 
 describe('editDistance (optimal string alignment)', () => {
@@ -28,8 +28,22 @@ describe('editDistance (optimal string alignment)', () => {
     expect(editDistance('😀😁', '😁😀', 2)).toBe(1);
   });
 
-  it('allows more edits for longer terms', () => {
-    expect([1, 3, 4, 7, 8, 20].map(maxEditsFor)).toEqual([0, 0, 1, 1, 2, 2]);
+  it('allows one edit from three letters and two from seven', () => {
+    expect([1, 2, 3, 5, 6, 7, 8, 20].map(maxEditsFor)).toEqual([0, 0, 1, 1, 1, 2, 2, 2]);
+  });
+
+  it('stores a term as deep as the longest query that can reach it searches', () => {
+    // A seven-letter query (two edits) reaches five-letter terms; nothing reaches a four-letter term with two.
+    expect([3, 4, 5, 6, 9].map(reachableEditsFor)).toEqual([1, 1, 2, 2, 2]);
+  });
+
+  it('costs a wrong first letter one edit more', () => {
+    expect(typoCost('kil', 'kill', 1)).toBe(1);
+    expect(typoCost('kil', 'nil', 1)).toBe(2);
+    expect(typoCost('wnd', 'and', 1)).toBe(2);
+    expect(typoCost('twilite', 'twilight', 2)).toBe(3);
+    expect(typoCost('mokingjay', 'mockingjay', 2)).toBe(1);
+    expect(typoCost('gatsby', 'gatsby', 0)).toBe(0);
   });
 });
 
@@ -41,7 +55,7 @@ describe('symmetric-delete typo candidates', () => {
   });
 
   it('always gives two terms within the allowed edits a common neighbour', () => {
-    const words = ['harry', 'hary', 'harr', 'hrary', 'potter', 'poter', 'pottre', 'prejudice', 'prejudise', 'perjudice', 'prejudce', 'prejudicee', 'tolkien', 'tolkein', 'hobbit', 'hobit', 'hobbits', 'cat', 'cats'];
+    const words = ['harry', 'hary', 'harr', 'hrary', 'potter', 'poter', 'pottre', 'prejudice', 'prejudise', 'perjudice', 'prejudce', 'prejudicee', 'tolkien', 'tolkein', 'hobbit', 'hobit', 'hobbits', 'cat', 'cats', 'kil', 'kill', 'twilite', 'twilit', 'twilight', 'habit', 'hobbat', 'flies', 'flys'];
     for (const query of words) {
       const max = maxEditsFor(Array.from(query).length);
       const mine = deletionNeighbourhood(query, max);
@@ -54,8 +68,8 @@ describe('symmetric-delete typo candidates', () => {
   });
 
   it('corrects only words long enough, and never numbers', () => {
-    expect(isCorrectable('cat')).toBe(false);
-    expect(isCorrectable('cats')).toBe(true);
+    expect(isCorrectable('ca')).toBe(false);
+    expect(isCorrectable('cat')).toBe(true);
     expect(isCorrectable('1984')).toBe(false);
     expect(isFuzzyTarget('cat')).toBe(true);
     expect(isFuzzyTarget('x'.repeat(40))).toBe(false);

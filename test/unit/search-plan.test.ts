@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCursorToken, encodeCursorToken } from '../../src/adapters/search-text/cursor-token.js';
 import { nearSpellings } from '../../src/adapters/search-text/near-spellings.js';
-import { planQuery, termMatch, wantsAlternatives, type TermStatistics } from '../../src/adapters/search-text/query-plan.js';
+import { planQuery, requiredTerms, termMatch, wantsAlternatives, type TermStatistics } from '../../src/adapters/search-text/query-plan.js';
 import { parseQuery } from '../../src/adapters/search-text/query-text.js';
 import { bm25Idf, columnTerms, termCount } from '../../src/adapters/search-text/ranking.js';
 import { candidateOf, pickSuggestions } from '../../src/adapters/search-text/suggestions.js';
@@ -54,8 +54,16 @@ describe('planQuery', () => {
   });
 
   it('expands a prefix only when no word starts with it', () => {
-    expect(planQuery(parseQuery('hobb'), STATS).terms[0]).toEqual({ term: 'hobb', prefix: true, found: true, alternatives: [] });
-    expect(planQuery(parseQuery('prejudise'), STATS).terms[0]).toEqual({ term: 'prejudise', prefix: true, found: false, alternatives: ['prejudice'] });
+    const plain = { edits: [], splits: [], required: true };
+    expect(planQuery(parseQuery('hobb'), STATS).terms[0]).toEqual({ ...plain, term: 'hobb', prefix: true, found: true, alternatives: [] });
+    expect(planQuery(parseQuery('prejudise'), STATS).terms[0]).toEqual({
+      ...plain,
+      term: 'prejudise',
+      prefix: true,
+      found: false,
+      alternatives: ['prejudice'],
+      edits: [1],
+    });
   });
 
   it('says when an index must look up alternatives', () => {
@@ -63,7 +71,8 @@ describe('planQuery', () => {
     expect(wantsAlternatives('harry', false, 4)).toBe(false);
     expect(wantsAlternatives('harr', true, 0)).toBe(true);
     expect(wantsAlternatives('harr', true, 1)).toBe(false);
-    expect(wantsAlternatives('hay', false, 0)).toBe(false);
+    expect(wantsAlternatives('hay', false, 0)).toBe(true);
+    expect(wantsAlternatives('ha', false, 0)).toBe(false);
   });
 
   it('matches document terms whole, as the typed prefix, or as an alternative', () => {
@@ -71,6 +80,45 @@ describe('planQuery', () => {
     expect(termMatch(plan, 'harry')).toBe('whole');
     expect(termMatch(plan, 'potter')).toBe('prefix');
     expect(termMatch(plan, 'hobbit')).toBeNull();
+  });
+});
+
+describe('planQuery: other spellings, run-together words and stop words', () => {
+  const stats = statistics({ angels: 4, demons: 3, and: 50, the: 300, five: 2, slaughterhouse: 1, hitchhiker: 2, da: 3, vinci: 3, code: 9 });
+
+  it('never requires a stop word while the query holds other words', () => {
+    const plan = planQuery(parseQuery('angels and demons '), stats);
+    expect(plan.terms.map((t) => [t.term, t.required])).toEqual([
+      ['angels', true],
+      ['and', false],
+      ['demons', true],
+    ]);
+    expect(requiredTerms(plan).map((t) => t.term)).toEqual(['angels', 'demons']);
+    // Only stop words: they are what the shopper means.
+    expect(planQuery(parseQuery('the '), stats).terms[0]!.required).toBe(true);
+  });
+
+  it('accepts numbers in words and figures, and a plural or possessive without its s, as no correction', () => {
+    const plan = planQuery(parseQuery('slaughterhouse 5 hitchhikers '), stats);
+    expect(plan.terms.map((t) => [t.term, t.alternatives, t.edits])).toEqual([
+      ['slaughterhouse', [], []],
+      ['5', ['five'], [0]],
+      ['hitchhikers', ['hitchhiker'], [0]],
+    ]);
+    expect(plan.correctedQuery).toBeNull();
+  });
+
+  it('reads an unknown term as two words run together, and says so', () => {
+    const plan = planQuery(parseQuery('davinci code '), stats);
+    expect(plan.terms[0]!.splits).toEqual([['da', 'vinci']]);
+    expect(plan.correctedQuery).toBe('da vinci code');
+    expect(planQuery(parseQuery('davinci code '), stats, { autocorrect: false }).terms[0]!.splits).toEqual([]);
+  });
+
+  it('searches the words as typed when autocorrect is off', () => {
+    const plan = planQuery(parseQuery('hary poter '), STATS, { autocorrect: false });
+    expect(plan.terms.map((t) => t.alternatives)).toEqual([[], []]);
+    expect(plan.correctedQuery).toBeNull();
   });
 });
 

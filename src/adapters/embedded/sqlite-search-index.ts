@@ -11,8 +11,9 @@ import {
   type Suggestion,
 } from '../../ports/search-index.js';
 import { hitHighlights } from '../search-text/hit-highlights.js';
-import { planQuery, type QueryPlan } from '../search-text/query-plan.js';
+import { planQuery, requiredTerms, type QueryPlan } from '../search-text/query-plan.js';
 import { parseQuery } from '../search-text/query-text.js';
+import { correctionFor, rankByRelevance } from '../search-text/relevance.js';
 import { checkSearchQuery } from '../search-text/search-checks.js';
 import { migrate, openSqlite, type SqliteDatabase, type SqliteStatement } from './sqlite-database.js';
 import { AttributeStore, type FacetCounts } from './search/attribute-store.js';
@@ -20,7 +21,7 @@ import { MatchingKeys } from './search/matching-keys.js';
 import { ResultCache } from './search/result-cache.js';
 import { decodeCursor, encodeCursor, MAX_RESULT_WINDOW } from './search/cursor.js';
 import { ftsQuery, type FtsQuery } from './search/fts-expression.js';
-import { IndexWriter } from './search/index-writer.js';
+import { IndexWriter, upgradeNeighbourhoods } from './search/index-writer.js';
 import {
   COLUMN_WEIGHTS,
   createTablesSql,
@@ -40,6 +41,13 @@ const BM25 = `bm25(${FTS}, ${COLUMN_WEIGHTS.join(', ')})`;
 const FROM_MATCH = `${FTS} JOIN ${DOCS} d ON d.doc_key = ${FTS}.rowid`;
 /** Rows read past the wanted ones to find the ties of the last; bm25 ties are rare, so this rarely grows. */
 const TIE_SLACK = 8;
+/**
+ * The best matches by bm25 that the relevance rules (search-text/relevance.ts) put in order; matches
+ * below keep their bm25 order. A fixed size, so every page of a search sees the same order.
+ */
+const RERANK_WINDOW = 100;
+/** A query matching fewer books than this with all its terms is relaxed to any of them. */
+const RELAX_BELOW = 1;
 
 interface RankedRow {
   key: number;
@@ -104,6 +112,7 @@ export class SqliteSearchIndex implements SearchIndex {
   static open(file: string): SqliteSearchIndex {
     const db = openSqlite(file, { durability: 'normal' });
     migrate(db, SEARCH_MIGRATIONS);
+    upgradeNeighbourhoods(db, LIVE_TABLES);
     return new SqliteSearchIndex(db);
   }
 
@@ -123,20 +132,26 @@ export class SqliteSearchIndex implements SearchIndex {
     checkSearchQuery(query);
     const offset = decodeCursor(query);
     const limit = Math.min(query.limit, MAX_RESULT_WINDOW - offset);
-    const cacheKey = JSON.stringify([query.q, query.category, query.minPrice, query.maxPrice, query.minRating, query.sort, query.cursor, query.limit]);
+    const cacheKey = JSON.stringify([query.q, query.category, query.minPrice, query.maxPrice, query.minRating, query.sort, query.cursor, query.limit, query.autocorrect]);
     // One read transaction: the total, the facets and the page come from the same snapshot.
     return this.db.transaction(() => {
       this.attributes.refresh();
       const version = this.attributes.version;
       const cached = this.searches.get(version, cacheKey);
       if (cached) return cached;
-      const plan = planQuery(parseQuery(String(query.q ?? '')), this.vocabulary);
-      const fts = ftsQuery(plan);
-      const matches = fts.match === null ? null : this.matching.get(fts.match);
+      const autocorrect = query.autocorrect !== false;
+      const plan = planQuery(parseQuery(String(query.q ?? '')), this.vocabulary, { autocorrect });
+      let fts = ftsQuery(plan);
+      let matches = fts.match === null ? null : this.matching.get(fts.match);
+      // No zero-result page for a query that names a book with a word too many or too far off.
+      if (autocorrect && matches !== null && matches.length < RELAX_BELOW && requiredTerms(plan).length > 1) {
+        fts = ftsQuery(plan, true);
+        matches = this.matching.get(fts.match!);
+      }
       const counts = this.attributes.count(matches, query);
       const total = counts.total;
-      const ranked = offset < total ? this.page(query, fts, matches, offset, limit) : [];
-      const hits = this.hits(ranked, plan);
+      const page = this.page(query, plan, fts, matches, offset, limit, total);
+      const hits = this.hits(page.rows, plan, page.docs);
       const end = offset + hits.length;
       const result: SearchResult = {
         hits,
@@ -144,7 +159,9 @@ export class SqliteSearchIndex implements SearchIndex {
         facets: facetsOf(counts),
         nextCursor: hits.length === limit && end < Math.min(total, MAX_RESULT_WINDOW) ? encodeCursor(query, end) : null,
       };
-      if (plan.correctedQuery !== null) result.correctedQuery = plan.correctedQuery;
+      // A relaxed query says what its best book matched; otherwise the plan's corrections.
+      const correctedQuery = fts.relaxed ? (page.best ? correctionFor(plan, page.best) : null) : plan.correctedQuery;
+      if (correctedQuery !== null) result.correctedQuery = correctedQuery;
       this.searches.set(version, cacheKey, result);
       return result;
     })();
@@ -207,18 +224,34 @@ export class SqliteSearchIndex implements SearchIndex {
   }
 
   /**
-   * Document keys of the requested page, in order, with their relevance when sorted by it. Only
-   * relevance needs SQLite (bm25); the other orders pick the page from the matches in memory.
+   * Document keys of the requested page, in order, with their relevance when sorted by it, and the
+   * bodies already read. Only relevance needs SQLite (bm25) and the relevance rules; the other orders
+   * pick the page from the matches in memory.
    */
-  private page(query: SearchQuery, fts: FtsQuery, matches: Int32Array | null, offset: number, limit: number): Array<{ key: number; score: number }> {
-    if (limit <= 0) return [];
+  private page(
+    query: SearchQuery,
+    plan: QueryPlan,
+    fts: FtsQuery,
+    matches: Int32Array | null,
+    offset: number,
+    limit: number,
+    total: number,
+  ): { rows: Array<{ key: number; score: number }>; docs: Map<number, SearchDocument>; best: SearchDocument | null } {
+    const docs = new Map<number, SearchDocument>();
     if (fts.match === null || query.sort !== 'relevance') {
+      if (limit <= 0 || offset >= total) return { rows: [], docs, best: null };
       // Without text there is no relevance: browsing by relevance lists the best rated first.
       const sort = query.sort === 'relevance' ? 'rating' : query.sort;
-      return this.attributes.page(matches, query, sort, offset, limit).map((key) => ({ key, score: 0 }));
+      return { rows: this.attributes.page(matches, query, sort, offset, limit).map((key) => ({ key, score: 0 })), docs, best: null };
     }
-    const ranked = this.ranked(query, fts, offset + limit);
-    return ranked.slice(offset, offset + limit).map((r) => ({ key: r.key, score: -r.rank }));
+    if (total === 0) return { rows: [], docs, best: null };
+    const ranked = this.ranked(query, fts, Math.max(offset + limit, RERANK_WINDOW));
+    const window = ranked.slice(0, RERANK_WINDOW);
+    for (const [key, doc] of this.bodies(window.map((r) => r.key))) docs.set(key, doc);
+    const ordered = [...rankByRelevance(plan, window.filter((r) => docs.has(r.key)), (r) => docs.get(r.key)!), ...ranked.slice(RERANK_WINDOW)];
+    const rows = limit <= 0 ? [] : ordered.slice(offset, offset + limit).map((r) => ({ key: r.key, score: -r.rank }));
+    const first = ordered[0];
+    return { rows, docs, best: first ? (docs.get(first.key) ?? null) : null };
   }
 
   /**
@@ -252,12 +285,18 @@ export class SqliteSearchIndex implements SearchIndex {
     }
   }
 
-  private hits(ranked: ReadonlyArray<{ key: number; score: number }>, plan: QueryPlan): SearchHit[] {
-    if (ranked.length === 0) return [];
+  private bodies(keys: readonly number[]): Map<number, SearchDocument> {
+    if (keys.length === 0) return new Map();
     const bodies = this.statement(`SELECT doc_key AS key, doc FROM ${LIVE_TABLES.bodies} WHERE doc_key IN (SELECT value FROM json_each(?))`).all(
-      JSON.stringify(ranked.map((r) => r.key)),
+      JSON.stringify(keys),
     ) as Array<{ key: number; doc: string }>;
-    const docs = new Map(bodies.map((b) => [b.key, JSON.parse(b.doc) as SearchDocument]));
+    return new Map(bodies.map((b) => [b.key, JSON.parse(b.doc) as SearchDocument]));
+  }
+
+  private hits(ranked: ReadonlyArray<{ key: number; score: number }>, plan: QueryPlan, read: ReadonlyMap<number, SearchDocument>): SearchHit[] {
+    if (ranked.length === 0) return [];
+    const missing = ranked.filter((r) => !read.has(r.key)).map((r) => r.key);
+    const docs = missing.length === 0 ? read : new Map([...read, ...this.bodies(missing)]);
     return ranked.flatMap(({ key, score }) => {
       const book = docs.get(key);
       return book ? [{ book, score, highlights: hitHighlights(book, plan) }] : [];

@@ -8,7 +8,10 @@ import type { SearchQuery } from '../../ports/search-index.js';
 
 /** Identifies the query a cursor was issued for; the limit is left out so a client may change page size. */
 function fingerprint(query: SearchQuery): string {
-  const key = JSON.stringify([query.q, query.category ?? null, query.minPrice ?? null, query.maxPrice ?? null, query.minRating ?? null, query.sort]);
+  const fields: unknown[] = [query.q, query.category ?? null, query.minPrice ?? null, query.maxPrice ?? null, query.minRating ?? null, query.sort];
+  // Appended only when set, so cursors issued before the option existed stay valid.
+  if (query.autocorrect === false) fields.push('exact');
+  const key = JSON.stringify(fields);
   return createHash('sha256').update(key).digest('base64url').slice(0, 16);
 }
 

@@ -1,8 +1,37 @@
-/** Edits a query term of this many characters may be away from a vocabulary term. */
+/**
+ * Edits a query term of this many characters may be away from a vocabulary term: one for short words
+ * (`kil`, `hobit`), two from seven letters on (`twilite`, `mockinbird`), none below three letters,
+ * where one edit turns a word into too many others.
+ */
 export function maxEditsFor(length: number): number {
-  if (length <= 3) return 0;
-  if (length <= 7) return 1;
+  if (length <= 2) return 0;
+  if (length <= 6) return 1;
   return 2;
+}
+
+/**
+ * Edits a vocabulary term of this many characters must be findable at: the most any query that can
+ * reach it is allowed (a seven-letter query reaches five-letter terms with two edits).
+ */
+export function reachableEditsFor(length: number): number {
+  let most = 0;
+  for (let query = Math.max(1, length - 2); query <= length + 2; query++) {
+    const edits = maxEditsFor(query);
+    if (Math.abs(query - length) <= edits) most = Math.max(most, edits);
+  }
+  return most;
+}
+
+/**
+ * What a typo costs: its edits, plus one when the first letter is wrong, which people get right far
+ * more often than the rest (`kil` is `kill`, not `nil`).
+ */
+export function typoCost(typed: string, term: string, max: number): number {
+  const firstDiffers = typed.codePointAt(0) !== term.codePointAt(0);
+  const budget = firstDiffers ? max - 1 : max;
+  if (budget < 0) return max + 1;
+  const distance = editDistance(typed, term, budget);
+  return distance > budget ? max + 1 : distance + (firstDiffers ? 1 : 0);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { editDistance, maxEditsFor } from './edit-distance.js';
+import { maxEditsFor, typoCost } from './edit-distance.js';
 
 /** Longer terms are identifiers or noise, and their deletion neighbourhoods grow quadratically. */
 const MAX_FUZZY_LENGTH = 24;
@@ -6,6 +6,7 @@ const MAX_FUZZY_LENGTH = 24;
 export interface Neighbour {
   term: string;
   df: number;
+  /** The typo's cost (typoCost): its edits, one more when the first letter differs. */
   distance: number;
 }
 
@@ -26,7 +27,8 @@ export function isCorrectable(term: string): boolean {
 
 /**
  * The candidates that are near-spellings of `term`: other indexed terms that typos can reach, in
- * some document, within the edits allowed for `term`'s length; closest, then most frequent, first.
+ * some document, within the edits allowed for `term`'s length (a wrong first letter costing one more);
+ * closest, then most frequent, first.
  * Each index finds candidates its own way (a superset is fine); this decides which count and in what order.
  */
 export function nearSpellings(term: string, candidates: Iterable<{ term: string; df: number }>): Neighbour[] {
@@ -37,7 +39,7 @@ export function nearSpellings(term: string, candidates: Iterable<{ term: string;
   for (const c of candidates) {
     if (c.term === term || c.df <= 0 || seen.has(c.term) || !isFuzzyTarget(c.term)) continue;
     seen.add(c.term);
-    const distance = editDistance(term, c.term, max);
+    const distance = typoCost(term, c.term, max);
     if (distance <= max) out.push({ term: c.term, df: c.df, distance });
   }
   return out.sort((a, b) => a.distance - b.distance || b.df - a.df || (a.term < b.term ? -1 : 1));

@@ -3,7 +3,7 @@ import type { SqliteDatabase } from '../sqlite-database.js';
 import { META, TOMBSTONES, type IndexTables } from './schema.js';
 import { isFuzzyTarget } from '../../search-text/near-spellings.js';
 import { columnTerms, RANKED_COLUMNS } from '../../search-text/ranking.js';
-import { deletionNeighbourhood, indexedDepth, neighbourHash } from './typo-candidates.js';
+import { deletionNeighbourhood, indexedDepth, NEIGHBOURHOOD_RULE, neighbourHash } from './typo-candidates.js';
 
 interface StoredDoc {
   doc_key: number;
@@ -177,4 +177,25 @@ export class IndexWriter {
       this.s.insertNeighbours.run(key, JSON.stringify(hashes));
     }
   }
+}
+
+/**
+ * Deepens the stored typo neighbourhoods of a file written under an older NEIGHBOURHOOD_RULE, once:
+ * they derive from the vocabulary alone, so no rebuild from the record is needed. Rows of the older,
+ * shallower rule are subsets of the new ones and stay.
+ */
+export function upgradeNeighbourhoods(db: SqliteDatabase, t: IndexTables): void {
+  const ruleOf = db.prepare(`SELECT value FROM ${META} WHERE name = 'neighbourhood_rule'`).pluck();
+  if (ruleOf.get() === NEIGHBOURHOOD_RULE) return;
+  db.transaction(() => {
+    if (ruleOf.get() === NEIGHBOURHOOD_RULE) return;
+    const insert = db.prepare(`INSERT OR IGNORE INTO ${t.neighbours} (hash, term_key) SELECT value, ? FROM json_each(?)`);
+    for (const [key, term] of db.prepare(`SELECT term_key, term FROM ${t.terms}`).raw().all() as Array<[number, string]>) {
+      if (!isFuzzyTarget(term)) continue;
+      insert.run(key, JSON.stringify([...deletionNeighbourhood(term, indexedDepth(term))].map(neighbourHash)));
+    }
+    db.prepare(`INSERT INTO ${META} (name, value) VALUES ('neighbourhood_rule', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`).run(
+      NEIGHBOURHOOD_RULE,
+    );
+  }).immediate();
 }

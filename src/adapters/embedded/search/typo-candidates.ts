@@ -2,7 +2,7 @@
  * The embedded index's way of finding near-spellings (which ones count is decided in
  * search-text/near-spellings.ts): every vocabulary term's deletion neighbourhood is stored hashed.
  */
-import { maxEditsFor } from '../../search-text/edit-distance.js';
+import { reachableEditsFor } from '../../search-text/edit-distance.js';
 
 /**
  * Symmetric-delete (SymSpell) neighbourhood: the term and every string left after deleting up to
@@ -30,10 +30,16 @@ export function deletionNeighbourhood(term: string, depth: number): Set<string> 
   return out;
 }
 
-/** How deep a vocabulary term's neighbourhood is stored: as deep as a query of its length searches. */
+/** How deep a vocabulary term's neighbourhood is stored: as deep as any query that can reach it searches. */
 export function indexedDepth(term: string): number {
-  return maxEditsFor(Array.from(term).length);
+  return reachableEditsFor(Array.from(term).length);
 }
+
+/**
+ * Names the rule indexedDepth follows. A file written under another rule has shallower neighbourhoods
+ * than queries now search, so the index deepens them once when it opens the file.
+ */
+export const NEIGHBOURHOOD_RULE = 2;
 
 /**
  * 32-bit FNV-1a: the neighbourhood table stores hashes, not strings, to stay small. A collision only

@@ -1,0 +1,262 @@
+/**
+ * The order a shopper expects among books that match a query, decided from the books' own text:
+ * bucket ranking in the manner of Meilisearch, one rule after another, each only breaking the ties of
+ * the rules before it:
+ *
+ * 1. coverage: how many of the required query terms the book matches (all of them unless the query
+ *    was relaxed; then the books that match more of it come first),
+ * 2. typos: the fewer edits needed, the better,
+ * 3. how fully the title is named: the exact title, then the title (with or without its author)
+ *    ignoring stop words, then an author's full name,
+ * 4. how much of the title the query names (`mockingbird` is half of "To Kill a Mockingbird"), then
+ *    whether it is the start of the title,
+ * 5. where the terms are found: title, then author, then series, then category or description,
+ * 6. the series order (the first book of a series before its sequels), then
+ * 7. popularity (rating).
+ *
+ * Books still tied keep the order they came in (the index's bm25). The index supplies candidates
+ * (the books matching the query, best bm25 first); this module never touches an index.
+ */
+import { maxEditsFor, typoCost } from './edit-distance.js';
+import type { QueryPlan, TermPlan } from './query-plan.js';
+import { isStopWord } from './stop-words.js';
+import { terms } from './tokens.js';
+
+export interface RankableBook {
+  title: string;
+  authors: readonly string[];
+  category: string;
+  description: string;
+  rating: number;
+}
+
+/** `Title (Series Name, #2)`: the Goodreads way of naming a book's series and its place in it. */
+const SERIES = /^(.*?)\s*\(([^()]*?),?\s*#(\d+(?:\.\d+)?)(?:\s*-\s*\d+(?:\.\d+)?)?\)\s*$/u;
+
+export interface TitleParts {
+  main: string;
+  series: string | null;
+  /** Place in the series; null outside one. */
+  number: number | null;
+}
+
+export function titleParts(title: string): TitleParts {
+  const m = SERIES.exec(title);
+  if (!m || m[1]!.trim() === '') return { main: title, series: null, number: null };
+  return { main: m[1]!, series: m[2]!, number: Number(m[3]) };
+}
+
+/** Field weights of rule 5. */
+const WEIGHT = { title: 4, authors: 3, series: 2, other: 1 } as const;
+type Field = keyof typeof WEIGHT;
+
+/** Initials and suffixes that a shopper does not type when naming an author. */
+const NAME_NOISE = new Set(['jr', 'sr', 'ii', 'iii']);
+
+interface BookTerms {
+  title: string[];
+  series: string[];
+  authors: string[][];
+  /** Category and description words, read only when a term is not found in the named fields. */
+  readonly other: Set<string>;
+  seriesNumber: number;
+}
+
+function bookTerms(book: RankableBook): BookTerms {
+  const parts = titleParts(book.title);
+  let other: Set<string> | undefined;
+  return {
+    title: terms(parts.main),
+    series: parts.series === null ? [] : terms(parts.series),
+    authors: book.authors.map((a) => terms(a)),
+    get other() {
+      return (other ??= new Set([...terms(book.category), ...terms(book.description)]));
+    },
+    seriesNumber: parts.number ?? 1,
+  };
+}
+
+/** Edits needed for a document term to match a query term through the plan, or null. */
+function planEdits(t: TermPlan, word: string): number | null {
+  if (word === t.term || (t.prefix && word.startsWith(t.term))) return 0;
+  const i = t.alternatives.indexOf(word);
+  return i >= 0 ? t.edits[i]! : null;
+}
+
+/**
+ * Edits for `word` to match `t` when the relaxed query widens typo tolerance by one edit (`flys` for
+ * `flies`); only in the short fields a shopper names, and only for words long enough to judge.
+ */
+function widenedEdits(t: TermPlan, word: string): number | null {
+  const length = Array.from(t.term).length;
+  if (length < 4 || word.length < 4 || /^\p{N}+$/u.test(t.term)) return null;
+  const max = maxEditsFor(length) + 1;
+  let cost = typoCost(t.term, word, max);
+  // While a word is being typed, its start is what can be judged.
+  if (t.prefix) cost = Math.min(cost, typoCost(t.term, word.slice(0, t.term.length), max));
+  return cost <= max ? cost : null;
+}
+
+/** Best edits for `t` among `words` (positions of the matches too), or null. */
+function matchIn(t: TermPlan, words: readonly string[], widen: boolean): { edits: number; at: number[] } | null {
+  let best: number | null = null;
+  const at: number[] = [];
+  for (let i = 0; i < words.length; i++) {
+    let edits = planEdits(t, words[i]!);
+    if (edits === null) {
+      for (const [left, right] of t.splits) if (words[i] === left && words[i + 1] === right) edits = 0;
+      if (edits !== null) at.push(i + 1);
+    }
+    if (edits === null && widen) edits = widenedEdits(t, words[i]!);
+    if (edits === null) continue;
+    at.push(i);
+    if (best === null || edits < best) best = edits;
+  }
+  return best === null ? null : { edits: best, at };
+}
+
+export interface RelevanceKey {
+  coverage: number;
+  typos: number;
+  naming: number;
+  /** Share of the title's words (stop words and single letters aside) that the query names. */
+  titleShare: number;
+  /** The query, in order, is the start of the title. */
+  titleStart: number;
+  fields: number;
+  seriesNumber: number;
+  rating: number;
+}
+
+/** The book's place under each rule, for `compareRelevance`. */
+export function relevanceKey(plan: QueryPlan, book: RankableBook): RelevanceKey {
+  const b = bookTerms(book);
+  const titleCovered = new Array<boolean>(b.title.length).fill(false);
+  const authorCovered = b.authors.map((a) => new Array<boolean>(a.length).fill(false));
+  let coverage = 0;
+  let typos = 0;
+  let fields = 0;
+  let allInTitle = true;
+  let requiredInNamed = true;
+  let anyInTitle = false;
+  let allRequiredInNamed = true;
+  for (const t of plan.terms) {
+    const inTitle = matchIn(t, b.title, true);
+    const inSeries = matchIn(t, b.series, true);
+    const inAuthors = b.authors.map((a) => matchIn(t, a, true));
+    let inOther: number | null = null;
+    if (inTitle || inSeries || inAuthors.some((m) => m !== null)) {
+      // Found in a named field: the description can only add the lowest weight, which that field beats.
+    } else if (b.other.has(t.term)) inOther = 0;
+    else if (t.prefix || t.alternatives.length > 0 || t.splits.length > 0) inOther = matchIn(t, [...b.other], false)?.edits ?? null;
+    if (inTitle) {
+      anyInTitle = true;
+      for (const i of inTitle.at) titleCovered[i] = true;
+    } else allInTitle = false;
+    inAuthors.forEach((m, i) => m?.at.forEach((j) => (authorCovered[i]![j] = true)));
+    const bestAuthor = inAuthors.reduce<number | null>((best, m) => (m && (best === null || m.edits < best) ? m.edits : best), null);
+    const found: Array<[Field, number | null]> = [
+      ['title', inTitle?.edits ?? null],
+      ['authors', bestAuthor],
+      ['series', inSeries?.edits ?? null],
+      ['other', inOther],
+    ];
+    const matched = found.filter((f): f is [Field, number] => f[1] !== null);
+    if (!t.required) {
+      if (inTitle) fields += 0.1;
+      continue;
+    }
+    if (matched.length === 0) {
+      allRequiredInNamed = false;
+      continue;
+    }
+    coverage++;
+    typos += Math.min(...matched.map((f) => f[1]));
+    fields += Math.max(...matched.map((f) => WEIGHT[f[0]]));
+    if (inTitle === null && inSeries === null && bestAuthor === null) requiredInNamed = false;
+  }
+  requiredInNamed &&= allRequiredInNamed;
+
+  const significant = b.title.map((w, i) => [w, i] as const).filter(([w]) => !isStopWord(w));
+  const titleWords = significant.length > 0 ? significant.map(([, i]) => i) : b.title.map((_, i) => i);
+  let naming = 0;
+  if (b.title.length > 0 && titleCovered.every(Boolean) && allInTitle) naming = 4;
+  else if (anyInTitle && requiredInNamed && titleWords.every((i) => titleCovered[i])) naming = 3;
+  else if (requiredInNamed && b.authors.some((a, i) => namesAuthor(a, authorCovered[i]!))) naming = 2;
+  const shared = b.title.map((w, i) => i).filter((i) => b.title[i]!.length > 1 && !isStopWord(b.title[i]!));
+  const titleShare = shared.length === 0 ? 0 : shared.filter((i) => titleCovered[i]).length / shared.length;
+  const titleStart = startsTitle(plan, b.title) ? 1 : 0;
+  return { coverage, typos, naming, titleShare, titleStart, fields, seriesNumber: b.seriesNumber, rating: book.rating };
+}
+
+function namesAuthor(words: readonly string[], covered: readonly boolean[]): boolean {
+  const names = words.map((w, i) => i).filter((i) => words[i]!.length > 1 && !NAME_NOISE.has(words[i]!));
+  return names.length > 0 && names.every((i) => covered[i]);
+}
+
+/** The query, in order, is the start of the title (a leading article of the title may be left out). */
+function startsTitle(plan: QueryPlan, title: readonly string[]): boolean {
+  const query = plan.terms;
+  if (query.length === 0) return false;
+  const tryFrom = (start: number) =>
+    query.length <= title.length - start &&
+    query.every((t, i) => planEdits(t, title[start + i]!) !== null || t.splits.some(([l, r]) => l === title[start + i] && r === title[start + i + 1]));
+  return tryFrom(0) || (title.length > 0 && isStopWord(title[0]!) && tryFrom(1));
+}
+
+/** Negative when `a` ranks first. */
+export function compareRelevance(a: RelevanceKey, b: RelevanceKey): number {
+  return (
+    b.coverage - a.coverage ||
+    a.typos - b.typos ||
+    b.naming - a.naming ||
+    b.titleShare - a.titleShare ||
+    b.titleStart - a.titleStart ||
+    b.fields - a.fields ||
+    a.seriesNumber - b.seriesNumber ||
+    b.rating - a.rating
+  );
+}
+
+/** `items` in relevance order; ties keep their order (a stable sort). */
+export function rankByRelevance<T>(plan: QueryPlan, items: readonly T[], bookOf: (item: T) => RankableBook): T[] {
+  const keyed = items.map((item) => ({ item, key: relevanceKey(plan, bookOf(item)) }));
+  keyed.sort((a, b) => compareRelevance(a.key, b.key));
+  return keyed.map((k) => k.item);
+}
+
+/**
+ * What was searched for, as the best book read it: each term as that book matched it (its typo
+ * corrected, its run-together words split), terms it did not match left out. Null when that is
+ * the query as typed.
+ */
+export function correctionFor(plan: QueryPlan, book: RankableBook): string | null {
+  const b = bookTerms(book);
+  const named = [b.title, b.series, ...b.authors];
+  const out: string[] = [];
+  for (const t of plan.terms) {
+    let best: { word: string; edits: number } | null = null;
+    const consider = (word: string, edits: number) => {
+      if (best === null || edits < best.edits) best = { word, edits };
+    };
+    for (const list of [...named, [...b.other]]) {
+      const widen = list !== named.at(-1) && named.includes(list);
+      for (let i = 0; i < list.length; i++) {
+        const w = list[i]!;
+        const edits = planEdits(t, w);
+        // Another spelling of the same word (a plural, a number in figures) is no correction.
+        if (edits !== null) consider(edits === 0 ? t.term : w, edits);
+        else if (t.splits.some(([l, r]) => l === w && r === list[i + 1])) consider(`${w} ${list[i + 1]}`, 0.5);
+        else if (widen) {
+          const widened = widenedEdits(t, w);
+          if (widened !== null) consider(w, widened);
+        }
+      }
+    }
+    const found = best as { word: string; edits: number } | null;
+    if (found) out.push(found.word);
+    else if (!t.required) out.push(t.term);
+  }
+  const corrected = out.join(' ');
+  return corrected === '' || corrected === plan.terms.map((t) => t.term).join(' ') ? null : corrected;
+}
