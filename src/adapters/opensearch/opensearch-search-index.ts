@@ -21,13 +21,11 @@ import { facetAggregations, filtersOf, NOT_DELETED, sortOf } from './search-quer
 import {
   correctedQuery,
   decodeEntities,
-  existenceProbe,
   HIGHLIGHT,
   markedWords,
   queryWords,
   relevanceQuery,
   requiredWords,
-  type QueryWords,
   type Strictness,
 } from './search-relevance.js';
 import { plannedSearch, type SearchRequests } from './search-statistics.js';
@@ -259,14 +257,17 @@ export class OpenSearchSearchIndex implements SearchIndex {
         ...(after ? { search_after: after } : {}),
       };
     };
-    let kept = required;
-    let response = (await this.searchBody(request(kept, 'exact'))) as SearchBody;
-    if (totalOf(response) < TYPO_THRESHOLD && required.length > 0) response = (await this.searchBody(request(kept, 'typos'))) as SearchBody;
-    if (totalOf(response) === 0 && required.length > 0) {
-      kept = await this.wordsMatchingSomeBook(typed, required);
-      if (kept.length > 0 && kept.length < required.length) response = (await this.searchBody(request(kept, 'typos'))) as SearchBody;
-      if (kept.length >= 3 && totalOf(response) === 0) response = (await this.searchBody(request(kept, 'relaxed'))) as SearchBody;
-      if (kept.length === 0) kept = required;
+    let strictness: Strictness = 'exact';
+    let response = (await this.searchBody(request(required, strictness))) as SearchBody;
+    // `autocorrect: false` (the storefront's "search instead for …") is the words as typed, nothing more.
+    const widen = query.autocorrect !== false && required.length > 0;
+    if (widen && totalOf(response) < TYPO_THRESHOLD) {
+      strictness = 'typos';
+      response = (await this.searchBody(request(required, strictness))) as SearchBody;
+    }
+    if (widen && totalOf(response) === 0) {
+      strictness = 'relaxed';
+      response = (await this.searchBody(request(required, strictness))) as SearchBody;
     }
 
     const page = response.hits.hits.slice(0, pageSize);
@@ -287,17 +288,10 @@ export class OpenSearchSearchIndex implements SearchIndex {
       nextCursor: response.hits.hits.length > pageSize && last?.sort ? encodeCursor(query, last.sort as SortValues) : null,
     };
     if (hits.length > 0) {
-      const corrected = correctedQuery(typed, kept, page.map((h) => markedWords(Object.values(h.highlight ?? {}).flat())));
+      const corrected = correctedQuery(typed, required, strictness, page.map((h) => markedWords(Object.values(h.highlight ?? {}).flat())));
       if (corrected !== null) result.correctedQuery = corrected;
     }
     return result;
-  }
-
-  /** The words that match at least one live book on their own, in one `_msearch` that stops at the first match of each. */
-  private async wordsMatchingSomeBook(typed: QueryWords, words: readonly string[]): Promise<string[]> {
-    const last = typed.words.at(-1);
-    const responses = (await this.searchAll(words.map((w) => existenceProbe(w, typed.lastIsPrefix && w === last, NOT_DELETED)))) as SearchBody[];
-    return words.filter((_, i) => totalOf(responses[i]!) > 0);
   }
 
   async suggest(prefix: string, limit: number): Promise<Suggestion[]> {

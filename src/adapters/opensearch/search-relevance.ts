@@ -9,11 +9,11 @@
  *
  * Every word must match, first as typed (`exact`); when that finds fewer than a few books, typos are
  * accepted too (`typos`), the books matching as typed still first, so a correct query is not diluted
- * by near-spellings of its words. When that finds nothing, the words that match no book at all are
- * dropped (noise, or a word far from every word); when the rest still find nothing and there are
- * three or more, any one of them may be missing (`relaxed`).
+ * by near-spellings of its words. When that finds nothing, any of the words may match, and books
+ * rank by how many they match (`relaxed`, Typesense's token dropping): a noise word or one far from
+ * every word no longer empties the page.
  */
-import { editDistance } from '../search-text/edit-distance.js';
+import { editDistance, maxEditsFor } from '../search-text/edit-distance.js';
 import { endsInWord, terms } from '../search-text/tokens.js';
 import { SERIES_OPENER } from './search-index-template.js';
 
@@ -87,14 +87,16 @@ export function requiredWords(q: QueryWords): string[] {
 
 /**
  * One word over the weighted fields: as typed, (while typed) as the start of a word, and with
- * `typos` also within FUZZINESS of it.
+ * `typos` also within FUZZINESS of it. A wrong first letter costs one edit more, as in the embedded
+ * index: only words long enough for two edits get one there.
  */
 export function wordClause(word: string, prefix: boolean, typos: boolean): Json {
   const match = (extra: Json) => ({ multi_match: { query: word, fields: FIELDS, type: 'best_fields', tie_breaker: TIE_BREAKER, ...extra } });
   const queries: Json[] = [match({})];
-  if (typos && Array.from(word).length >= 3 && !/^\p{N}+$/u.test(word)) {
+  const length = Array.from(word).length;
+  if (typos && length >= 3 && !/^\p{N}+$/u.test(word)) {
     queries.push(match({ fuzziness: FUZZINESS, prefix_length: 1, max_expansions: 50, boost: TYPO }));
-    queries.push(match({ fuzziness: FUZZINESS, prefix_length: 0, max_expansions: 50, boost: FIRST_LETTER_TYPO }));
+    if (length >= 7) queries.push(match({ fuzziness: 1, prefix_length: 0, max_expansions: 50, boost: FIRST_LETTER_TYPO }));
   }
   if (prefix) queries.push({ multi_match: { query: word, fields: FIELDS, type: 'bool_prefix', max_expansions: 50, boost: COMPLETION } });
   return { dis_max: { queries } };
@@ -120,19 +122,25 @@ function bonuses(q: QueryWords, required: readonly string[]): Json[] {
 
 /**
  * How a search matches its words: `exact` every word as typed (and the last as a prefix while typed);
- * `typos` every word also within FUZZINESS; `relaxed` all but one word, with typos.
+ * `typos` every word also within FUZZINESS; `relaxed` any of them, with typos, the books matching
+ * more of the words first.
  */
 export type Strictness = 'exact' | 'typos' | 'relaxed';
 
+/** What each word a relaxed search finds adds: more than any one field's score, so coverage ranks first. */
+const COVERAGE = 100;
+
 /**
- * The text query over `words` (the required words left after dropping), scored with the bonuses and
- * the rating tie-breaker; for a sort other than relevance it only selects books (and marks highlights).
+ * The text query over the required words, scored with the bonuses and the rating tie-breaker; for a
+ * sort other than relevance it only selects books (and marks highlights).
  */
 export function relevanceQuery(q: QueryWords, words: readonly string[], strictness: Strictness): Json {
   const last = q.words.at(-1);
   const clauses = words.map((w) => wordClause(w, q.lastIsPrefix && w === last, strictness !== 'exact'));
-  const needed = strictness === 'relaxed' ? Math.max(1, clauses.length - 1) : clauses.length;
-  const matching: Json = { bool: { should: clauses, minimum_should_match: needed } };
+  const matching: Json =
+    strictness === 'relaxed'
+      ? { bool: { should: clauses.map((c) => ({ bool: { should: [c, { constant_score: { filter: c, boost: COVERAGE } }] } })), minimum_should_match: 1 } }
+      : { bool: { must: clauses } };
   return {
     function_score: {
       query: { bool: { must: matching, should: bonuses(q, words) } },
@@ -141,11 +149,6 @@ export function relevanceQuery(q: QueryWords, words: readonly string[], strictne
       boost_mode: 'sum',
     },
   };
-}
-
-/** Whether a word matches some book at all (one per request of an `_msearch`, stopping at the first). */
-export function existenceProbe(word: string, prefix: boolean, live: Json): Json {
-  return { size: 0, track_total_hits: 1, terminate_after: 1, query: { bool: { filter: [wordClause(word, prefix, true), live] } } };
 }
 
 /** Highlights in the port's form: HTML-escaped text, matches in `<mark>`; the description cut to a fragment. */
@@ -177,38 +180,44 @@ export function markedWords(fragments: readonly string[]): string[] {
 /** The same word for the analyzer: equal once a plural `s` is set aside. */
 const sameStem = (a: string, b: string) => a === b || a.replace(/e?s$/, '') === b.replace(/e?s$/, '');
 
+/** The form of `word` a hit matched (among its marked words): the word itself, its correction, or none. */
+function matchedForm(word: string, prefix: boolean, marked: readonly string[]): string | null {
+  const max = maxEditsFor(Array.from(word).length);
+  let typo: string | null = null;
+  for (const m of marked) {
+    if (sameStem(m, word) || (prefix && m.startsWith(word))) return word;
+    if (typo === null && max > 0 && editDistance(m, word, max) <= max) typo = m;
+  }
+  return typo;
+}
+
 /**
  * The query as OpenSearch matched it, when that differs from what was typed: each required word is
- * replaced by the word most of the hits matched in its place (a typo's correction), and dropped words
- * are left out. Null when the query matched as typed. Words matched as completions of the word being
- * typed are no correction.
+ * replaced by the word most of the hits matched in its place (a typo's correction). For a relaxed
+ * search, the words the best book matched. Null when the query matched as typed.
  */
-export function correctedQuery(q: QueryWords, kept: readonly string[], hitsMarked: ReadonlyArray<readonly string[]>): string | null {
-  let changed = kept.length < requiredWords(q).length;
-  const out: string[] = [];
-  for (const word of q.words) {
-    if (!kept.includes(word)) {
-      if (!isOptional(word)) continue;
-      out.push(word);
-      continue;
-    }
-    const prefix = q.lastIsPrefix && word === q.words.at(-1);
-    const counts = new Map<string, number>();
-    let asTyped = 0;
-    for (const marked of hitsMarked) {
-      const found = new Set<string>();
-      for (const m of marked) {
-        if (sameStem(m, word) || (prefix && m.startsWith(word))) found.add(word);
-        else if (editDistance(m, word, 2) <= 2) found.add(m);
-      }
-      if (found.has(word)) asTyped++;
-      else for (const m of found) counts.set(m, (counts.get(m) ?? 0) + 1);
-    }
-    const best = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0];
-    if (best && best[1] > asTyped) {
-      out.push(best[0]);
-      changed = true;
-    } else out.push(word);
+export function correctedQuery(q: QueryWords, required: readonly string[], strictness: Strictness, hitsMarked: ReadonlyArray<readonly string[]>): string | null {
+  const last = q.words.at(-1);
+  const isPrefix = (w: string) => q.lastIsPrefix && w === last;
+  if (strictness === 'relaxed') {
+    const top = hitsMarked[0] ?? [];
+    const matched = required.map((w) => matchedForm(w, isPrefix(w), top)).filter((w): w is string => w !== null);
+    return matched.length > 0 ? matched.join(' ') : null;
   }
+  if (strictness === 'exact') return null;
+  let changed = false;
+  const out = q.words.map((word) => {
+    if (!required.includes(word)) return word;
+    const counts = new Map<string, number>();
+    for (const marked of hitsMarked) {
+      const form = matchedForm(word, isPrefix(word), marked);
+      if (form !== null) counts.set(form, (counts.get(form) ?? 0) + 1);
+    }
+    // The most hits' form wins; on a tie, the word as typed.
+    const best = [...counts].sort((a, b) => b[1] - a[1] || (a[0] === word ? -1 : b[0] === word ? 1 : a[0] < b[0] ? -1 : 1))[0];
+    if (!best || best[0] === word) return word;
+    changed = true;
+    return best[0];
+  });
   return changed ? out.join(' ') : null;
 }
