@@ -39,6 +39,16 @@ describe('search', () => {
     expect(Object.keys(res.body.hits[0].book).sort()).toEqual(['authors', 'category', 'coverUrl', 'currency', 'description', 'id', 'isbn', 'price', 'rating', 'title', 'year']);
   });
 
+  it('searches the words exactly as typed with autocorrect=false, the "search instead for" link', async () => {
+    const res = await api.request('GET', `/api/v1/search?q=${encodeURIComponent('hary poter')}&autocorrect=false`);
+    expect(res.status).toBe(200);
+    expect(res.body.hits).toEqual([]);
+    expect(res.body.correctedQuery).toBeUndefined();
+    const exact = await api.request('GET', '/api/v1/search?q=hobbit&autocorrect=false');
+    expect(titles(exact.body.hits)).toContain('The Hobbit');
+    expectProblem(await api.request('GET', '/api/v1/search?q=hobbit&autocorrect=maybe'), 400);
+  });
+
   it('tolerates typos in authors and titles together: "tolkein hobit"', async () => {
     const res = await api.request('GET', `/api/v1/search?q=${encodeURIComponent('tolkein hobit')}`);
     expect(titles(res.body.hits)[0]).toBe('The Hobbit');
@@ -92,6 +102,9 @@ describe('search', () => {
     expect(res.status).toBe(200);
     expect(res.body.suggestions.map((s: { text: string }) => s.text.toLowerCase())).toContain('the hobbit');
     expect(res.body.suggestions[0].highlighted).toContain('<mark>');
+    // A book's title comes with what the storefront shows beside it.
+    const hobbit = res.body.suggestions.find((s: { text: string }) => s.text === 'The Hobbit');
+    expect(hobbit).toMatchObject({ bookId: expect.any(String), authors: ['J.R.R. Tolkien'] });
     expectProblem(await api.request('GET', '/api/v1/search/suggest'), 400);
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createSessionStore, type Session } from '../src/auth/session';
 import { safeNext } from '../src/auth/guards';
 import { formatMoney, moneyInputValue, parseMoney } from '../src/lib/money';
-import { readSearchState, withFilters } from '../src/pages/search-state';
+import { readSearchState, withFilters, withoutCorrection } from '../src/pages/search-state';
 import { changedFields, fieldsOf, formOf } from '../src/pages/admin/book-form';
 import type { Book } from '../src/api/types';
 
@@ -70,6 +70,13 @@ describe('search state in the URL', () => {
   it('reads filters and ignores malformed values', () => {
     const state = readSearchState(new URLSearchParams('q=dune&category=Fiction&minPrice=1000&maxPrice=abc&minRating=9&sort=bogus&cursor=c1'));
     expect(state).toEqual({ q: 'dune', category: 'Fiction', minPrice: 1000, maxPrice: undefined, minRating: undefined, sort: 'relevance', cursor: 'c1' });
+  });
+
+  it('searches the words as typed after "search instead for", keeping the filters', () => {
+    const exact = withoutCorrection(new URLSearchParams('q=hary+poter&category=Fantasy&cursor=c1'));
+    expect(exact.toString()).toBe('q=hary+poter&category=Fantasy&autocorrect=false');
+    expect(readSearchState(exact).autocorrect).toBe(false);
+    expect(readSearchState(new URLSearchParams('q=x&autocorrect=true')).autocorrect).toBeUndefined();
   });
 
   it('goes back to the first page when a filter changes, and leaves defaults out', () => {

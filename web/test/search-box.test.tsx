@@ -41,6 +41,9 @@ describe('SearchBox', () => {
     // The server's highlight is rendered as markup: the typed prefix is marked.
     const hobbit = within(list).getByRole('option', { name: 'The Hobbit (book)' });
     expect(hobbit.querySelector('mark')?.textContent).toBe('Hob');
+    // A book comes with its author and a cover thumbnail.
+    expect(hobbit.querySelector('.suggestion-authors')?.textContent).toBe('J. R. R. Tolkien');
+    expect(hobbit.querySelector('.cover')).not.toBeNull();
 
     // Typing on asks again, for the longer prefix; going back to a prefix already asked for uses the cache.
     await user.type(screen.getByRole('combobox'), 'b');

@@ -14,6 +14,8 @@ const MIN_WORD_PREFIX = 2;
 export interface SuggestionCandidate {
   text: string;
   bookId?: string;
+  /** What the storefront shows beside a book's title. */
+  book?: { authors: readonly string[]; coverUrl: string | null };
   /** The text starts with what was typed. */
   leading: boolean;
   /** Rating of the best book behind it: the popularity proxy. */
@@ -46,11 +48,19 @@ function startsWithTyped(text: string, typed: string, lastIsPrefix: boolean): bo
   return lastIsPrefix ? key.startsWith(typed) : key === typed || key.startsWith(`${typed} `);
 }
 
-/** A title (`bookId` set) or author name as a candidate, if it contains every term. */
-export function candidateOf(plan: QueryPlan, typed: string, text: string, popularity: number, bookId?: string): SuggestionCandidate | null {
+/** A title (`bookId` set, and `book` to show its authors and cover) or author name as a candidate, if it contains every term. */
+export function candidateOf(
+  plan: QueryPlan,
+  typed: string,
+  text: string,
+  popularity: number,
+  bookId?: string,
+  book?: SuggestionCandidate['book'],
+): SuggestionCandidate | null {
   if (!satisfies(plan, text)) return null;
   const leading = startsWithTyped(text, typed, plan.terms.at(-1)?.prefix ?? false);
-  return bookId === undefined ? { text, leading, popularity } : { text, bookId, leading, popularity };
+  if (bookId === undefined) return { text, leading, popularity };
+  return book === undefined ? { text, bookId, leading, popularity } : { text, bookId, book, leading, popularity };
 }
 
 function byRelevance(a: SuggestionCandidate, b: SuggestionCandidate): number {
@@ -74,15 +84,20 @@ export function pickSuggestions(
   const seen = new Set<string>();
   const shownWords = new Set<string>();
   const marker = typedMarker(plan);
-  const add = (text: string, bookId?: string) => {
+  const add = (text: string, bookId?: string, book?: SuggestionCandidate['book']) => {
     const key = foldText(text);
     if (seen.has(key) || out.length >= limit) return;
     seen.add(key);
     for (const term of terms(text)) shownWords.add(term);
-    const highlighted = highlight(text, marker);
-    out.push(bookId === undefined ? { text, highlighted } : { text, highlighted, bookId });
+    const suggestion: Suggestion = { text, highlighted: highlight(text, marker) };
+    if (bookId !== undefined) suggestion.bookId = bookId;
+    if (book) {
+      suggestion.authors = [...book.authors];
+      if (book.coverUrl) suggestion.coverUrl = book.coverUrl;
+    }
+    out.push(suggestion);
   };
-  for (const c of candidates) add(c.text, c.bookId);
+  for (const c of candidates) add(c.text, c.bookId, c.book);
 
   const last = plan.terms.at(-1);
   const lastWord = words(prefix).at(-1);

@@ -24,6 +24,7 @@ export function searchRoutes(app: App, useCases: UseCases): void {
         maxPrice: q.maxPrice,
         minRating: q.minRating,
         sort: q.sort ?? 'relevance',
+        autocorrect: q.autocorrect ?? true,
         cursor: q.cursor,
         limit: q.limit ?? 20,
       });

@@ -19,6 +19,13 @@ export const SearchQueryString = Type.Object(
     sort: Type.Optional(
       Type.Enum(['relevance', 'price_asc', 'price_desc', 'rating', 'newest'], { type: 'string', default: 'relevance' }),
     ),
+    autocorrect: Type.Optional(
+      Type.Boolean({
+        default: true,
+        description:
+          'false searches the words exactly as typed: no typo corrections and no relaxing to some of the words (what "search instead for" links to after a corrected search)',
+      }),
+    ),
     cursor: Type.Optional(cursorParam()),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 20 })),
   },
@@ -44,7 +51,9 @@ export const SearchResponse = Type.Object(
       strict,
     ),
     nextCursor: Type.Union([Type.String(), Type.Null()]),
-    correctedQuery: Type.Optional(Type.String()),
+    correctedQuery: Type.Optional(
+      Type.String({ description: 'Set when the words searched are not the ones typed: typos corrected, or words no book matches dropped' }),
+    ),
   },
   strict,
 );
@@ -54,7 +63,16 @@ export const SuggestQueryString = Type.Object({ q: textSchema(SEARCH_TEXT, { exa
 export const SuggestResponse = Type.Object(
   {
     suggestions: Type.Array(
-      Type.Object({ text: Type.String(), highlighted: Type.String(), bookId: Type.Optional(Type.String()) }, strict),
+      Type.Object(
+        {
+          text: Type.String(),
+          highlighted: Type.String(),
+          bookId: Type.Optional(Type.String({ description: "Set when the suggestion is one book's title" })),
+          authors: Type.Optional(Type.Array(Type.String(), { description: "The book's authors, for a book's title" })),
+          coverUrl: Type.Optional(Type.String({ description: "The book's cover image, for a book's title that has one" })),
+        },
+        strict,
+      ),
     ),
   },
   strict,

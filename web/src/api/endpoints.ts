@@ -31,6 +31,8 @@ export interface SearchParams {
   maxPrice?: number | undefined;
   minRating?: number | undefined;
   sort?: SearchSort | undefined;
+  /** False searches the words exactly as typed (the "search instead for" link). */
+  autocorrect?: boolean | undefined;
   cursor?: string | undefined;
   limit?: number | undefined;
 }
@@ -64,7 +66,8 @@ export function createEndpoints(client: ApiClient) {
     bestsellers: (window: BestsellerWindow, limit: number, signal?: AbortSignal) => get<Bestsellers>('/bestsellers', { window, limit }, signal),
     recommendations: (signal?: AbortSignal) => get<Recommendations>('/recommendations', undefined, signal),
 
-    search: (params: SearchParams, signal?: AbortSignal) => get<SearchResult>('/search', { ...params }, signal),
+    search: ({ autocorrect, ...params }: SearchParams, signal?: AbortSignal) =>
+      get<SearchResult>('/search', { ...params, autocorrect: autocorrect === false ? 'false' : undefined }, signal),
     suggest: (q: string, signal?: AbortSignal) => get<{ suggestions: Suggestion[] }>('/search/suggest', { q }, signal).then((r) => r.suggestions),
 
     cart: (signal?: AbortSignal) => get<Cart>('/cart', undefined, signal),

@@ -67,6 +67,9 @@ export interface Suggestion {
   /** HTML-safe `text` with the typed prefix in <mark>. */
   highlighted: string;
   bookId?: string;
+  /** The book's authors and cover, when the suggestion is a book's title. */
+  authors?: string[];
+  coverUrl?: string;
 }
 
 export interface CartLine {

@@ -67,7 +67,7 @@ function GeneratedCover({ book }: { book: CoverBook }) {
 }
 
 /** The catalog's cover when it has one that loads, the generated one otherwise. */
-export function Cover({ book, size = 'md', label }: { book: CoverBook; size?: 'sm' | 'md' | 'lg'; label?: string }) {
+export function Cover({ book, size = 'md', label }: { book: CoverBook; size?: 'xs' | 'sm' | 'md' | 'lg'; label?: string }) {
   const [failed, setFailed] = useState(false);
   const useImage = book.coverUrl !== null && !failed;
   return (

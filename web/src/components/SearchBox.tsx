@@ -5,6 +5,7 @@ import type { Suggestion } from '../api/types';
 import { useApi } from '../app/services';
 import { useDebounced } from '../lib/hooks';
 import { bookPath } from './books';
+import { Cover } from './Cover';
 
 export function searchPath(q: string): string {
   return q ? `/search?${new URLSearchParams({ q }).toString()}` : '/search';
@@ -131,8 +132,12 @@ export function SearchBox({ debounceMs = 150 }: { debounceMs?: number }) {
               onMouseDown={(e) => e.preventDefault()}
               onClick={() => choose(s)}
             >
-              {/* The server escapes the text and only adds <mark>: safe to render as HTML. */}
-              <span dangerouslySetInnerHTML={{ __html: s.highlighted }} />
+              {s.bookId && <Cover book={{ id: s.bookId, title: s.text, authors: s.authors ?? [], coverUrl: s.coverUrl ?? null }} size="xs" />}
+              <span className="suggestion-text">
+                {/* The server escapes the text and only adds <mark>: safe to render as HTML. */}
+                <span dangerouslySetInnerHTML={{ __html: s.highlighted }} />
+                {s.authors && s.authors.length > 0 && <span className="suggestion-authors">{s.authors.join(', ')}</span>}
+              </span>
               {s.bookId && <span className="suggestion-kind">Book</span>}
             </li>
           ))}

@@ -11,7 +11,7 @@ import { Pager } from '../components/Pager';
 import { EmptyState, ErrorNotice, Loading, Price, Rating } from '../components/ui';
 import { useDocumentTitle } from '../lib/hooks';
 import { formatMoneyShort } from '../lib/money';
-import { RATINGS, readSearchState, SORTS, withFilters } from './search-state';
+import { RATINGS, readSearchState, SORTS, withFilters, withoutCorrection } from './search-state';
 
 /** Read by bench/web.ts: time from navigation to the first results on screen. */
 const FIRST_RESULTS_MARK = 'bookstore:first-results';
@@ -183,8 +183,9 @@ export default function SearchPage() {
             {status}
           </p>
           {result?.correctedQuery && (
-            <p className="notice">
-              No exact matches for “{state.q}”; showing results for <strong>“{result.correctedQuery}”</strong>.
+            <p className="notice corrected-query">
+              Showing results for <strong>“{result.correctedQuery}”</strong>, search instead for{' '}
+              <Link to={`/search?${withoutCorrection(params).toString()}`}>“{state.q}”</Link>.
             </p>
           )}
           {search.isPending ? (

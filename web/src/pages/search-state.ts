@@ -30,8 +30,14 @@ export function readSearchState(params: URLSearchParams): SearchParams & { sort:
     maxPrice: nonNegativeInt(params.get('maxPrice')),
     minRating: rating(params.get('minRating')),
     sort: SORTS.some((s) => s.value === sort) ? (sort as SearchSort) : 'relevance',
+    autocorrect: params.get('autocorrect') === 'false' ? false : undefined,
     cursor: params.get('cursor') || undefined,
   };
+}
+
+/** The same search with the words exactly as typed: where "search instead for …" leads. */
+export function withoutCorrection(params: URLSearchParams): URLSearchParams {
+  return withFilters(params, { autocorrect: 'false' });
 }
 
 /** The URL after changing some filters: back to the first page, defaults left out. */

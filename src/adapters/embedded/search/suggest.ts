@@ -44,7 +44,7 @@ export class Suggester {
     };
 
     const leadingTitle = `title : ^ ${ftsString(typed)}${parsed.lastIsPrefix ? '*' : ''}`;
-    for (const doc of this.bestBooks(leadingTitle, matchExpression(plan.terms, 'title'))) add(candidateOf(plan, typed, doc.title, doc.rating, doc.id));
+    for (const doc of this.bestBooks(leadingTitle, matchExpression(plan.terms, 'title'))) add(candidateOf(plan, typed, doc.title, doc.rating, doc.id, doc));
     for (const doc of this.bestBooks(matchExpression(plan.terms, 'authors'))) {
       for (const author of doc.authors) add(candidateOf(plan, typed, author, doc.rating));
     }
