@@ -51,4 +51,13 @@ describe('relevance suite on OpenSearch', () => {
     expect(relaxed.hits[0]?.book.title).toBe('Twilight (The Twilight Saga, #1)');
     expect(relaxed.correctedQuery).toBeDefined();
   });
+
+  it('shows the authors and cover beside a suggested title', async () => {
+    const [mockingbird] = await index.suggest('to kill a mock', 5);
+    expect(mockingbird).toMatchObject({ text: 'To Kill a Mockingbird', authors: ['Harper Lee'] });
+    const [doc] = await relevanceDocuments();
+    await index.upsert([{ ...doc!, id: 'covered', isbn: '9780000000019', title: 'Quillwort Almanac', coverUrl: 'https://covers.example/q.jpg' }]);
+    const [covered] = await index.suggest('quillw', 5);
+    expect(covered).toMatchObject({ bookId: 'covered', coverUrl: 'https://covers.example/q.jpg', authors: doc!.authors });
+  });
 });
