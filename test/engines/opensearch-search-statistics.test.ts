@@ -1,7 +1,8 @@
 /**
- * The OpenSearch index keeps term statistics between searches (search-statistics.ts): a search of
- * terms seen before costs one round trip, and answers exactly as a search planned from fresh
- * statistics, also after another writer (another process) changed them.
+ * The OpenSearch index keeps term statistics between suggestion requests (search-statistics.ts, which
+ * plans suggestions by the shared rules): a prefix with terms seen before costs one round trip, and
+ * answers exactly as one planned from fresh statistics, also after another writer (another process)
+ * changed them. (Searches are OpenSearch's own queries, search-relevance.ts, and need no statistics.)
  */
 import { Client } from '@opensearch-project/opensearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,10 +61,8 @@ function countingClient(): { client: OpenSearchSearchClient; calls: { search: nu
   };
 }
 
-const q = (text: string, fields: Partial<SearchQuery> = {}): SearchQuery => ({ q: text, sort: 'relevance', limit: 20, ...fields });
-
-/** What a search planned from fresh statistics answers: a new instance keeps nothing yet. */
-const fresh = (query: SearchQuery) => new OpenSearchSearchIndex({ client, ...options }).search(query);
+/** What suggestions planned from fresh statistics are: a new instance keeps nothing yet. */
+const fresh = (prefix: string, limit = 10) => new OpenSearchSearchIndex({ client, ...options }).suggest(prefix, limit);
 
 let writer: OpenSearchSearchIndex;
 
@@ -78,62 +77,46 @@ afterAll(async () => {
   await client.close();
 });
 
-describe('term statistics kept between searches', () => {
-  it('answers a repeated search in one round trip, with the same answer', async () => {
+const titles = (suggestions: ReadonlyArray<{ text: string }>) => suggestions.map((s) => s.text);
+
+describe('term statistics kept between suggestion requests', () => {
+  it('answers a repeated prefix in one round trip, with the same answer', async () => {
     const counting = countingClient();
     const index = new OpenSearchSearchIndex({ client: counting.client, ...options });
-    const query = q('novels ');
-    const first = await index.search(query);
-    expect(first.correctedQuery).toBe('novel');
-    expect(first.total).toBe(13);
-    // Statistics, near-spellings, their counts, then the search.
+    const first = await index.suggest('novls ', 10);
+    // A misspelt word: its statistics, near-spellings, their counts, then the books.
+    expect(titles(first)).toContain('Volume novels-0');
     expect(counting.calls).toEqual({ search: 4, msearch: 0 });
 
     counting.reset();
-    expect(await index.search(query)).toEqual(first);
-    expect(counting.calls).toEqual({ search: 0, msearch: 1 });
-
-    // Another query with the same terms reuses them too; sorted by price it needs no corpus totals.
-    counting.reset();
-    const byPrice = await index.search(q('novels ', { sort: 'price_asc' }));
-    expect(counting.calls).toEqual({ search: 0, msearch: 1 });
-    expect(byPrice).toEqual(await fresh(q('novels ', { sort: 'price_asc' })));
-
-    counting.reset();
-    const suggestions = await index.suggest('novel', 5);
-    counting.reset();
-    expect(await index.suggest('novel', 5)).toEqual(suggestions);
+    expect(await index.suggest('novls ', 10)).toEqual(first);
     expect(counting.calls).toEqual({ search: 0, msearch: 1 });
   });
 
-  it('plans again when another writer has changed the statistics since, answering as a fresh search', async () => {
+  it('plans again when another writer has changed the statistics since, answering as a fresh request', async () => {
     const counting = countingClient();
     const index = new OpenSearchSearchIndex({ client: counting.client, ...options });
-    const query = q('novels ');
-    const before = await index.search(query);
-    expect(before.correctedQuery).toBe('novel');
+    const before = await index.suggest('novels ', 20);
+    expect(titles(before)).toContain('Volume novels-0');
 
-    // Another instance (as another process would) makes "novels" common enough not to be corrected.
+    // Another instance (as another process would) changes the statistics of "novels".
     await writer.upsert(MORE_NOVELS);
     counting.reset();
-    const after = await index.search(query);
-    expect(after).toEqual(await fresh(query));
-    expect(after.correctedQuery).toBeUndefined();
-    expect(after.total).toBe(4);
-    // The search sent with the check is thrown away, and sent again as planned from the fresh statistics.
+    const after = await index.suggest('novels ', 20);
+    expect(after).toEqual(await fresh('novels ', 20));
+    expect(titles(after)).toContain('Volume novels-1');
+    // The request sent with the check is thrown away, and sent again as planned from the fresh statistics.
     expect(counting.calls).toEqual({ search: 1, msearch: 1 });
   });
 
   it('forgets them after its own writes, fetching fresh ones first', async () => {
     const counting = countingClient();
     const index = new OpenSearchSearchIndex({ client: counting.client, ...options });
-    const query = q('novel ');
-    await index.search(query);
+    await index.suggest('volume nov', 10);
     await index.upsert([book('novel-extra', 'Yet another novel.')]);
     counting.reset();
-    const after = await index.search(query);
+    const after = await index.suggest('volume nov', 10);
     expect(counting.calls.msearch).toBe(0);
-    expect(after).toEqual(await fresh(query));
-    expect(after.hits.map((h) => h.book.id)).toContain('novel-extra');
+    expect(after).toEqual(await fresh('volume nov'));
   });
 });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   PRICE_RANGES,
+  type Highlights,
   type SearchDocument,
   type SearchHit,
   type SearchIndex,
@@ -8,16 +9,26 @@ import {
   type SearchResult,
   type Suggestion,
 } from '../../ports/search-index.js';
-import { hitHighlights } from '../search-text/hit-highlights.js';
+import { escapeHtml } from '../search-text/highlight.js';
 import { parseQuery } from '../search-text/query-text.js';
 import { columnTerms, termCount } from '../search-text/ranking.js';
 import { checkSearchQuery } from '../search-text/search-checks.js';
 import { terms } from '../search-text/tokens.js';
 import { decodeCursor, encodeCursor, type SortValues } from './search-cursor.js';
-import { generationName, searchIndexTemplate, stagingAlias, templateName } from './search-index-template.js';
+import { generationName, SCHEMA_VERSION, searchIndexTemplate, stagingAlias, templateName } from './search-index-template.js';
 import type { StagedRebuild } from '../../ports/staged-rebuild.js';
-import { AS_TYPED, CORRECTED_TIER, facetAggregations, filtersOf, NOT_DELETED, sortOf, textQuery } from './search-query.js';
-import { plannedSearch, type PlannedSearch, type SearchRequests } from './search-statistics.js';
+import { facetAggregations, filtersOf, NOT_DELETED, sortOf } from './search-query.js';
+import {
+  correctedQuery,
+  decodeEntities,
+  HIGHLIGHT,
+  markedWords,
+  queryWords,
+  relevanceQuery,
+  requiredWords,
+  type Strictness,
+} from './search-relevance.js';
+import { plannedSearch, type SearchRequests } from './search-statistics.js';
 import { suggestionsOf, suggestRequest, type SuggestSource } from './search-suggest.js';
 import { StatisticsCache } from './statistics-cache.js';
 
@@ -39,6 +50,7 @@ export interface OpenSearchSearchClient {
     delete(params: { index: string }): Promise<unknown>;
     refresh(params: { index: string }): Promise<unknown>;
     getAlias(params: { name: string }): Promise<{ body: unknown }>;
+    getMapping(params: { index: string }): Promise<{ body: unknown }>;
     updateAliases(params: { body: { actions: Json[] } }): Promise<unknown>;
   };
 }
@@ -58,6 +70,8 @@ export interface OpenSearchSearchIndexOptions {
 
 /** OpenSearch's default `index.max_result_window` bounds one page. */
 const MAX_PAGE = 9_999;
+/** A search finding fewer books than this with its words as typed also accepts typos (as Typesense's `typo_tokens_threshold`). */
+const TYPO_THRESHOLD = 3;
 /** Actions per bulk request: large loads go in requests of a few megabytes. */
 const BULK_ACTIONS = 1_000;
 const SOURCE_FIELDS = ['id', 'isbn', 'title', 'authors', 'category', 'description', 'price', 'currency', 'coverUrl', 'rating', 'year', 'version'] as const;
@@ -67,7 +81,7 @@ interface Hit {
   _score?: number | null;
   _source: Json;
   sort?: unknown[];
-  matched_queries?: string[];
+  highlight?: Record<string, string[]>;
 }
 
 interface SearchBody {
@@ -127,10 +141,26 @@ function indexActions(index: string, writes: readonly VersionedWrite[], viaAlias
   ]);
 }
 
-/** A hit's bm25 score, taking back the scaling that ranks books needing a near-spelling last. */
-function scoreOf(hit: Hit, tiered: boolean): number {
-  const score = hit._score ?? 0;
-  return tiered && !hit.matched_queries?.includes(AS_TYPED) ? score / CORRECTED_TIER : score;
+function totalOf(response: SearchBody): number {
+  const total = response.hits.total;
+  return typeof total === 'number' ? total : (total?.value ?? 0);
+}
+
+/**
+ * The port's highlights from OpenSearch's: a field without a match is the escaped text; authors are
+ * highlighted one by one, so each name takes its marked form when it has one.
+ */
+function highlightsOf(book: SearchDocument, highlight: Record<string, string[]> = {}): Highlights {
+  // OpenSearch's HTML encoder also escapes `/`, which needs no escaping, and spells `'` in hex: the port's form as escapeHtml writes it.
+  const marked = Object.fromEntries(
+    Object.entries(highlight).map(([field, html]) => [field, html.map((h) => h.replaceAll('&#x2F;', '/').replaceAll('&#x27;', '&#39;'))]),
+  );
+  const authors = book.authors.map((name) => marked.authors?.find((html) => decodeEntities(html.replace(/<\/?mark>/g, '')) === name) ?? escapeHtml(name));
+  return {
+    title: marked.title?.[0] ?? escapeHtml(book.title),
+    authors: authors.join(', '),
+    description: marked.description?.[0] ?? escapeHtml(book.description.slice(0, 160)),
+  };
 }
 
 function isStatus(error: unknown, status: number): boolean {
@@ -139,12 +169,10 @@ function isStatus(error: unknown, status: number): boolean {
 
 /**
  * SearchIndex on OpenSearch: one index per generation behind an alias, created from an index template.
- * It answers as the embedded index does: the books' text is indexed as the shared tokenizer splits
- * and folds it, each search is planned by the shared rules (every term must match; the last one also
- * as a prefix while it is being typed; only unknown or rare terms of 4+ letters also accept
- * near-spellings, and books matching the terms as typed rank first), from term statistics fetched
- * first (search-statistics.ts), and relevance is FTS5's bm25 over the same weighted columns with ties
- * broken by id; highlights and suggestions are marked by the shared code.
+ * Searches are OpenSearch's own (search-relevance.ts): its analyzers, fuzziness and scoring, with
+ * words as typed tried first, typos when that finds few books and noise words dropped when nothing
+ * matches; highlights are OpenSearch's too. Suggestions are still planned by the shared rules from
+ * term statistics (search-statistics.ts), on fields the adapter fills with the shared tokenizer.
  *
  * Writes carry the book's version as an external version, so OpenSearch itself rejects a book not
  * newer than what it holds; a removal is a tombstone document with its version (`external_gte`: it
@@ -154,13 +182,15 @@ function isStatus(error: unknown, status: number): boolean {
  * `<alias>-rebuilding` to which every instance's writes also go, then switches the alias in one
  * `_aliases` call; it may run in steps across processes (`staged`).
  *
+ * An index made by an older template is migrated to a new generation, from its own `_source`, when
+ * an instance first uses it.
+ *
  * What it does not do: tombstones are never purged (one small document per removed book); a search
- * with terms this instance has not searched since its last write costs two requests (four when a
- * term is unknown or rare), later ones one `_msearch` (their statistics, kept, are asked again with
- * the search) and one more request when another writer has changed them since; bm25 runs as
- * scripts, slower than OpenSearch's own scoring; near-spellings two edits away that change both the
- * first and the last letter are not found; word completions in `suggest` come from the best-rated
- * matching books, not from the whole vocabulary; indices made by an older template must be rebuilt;
+ * costs one request, two when its words as typed find fewer than TYPO_THRESHOLD books, four when
+ * nothing matches them all; popularity is the rating alone (units sold are not in the index); a
+ * suggestion with terms this instance has not seen since its last write costs two requests (four
+ * when a term is unknown or rare), later ones one `_msearch`; word completions in `suggest` come
+ * from the best-rated matching books, not from the whole vocabulary;
  * a rebuild keeps a tombstone newer than the loaded version of its book (the embedded rebuild lets
  * the load win); a rebuild that begins takes the staging alias from one under way (which then fails
  * at its switch): several rebuilds of one alias are coordinated by the caller (a rebuild job record);
@@ -244,42 +274,56 @@ export class OpenSearchSearchIndex implements SearchIndex {
     const filters = filtersOf(query);
     const postFilter = [...filters.category, ...filters.price];
     const filter = [NOT_DELETED, ...filters.rating];
-    const request = ({ plan, corpus }: PlannedSearch): Json => {
-      const text = textQuery(plan, corpus, relevance);
+    const typed = queryWords(String(query.q ?? ''));
+    const required = requiredWords(typed);
+    const request = (words: readonly string[], strictness: Strictness): Json => {
+      const text = words.length > 0 ? relevanceQuery(typed, words, strictness) : null;
       return {
         size: pageSize + 1,
         track_total_hits: true,
         _source: SOURCE_FIELDS,
-        query: { bool: text?.scored ? { must: text.query, filter } : { filter: text ? [text.query, ...filter] : filter } },
+        query: { bool: text ? { must: text, filter } : { filter } },
         ...(postFilter.length > 0 ? { post_filter: { bool: { filter: postFilter } } } : {}),
         aggs: facetAggregations(filters),
-        sort: sortOf(query, text?.scored ?? false),
+        sort: sortOf(query, text !== null && relevance),
+        ...(text ? { highlight: HIGHLIGHT } : {}),
         ...(after ? { search_after: after } : {}),
       };
     };
-    const planned = await plannedSearch(parseQuery(String(query.q ?? '')), relevance, this.requests, this.statistics, request);
-    const plan = planned.plan;
-    const response = planned.response as SearchBody;
+    let strictness: Strictness = 'exact';
+    let response = (await this.searchBody(request(required, strictness))) as SearchBody;
+    // `autocorrect: false` (the storefront's "search instead for …") is the words as typed, nothing more.
+    const widen = query.autocorrect !== false && required.length > 0;
+    if (widen && totalOf(response) < TYPO_THRESHOLD) {
+      strictness = 'typos';
+      response = (await this.searchBody(request(required, strictness))) as SearchBody;
+    }
+    if (widen && totalOf(response) === 0) {
+      strictness = 'relaxed';
+      response = (await this.searchBody(request(required, strictness))) as SearchBody;
+    }
 
     const page = response.hits.hits.slice(0, pageSize);
     const hits: SearchHit[] = page.map((h) => {
       const book = documentOf(h._source);
-      return { book, score: scoreOf(h, plan.rankExactFirst), highlights: hitHighlights(book, plan) };
+      return { book, score: h._score ?? 0, highlights: highlightsOf(book, h.highlight) };
     });
     const last = page.at(-1);
-    const total = response.hits.total;
     const aggregations = response.aggregations;
     const priceCounts = new Map((aggregations?.prices?.ranges.buckets ?? []).map((b) => [b.key, b.doc_count]));
     const result: SearchResult = {
       hits,
-      total: typeof total === 'number' ? total : (total?.value ?? 0),
+      total: totalOf(response),
       facets: {
         categories: (aggregations?.categories?.values.buckets ?? []).map((b) => ({ value: b.key, count: b.doc_count })),
         priceRanges: PRICE_RANGES.map((r) => ({ ...r, count: priceCounts.get(r.key) ?? 0 })),
       },
       nextCursor: response.hits.hits.length > pageSize && last?.sort ? encodeCursor(query, last.sort as SortValues) : null,
     };
-    if (plan.correctedQuery !== null) result.correctedQuery = plan.correctedQuery;
+    if (hits.length > 0) {
+      const corrected = correctedQuery(typed, required, strictness, page.map((h) => markedWords(Object.values(h.highlight ?? {}).flat())));
+      if (corrected !== null) result.correctedQuery = corrected;
+    }
     return result;
   }
 
@@ -323,6 +367,10 @@ export class OpenSearchSearchIndex implements SearchIndex {
 
   private async beginStaged(): Promise<string> {
     await this.ensureIndex();
+    return this.beginGeneration();
+  }
+
+  private async beginGeneration(): Promise<string> {
     // Again, not once per instance: a domain wiped or replaced since has lost the template the new generation needs.
     await this.client.indices.putIndexTemplate({ name: templateName(this.alias), body: this.template });
     const next = generationName(this.alias, `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`);
@@ -442,6 +490,39 @@ export class OpenSearchSearchIndex implements SearchIndex {
     }
   }
 
+  private async schemaOf(index: string): Promise<number> {
+    const { body } = await this.client.indices.getMapping({ index });
+    const meta = (body as Record<string, { mappings?: { _meta?: { schema?: unknown } } }>)[index]?.mappings?._meta;
+    return typeof meta?.schema === 'number' ? meta.schema : 1;
+  }
+
+  /**
+   * Moves the books of an index made by an older template into a new generation, as a rebuild does
+   * (writes meanwhile reach both; tombstones are carried over at the switch): the books' fields are
+   * all in `_source`, so the index is its own source. Another instance migrating at the same time
+   * makes one of the two fail at its switch; that one's next call finds the new index.
+   */
+  private async migrate(from: string): Promise<void> {
+    const staged = await this.beginGeneration();
+    try {
+      let after: unknown[] | undefined;
+      for (;;) {
+        const { body } = await this.client.search({
+          index: from,
+          body: { size: BULK_ACTIONS, query: NOT_DELETED, sort: [{ id: 'asc' }], _source: SOURCE_FIELDS, ...(after ? { search_after: after } : {}) },
+        });
+        const hits = (body as SearchBody).hits.hits;
+        if (hits.length === 0) break;
+        await this.loadStaged(staged, hits.map((h) => documentOf(h._source)));
+        after = hits.at(-1)!.sort;
+      }
+      await this.finishStaged(staged);
+    } catch (e) {
+      await this.abandonStaged(staged).catch(() => undefined);
+      throw e;
+    }
+  }
+
   private aliasIndices(): Promise<string[]> {
     return this.indicesOf(this.alias);
   }
@@ -467,7 +548,11 @@ export class OpenSearchSearchIndex implements SearchIndex {
 
   private async createIndex(): Promise<void> {
     await this.client.indices.putIndexTemplate({ name: templateName(this.alias), body: this.template });
-    if ((await this.aliasIndices()).length > 0) return;
+    const live = await this.aliasIndices();
+    if (live.length > 0) {
+      if ((await this.schemaOf(live[0]!)) < SCHEMA_VERSION) await this.migrate(live[0]!);
+      return;
+    }
     try {
       // A fixed first name: two instances starting together create one index, not two under one alias.
       await this.client.indices.create({ index: generationName(this.alias, 'first'), body: { aliases: { [this.alias]: {} } } });

@@ -18,6 +18,7 @@
  */
 import { maxEditsFor } from '../search-text/edit-distance.js';
 import { nearSpellings, type Neighbour } from '../search-text/near-spellings.js';
+import { equivalentSpellings } from '../search-text/stop-words.js';
 import { planQuery, wantsAlternatives, type QueryPlan, type TermStatistics } from '../search-text/query-plan.js';
 import type { ParsedQuery } from '../search-text/query-text.js';
 import { NOT_DELETED, vocabularyMatch, type Phrase } from './search-query.js';
@@ -219,8 +220,12 @@ class Gathering {
 class GatheredStatistics implements TermStatistics {
   constructor(private readonly gathering: Gathering) {}
 
+  /**
+   * Zero for a term not gathered: the planner also asks about the halves of an unknown term that may
+   * be two words run together, which suggestions do not look for (a word being typed is unfinished).
+   */
   df(term: string): number {
-    return this.gathering.count({ term, prefix: false });
+    return this.gathering.countOrZero({ term, prefix: false });
   }
 
   hasPrefix(prefix: string): boolean {
@@ -236,7 +241,9 @@ class GatheredStatistics implements TermStatistics {
 /** Everything the plan for `typed` needs, in up to three requests (see the module comment). */
 async function gather(gathering: Gathering, typed: readonly Phrase[], corpus: boolean): Promise<void> {
   const uncounted = (phrases: readonly Phrase[]) => [...new Map(phrases.map((p) => [countKey(p), p])).values()].filter((p) => !gathering.has(countKey(p)));
-  await gathering.ask({ phrases: uncounted(typed), totals: corpus && !gathering.has(TOTALS), spellings: [] });
+  // Other spellings of each term (a number in words, a plural's singular) are counted with it.
+  const spellings = typed.flatMap((t) => equivalentSpellings(t.term).map((term) => ({ term, prefix: false })));
+  await gathering.ask({ phrases: uncounted([...typed, ...spellings]), totals: corpus && !gathering.has(TOTALS), spellings: [] });
   const rare = [...new Set(typed.filter((t) => wantsAlternatives(t.term, t.prefix, gathering.count(t))).map((t) => t.term))];
   if (rare.length === 0) return;
   await gathering.ask({ phrases: [], totals: false, spellings: rare.filter((term) => !gathering.has(spellingsKey(term))) });

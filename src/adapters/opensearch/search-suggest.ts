@@ -20,6 +20,7 @@ export interface SuggestSource {
   title: string;
   authors: string[];
   rating: number;
+  coverUrl: string | null;
 }
 
 export function suggestRequest(plan: QueryPlan, typed: string): Record<string, unknown> {
@@ -27,7 +28,7 @@ export function suggestRequest(plan: QueryPlan, typed: string): Record<string, u
   const leading = typed.length > MAX_LEADING ? [] : ['title', 'authors'].map((f) => ({ constant_score: { filter: leadingMatch(f, typed, lastIsPrefix) } }));
   return {
     size: CANDIDATES,
-    _source: ['id', 'title', 'authors', 'rating'],
+    _source: ['id', 'title', 'authors', 'rating', 'coverUrl'],
     query: {
       bool: {
         filter: [NOT_DELETED, { bool: { should: [columnMatch(plan.terms, 'title'), columnMatch(plan.terms, 'authors')], minimum_should_match: 1 } }],
@@ -43,7 +44,7 @@ export function suggestionsOf(plan: QueryPlan, prefix: string, books: readonly S
   const typed = terms(prefix).join(' ');
   const candidates: SuggestionCandidate[] = [];
   for (const book of books) {
-    for (const c of [candidateOf(plan, typed, book.title, book.rating, book.id), ...book.authors.map((a) => candidateOf(plan, typed, a, book.rating))]) {
+    for (const c of [candidateOf(plan, typed, book.title, book.rating, book.id, { authors: book.authors, coverUrl: book.coverUrl ?? null }), ...book.authors.map((a) => candidateOf(plan, typed, a, book.rating))]) {
       if (c) candidates.push(c);
     }
   }
