@@ -84,3 +84,8 @@ export class UnavailableError extends DomainError {
     super(`${component} is unavailable`, options);
   }
 }
+
+/** The payment provider refused the card (HTTP 402): nothing was created or charged. */
+export class PaymentDeclinedError extends DomainError {
+  override readonly name = 'PaymentDeclinedError';
+}

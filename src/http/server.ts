@@ -1,3 +1,4 @@
+import { TestPayments } from '../adapters/payments/test-payments.js';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -98,7 +99,8 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
     clientErrorHandler: clientErrors(webRoot !== null),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const useCases = createUseCases({ ...store, projections: options.projections ?? store.projections });
+  // The test provider is the only one so far; a real provider is chosen here, from the config.
+  const useCases = createUseCases({ ...store, payments: new TestPayments(), projections: options.projections ?? store.projections });
   const routeMethods = new RouteMethods();
   routeMethods.install(app);
 
