@@ -1,20 +1,26 @@
 import type { Change } from '../domain/change-event.js';
 import type { Order } from '../domain/order.js';
+import { cancelsSale, soldLines } from '../domain/sales.js';
 import type { BestsellerBoard, Sale } from '../ports/bestseller-board.js';
 import type { Snapshot } from '../ports/change-feed.js';
 import type { Projection } from './projection.js';
 
 const REBUILD_BATCH = 1000;
 
+/** The sale an order is on the board: its lines as counted (none for a cancelled order, see soldLines). */
 export function toSale(order: Order): Sale {
-  return {
-    orderId: order.id,
-    at: Date.parse(order.createdAt),
-    lines: order.lines.map((l) => ({ bookId: l.bookId, category: l.category, quantity: l.quantity })),
-  };
+  return { orderId: order.id, at: Date.parse(order.createdAt), lines: soldLines(order) };
 }
 
-/** Counts units sold from order events only; the board's per-order dedupe makes redelivery harmless. */
+/** The units a cancelled order had put on the board: its lines as they were before it was cancelled. */
+function cancelledSale(order: Order): Sale {
+  return { orderId: order.id, at: Date.parse(order.createdAt), lines: soldLines({ ...order, status: 'placed' }) };
+}
+
+/**
+ * Counts units sold from order events only: an inserted order adds its units, a cancelled one takes
+ * them off. The board's per-order dedupe of each makes redelivery harmless.
+ */
 export class BestsellersProjection implements Projection {
   readonly name = 'bestsellers' as const;
   readonly sources = ['orders'] as const;
@@ -23,7 +29,9 @@ export class BestsellersProjection implements Projection {
 
   async apply(events: readonly Change[]): Promise<void> {
     for (const e of events) {
-      if (e.entity === 'order' && e.op === 'insert' && e.newImage) await this.board.record(toSale(e.newImage));
+      if (e.entity !== 'order' || !e.newImage) continue;
+      if (e.op === 'insert') await this.board.record(toSale(e.newImage));
+      else if (cancelsSale(e.oldImage, e.newImage)) await this.board.cancel(cancelledSale(e.newImage));
     }
   }
 
@@ -31,7 +39,8 @@ export class BestsellersProjection implements Projection {
     await this.board.rebuild(async (write) => {
       let batch: Sale[] = [];
       for await (const order of snapshot.orders()) {
-        batch.push(toSale(order));
+        const sale = toSale(order);
+        if (sale.lines.length > 0) batch.push(sale);
         if (batch.length >= REBUILD_BATCH) {
           await write(batch);
           batch = [];
