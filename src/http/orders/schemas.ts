@@ -112,7 +112,7 @@ export function toOrderJson(order: Order) {
 
 const OrderComponent = component('Order', OrderJson);
 
-export const ORDER_COMPONENTS = [ShippingAddressComponent, OrderComponent];
+export const ORDER_COMPONENTS: Array<{ definition: object }> = [ShippingAddressComponent, OrderComponent];
 
 export const OrderEnvelope = Type.Object({ order: OrderComponent.ref }, strict);
 
@@ -137,9 +137,12 @@ export const AdminListOrdersQuery = Type.Object(
   strict,
 );
 
-export const AdminOrderJson = Type.Object({ ...OrderJson.properties, userId: Type.String({ description: "The customer's id" }) }, strict);
+const AdminOrderComponent = component('AdminOrder', Type.Object({ ...OrderJson.properties, userId: Type.String({ description: "The customer's id" }) }, strict));
+ORDER_COMPONENTS.push(AdminOrderComponent);
 
-export const AdminOrderPage = Type.Object({ items: Type.Array(AdminOrderJson), nextCursor: Type.Union([Type.String(), Type.Null()]) }, strict);
+export const AdminOrderJson = AdminOrderComponent.ref;
+
+export const AdminOrderPage = Type.Object({ items: Type.Array(AdminOrderComponent.ref), nextCursor: Type.Union([Type.String(), Type.Null()]) }, strict);
 
 export const SetStatusBody = Type.Object({ status: OrderStatusJson }, strict);
 
