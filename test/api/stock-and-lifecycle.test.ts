@@ -63,7 +63,7 @@ describe('stock, payment and the order lifecycle', () => {
     const refused = await checkout(alice);
     const problem = expectProblem(refused, 409);
     expect(problem.code).toBe('out-of-stock');
-    expect(problem.shortages).toEqual([
+    expect(refused.body.shortages).toEqual([
       { bookId: few.id, title: 'Few Copies', requested: 4, available: 3 },
       { bookId: none.id, title: 'No Copies', requested: 1, available: 0 },
     ]);

@@ -13,6 +13,8 @@ export interface BookForm {
   year: string;
   coverUrl: string;
   description: string;
+  /** Empty: the shop does not count this book's copies. */
+  stock: string;
 }
 
 export const EMPTY_FORM: BookForm = {
@@ -26,6 +28,7 @@ export const EMPTY_FORM: BookForm = {
   year: String(new Date().getFullYear()),
   coverUrl: '',
   description: '',
+  stock: '',
 };
 
 export const FIELD_LABELS: Record<keyof BookFields, string> = {
@@ -39,6 +42,7 @@ export const FIELD_LABELS: Record<keyof BookFields, string> = {
   year: 'Year',
   coverUrl: 'Cover URL',
   description: 'Description',
+  stock: 'Copies in stock',
 };
 
 export function formOf(book: Book): BookForm {
@@ -53,6 +57,7 @@ export function formOf(book: Book): BookForm {
     year: String(book.year),
     coverUrl: book.coverUrl ?? '',
     description: book.description,
+    stock: book.stock === null || book.stock === undefined ? '' : String(book.stock),
   };
 }
 
@@ -80,6 +85,7 @@ export function fieldsOf(form: BookForm): { fields: BookFields; errors: Partial<
   if (form.rating.trim() === '' || !Number.isFinite(rating)) errors.rating = 'Enter a rating from 0 to 5, such as 4.5.';
   const year = Number(form.year);
   if (!/^-?\d{1,4}$/.test(form.year.trim())) errors.year = 'Enter a year, such as 2021.';
+  if (form.stock.trim() !== '' && !/^\d{1,10}$/.test(form.stock.trim())) errors.stock = 'Enter a whole number of copies, or leave it empty to stop counting.';
   return {
     fields: {
       title: form.title.trim(),
@@ -95,6 +101,7 @@ export function fieldsOf(form: BookForm): { fields: BookFields; errors: Partial<
       year,
       coverUrl: form.coverUrl.trim() === '' ? null : form.coverUrl.trim(),
       description: form.description.trim(),
+      stock: form.stock.trim() === '' ? null : Number(form.stock.trim()),
     },
     errors,
   };
