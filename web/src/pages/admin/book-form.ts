@@ -115,7 +115,8 @@ function same(a: unknown, b: unknown): boolean {
 export function changedFields(fields: BookFields, base: Book): Partial<BookFields> {
   const changes: Partial<BookFields> = {};
   for (const key of Object.keys(fields) as Array<keyof BookFields>) {
-    if (!same(fields[key], base[key])) (changes as Record<string, unknown>)[key] = fields[key];
+    // A book read without a stock (a search hit) has it uncounted, as the empty input says.
+    if (!same(fields[key], base[key] ?? null)) (changes as Record<string, unknown>)[key] = fields[key];
   }
   return changes;
 }
