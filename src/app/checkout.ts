@@ -101,6 +101,9 @@ async function placeOrder(
     const short = shortagesOf(priced.lines, books);
     if (short.length > 0) {
       await refund();
+      // As above: a retry whose first request placed the order answers with it, not with the stock.
+      const placedMeanwhile = await orders.findByIdempotencyKey(userId, idempotencyKey);
+      if (placedMeanwhile) return { order: placedMeanwhile, created: false };
       throw new OutOfStockError(short);
     }
     const createdAt = now();
