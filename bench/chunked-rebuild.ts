@@ -46,7 +46,7 @@ try {
   for (let from = 0; from < books; from += 12) {
     const items = Array.from({ length: Math.min(12, books - from) }, (_, i) => {
       const input = bookInput(from + i + 1, { description: `A bench book, number ${from + i + 1}, with a description of ordinary length for a catalog entry.` });
-      const book = { ...input, id: newId(), version: 1, createdAt: now, updatedAt: now };
+      const book = { ...input, stock: input.stock ?? null, id: newId(), version: 1, createdAt: now, updatedAt: now };
       return [bookItem(book), { ...keys.isbn(book.isbn), type: 'isbn', bookId: book.id }];
     }).flat();
     let request: BatchWriteCommand['input']['RequestItems'] = { [table]: items.map((Item) => ({ PutRequest: { Item } })) };

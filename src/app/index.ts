@@ -7,6 +7,7 @@ import type { Friendships } from '../ports/friendships.js';
 import type { Identity } from '../ports/identity.js';
 import type { Metrics } from '../ports/metrics.js';
 import type { Orders } from '../ports/orders.js';
+import type { Payments } from '../ports/payments.js';
 import type { SearchIndex } from '../ports/search-index.js';
 import type { SocialGraph } from '../ports/social-graph.js';
 import type { Users } from '../ports/users.js';
@@ -30,6 +31,8 @@ export interface UseCaseDeps {
   users: Users;
   carts: Carts;
   orders: Orders;
+  /** Takes the money at checkout (the test provider until a real one is configured). */
+  payments: Payments;
   friendships: Friendships;
   identity: Identity;
   searchIndex: SearchIndex;

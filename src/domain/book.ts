@@ -16,13 +16,22 @@ export interface Book {
   coverUrl: string | null;
   rating: number;
   year: number;
+  /**
+   * Copies on hand, or null when the shop does not count this book's stock: it then sells without
+   * limit, as every book did before stock existed (so a book stored then reads as null and keeps
+   * selling until an admin sets a number, like Shopify's "track quantity" left off).
+   */
+  stock: number | null;
   version: number;
   createdAt: string;
   updatedAt: string;
 }
 
-/** What a catalog manager supplies: everything but identity and bookkeeping. */
-export type BookInput = Omit<Book, 'id' | 'version' | 'createdAt' | 'updatedAt'>;
+/**
+ * What a catalog manager supplies: everything but identity and bookkeeping. An absent `stock` leaves
+ * a stored book's stock as it is (an import file without a stock column), and a new book uncounted.
+ */
+export type BookInput = Omit<Book, 'id' | 'version' | 'createdAt' | 'updatedAt' | 'stock'> & { stock?: number | null };
 
 export const BOOK_LIMITS = {
   titleMax: 300,
@@ -33,6 +42,8 @@ export const BOOK_LIMITS = {
   coverUrlMax: 2048,
   yearMin: -3000,
   yearMax: 2100,
+  /** Far above any shelf, and an exact integer on every engine. */
+  stockMax: 1_000_000_000,
 } as const;
 
 /** The text rules of each free-text field of a book (src/domain/text.ts). */
@@ -117,6 +128,13 @@ export function validateBookInput(input: Partial<BookInput>, partial = false): P
       issues.push({ field: 'year', detail: `must be an integer from ${BOOK_LIMITS.yearMin} to ${BOOK_LIMITS.yearMax}` });
     } else out.year = y;
   }
+  if (input.stock !== undefined) {
+    const s = input.stock;
+    if (s === null) out.stock = null;
+    else if (typeof s !== 'number' || !Number.isInteger(s) || s < 0 || s > BOOK_LIMITS.stockMax) {
+      issues.push({ field: 'stock', detail: `must be a whole number of copies from 0 to ${BOOK_LIMITS.stockMax}, or null to stop counting` });
+    } else out.stock = s;
+  }
   if (issues.length > 0) throw new ValidationError(issues);
   return out;
 }
@@ -131,7 +149,7 @@ function isHttpUrl(s: string): boolean {
 }
 
 /** Only the catalog fields of `input`, in a fixed order, so stray properties never reach storage and two inputs compare by their JSON. */
-export function bookInputOf(input: BookInput): BookInput {
+export function bookInputOf(input: BookInput): BookInput & { stock: number | null } {
   return {
     isbn: input.isbn,
     title: input.title,
@@ -143,7 +161,18 @@ export function bookInputOf(input: BookInput): BookInput {
     coverUrl: input.coverUrl,
     rating: input.rating,
     year: input.year,
+    stock: input.stock ?? null,
   };
+}
+
+/** An imported row over the stored book of its ISBN: a row without a stock keeps the stored stock. */
+export function importedInput(input: BookInput, current: Book | undefined): BookInput {
+  return input.stock === undefined && current ? { ...input, stock: current.stock } : input;
+}
+
+/** A stored document from before stock existed has no `stock`: it reads as uncounted. */
+export function stockOf(stored: { stock?: number | null | undefined }): number | null {
+  return typeof stored.stock === 'number' ? stored.stock : null;
 }
 
 /** Whether writing `b` over `a` would change the book (so an identical import writes nothing). */

@@ -98,3 +98,8 @@ export class TooManyAttemptsError extends DomainError {
     super(message);
   }
 }
+
+/** The payment provider refused the card (HTTP 402): nothing was created or charged. */
+export class PaymentDeclinedError extends DomainError {
+  override readonly name = 'PaymentDeclinedError';
+}

@@ -3,6 +3,9 @@ import type { Cart } from './cart.js';
 import { ConflictError, ValidationError, type FieldIssue } from './errors.js';
 import type { MinorUnits } from './money.js';
 import { cleanText, TEXT } from './text.js';
+import type { OrderStatus, PaymentRecord, StatusChange } from './order-status.js';
+
+export type { OrderStatus, PaymentRecord, StatusChange } from './order-status.js';
 
 /** A line frozen at checkout: price, title and category are copies, so later catalog edits never change an order. */
 export interface OrderLine {
@@ -53,10 +56,27 @@ export interface Order {
   itemCount: number;
   total: MinorUnits;
   currency: string;
-  status: 'placed';
+  status: OrderStatus;
+  /** Every status the order has had, oldest first; the last entry is `status`. */
+  statusHistory: StatusChange[];
+  /** The charge that paid the order; null when it was placed unpaid (paid later, or never). */
+  payment: PaymentRecord | null;
   shippingAddress: ShippingAddress | null;
   idempotencyKey: string;
   createdAt: string;
+}
+
+/**
+ * An order stored before statuses moved has no history nor payment: it reads as placed by its
+ * customer at its creation time.
+ */
+export function withLifecycle(order: Omit<Order, 'statusHistory' | 'payment'> & Partial<Pick<Order, 'statusHistory' | 'payment'>>): Order {
+  const { statusHistory, payment, ...rest } = order;
+  return {
+    ...rest,
+    statusHistory: statusHistory ?? [{ status: order.status, at: order.createdAt, by: { role: 'customer', userId: order.userId } }],
+    payment: payment ?? null,
+  };
 }
 
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_\-:.]{8,128}$/;

@@ -8,12 +8,14 @@ import {
   ConflictError,
   ForbiddenError,
   NotFoundError,
+  PaymentDeclinedError,
   PreconditionFailedError,
   TooManyAttemptsError,
   UnavailableError,
   ValidationError,
   type FieldIssue,
 } from '../domain/errors.js';
+import { OutOfStockError, type Shortage } from '../domain/stock.js';
 import type { RouteMethods } from './route-methods.js';
 import { securityHeaders } from './security-headers.js';
 
@@ -42,6 +44,7 @@ interface Problem {
   instance: string;
   errors?: FieldIssue[];
   code?: string;
+  shortages?: Shortage[];
   requestId: string;
 }
 
@@ -54,6 +57,12 @@ export const ProblemSchema = Type.Object(
     instance: Type.String(),
     errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), detail: Type.String() }, { additionalProperties: false }))),
     code: Type.Optional(Type.String({ description: 'Stable reason of a 409 conflict, such as cart-empty' })),
+    shortages: Type.Optional(
+      Type.Array(
+        Type.Object({ bookId: Type.String(), title: Type.String(), requested: Type.Integer(), available: Type.Integer() }, { additionalProperties: false }),
+        { description: 'A 409 `out-of-stock`: each book the order wants more copies of than are left' },
+      ),
+    ),
     requestId: Type.String(),
   },
   { additionalProperties: false, description: 'RFC 9457 problem details' },
@@ -71,6 +80,7 @@ interface Mapped {
   detail: string;
   issues?: FieldIssue[] | undefined;
   code?: string | undefined;
+  shortages?: Shortage[] | undefined;
   headers?: Record<string, string>;
 }
 
@@ -153,8 +163,10 @@ function mapError(error: unknown): Mapped | null {
   if (error instanceof ValidationError) return { status: 422, slug: 'unprocessable', detail: error.message, issues: error.issues };
   if (error instanceof NotFoundError) return { status: 404, slug: 'not-found', detail: error.message };
   if (error instanceof ConflictError) {
-    return { status: 409, slug: 'conflict', detail: error.message, code: error.code, issues: error.field ? [{ field: error.field, detail: error.message }] : undefined };
+    const shortages = error instanceof OutOfStockError ? error.shortages : undefined;
+    return { status: 409, slug: 'conflict', detail: error.message, code: error.code, shortages, issues: error.field ? [{ field: error.field, detail: error.message }] : undefined };
   }
+  if (error instanceof PaymentDeclinedError) return { status: 402, slug: 'payment-declined', detail: error.message, issues: [{ field: 'payment/cardNumber', detail: error.message }] };
   if (error instanceof PreconditionFailedError) return { status: 412, slug: 'precondition-failed', detail: error.message };
   if (error instanceof AuthenticationError) return { status: 401, slug: 'unauthenticated', detail: error.message, headers: { 'www-authenticate': AUTHENTICATE } };
   if (error instanceof ForbiddenError) return { status: 403, slug: 'forbidden', detail: error.message };
@@ -183,6 +195,7 @@ function problemBody(request: FastifyRequest, mapped: Mapped): Problem {
     instance: instanceOf(request),
     ...(mapped.issues && mapped.issues.length > 0 ? { errors: mapped.issues } : {}),
     ...(mapped.code ? { code: mapped.code } : {}),
+    ...(mapped.shortages ? { shortages: mapped.shortages } : {}),
     requestId: String(request.id),
   };
 }

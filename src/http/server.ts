@@ -1,3 +1,4 @@
+import { TestPayments } from '../adapters/payments/test-payments.js';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -117,7 +118,8 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
     clientErrorHandler: clientErrors(webRoot !== null),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const useCases = createUseCases({ ...store, attemptLimits: config.attemptLimits, projections: options.projections ?? store.projections });
+  // The test provider is the only one so far; a real provider is chosen here, from the config.
+  const useCases = createUseCases({ ...store, attemptLimits: config.attemptLimits, payments: new TestPayments(), projections: options.projections ?? store.projections });
   const routeMethods = new RouteMethods();
   routeMethods.install(app);
 

@@ -22,6 +22,11 @@ export interface BestsellerQuery {
 export interface BestsellerBoard {
   /** Counts a sale exactly once: a second call with the same orderId changes nothing and returns false. */
   record(sale: Sale): Promise<boolean>;
+  /**
+   * Takes a cancelled sale's units off exactly once: a second call with the same orderId changes
+   * nothing and returns false. A sale cancelled before it was recorded is then never counted.
+   */
+  cancel(sale: Sale): Promise<boolean>;
   /** Books by units sold in the window, ties by book id (see compareBestsellers). */
   top(query: BestsellerQuery): Promise<BestsellerEntry[]>;
   /**

@@ -1,7 +1,8 @@
 import type { Book } from '../domain/book.js';
 
 /** What the search index keeps of a book: the catalog fields plus its version for ordering writes. */
-export type SearchDocument = Omit<Book, 'createdAt' | 'updatedAt'>;
+/** Stock is not searched: it changes with every sale, so results read it from the catalog. */
+export type SearchDocument = Omit<Book, 'createdAt' | 'updatedAt' | 'stock'>;
 
 export type SearchSort = 'relevance' | 'price_asc' | 'price_desc' | 'rating' | 'newest';
 

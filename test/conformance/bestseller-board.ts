@@ -69,6 +69,31 @@ export function bestsellerBoardConformance(make: MakeBoard): void {
         }
       }));
 
+    it('takes a cancelled sale off every window and category exactly once', () =>
+      withBoard(async (board) => {
+        const kept = sale(NOW, [['book-a', 2, 'poetry']]);
+        const cancelled = sale(NOW - 2 * HOUR_MS, [['book-a', 1, 'poetry'], ['book-b', 3, 'poetry']]);
+        await board.record(kept);
+        await board.record(cancelled);
+        expect(await board.cancel(cancelled)).toBe(true);
+        expect(await board.cancel(cancelled)).toBe(false);
+        expect(await board.record(cancelled)).toBe(false);
+        for (const window of ['all', '7d', '1d'] as const) {
+          expect(await board.top(query({ window }))).toEqual([{ bookId: 'book-a', units: 2 }]);
+          expect(await board.top(query({ window, category: 'poetry' }))).toEqual([{ bookId: 'book-a', units: 2 }]);
+          // A window ending later than the newest sale still has the cancellation taken off.
+          expect(await board.top(query({ window, now: NOW + HOUR_MS }))).toEqual([{ bookId: 'book-a', units: 2 }]);
+        }
+      }));
+
+    it('never counts a sale cancelled before it was recorded', () =>
+      withBoard(async (board) => {
+        const early = sale(NOW, [['book-a', 2]]);
+        expect(await board.cancel(early)).toBe(true);
+        expect(await board.record(early)).toBe(false);
+        expect(await board.top(query())).toEqual([]);
+      }));
+
     it('counts an order once when the same id is recorded concurrently', () =>
       withBoard(async (board) => {
         const once = sale(NOW, [['book-a', 4]]);

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConflictError, ValidationError } from '../../src/domain/errors.js';
 import type { Order } from '../../src/domain/order.js';
+import type { Book } from '../../src/domain/book.js';
+import { OutOfStockError } from '../../src/domain/stock.js';
 import type { Carts } from '../../src/ports/carts.js';
 import type { Catalog } from '../../src/ports/catalog.js';
 import type { Orders } from '../../src/ports/orders.js';
@@ -81,40 +83,128 @@ export function ordersConformance(make: () => Promise<OrdersUnderTest>): void {
       expect(await orders.get(BOB, order.id)).toEqual(order);
     });
 
-    describe('with the versions the books were priced at', () => {
-      it('places the order while every book is still at its version', async () => {
-        const [a, b] = [await catalog.create(bookInput(1)), await catalog.create(bookInput(2))];
-        const changed = await catalog.update(b.id, { price: 999 });
-        const version = await fillCart(ALICE);
-        const order = orderFor(ALICE, 'key-00000001');
-        const pricedAt = new Map([[a.id, a.version], [b.id, changed.version]]);
-        expect(await orders.place(order, version, { pricedAt })).toEqual({ order, created: true });
+    /** An order of `quantity` copies of each book, at each book's current price, with the user's cart filled to match. */
+    async function orderOf(userId: string, key: string, books: readonly Book[], quantity = 1): Promise<{ order: Order; cartVersion: number }> {
+      const cart = await carts.get(userId);
+      const saved = await carts.save(userId, books.map((b) => cartLine(b.id, quantity)), cart.version);
+      const lines = books.map((b) => ({ bookId: b.id, isbn: b.isbn, title: b.title, category: b.category, unitPrice: b.price, quantity, lineTotal: b.price * quantity }));
+      const order = { ...orderFor(userId, key), lines, itemCount: quantity * books.length, total: lines.reduce((s, l) => s + l.lineTotal, 0) };
+      return { order, cartVersion: saved.version };
+    }
+    const counted = (...books: Book[]) => ({ takeStock: { countedStock: new Set(books.filter((b) => b.stock !== null).map((b) => b.id)) } });
+
+    describe('taking stock', () => {
+      it('takes the copies of counted books with the order, each book a new version', async () => {
+        const a = await catalog.create(bookInput(1, { stock: 5 }));
+        const b = await catalog.create(bookInput(2));
+        const { order, cartVersion } = await orderOf(ALICE, 'key-00000001', [a, b], 2);
+        expect(await orders.place(order, cartVersion, counted(a, b))).toEqual({ order, created: true });
+        expect(await catalog.get(a.id)).toMatchObject({ stock: 3, version: a.version + 1 });
+        expect(await catalog.get(b.id)).toEqual(b);
         expect((await carts.get(ALICE)).lines).toEqual([]);
       });
 
-      it('refuses with prices-changed when a book moved on or left, writing nothing', async () => {
-        const [a, b] = [await catalog.create(bookInput(1)), await catalog.create(bookInput(2))];
-        await catalog.update(b.id, { price: 999 });
-        const version = await fillCart(ALICE);
-        const order = orderFor(ALICE, 'key-00000001');
-        const stale = orders.place(order, version, { pricedAt: new Map([[a.id, a.version], [b.id, b.version]]) });
-        await expect(stale).rejects.toBeInstanceOf(ConflictError);
-        await expect(stale).rejects.toMatchObject({ code: 'prices-changed' });
-        await catalog.delete(a.id);
-        await expect(orders.place(order, version, { pricedAt: new Map([[a.id, a.version]]) })).rejects.toMatchObject({ code: 'prices-changed' });
+      it('refuses a checkout it cannot fill, naming each short book, and writes nothing', async () => {
+        const a = await catalog.create(bookInput(1, { stock: 1 }));
+        const b = await catalog.create(bookInput(2, { stock: 0 }));
+        const c = await catalog.create(bookInput(3, { stock: 9 }));
+        const { order, cartVersion } = await orderOf(ALICE, 'key-00000001', [a, b, c], 2);
+        const attempt = orders.place(order, cartVersion, counted(a, b, c));
+        await expect(attempt).rejects.toBeInstanceOf(OutOfStockError);
+        await expect(attempt).rejects.toMatchObject({
+          code: 'out-of-stock',
+          shortages: [
+            { bookId: a.id, title: a.title, requested: 2, available: 1 },
+            { bookId: b.id, title: b.title, requested: 2, available: 0 },
+          ],
+        });
         expect(await orders.get(ALICE, order.id)).toBeNull();
         expect(await orders.findByIdempotencyKey(ALICE, 'key-00000001')).toBeNull();
-        expect(await carts.get(ALICE)).toMatchObject({ version, lines: [cartLine('book-1', 2)] });
+        expect((await carts.get(ALICE)).version).toBe(cartVersion);
+        for (const book of [a, b, c]) expect(await catalog.get(book.id)).toEqual(book);
       });
 
-      it('still answers a taken key with its order, whatever the books did since', async () => {
-        const book = await catalog.create(bookInput(1));
-        const version = await fillCart(ALICE);
-        const first = orderFor(ALICE, 'key-00000001');
-        await orders.place(first, version, { pricedAt: new Map([[book.id, book.version]]) });
-        await catalog.update(book.id, { price: 1 });
-        const retry = orderFor(ALICE, 'key-00000001', Date.now() + 1000);
-        expect(await orders.place(retry, version, { pricedAt: new Map([[book.id, book.version]]) })).toEqual({ order: first, created: false });
+      it('refuses with prices-changed when a book changed price or left, writing nothing', async () => {
+        const a = await catalog.create(bookInput(1, { stock: 4 }));
+        const b = await catalog.create(bookInput(2));
+        const { order, cartVersion } = await orderOf(ALICE, 'key-00000001', [a, b]);
+        await catalog.update(b.id, { price: 999 });
+        await expect(orders.place(order, cartVersion, counted(a, b))).rejects.toMatchObject({ code: 'prices-changed' });
+        await catalog.delete(b.id);
+        await expect(orders.place(order, cartVersion, counted(a, b))).rejects.toMatchObject({ code: 'prices-changed' });
+        expect(await orders.get(ALICE, order.id)).toBeNull();
+        expect((await catalog.get(a.id))?.stock).toBe(4);
+      });
+
+      it('places the order when only a book of other fields, or its stock, changed since pricing', async () => {
+        const a = await catalog.create(bookInput(1, { stock: 4 }));
+        const { order, cartVersion } = await orderOf(ALICE, 'key-00000001', [a]);
+        await catalog.update(a.id, { title: 'Renamed', stock: 3 });
+        expect((await orders.place(order, cartVersion, counted(a))).created).toBe(true);
+        expect((await catalog.get(a.id))?.stock).toBe(2);
+      });
+
+      it('sells the last copy to exactly one of many concurrent checkouts', async () => {
+        const last = await catalog.create(bookInput(1, { stock: 1 }));
+        const buyers = Array.from({ length: 8 }, (_, i) => `01cccccccccccccccccccccc${String(i).padStart(2, '0')}`);
+        const attempts = await Promise.all(buyers.map((u, i) => orderOf(u, `key-last-copy-${i}`, [last])));
+        const results = await Promise.allSettled(attempts.map(({ order, cartVersion }) => orders.place(order, cartVersion, counted(last))));
+        const placed = results.filter((r) => r.status === 'fulfilled');
+        expect(placed).toHaveLength(1);
+        for (const r of results) {
+          if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'out-of-stock', shortages: [{ bookId: last.id, requested: 1, available: 0 }] });
+        }
+        expect((await catalog.get(last.id))?.stock).toBe(0);
+      });
+    });
+
+    describe('status changes', () => {
+      const admin = { role: 'admin' as const, userId: BOB };
+      it('moves an order, keeping its history, only from the status it was read at', async () => {
+        const { order, cartVersion } = await orderOf(ALICE, 'key-00000001', []);
+        await orders.place(order, cartVersion);
+        const paid = await orders.changeStatus(order, { status: 'paid', at: '2026-01-01T00:00:00.000Z', by: admin });
+        expect(paid.status).toBe('paid');
+        expect(paid.statusHistory.map((c) => c.status)).toEqual(['placed', 'paid']);
+        expect(await orders.get(ALICE, order.id)).toEqual(paid);
+        expect(await orders.find(order.id)).toEqual(paid);
+        await expect(orders.changeStatus(order, { status: 'cancelled', at: '2026-01-01T00:00:01.000Z', by: admin })).rejects.toMatchObject({ code: 'status-changed' });
+        expect(await orders.find('0000000000zzzzzzzzzzzzzzzz')).toBeNull();
+      });
+
+      it('puts the copies back on counted books when an order is cancelled', async () => {
+        const a = await catalog.create(bookInput(1, { stock: 3 }));
+        const b = await catalog.create(bookInput(2));
+        const { order, cartVersion } = await orderOf(ALICE, 'key-00000001', [a, b], 2);
+        await orders.place(order, cartVersion, counted(a, b));
+        expect((await catalog.get(a.id))?.stock).toBe(1);
+        const cancelled = await orders.changeStatus(order, { status: 'cancelled', at: new Date().toISOString(), by: { role: 'customer', userId: ALICE } });
+        expect(cancelled.status).toBe('cancelled');
+        expect((await catalog.get(a.id))?.stock).toBe(3);
+        expect(await catalog.get(b.id)).toEqual(b);
+      });
+
+      it('lists every order newest first, optionally of one status', async () => {
+        const start = Date.now() - 100_000;
+        const placed: Order[] = [];
+        for (let i = 0; i < 5; i++) {
+          const order = orderFor(i % 2 === 0 ? ALICE : BOB, `key-all-${i}`, start + i * 1000);
+          await orders.place(order, 0);
+          placed.push(order);
+        }
+        await orders.changeStatus(placed[1]!, { status: 'paid', at: new Date().toISOString(), by: admin });
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await eventually(() => orders.listAll({ limit: 2, cursor }), (p) => cursor !== undefined || p.items.length === 2);
+          seen.push(...page.items.map((o) => o.id));
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+        expect(seen).toEqual(placed.map((o) => o.id).reverse());
+        const paid = await eventually(() => orders.listAll({ limit: 10, status: 'paid' }), (p) => p.items.length === 1);
+        expect(paid.items.map((o) => o.id)).toEqual([placed[1]!.id]);
+        const stillPlaced = await eventually(() => orders.listAll({ limit: 10, status: 'placed' }), (p) => p.items.length === 4);
+        expect(stillPlaced.items.map((o) => o.id)).toEqual([placed[4]!.id, placed[3]!.id, placed[2]!.id, placed[0]!.id]);
       });
     });
 
@@ -168,4 +258,13 @@ export function ordersConformance(make: () => Promise<OrdersUnderTest>): void {
       await expect(attempt).rejects.toMatchObject({ issues: [expect.objectContaining({ field: 'cursor' })] });
     });
   });
+}
+
+/** Reads until `done` holds (GSIs are eventually consistent on AWS; DynamoDB Local and SQLite answer at once). */
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  for (let i = 0; ; i++) {
+    const value = await read();
+    if (done(value) || i >= 50) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

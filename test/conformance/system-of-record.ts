@@ -25,7 +25,7 @@ export interface SystemOfRecordPorts {
 export type MakeSystemOfRecord = () => Promise<SystemOfRecordPorts>;
 
 /** A valid, already normalized book input whose ISBN is derived from `n`, so distinct `n` never collide. */
-export function bookInput(n: number, overrides: Partial<BookInput> = {}): BookInput {
+export function bookInput(n: number, overrides: Partial<BookInput> = {}): BookInput & { stock: number | null } {
   return {
     isbn: completeIsbn13('978' + String(n).padStart(9, '0')),
     title: `Book ${n}`,
@@ -37,6 +37,7 @@ export function bookInput(n: number, overrides: Partial<BookInput> = {}): BookIn
     coverUrl: null,
     rating: 4.5,
     year: 2001,
+    stock: null,
     ...overrides,
   };
 }
@@ -55,6 +56,8 @@ export function orderFor(userId: string, idempotencyKey: string, at = Date.now()
     total: 2500,
     currency: 'USD',
     status: 'placed',
+    statusHistory: [{ status: 'placed', at: new Date(at).toISOString(), by: { role: 'customer', userId } }],
+    payment: null,
     shippingAddress: null,
     idempotencyKey,
     createdAt: new Date(at).toISOString(),

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Redis } from 'ioredis';
+import { TestPayments } from '../../src/adapters/payments/test-payments.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCarts } from '../../src/adapters/dynamodb/dynamodb-carts.js';
 import { DynamoCatalog } from '../../src/adapters/dynamodb/dynamodb-catalog.js';
@@ -154,7 +155,7 @@ describe('the catalog behind a Redis book cache', () => {
     const options = { client: documents, tableName };
     const carts = new DynamoCarts(options);
     const orders = new DynamoOrders(options);
-    const checkout = checkoutUseCases({ carts, catalog, orders, metrics: new NoopMetrics(), now: () => new Date() });
+    const checkout = checkoutUseCases({ carts, catalog, orders, payments: new TestPayments(), metrics: new NoopMetrics(), now: () => new Date() });
     const userId = '01aaaaaaaaaaaaaaaaaaaaaaaa';
     await carts.save(userId, [{ bookId: book.id, quantity: 2, addedAt: new Date().toISOString() }], 0);
     const { order, created } = await checkout.placeOrder(userId, 'key-stale-price', null);

@@ -81,7 +81,7 @@ describe('ChangeFeedRunner', () => {
     for (let i = 0; i < count; i++) {
       const cart = await sor.carts.save(user.id, [{ bookId: book.id, quantity, addedAt: new Date().toISOString() }], (await sor.carts.get(user.id)).version);
       const priced = priceCart(cart, new Map([[book.id, book]]));
-      const order: Order = { id: newId(), userId: user.id, ...priced, status: 'placed', shippingAddress: null, idempotencyKey: `runner-test-${i}`, createdAt: new Date().toISOString() };
+      const order: Order = { id: newId(), userId: user.id, ...priced, status: 'placed', statusHistory: [], payment: null, shippingAddress: null, idempotencyKey: `runner-test-${i}`, createdAt: new Date().toISOString() };
       orders.push((await sor.orders.place(order, cart.version)).order);
     }
     return { bookId: book.id, orders };

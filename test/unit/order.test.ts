@@ -19,6 +19,7 @@ function book(id: string, price: number, currency = 'USD'): Book {
     coverUrl: null,
     rating: 4,
     year: 2000,
+    stock: null,
     version: 1,
     createdAt: at,
     updatedAt: at,

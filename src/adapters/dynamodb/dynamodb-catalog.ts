@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
-import { bookInputOf, sameBookInput, titleSortKey, type Book, type BookInput } from '../../domain/book.js';
+import { bookInputOf, importedInput, sameBookInput, stockOf, titleSortKey, type Book, type BookInput } from '../../domain/book.js';
 import { ConflictError, NotFoundError, PreconditionFailedError } from '../../domain/errors.js';
 import { newId } from '../../domain/ids.js';
 import type { Catalog, CategoryCount, UpsertSummary } from '../../ports/catalog.js';
@@ -66,6 +66,7 @@ export function bookFromItem(item: Item): Book {
     coverUrl: b.coverUrl,
     rating: b.rating,
     year: b.year,
+    stock: stockOf(b),
     version: b.version,
     createdAt: b.createdAt,
     updatedAt: b.updatedAt,
@@ -242,8 +243,8 @@ export class DynamoCatalog implements Catalog {
     const batches: ImportBatch[] = [];
     let batch: ImportBatch | undefined;
     inputs.forEach((raw, i) => {
-      const input = bookInputOf(raw);
-      const current = byIsbn.get(input.isbn);
+      const current = byIsbn.get(raw.isbn);
+      const input = bookInputOf(importedInput(raw, current));
       const counts = new Map<string, number>();
       let actions: TransactItem[] = [];
       let outcome: keyof UpsertSummary = 'unchanged';

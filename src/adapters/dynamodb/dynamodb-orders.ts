@@ -1,10 +1,16 @@
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { CART_LIMITS } from '../../domain/cart.js';
-import { cartChanged, pricesChanged, type Order } from '../../domain/order.js';
-import type { Orders, PlaceOptions, PlaceResult } from '../../ports/orders.js';
+import { cartChanged, pricesChanged, withLifecycle, type Order, type OrderStatus, type StatusChange } from '../../domain/order.js';
+import { statusChanged } from '../../domain/order-status.js';
+import { OutOfStockError, shortagesOf, unitsByBook } from '../../domain/stock.js';
+import type { OrderListRequest, Orders, PlaceOptions, PlaceResult } from '../../ports/orders.js';
+import { bookFromItem } from './dynamodb-catalog.js';
 import type { Page, PageRequest } from '../../ports/page.js';
 import { cartAtVersion, cartItem } from './dynamodb-carts.js';
 import {
+  batchGet,
+  GSI1,
+  GSI2,
   queryPageAhead,
   cancellationCodes,
   keys,
@@ -19,7 +25,7 @@ import { decodeCursor, encodeCursor } from '../page-cursor.js';
 /** The order's own fields, in the order the domain lists them. */
 export function orderFromItem(item: Item): Order {
   const o = item as unknown as Order;
-  return {
+  return withLifecycle({
     id: o.id,
     userId: o.userId,
     lines: o.lines,
@@ -27,9 +33,30 @@ export function orderFromItem(item: Item): Order {
     total: o.total,
     currency: o.currency,
     status: o.status,
+    statusHistory: o.statusHistory,
+    payment: o.payment,
     shippingAddress: o.shippingAddress,
     idempotencyKey: o.idempotencyKey,
     createdAt: o.createdAt,
+  });
+}
+
+/**
+ * Every order is also in both GSIs, for admins: GSI1 by status (`ORDERS#<status>`), GSI2 all orders
+ * (`ORDERS`), each sorted by the time-ordered id. One partition per status holds every order of it:
+ * fine for a shop's order rate, far below a GSI partition's 1,000 writes a second.
+ */
+const ORDERS_GSI = { byStatus: (status: OrderStatus) => `ORDERS#${status}`, all: 'ORDERS' } as const;
+
+export function orderItem(order: Order): Item {
+  return {
+    ...keys.order(order.userId, order.id),
+    type: 'order',
+    ...order,
+    [`${GSI1}pk`]: ORDERS_GSI.byStatus(order.status),
+    [`${GSI1}sk`]: order.id,
+    [`${GSI2}pk`]: ORDERS_GSI.all,
+    [`${GSI2}sk`]: order.id,
   };
 }
 
@@ -64,7 +91,9 @@ export class DynamoOrders implements Orders {
    * `prices-changed`, and a conflict with a concurrent transaction is tried again from the start.
    */
   async place(order: Order, cartVersion: number, options: PlaceOptions = {}): Promise<PlaceResult> {
-    const books = [...(options.pricedAt ?? [])];
+    const units = options.takeStock ? [...unitsByBook(order.lines)] : [];
+    const counted = options.takeStock?.countedStock ?? new Set<string>();
+    const books = units.map(([bookId, quantity]) => this.stockAction(order, bookId, quantity, counted.has(bookId)));
     if (PLACE.firstBook + books.length > TRANSACTION_ACTIONS_MAX) {
       throw new Error(`cannot check ${books.length} book versions in one checkout; a cart holds at most ${CART_LIMITS.linesMax} books`);
     }
@@ -81,7 +110,7 @@ export class DynamoOrders implements Orders {
         await this.client.send(
           new TransactWriteCommand({
             TransactItems: [
-              { Put: { TableName: this.table, Item: { ...keys.order(order.userId, order.id), type: 'order', ...order }, ConditionExpression: 'attribute_not_exists(pk)' } },
+              { Put: { TableName: this.table, Item: orderItem(order), ConditionExpression: 'attribute_not_exists(pk)' } },
               {
                 Put: {
                   TableName: this.table,
@@ -90,9 +119,7 @@ export class DynamoOrders implements Orders {
                 },
               },
               cartAction,
-              ...books.map(([bookId, version]) => ({
-                ConditionCheck: { TableName: this.table, Key: keys.book(bookId), ConditionExpression: 'version = :priced', ExpressionAttributeValues: { ':priced': version } },
-              })),
+              ...books,
             ],
           }),
         );
@@ -109,10 +136,57 @@ export class DynamoOrders implements Orders {
           if (codes[PLACE.cart] === 'ConditionalCheckFailed') throw cartChanged();
           return RETRY;
         }
-        if (codes.slice(PLACE.firstBook).includes('ConditionalCheckFailed')) throw pricesChanged();
+        if (codes.slice(PLACE.firstBook).includes('ConditionalCheckFailed')) throw await this.whyBooksRefused(order);
         throw error;
       }
     });
+  }
+
+  /**
+   * A counted book takes its copies with a condition on price, currency and stock; an uncounted one
+   * only checks that it is still sold at the price and still uncounted (its stock is `null` or, for
+   * a book stored before stock existed, absent).
+   */
+  private stockAction(order: Order, bookId: string, quantity: number, counted: boolean) {
+    const line = order.lines.find((l) => l.bookId === bookId)!;
+    const priced = 'price = :price AND currency = :currency';
+    const values = { ':price': line.unitPrice, ':currency': order.currency };
+    if (!counted) {
+      return {
+        ConditionCheck: {
+          TableName: this.table,
+          Key: keys.book(bookId),
+          ConditionExpression: `${priced} AND (attribute_not_exists(stock) OR attribute_type(stock, :null))`,
+          ExpressionAttributeValues: { ...values, ':null': 'NULL' },
+        },
+      };
+    }
+    return {
+      Update: {
+        TableName: this.table,
+        Key: keys.book(bookId),
+        UpdateExpression: 'SET stock = stock - :units, version = version + :one, updatedAt = :now',
+        ConditionExpression: `${priced} AND attribute_type(stock, :number) AND stock >= :units`,
+        ExpressionAttributeValues: { ...values, ':units': quantity, ':one': 1, ':now': order.createdAt, ':number': 'N' },
+      },
+    };
+  }
+
+  /**
+   * A book refused the checkout: reads the books again to say why. Too few copies is
+   * OutOfStockError with what is left now; anything else (a new price, a book gone, stock that
+   * started or stopped being counted) is `prices-changed`, which the checkout prices again.
+   */
+  private async whyBooksRefused(order: Order): Promise<Error> {
+    const items = await batchGet(this.client, this.table, [...unitsByBook(order.lines).keys()].map(keys.book));
+    const books = new Map(items.map((item) => [String(item.id), bookFromItem(item)]));
+    const priceMoved = order.lines.some((l) => {
+      const book = books.get(l.bookId);
+      return !book || book.price !== l.unitPrice || book.currency !== order.currency;
+    });
+    if (priceMoved) return pricesChanged();
+    const shortages = shortagesOf(order.lines, books);
+    return shortages.length > 0 ? new OutOfStockError(shortages) : pricesChanged();
   }
 
   async findByIdempotencyKey(userId: string, key: string): Promise<Order | null> {
@@ -123,6 +197,91 @@ export class DynamoOrders implements Orders {
   async get(userId: string, id: string): Promise<Order | null> {
     const { Item: item } = await this.client.send(new GetCommand({ TableName: this.table, Key: keys.order(userId, id), ConsistentRead: true }));
     return item ? orderFromItem(item) : null;
+  }
+
+  async find(id: string): Promise<Order | null> {
+    // The GSI says whose order it is; the order itself is then read strongly consistent.
+    const out = await this.client.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: GSI2,
+        KeyConditionExpression: '#pk = :all AND #sk = :id',
+        ExpressionAttributeNames: { '#pk': `${GSI2}pk`, '#sk': `${GSI2}sk` },
+        ExpressionAttributeValues: { ':all': ORDERS_GSI.all, ':id': id },
+      }),
+    );
+    const found = out.Items?.[0];
+    return found ? this.get(String(found.userId), id) : null;
+  }
+
+  async listAll(request: OrderListRequest): Promise<Page<Order>> {
+    const [index, partition] = request.status === undefined ? [GSI2, ORDERS_GSI.all] : [GSI1, ORDERS_GSI.byStatus(request.status)];
+    let start: Item | undefined;
+    if (request.cursor !== undefined) {
+      const [id, userId] = decodeCursor(request.cursor, 2) as [string, string];
+      start = { ...keys.order(userId, id), [`${index}pk`]: partition, [`${index}sk`]: id };
+    }
+    const items = await queryPageAhead(
+      this.client,
+      {
+        TableName: this.table,
+        IndexName: index,
+        KeyConditionExpression: '#pk = :partition',
+        ExpressionAttributeNames: { '#pk': `${index}pk` },
+        ExpressionAttributeValues: { ':partition': partition },
+        ScanIndexForward: false,
+      },
+      start,
+      request.limit,
+    );
+    const orders = items.slice(0, request.limit).map(orderFromItem);
+    const last = orders.at(-1);
+    return { items: orders, nextCursor: items.length > request.limit && last ? encodeCursor([last.id, last.userId]) : null };
+  }
+
+  /**
+   * One TransactWriteItems: the order's new status (on the condition that it still has the status
+   * read) and, for a cancellation, the copies back on each book counting its stock. The books are
+   * read first; a book that stopped counting or left meanwhile fails its condition and the whole
+   * move is tried again.
+   */
+  async changeStatus(order: Order, change: StatusChange): Promise<Order> {
+    const next: Order = { ...order, status: change.status, statusHistory: [...order.statusHistory, change] };
+    return withRetries('order status', async () => {
+      const restock: object[] = [];
+      if (change.status === 'cancelled') {
+        const units = unitsByBook(order.lines);
+        for (const item of await batchGet(this.client, this.table, [...units.keys()].map(keys.book))) {
+          const book = bookFromItem(item);
+          if (book.stock === null) continue;
+          restock.push({
+            Update: {
+              TableName: this.table,
+              Key: keys.book(book.id),
+              UpdateExpression: 'SET stock = stock + :units, version = version + :one, updatedAt = :now',
+              ConditionExpression: 'attribute_type(stock, :number)',
+              ExpressionAttributeValues: { ':units': units.get(book.id)!, ':one': 1, ':now': change.at, ':number': 'N' },
+            },
+          });
+        }
+      }
+      try {
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Put: { TableName: this.table, Item: orderItem(next), ConditionExpression: '#status = :from', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':from': order.status } } },
+              ...restock,
+            ] as NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>,
+          }),
+        );
+        return next;
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        if (!codes) throw error;
+        if (codes[0] === 'ConditionalCheckFailed') throw statusChanged();
+        return RETRY;
+      }
+    });
   }
 
   async listByUser(userId: string, request: PageRequest): Promise<Page<Order>> {

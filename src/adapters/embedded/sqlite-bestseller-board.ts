@@ -57,6 +57,9 @@ class BoardWriter {
   private readonly dropEmpty;
   private readonly clearSpan;
   private readonly dropHoursBefore;
+  private readonly takeHourly;
+  private readonly dropEmptyOfBook;
+  private readonly dropEmptyHourly;
 
   constructor(names: TableNames, db: SqliteDatabase) {
     const counts = names('bestseller_counts');
@@ -83,6 +86,9 @@ class BoardWriter {
     this.dropEmpty = db.prepare<[RollingWindow]>(`DELETE FROM ${counts} WHERE span = ? AND units <= 0`);
     this.clearSpan = db.prepare<[RollingWindow]>(`DELETE FROM ${counts} WHERE span = ?`);
     this.dropHoursBefore = db.prepare<[number]>(`DELETE FROM ${hourly} WHERE hour < ?`);
+    this.takeHourly = db.prepare<[number, string, number, string]>(`UPDATE ${hourly} SET units = units - ? WHERE scope = ? AND hour = ? AND book_id = ?`);
+    this.dropEmptyOfBook = db.prepare<[string, string]>(`DELETE FROM ${counts} WHERE scope = ? AND book_id = ? AND units <= 0`);
+    this.dropEmptyHourly = db.prepare<[string, number, string]>(`DELETE FROM ${hourly} WHERE scope = ? AND hour = ? AND book_id = ? AND units <= 0`);
   }
 
   /** Call inside a transaction, so the order id is claimed if and only if its units are counted. */
@@ -104,6 +110,29 @@ class BoardWriter {
         this.addHourly.run(scope, hour, line.bookId, line.quantity);
       }
     }
+  }
+
+  /**
+   * Call inside a transaction. The cancellation is claimed under its own id in the recorded-orders
+   * table (`cancel:<orderId>`: no order id has a colon), so it counts once; a sale never recorded is
+   * claimed too, so it is never counted afterwards, and nothing is taken off.
+   */
+  cancel(sale: Sale): boolean {
+    if (this.claimOrder.run(`cancel:${sale.orderId}`).changes === 0) return false;
+    if (this.claimOrder.run(sale.orderId).changes === 1) return true;
+    const hour = hourBucket(sale.at);
+    const end = this.windowEnd();
+    const windows = end === undefined ? [] : ROLLING_WINDOWS.filter(([, hours]) => hour > end - hours).map(([window]) => window);
+    for (const line of sale.lines) {
+      for (const scope of [OVERALL_SCOPE, categoryScope(line.category)]) {
+        this.addCount.run('all', scope, line.bookId, -line.quantity);
+        for (const window of windows) this.addCount.run(window, scope, line.bookId, -line.quantity);
+        this.takeHourly.run(line.quantity, scope, hour, line.bookId);
+        this.dropEmptyOfBook.run(scope, line.bookId);
+        this.dropEmptyHourly.run(scope, hour, line.bookId);
+      }
+    }
+    return true;
   }
 
   windowEnd(): number | undefined {
@@ -181,6 +210,10 @@ export class SqliteBestsellerBoard implements BestsellerBoard {
 
   async record(sale: Sale): Promise<boolean> {
     return this.db.transaction(() => this.live.record(sale)).immediate();
+  }
+
+  async cancel(sale: Sale): Promise<boolean> {
+    return this.db.transaction(() => this.live.cancel(sale)).immediate();
   }
 
   async top(query: BestsellerQuery): Promise<BestsellerEntry[]> {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { bookInputOf, sameBookInput, titleSortKey, type Book, type BookInput } from '../../domain/book.js';
+import { bookInputOf, importedInput, sameBookInput, stockOf, titleSortKey, type Book, type BookInput } from '../../domain/book.js';
 import { ConflictError, NotFoundError, PreconditionFailedError } from '../../domain/errors.js';
 import { newId } from '../../domain/ids.js';
 import type { Catalog, CategoryCount, UpsertSummary } from '../../ports/catalog.js';
@@ -16,7 +16,10 @@ interface BookRow {
 
 /** The stored document of a book row. */
 export function bookFromDoc(doc: string): Book {
-  return JSON.parse(doc) as Book;
+  const book = JSON.parse(doc) as Book;
+  // Documents written before stock existed have none: they read as uncounted (see Book.stock).
+  if (book.stock === undefined) book.stock = stockOf(book);
+  return book;
 }
 
 /** Books in the system of record: indexed columns for lookups and listing, the book itself as JSON. */
@@ -121,8 +124,9 @@ export class SqliteCatalog implements Catalog {
       const now = new Date(nowMs).toISOString();
       // One draw of randomness for the batch's ids: a draw per id costs more than the rest of an insert.
       const random = randomBytes(10 * inputs.length);
-      inputs.forEach((input, i) => {
-        const row = this.byIsbn.get(input.isbn);
+      inputs.forEach((raw, i) => {
+        const row = this.byIsbn.get(raw.isbn);
+        const input = importedInput(raw, row ? bookFromDoc(row.doc) : undefined);
         if (!row) {
           const id = newId(nowMs, random.subarray(10 * i, 10 * i + 10));
           this.insert({ id, ...bookInputOf(input), version: 1, createdAt: now, updatedAt: now });
@@ -162,7 +166,7 @@ export class SqliteCatalog implements Catalog {
   }
 
   private replace(current: Book, currentDoc: string, input: BookInput, now: string): Book {
-    const book: Book = { id: current.id, ...input, version: current.version + 1, createdAt: current.createdAt, updatedAt: now };
+    const book: Book = { id: current.id, ...input, stock: input.stock ?? null, version: current.version + 1, createdAt: current.createdAt, updatedAt: now };
     const doc = JSON.stringify(book);
     this.updateRow.run(book.isbn, titleSortKey(book.title), book.category, doc, book.id);
     this.outbox.append({ entity: 'book', key: book.id, op: 'modify', newImage: book, oldImage: current }, { newImage: doc, oldImage: currentDoc });

@@ -1,5 +1,7 @@
-import { cartChanged, pricesChanged, type Order } from '../../domain/order.js';
-import type { Orders, PlaceOptions, PlaceResult } from '../../ports/orders.js';
+import { cartChanged, withLifecycle, type Order, type StatusChange } from '../../domain/order.js';
+import { statusChanged } from '../../domain/order-status.js';
+import type { OrderListRequest, Orders, PlaceOptions, PlaceResult } from '../../ports/orders.js';
+import { BookStockRows } from './sqlite-stock.js';
 import type { Page, PageRequest } from '../../ports/page.js';
 import { CartRows } from './sqlite-carts.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
@@ -12,7 +14,7 @@ interface OrderRow {
 }
 
 export function orderFromDoc(doc: string): Order {
-  return JSON.parse(doc) as Order;
+  return withLifecycle(JSON.parse(doc) as Order);
 }
 
 /** The largest id: ids are 26 characters of [0-9a-z], so this sorts after all of them. */
@@ -22,7 +24,11 @@ const AFTER_EVERY_ID = '~';
 export class SqliteOrders implements Orders {
   private readonly carts: CartRows;
   private readonly byId: SqliteStatement<[string, string], OrderRow>;
-  private readonly bookVersion: SqliteStatement<[string], { version: number }>;
+  private readonly stock: BookStockRows;
+  private readonly anyById: SqliteStatement<[string], OrderRow>;
+  private readonly updateDoc: SqliteStatement<[string, string]>;
+  private readonly pageAll: SqliteStatement<[string, number], OrderRow>;
+  private readonly pageByStatus: SqliteStatement<[string, string, number], OrderRow>;
   private readonly byKey: SqliteStatement<[string, string], OrderRow>;
   private readonly insertRow: SqliteStatement<[string, string, string, string]>;
   private readonly pageByUser: SqliteStatement<[string, string, number], OrderRow>;
@@ -33,7 +39,13 @@ export class SqliteOrders implements Orders {
   ) {
     this.carts = new CartRows(db);
     this.byId = db.prepare('SELECT id, doc FROM orders WHERE id = ? AND user_id = ?');
-    this.bookVersion = db.prepare("SELECT json_extract(doc, '$.version') AS version FROM books WHERE id = ?");
+    this.stock = new BookStockRows(db, outbox);
+    // An expression index needs no schema step: every stored order document has a status.
+    db.exec("CREATE INDEX IF NOT EXISTS orders_by_status ON orders (json_extract(doc, '$.status'), id DESC)");
+    this.anyById = db.prepare('SELECT id, doc FROM orders WHERE id = ?');
+    this.updateDoc = db.prepare('UPDATE orders SET doc = ? WHERE id = ?');
+    this.pageAll = db.prepare('SELECT id, doc FROM orders WHERE id < ? ORDER BY id DESC LIMIT ?');
+    this.pageByStatus = db.prepare("SELECT id, doc FROM orders WHERE json_extract(doc, '$.status') = ? AND id < ? ORDER BY id DESC LIMIT ?");
     this.byKey = db.prepare('SELECT id, doc FROM orders WHERE user_id = ? AND idempotency_key = ?');
     this.insertRow = db.prepare('INSERT INTO orders (id, user_id, idempotency_key, doc) VALUES (?, ?, ?, ?)');
     // Ids are time-ordered, so descending id is newest first.
@@ -48,9 +60,7 @@ export class SqliteOrders implements Orders {
       if (cart.version !== cartVersion) {
         throw cartChanged();
       }
-      for (const [bookId, version] of options.pricedAt ?? []) {
-        if (this.bookVersion.get(bookId)?.version !== version) throw pricesChanged();
-      }
+      if (options.takeStock) this.stock.take(order);
       this.insertRow.run(order.id, order.userId, order.idempotencyKey, JSON.stringify(order));
       this.outbox.append({ entity: 'order', key: order.id, op: 'insert', newImage: order, oldImage: null });
       if (cart.lines.length > 0) {
@@ -72,14 +82,42 @@ export class SqliteOrders implements Orders {
     return row ? orderFromDoc(row.doc) : null;
   }
 
-  async listByUser(userId: string, request: PageRequest): Promise<Page<Order>> {
-    const [beforeId] = request.cursor === undefined ? [AFTER_EVERY_ID] : (decodeCursor(request.cursor, 1) as [string]);
-    const rows = this.pageByUser.all(userId, beforeId, request.limit + 1);
-    const pageRows = rows.slice(0, request.limit);
-    const last = pageRows.at(-1);
-    return {
-      items: pageRows.map((r) => orderFromDoc(r.doc)),
-      nextCursor: rows.length > request.limit && last ? encodeCursor([last.id]) : null,
-    };
+  async find(id: string): Promise<Order | null> {
+    const row = this.anyById.get(id);
+    return row ? orderFromDoc(row.doc) : null;
   }
+
+  async listByUser(userId: string, request: PageRequest): Promise<Page<Order>> {
+    return pageOf(request, (beforeId, limit) => this.pageByUser.all(userId, beforeId, limit));
+  }
+
+  async listAll(request: OrderListRequest): Promise<Page<Order>> {
+    const { status } = request;
+    return pageOf(request, (beforeId, limit) => (status === undefined ? this.pageAll.all(beforeId, limit) : this.pageByStatus.all(status, beforeId, limit)));
+  }
+
+  async changeStatus(order: Order, change: StatusChange): Promise<Order> {
+    return this.outbox.write(() => {
+      const row = this.anyById.get(order.id);
+      const current = row ? orderFromDoc(row.doc) : null;
+      if (!current || current.status !== order.status) throw statusChanged();
+      const next: Order = { ...current, status: change.status, statusHistory: [...current.statusHistory, change] };
+      this.updateDoc.run(JSON.stringify(next), next.id);
+      this.outbox.append({ entity: 'order', key: next.id, op: 'modify', newImage: next, oldImage: current });
+      if (change.status === 'cancelled') this.stock.restock(next, change.at);
+      return next;
+    });
+  }
+}
+
+/** A page of orders newest first: ids are time-ordered, so the cursor is the last id shown. */
+function pageOf(request: PageRequest, rowsBefore: (beforeId: string, limit: number) => OrderRow[]): Page<Order> {
+  const [beforeId] = request.cursor === undefined ? [AFTER_EVERY_ID] : (decodeCursor(request.cursor, 1) as [string]);
+  const rows = rowsBefore(beforeId, request.limit + 1);
+  const pageRows = rows.slice(0, request.limit);
+  const last = pageRows.at(-1);
+  return {
+    items: pageRows.map((r) => orderFromDoc(r.doc)),
+    nextCursor: rows.length > request.limit && last ? encodeCursor([last.id]) : null,
+  };
 }

@@ -146,6 +146,30 @@ redis.call('INCR', base .. 'rev')
 return 1
 `;
 
+/**
+ * Takes a cancelled sale off exactly once. ARGV as RECORD. The cancellation claims its own marker;
+ * a sale with no marker of its own was never counted (or was counted so long ago that its marker
+ * expired, see the class comment) and is claimed instead, so it never counts afterwards.
+ */
+const CANCEL = `
+local gen = ARGV[2]
+if gen == '' then gen = redis.call('GET', KEYS[1]) or '0' end
+local base = ARGV[1] .. 'g' .. gen .. ':'
+if not redis.call('SET', base .. 'cancel:' .. ARGV[3], '1', 'NX', 'PX', ARGV[4]) then return 0 end
+if redis.call('SET', base .. 'order:' .. ARGV[3], '1', 'NX', 'PX', ARGV[4]) then return 1 end
+for i = 7, #ARGV, 3 do
+  for _, scope in ipairs({'overall', 'category:' .. ARGV[i + 1]}) do
+    for _, key in ipairs({base .. 'all:' .. scope, base .. 'hour:' .. ARGV[5] .. ':' .. scope}) do
+      if redis.call('ZSCORE', key, ARGV[i]) then
+        if tonumber(redis.call('ZINCRBY', key, -tonumber(ARGV[i + 2]), ARGV[i])) <= 0 then redis.call('ZREM', key, ARGV[i]) end
+      end
+    end
+  end
+end
+redis.call('INCR', base .. 'rev')
+return 1
+`;
+
 /** Makes `generation` live; returns the generation it replaced. */
 const SWITCH = `
 local old = redis.call('GET', KEYS[1]) or '0'
@@ -153,7 +177,7 @@ redis.call('SET', KEYS[1], ARGV[1])
 return old
 `;
 
-const scripts = { record: new RedisScript(RECORD), top: new RedisScript(TOP), switch: new RedisScript(SWITCH), recount: new RedisScript(RECOUNT) };
+const scripts = { record: new RedisScript(RECORD), cancel: new RedisScript(CANCEL), top: new RedisScript(TOP), switch: new RedisScript(SWITCH), recount: new RedisScript(RECOUNT) };
 
 /** A limit above any board's size that Lua still prints as an integer (it formats numbers with %.14g). */
 const NO_LIMIT = 1_000_000_000;
@@ -170,6 +194,9 @@ const scopeOf = (category: string | undefined) => (category === undefined ? 'ove
  * the background.
  *
  * What it does not do:
+ * - Take a cancellation off the all-time counts when it comes more than 8 days after the sale was
+ *   recorded (its marker has expired, so it cannot tell a forgotten sale from one never counted):
+ *   the next rebuild, which leaves cancelled orders out, corrects it.
  * - Remember order ids forever: an id recorded again more than 8 days later counts again (the change
  *   feed redelivers within 24 hours). Every order id, including those a rebuild loads, costs a key for 8 days.
  * - Keep hour buckets past 8 days after their hour: rolling windows ending more than a day in the past
@@ -258,7 +285,11 @@ export class RedisBestsellerBoard implements BestsellerBoard {
     await Promise.allSettled([...this.cleanups]);
   }
 
-  private recordInto(generation: string, sale: Sale): Promise<boolean> {
+  async cancel(sale: Sale): Promise<boolean> {
+    return this.recordInto('', sale, scripts.cancel);
+  }
+
+  private recordInto(generation: string, sale: Sale, script: RedisScript = scripts.record): Promise<boolean> {
     const hour = hourBucket(sale.at);
     const expireAt = (hour + 1) * HOUR_MS + BUCKET_KEPT_MS;
     const args: Array<string | number> = [
@@ -270,7 +301,7 @@ export class RedisBestsellerBoard implements BestsellerBoard {
       expireAt > Date.now() ? expireAt : 0,
     ];
     for (const line of sale.lines) args.push(line.bookId, line.category, line.quantity);
-    return this.run(scripts.record, [this.pointer], args).then((counted) => counted === 1);
+    return this.run(script, [this.pointer], args).then((counted) => counted === 1);
   }
 
   private dropInBackground(generation: string): void {

@@ -1,3 +1,4 @@
+import { demoStock } from './stock.js';
 import type { BookInput } from '../../domain/book.js';
 
 /**
@@ -56,7 +57,7 @@ const SHELF: ReadonlyArray<[isbn: string, title: string, author: string, categor
     'In a provincial English town on the eve of reform, the idealistic Dorothea Brooke marries a dry scholar, and the ambitious young doctor Lydgate makes a marriage of his own. Eliot\'s panoramic novel follows a whole community\'s hopes and compromises.'],
 ];
 
-export const CLASSICS: readonly BookInput[] = SHELF.map(([isbn, title, author, category, year, price, rating, description]) => ({
+export const CLASSICS: readonly BookInput[] = SHELF.map(([isbn, title, author, category, year, price, rating, description], i) => ({
   isbn,
   title,
   authors: [author],
@@ -67,4 +68,6 @@ export const CLASSICS: readonly BookInput[] = SHELF.map(([isbn, title, author, c
   coverUrl: null,
   rating,
   year,
+  // The first classic is down to its last copies, so the storefront's "only 3 left" shows from the start.
+  stock: i === 0 ? 3 : demoStock(1_000_000 + i),
 }));

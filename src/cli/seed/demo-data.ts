@@ -2,6 +2,7 @@ import { Faker, base, en } from '@faker-js/faker';
 import type { BookInput } from '../../domain/book.js';
 import { completeIsbn13 } from '../../domain/isbn.js';
 import { CLASSICS } from './classics.js';
+import { demoStock } from './stock.js';
 import { Prng, ZipfSampler } from './prng.js';
 import { CATEGORIES, type CategoryWords } from './word-lists.js';
 
@@ -195,6 +196,7 @@ export function* generateBooks(seed: number, count: number): Generator<BookInput
       coverUrl: null,
       rating: rating(prng),
       year: year(prng),
+      stock: demoStock(i),
     };
   }
 }
@@ -334,3 +336,4 @@ export function planSales(seed: number, sizes: { books: number; users: number; o
   orders.sort((a, b) => a.at - b.at);
   return { orders, demoFriends, demoPendingFrom };
 }
+

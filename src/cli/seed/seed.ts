@@ -167,6 +167,8 @@ class OrderPlacer {
       userId,
       ...priced,
       status: 'placed',
+      statusHistory: [{ status: 'placed', at: new Date(planned.at).toISOString(), by: { role: 'customer', userId } }],
+      payment: null,
       shippingAddress: { name, ...planned.address },
       idempotencyKey: planned.idempotencyKey,
       createdAt: new Date(planned.at).toISOString(),

@@ -40,6 +40,11 @@ export const BookJson = Type.Object(
     coverUrl: Type.Union([Type.String(), Type.Null()]),
     rating: Type.Number(),
     year: Type.Integer(),
+    stock: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
+        description: 'Copies on hand; null when the shop does not count this book (it sells without limit). Absent from search hits.',
+      }),
+    ),
   },
   strict,
 );
@@ -49,8 +54,9 @@ export const BookComponent = component('Book', BookJson);
 
 
 
-export function toBookJson(book: Omit<Book, 'version' | 'createdAt' | 'updatedAt'>): BookJson {
+export function toBookJson(book: Omit<Book, 'version' | 'createdAt' | 'updatedAt' | 'stock'> & { stock?: number | null }): BookJson {
   return {
+    ...(book.stock !== undefined ? { stock: book.stock } : {}),
     id: book.id,
     isbn: book.isbn,
     title: book.title,
@@ -82,10 +88,13 @@ const bookFields = {
   coverUrl: Type.Union([Type.String({ maxLength: BOOK_LIMITS.coverUrlMax, pattern: HTTP_URL_PATTERN, description: 'An http(s) URL' }), Type.Null()]),
   rating: Type.Number({ minimum: 0, maximum: 5 }),
   year: Type.Integer({ minimum: BOOK_LIMITS.yearMin, maximum: BOOK_LIMITS.yearMax }),
+  stock: Type.Union([Type.Integer({ minimum: 0, maximum: BOOK_LIMITS.stockMax, description: 'Copies on hand' }), Type.Null()], {
+    description: 'Copies on hand, or null to sell without counting (the default for a new book)',
+  }),
 };
 
 export const CreateBookBody = Type.Object(
-  { ...bookFields, description: Type.Optional(bookFields.description), coverUrl: Type.Optional(bookFields.coverUrl) },
+  { ...bookFields, description: Type.Optional(bookFields.description), coverUrl: Type.Optional(bookFields.coverUrl), stock: Type.Optional(bookFields.stock) },
   strict,
 );
 

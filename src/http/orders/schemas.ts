@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { ADDRESS_TEXT, IDEMPOTENCY_KEY_PATTERN, type Order } from '../../domain/order.js';
+import { CARD_NUMBER_PATTERN } from '../../domain/card.js';
 import { currencyParam, cursorParam, ID_PATTERN } from '../books/schemas.js';
 import { component } from '../responses.js';
 import { textSchema } from '../text-schema.js';
@@ -20,7 +21,28 @@ export const ShippingAddressJson = Type.Object(
 
 const ShippingAddressComponent = component('ShippingAddress', ShippingAddressJson);
 
-export const PlaceOrderBody = Type.Object({ shippingAddress: Type.Optional(ShippingAddressJson) }, strict);
+export const PaymentJson = Type.Object(
+  {
+    cardNumber: Type.String({
+      minLength: 12,
+      maxLength: 30,
+      pattern: CARD_NUMBER_PATTERN,
+      description: 'Test cards only: 4242 4242 4242 4242 is charged, 4000 0000 0000 0002 is declined (402). Never logged or stored; the order keeps the last four digits.',
+      examples: ['4242 4242 4242 4242'],
+    }),
+  },
+  strict,
+);
+
+export const PlaceOrderBody = Type.Object(
+  {
+    shippingAddress: Type.Optional(ShippingAddressJson),
+    payment: Type.Optional(Type.Object(PaymentJson.properties, { ...strict, description: 'Pay now: the order is created `paid`. Without it the order is `placed`, unpaid.' })),
+  },
+  strict,
+);
+
+export const OrderStatusJson = Type.Union([Type.Literal('placed'), Type.Literal('paid'), Type.Literal('shipped'), Type.Literal('delivered'), Type.Literal('cancelled')], { description: 'placed → paid → shipped → delivered, or cancelled before delivery' });
 
 export const PlaceOrderHeaders = Type.Object(
   {
@@ -53,7 +75,19 @@ export const OrderJson = Type.Object(
     itemCount: Type.Integer(),
     total: Type.Integer({ description: 'Minor units of `currency`' }),
     currency: currencyParam(),
-    status: Type.Literal('placed'),
+    status: OrderStatusJson,
+    statusHistory: Type.Array(
+      Type.Object(
+        {
+          status: OrderStatusJson,
+          at: Type.String({ format: 'date-time' }),
+          by: Type.Union([Type.Literal('customer'), Type.Literal('admin')], { description: 'Who made the change' }),
+        },
+        strict,
+      ),
+      { description: 'Every status the order has had, oldest first' },
+    ),
+    payment: Type.Union([Type.Object({ provider: Type.String(), reference: Type.String(), cardLast4: Type.String({ pattern: '^[0-9]{4}$' }) }, strict), Type.Null()]),
     shippingAddress: Type.Union([ShippingAddressComponent.ref, Type.Null()]),
     createdAt: Type.String({ format: 'date-time' }),
   },
@@ -68,6 +102,9 @@ export function toOrderJson(order: Order) {
     total: order.total,
     currency: order.currency,
     status: order.status,
+    // The actor's role only: an admin's user id is not the customer's business.
+    statusHistory: order.statusHistory.map((c) => ({ status: c.status, at: c.at, by: c.by.role })),
+    payment: order.payment ? { provider: order.payment.provider, reference: order.payment.reference, cardLast4: order.payment.cardLast4 } : null,
     shippingAddress: order.shippingAddress,
     createdAt: order.createdAt,
   };
@@ -75,7 +112,7 @@ export function toOrderJson(order: Order) {
 
 const OrderComponent = component('Order', OrderJson);
 
-export const ORDER_COMPONENTS = [ShippingAddressComponent, OrderComponent];
+export const ORDER_COMPONENTS: Array<{ definition: object }> = [ShippingAddressComponent, OrderComponent];
 
 export const OrderEnvelope = Type.Object({ order: OrderComponent.ref }, strict);
 
@@ -90,3 +127,25 @@ export const ListOrdersQuery = Type.Object(
 );
 
 export const OrderParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, pattern: ID_PATTERN }) }, strict);
+
+export const AdminListOrdersQuery = Type.Object(
+  {
+    status: Type.Optional(OrderStatusJson),
+    cursor: Type.Optional(cursorParam()),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  },
+  strict,
+);
+
+const AdminOrderComponent = component('AdminOrder', Type.Object({ ...OrderJson.properties, userId: Type.String({ description: "The customer's id" }) }, strict));
+ORDER_COMPONENTS.push(AdminOrderComponent);
+
+export const AdminOrderJson = AdminOrderComponent.ref;
+
+export const AdminOrderPage = Type.Object({ items: Type.Array(AdminOrderComponent.ref), nextCursor: Type.Union([Type.String(), Type.Null()]) }, strict);
+
+export const SetStatusBody = Type.Object({ status: OrderStatusJson }, strict);
+
+export function toAdminOrderJson(order: Order) {
+  return { ...toOrderJson(order), userId: order.userId };
+}

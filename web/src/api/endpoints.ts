@@ -78,8 +78,14 @@ export function createEndpoints(client: ApiClient) {
     removeFromCart: async (bookId: string) => (await client.request<Cart>('DELETE', `${V1}/cart/items/${id(bookId)}`)).data,
 
     /** The same key on every retry of one checkout: the server then creates at most one order. */
-    placeOrder: async (idempotencyKey: string, shippingAddress: ShippingAddress) =>
-      (await client.request<{ order: Order }>('POST', `${V1}/orders`, { headers: { 'idempotency-key': idempotencyKey }, body: { shippingAddress } })).data.order,
+    placeOrder: async (idempotencyKey: string, shippingAddress: ShippingAddress, cardNumber?: string) =>
+      (
+        await client.request<{ order: Order }>('POST', `${V1}/orders`, {
+          headers: { 'idempotency-key': idempotencyKey },
+          body: cardNumber ? { shippingAddress, payment: { cardNumber } } : { shippingAddress },
+        })
+      ).data.order,
+    cancelOrder: async (orderId: string) => (await client.request<{ order: Order }>('POST', `${V1}/orders/${id(orderId)}/cancel`)).data.order,
     orders: (cursor: string | undefined, signal?: AbortSignal) => get<Page<Order>>('/orders', { cursor, limit: 10 }, signal),
     order: (orderId: string, signal?: AbortSignal) => get<{ order: Order }>(`/orders/${id(orderId)}`, undefined, signal).then((r) => r.order),
 

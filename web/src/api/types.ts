@@ -12,6 +12,8 @@ export interface Book {
   coverUrl: string | null;
   rating: number;
   year: number;
+  /** Copies on hand; null when the shop does not count them; absent from search hits. */
+  stock?: number | null;
 }
 
 export type BookFields = Omit<Book, 'id'>;
@@ -106,10 +108,14 @@ export interface Order {
   itemCount: number;
   total: number;
   currency: string;
-  status: 'placed';
+  status: OrderStatus;
+  statusHistory: Array<{ status: OrderStatus; at: string; by: 'customer' | 'admin' }>;
+  payment: { provider: string; reference: string; cardLast4: string } | null;
   shippingAddress: ShippingAddress | null;
   createdAt: string;
 }
+
+export type OrderStatus = 'placed' | 'paid' | 'shipped' | 'delivered' | 'cancelled';
 
 export type BestsellerWindow = 'all' | '7d' | '1d';
 

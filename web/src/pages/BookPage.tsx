@@ -1,3 +1,4 @@
+import { StockNote } from '../components/stock';
 import { useState, type FormEvent } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -166,6 +167,7 @@ export default function BookPage() {
           <p className="book-price">
             <Price amount={b.price} currency={b.currency} />
           </p>
+          <StockNote stock={b.stock} />
           <AddToCart key={b.id} book={b} />
           <h2 className="visually-hidden">Description</h2>
           <p className="book-description">{b.description || 'No description yet.'}</p>

@@ -18,6 +18,8 @@ function failureMessage(error: unknown): string {
     return 'We could not reach the store, so we cannot tell whether your order went through. Press “Place order” again: it is safe, you will not be charged twice.';
   }
   if (error instanceof ApiError && error.code === 'cart-empty') return 'Your cart is empty: there is nothing to order.';
+  if (error instanceof ApiError && error.code === 'out-of-stock') return `${error.message} Change the quantities in your cart and try again.`;
+  if (error instanceof ApiError && error.status === 402) return 'Your card was declined, and nothing was charged. Try the test card 4242 4242 4242 4242.';
   if (error instanceof ApiError && error.fieldErrors.length > 0) return 'Some details need fixing: see the fields marked below.';
   if (error instanceof ApiError && error.status >= 500) {
     return 'The store had a problem placing your order. Press “Place order” again in a moment: you will not be charged twice.';
@@ -34,6 +36,7 @@ export default function CheckoutPage() {
   const cartKey = useCartKey();
   const cart = useQuery({ queryKey: cartKey, queryFn: ({ signal }) => api.cart(signal) });
   const [address, setAddress] = useState<ShippingAddress>({ ...EMPTY_ADDRESS, name: session?.user.name ?? '' });
+  const [cardNumber, setCardNumber] = useState('');
 
   const onPlaced = useCallback(
     (order: Order) => {
@@ -61,7 +64,8 @@ export default function CheckoutPage() {
       return;
     }
     const { line2, ...required } = address;
-    void checkout.submit(line2 && line2.trim() !== '' ? { ...required, line2 } : required);
+    const card = cardNumber.trim() === '' ? undefined : cardNumber.trim();
+    void checkout.submit(line2 && line2.trim() !== '' ? { ...required, line2 } : required, card);
   }
 
   const field = (name: keyof ShippingAddress) => ({
@@ -137,7 +141,18 @@ export default function CheckoutPage() {
               </option>
             ))}
           </SelectField>
-          <p className="muted small">No payment is taken: this is a demo store.</p>
+          <h2>Payment</h2>
+          <TextField
+            label="Card number"
+            name="cardNumber"
+            inputMode="numeric"
+            autoComplete="off"
+            maxLength={30}
+            value={cardNumber}
+            error={errors['payment/cardNumber']}
+            hint="This is a demo store and takes test cards only: 4242 4242 4242 4242 is charged, 4000 0000 0000 0002 is declined. Leave it empty to order now and pay later."
+            onChange={(e) => setCardNumber(e.target.value)}
+          />
           <button type="submit" className="button button-primary button-block" disabled={checkout.busy}>
             {checkout.busy ? 'Placing your order…' : 'Place order'}
           </button>

@@ -231,6 +231,7 @@ export default function BookEditorPage() {
         </div>
         <div className="field-row">
           <TextField label="Rating" inputMode="decimal" hint="0 to 5." {...input('rating')} />
+          <TextField label="Copies in stock" inputMode="numeric" hint="Leave empty to sell without counting." {...input('stock')} />
           <TextField label="Year" inputMode="numeric" {...input('year')} />
         </div>
         <TextField label="Cover URL" type="url" hint="Optional. Leave empty for a generated cover." {...input('coverUrl')} />

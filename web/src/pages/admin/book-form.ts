@@ -13,6 +13,8 @@ export interface BookForm {
   year: string;
   coverUrl: string;
   description: string;
+  /** Empty: the shop does not count this book's copies. */
+  stock: string;
 }
 
 export const EMPTY_FORM: BookForm = {
@@ -26,6 +28,7 @@ export const EMPTY_FORM: BookForm = {
   year: String(new Date().getFullYear()),
   coverUrl: '',
   description: '',
+  stock: '',
 };
 
 export const FIELD_LABELS: Record<keyof BookFields, string> = {
@@ -39,6 +42,7 @@ export const FIELD_LABELS: Record<keyof BookFields, string> = {
   year: 'Year',
   coverUrl: 'Cover URL',
   description: 'Description',
+  stock: 'Copies in stock',
 };
 
 export function formOf(book: Book): BookForm {
@@ -53,6 +57,7 @@ export function formOf(book: Book): BookForm {
     year: String(book.year),
     coverUrl: book.coverUrl ?? '',
     description: book.description,
+    stock: book.stock === null || book.stock === undefined ? '' : String(book.stock),
   };
 }
 
@@ -80,6 +85,7 @@ export function fieldsOf(form: BookForm): { fields: BookFields; errors: Partial<
   if (form.rating.trim() === '' || !Number.isFinite(rating)) errors.rating = 'Enter a rating from 0 to 5, such as 4.5.';
   const year = Number(form.year);
   if (!/^-?\d{1,4}$/.test(form.year.trim())) errors.year = 'Enter a year, such as 2021.';
+  if (form.stock.trim() !== '' && !/^\d{1,10}$/.test(form.stock.trim())) errors.stock = 'Enter a whole number of copies, or leave it empty to stop counting.';
   return {
     fields: {
       title: form.title.trim(),
@@ -95,6 +101,7 @@ export function fieldsOf(form: BookForm): { fields: BookFields; errors: Partial<
       year,
       coverUrl: form.coverUrl.trim() === '' ? null : form.coverUrl.trim(),
       description: form.description.trim(),
+      stock: form.stock.trim() === '' ? null : Number(form.stock.trim()),
     },
     errors,
   };
@@ -108,7 +115,8 @@ function same(a: unknown, b: unknown): boolean {
 export function changedFields(fields: BookFields, base: Book): Partial<BookFields> {
   const changes: Partial<BookFields> = {};
   for (const key of Object.keys(fields) as Array<keyof BookFields>) {
-    if (!same(fields[key], base[key])) (changes as Record<string, unknown>)[key] = fields[key];
+    // A book read without a stock (a search hit) has it uncounted, as the empty input says.
+    if (!same(fields[key], base[key] ?? null)) (changes as Record<string, unknown>)[key] = fields[key];
   }
   return changes;
 }

@@ -19,13 +19,13 @@ export function useCheckout(onPlaced: (order: Order) => void) {
   const [error, setError] = useState<unknown>(null);
 
   const submit = useCallback(
-    async (address: ShippingAddress) => {
+    async (address: ShippingAddress, cardNumber?: string) => {
       if (inFlight.current) return;
       inFlight.current = true;
       setStatus('submitting');
       setError(null);
       try {
-        const order = await api.placeOrder(idempotencyKey, address);
+        const order = await api.placeOrder(idempotencyKey, address, cardNumber);
         setStatus('placed');
         onPlaced(order);
       } catch (failure) {
