@@ -13,6 +13,7 @@ import { DynamoCarts } from './adapters/dynamodb/dynamodb-carts.js';
 import { DynamoCatalog } from './adapters/dynamodb/dynamodb-catalog.js';
 import { DynamoFriendships } from './adapters/dynamodb/dynamodb-friendships.js';
 import { DynamoOrders } from './adapters/dynamodb/dynamodb-orders.js';
+import { DynamoReviews } from './adapters/dynamodb/dynamodb-reviews.js';
 import { DynamoRebuildJobs } from './adapters/dynamodb/dynamodb-rebuild-jobs.js';
 import { DynamoRecordPages } from './adapters/dynamodb/dynamodb-record-pages.js';
 import { DynamoSnapshots } from './adapters/dynamodb/dynamodb-snapshots.js';
@@ -261,6 +262,7 @@ export async function openEnginesStore(config: Config, options: ResolvedStoreOpt
       carts: new DynamoCarts(sorOptions),
       orders: new DynamoOrders(sorOptions),
       friendships: new DynamoFriendships(sorOptions),
+      reviews: new DynamoReviews(sorOptions),
       changeFeed: null,
       snapshots,
       identity,

@@ -2,6 +2,7 @@ import { ValidationError, type FieldIssue } from './errors.js';
 import { isCurrencyCode, MAX_PRICE_MINOR, type MinorUnits } from './money.js';
 import { normalizeIsbn } from './isbn.js';
 import { cleanText, TEXT } from './text.js';
+import type { ReviewTotals } from './review.js';
 
 /** A book as the system of record keeps it. `version` drives ETags and derived-store ordering. */
 export interface Book {
@@ -16,13 +17,18 @@ export interface Book {
   coverUrl: string | null;
   rating: number;
   year: number;
+  /**
+   * Totals of the book's visible reviews (src/domain/review.ts), absent until its first review; while
+   * it has reviews, `rating` is their average.
+   */
+  reviewTotals?: ReviewTotals;
   version: number;
   createdAt: string;
   updatedAt: string;
 }
 
 /** What a catalog manager supplies: everything but identity and bookkeeping. */
-export type BookInput = Omit<Book, 'id' | 'version' | 'createdAt' | 'updatedAt'>;
+export type BookInput = Omit<Book, 'id' | 'version' | 'createdAt' | 'updatedAt' | 'reviewTotals'>;
 
 export const BOOK_LIMITS = {
   titleMax: 300,
@@ -186,4 +192,21 @@ export function versionsFromIfMatch(bookId: string, ifMatch: string): 'any' | nu
   if (!ENTITY_TAG_LIST.test(ifMatch)) return [];
   const versions = (ifMatch.match(/(?:W\/)?"[^"]*"/g) ?? []).map((tag) => versionFromEtag(bookId, tag));
   return [...new Set(versions.filter((v): v is number => v !== null))];
+}
+
+/**
+ * The next version of `current` with the catalog fields of `input`. Review totals stay with the book:
+ * while it has reviews its rating stays their average, and a rating the catalog sets becomes the
+ * seeded rating it returns to when no review is left.
+ */
+export function nextBookVersion(current: Book, input: BookInput, now: string): Book {
+  const next: Book = { id: current.id, ...bookInputOf(input), version: current.version + 1, createdAt: current.createdAt, updatedAt: now };
+  const totals = current.reviewTotals;
+  if (totals) {
+    const seededRating = input.rating === current.rating ? totals.seededRating : input.rating;
+    next.reviewTotals = { ...totals, seededRating };
+    if (totals.count > 0) next.rating = Math.round((totals.stars / totals.count) * 10) / 10;
+    else next.rating = seededRating;
+  }
+  return next;
 }

@@ -38,8 +38,9 @@ export const BookJson = Type.Object(
     price: Type.Integer({ description: 'Minor units of `currency` (cents for USD)' }),
     currency: currencyParam(),
     coverUrl: Type.Union([Type.String(), Type.Null()]),
-    rating: Type.Number(),
+    rating: Type.Number({ description: 'The average of its visible reviews (one decimal) once it has any; the catalog rating until then' }),
     year: Type.Integer(),
+    reviewCount: Type.Optional(Type.Integer({ minimum: 0, description: 'Visible reviews; absent in search hits, which do not carry it' })),
   },
   strict,
 );
@@ -50,6 +51,11 @@ export const BookComponent = component('Book', BookJson);
 
 
 export function toBookJson(book: Omit<Book, 'version' | 'createdAt' | 'updatedAt'>): BookJson {
+  return { ...toSearchBookJson(book), reviewCount: book.reviewTotals?.count ?? 0 };
+}
+
+/** A search hit's book: search documents carry no review totals, so no `reviewCount`. */
+export function toSearchBookJson(book: Omit<Book, 'version' | 'createdAt' | 'updatedAt'>): BookJson {
   return {
     id: book.id,
     isbn: book.isbn,
