@@ -41,6 +41,7 @@ declare module 'gremlin' {
       order(scope?: EnumValue): GraphTraversal;
       outE(...labels: string[]): GraphTraversal;
       outV(): GraphTraversal;
+      project(...keys: string[]): GraphTraversal;
       property(...args: unknown[]): GraphTraversal;
       select(...keys: string[]): GraphTraversal;
       sideEffect(traversal: GraphTraversal): GraphTraversal;
@@ -91,9 +92,13 @@ declare module 'gremlin' {
       V(...ids: unknown[]): GraphTraversal;
       bothE(...labels: string[]): GraphTraversal;
       constant(value: unknown): GraphTraversal;
+      coalesce(...traversals: GraphTraversal[]): GraphTraversal;
       hasId(...ids: unknown[]): GraphTraversal;
+      inE(...labels: string[]): GraphTraversal;
+      inV(): GraphTraversal;
       outE(...labels: string[]): GraphTraversal;
       unfold(): GraphTraversal;
+      values(...keys: string[]): GraphTraversal;
     }
 
     interface TextPStatics {
@@ -102,6 +107,8 @@ declare module 'gremlin' {
 
     interface PStatics {
       eq(value: unknown): Predicate;
+      gte(value: unknown): Predicate;
+      neq(value: unknown): Predicate;
       without(...values: unknown[]): Predicate;
     }
   }
