@@ -32,9 +32,11 @@ export function reviewUseCases({ reviews, catalog, orders, users, now }: ReviewD
       await reviews.delete(bookId, userId);
     },
 
-    /** The caller's own review of the book, hidden or not; null when they wrote none. */
-    async mine(userId: string, bookId: string): Promise<Review | null> {
-      return reviews.get(bookId, userId);
+    /** The caller's own review of the book (hidden or not, null when none) and whether they may write one. */
+    async mine(userId: string, bookId: string): Promise<{ review: Review | null; canReview: boolean }> {
+      if (!(await catalog.get(bookId))) throw new NotFoundError('book', bookId);
+      const [review, canReview] = await Promise.all([reviews.get(bookId, userId), customerBoughtBook(orders, userId, bookId)]);
+      return { review, canReview };
     },
 
     async list(bookId: string, request: PageRequest): Promise<Page<Review>> {

@@ -85,7 +85,9 @@ describe('reviews', () => {
     expect(problemFields(await review(cy, other.id, { rating: 3, extra: 1 }))).toEqual(['extra']);
     expectProblem(await review(cy, '00000000000000000000000000', { rating: 3 }), 404);
     expectProblem(await api.request('GET', '/api/v1/books/00000000000000000000000000/reviews'), 404);
-    expectProblem(await api.request('GET', `/api/v1/books/${b.id}/review`, { token: cy.token }), 404);
+    expect((await api.request('GET', `/api/v1/books/${b.id}/review`, { token: cy.token })).body).toEqual({ review: null, canReview: false });
+    expect((await api.request('GET', `/api/v1/books/${other.id}/review`, { token: cy.token })).body).toEqual({ review: null, canReview: true });
+    expectProblem(await api.request('GET', '/api/v1/books/00000000000000000000000000/review', { token: cy.token }), 404);
   });
 
   it('lets only admins hide a review, which leaves the listing and the rating', async () => {

@@ -1,10 +1,9 @@
 import type { UseCases } from '../../app/index.js';
-import { NotFoundError } from '../../domain/errors.js';
 import { principalOf } from '../access.js';
 import { BookParams, toBookJson } from '../books/schemas.js';
 import { HEADERS, responses } from '../responses.js';
 import type { App } from '../types.js';
-import { ListReviewsQuery, MyReview, PutReviewBody, ReviewPage, ReviewParams, ReviewWithBook, toReviewJson } from './schemas.js';
+import { ListReviewsQuery, MyReview, MyReviewState, PutReviewBody, ReviewPage, ReviewParams, ReviewWithBook, toReviewJson } from './schemas.js';
 
 const tags = ['reviews'];
 
@@ -41,15 +40,14 @@ export function reviewRoutes(app: App, useCases: UseCases): void {
       schema: {
         tags,
         operationId: 'getMyReview',
-        summary: 'My review of a book, hidden or not (404 when I wrote none)',
+        summary: 'My review of a book (hidden or not) and whether I may write one',
         params: BookParams,
-        response: responses({ 200: { description: 'My review', schema: MyReview } }),
+        response: responses({ 200: { description: 'My review, null when I wrote none', schema: MyReviewState } }),
       },
     },
     async (request) => {
-      const review = await reviews.mine(principalOf(request).userId, request.params.id);
-      if (!review) throw new NotFoundError('review', request.params.id);
-      return { review: toReviewJson(review) };
+      const { review, canReview } = await reviews.mine(principalOf(request).userId, request.params.id);
+      return { review: review ? toReviewJson(review) : null, canReview };
     },
   );
 

@@ -54,6 +54,14 @@ export const ReviewWithBook = Type.Object(
 
 export const MyReview = Type.Object({ review: ReviewComponent.ref }, strict);
 
+export const MyReviewState = Type.Object(
+  {
+    review: Type.Union([ReviewComponent.ref, Type.Null()]),
+    canReview: Type.Boolean({ description: 'Whether I bought the book, which reviewing needs' }),
+  },
+  strict,
+);
+
 export const ListReviewsQuery = Type.Object(
   {
     cursor: Type.Optional(cursorParam()),

@@ -14,6 +14,7 @@ import type {
   ProjectionStatus,
   PublicUser,
   Recommendations,
+  Review,
   SearchResult,
   SearchSort,
   ShippingAddress,
@@ -63,6 +64,13 @@ export function createEndpoints(client: ApiClient) {
     bookRecommendations: (bookId: string, signal?: AbortSignal) => get<BookRecommendations>(`/books/${id(bookId)}/recommendations`, undefined, signal),
     bestsellers: (window: BestsellerWindow, limit: number, signal?: AbortSignal) => get<Bestsellers>('/bestsellers', { window, limit }, signal),
     recommendations: (signal?: AbortSignal) => get<Recommendations>('/recommendations', undefined, signal),
+    reviews: (bookId: string, cursor: string | undefined, signal?: AbortSignal) => get<Page<Review>>(`/books/${id(bookId)}/reviews`, { cursor, limit: 10 }, signal),
+    myReview: (bookId: string, signal?: AbortSignal) => get<{ review: Review | null; canReview: boolean }>(`/books/${id(bookId)}/review`, undefined, signal),
+    putReview: async (bookId: string, input: { rating: number; title: string | null; body: string | null }) =>
+      (await client.request<{ review: Review; book: Book }>('PUT', `${V1}/books/${id(bookId)}/review`, { body: input })).data,
+    deleteReview: async (bookId: string) => {
+      await client.request<null>('DELETE', `${V1}/books/${id(bookId)}/review`);
+    },
 
     search: (params: SearchParams, signal?: AbortSignal) => get<SearchResult>('/search', { ...params }, signal),
     suggest: (q: string, signal?: AbortSignal) => get<{ suggestions: Suggestion[] }>('/search/suggest', { q }, signal).then((r) => r.suggestions),

@@ -12,9 +12,23 @@ export interface Book {
   coverUrl: string | null;
   rating: number;
   year: number;
+  /** Visible reviews; absent in search hits. */
+  reviewCount?: number;
 }
 
-export type BookFields = Omit<Book, 'id'>;
+export type BookFields = Omit<Book, 'id' | 'reviewCount'>;
+
+export interface Review {
+  id: string;
+  bookId: string;
+  reviewer: { id: string; name: string };
+  rating: number;
+  title: string | null;
+  body: string | null;
+  hidden: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
 
 export interface Page<T> {
   items: T[];
@@ -137,7 +151,7 @@ export interface BookRecommendations {
 }
 
 export interface Recommendations {
-  items: Array<{ book: Book; friendCount: number }>;
+  items: Array<{ book: Book; friendCount: number; reason: string; reasonKind: 'friends' | 'similar-taste' | 'author' | 'category' }>;
 }
 
 export interface ProjectionStatus {
