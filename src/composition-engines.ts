@@ -25,6 +25,7 @@ import { GremlinSocialGraph } from './adapters/gremlin/gremlin-social-graph.js';
 import { OpenSearchSearchIndex } from './adapters/opensearch/opensearch-search-index.js';
 import { OpenSearchStreamCheckpoints } from './adapters/opensearch/opensearch-stream-checkpoints.js';
 import { ReadThroughCatalog } from './adapters/read-through-catalog.js';
+import { BookCacheReviews } from './adapters/book-cache-reviews.js';
 import { RedisBestsellerBoard } from './adapters/redis/redis-bestseller-board.js';
 import { RedisBookCache } from './adapters/redis/redis-book-cache.js';
 import { createRedisConnection, type RotatingCredentials } from './adapters/redis/redis-client.js';
@@ -262,7 +263,9 @@ export async function openEnginesStore(config: Config, options: ResolvedStoreOpt
       carts: new DynamoCarts(sorOptions),
       orders: new DynamoOrders(sorOptions),
       friendships: new DynamoFriendships(sorOptions),
-      reviews: new DynamoReviews(sorOptions),
+      reviews: new BookCacheReviews(new DynamoReviews(sorOptions), bookCache, (id) => new DynamoCatalog(sorOptions).get(id), (error, operation) =>
+        options.logger?.warn({ err: error instanceof Error ? error.message : String(error), operation }, 'book cache unavailable after a review'),
+      ),
       changeFeed: null,
       snapshots,
       identity,
