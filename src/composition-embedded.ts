@@ -44,6 +44,7 @@ export async function openEmbeddedStore(config: Config, options: ResolvedStoreOp
     carts: sor.carts,
     orders: sor.orders,
     friendships: sor.friendships,
+    reviews: sor.reviews,
     changeFeed: sor.changeFeed,
     snapshots: sor.snapshots,
     identity,

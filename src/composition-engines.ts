@@ -13,6 +13,7 @@ import { DynamoCarts } from './adapters/dynamodb/dynamodb-carts.js';
 import { DynamoCatalog } from './adapters/dynamodb/dynamodb-catalog.js';
 import { DynamoFriendships } from './adapters/dynamodb/dynamodb-friendships.js';
 import { DynamoOrders } from './adapters/dynamodb/dynamodb-orders.js';
+import { DynamoReviews } from './adapters/dynamodb/dynamodb-reviews.js';
 import { DynamoRebuildJobs } from './adapters/dynamodb/dynamodb-rebuild-jobs.js';
 import { DynamoRecordPages } from './adapters/dynamodb/dynamodb-record-pages.js';
 import { DynamoSnapshots } from './adapters/dynamodb/dynamodb-snapshots.js';
@@ -25,6 +26,7 @@ import { OpenSearchSearchIndex } from './adapters/opensearch/opensearch-search-i
 import { OpenSearchStreamCheckpoints } from './adapters/opensearch/opensearch-stream-checkpoints.js';
 import { ReadThroughCatalog } from './adapters/read-through-catalog.js';
 import { RedisAttemptCounter } from './adapters/redis/redis-attempt-counter.js';
+import { BookCacheReviews } from './adapters/book-cache-reviews.js';
 import { RedisBestsellerBoard } from './adapters/redis/redis-bestseller-board.js';
 import { RedisBookCache } from './adapters/redis/redis-book-cache.js';
 import { createRedisConnection, type RotatingCredentials } from './adapters/redis/redis-client.js';
@@ -262,6 +264,9 @@ export async function openEnginesStore(config: Config, options: ResolvedStoreOpt
       carts: new DynamoCarts(sorOptions),
       orders: new DynamoOrders(sorOptions),
       friendships: new DynamoFriendships(sorOptions),
+      reviews: new BookCacheReviews(new DynamoReviews(sorOptions), bookCache, (id) => new DynamoCatalog(sorOptions).get(id), (error, operation) =>
+        options.logger?.warn({ err: error instanceof Error ? error.message : String(error), operation }, 'book cache unavailable after a review'),
+      ),
       changeFeed: null,
       snapshots,
       identity,

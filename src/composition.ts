@@ -6,6 +6,7 @@ import type { Users } from './ports/users.js';
 import type { Carts } from './ports/carts.js';
 import type { Orders } from './ports/orders.js';
 import type { Friendships } from './ports/friendships.js';
+import type { Reviews } from './ports/reviews.js';
 import type { ChangeFeed, Snapshots } from './ports/change-feed.js';
 import type { Identity } from './ports/identity.js';
 import type { SearchIndex } from './ports/search-index.js';
@@ -25,6 +26,7 @@ export interface Store {
   readonly carts: Carts;
   readonly orders: Orders;
   readonly friendships: Friendships;
+  readonly reviews: Reviews;
   /** The numbered outbox log (embedded profile); null where changes flow through DynamoDB Streams. */
   readonly changeFeed: ChangeFeed | null;
   readonly snapshots: Snapshots;

@@ -8,6 +8,7 @@ import type { Identity } from '../ports/identity.js';
 import type { Metrics } from '../ports/metrics.js';
 import type { Orders } from '../ports/orders.js';
 import type { Payments } from '../ports/payments.js';
+import type { Reviews } from '../ports/reviews.js';
 import type { SearchIndex } from '../ports/search-index.js';
 import type { SocialGraph } from '../ports/social-graph.js';
 import type { Users } from '../ports/users.js';
@@ -23,6 +24,7 @@ import { operationUseCases } from './operations.js';
 import type { ProjectionControl } from '../ports/projection-control.js';
 import { orderUseCases } from './orders.js';
 import { recommendationUseCases } from './recommendations.js';
+import { reviewUseCases } from './reviews.js';
 import { searchUseCases } from './search.js';
 
 /** The ports the use cases need; a Store satisfies it as is. `now` defaults to the system clock. */
@@ -34,6 +36,7 @@ export interface UseCaseDeps {
   /** Takes the money at checkout (the test provider until a real one is configured). */
   payments: Payments;
   friendships: Friendships;
+  reviews: Reviews;
   identity: Identity;
   searchIndex: SearchIndex;
   bestsellers: BestsellerBoard;
@@ -60,6 +63,7 @@ export function createUseCases(deps: UseCaseDeps) {
     bestsellers: bestsellerUseCases(withClock),
     recommendations: recommendationUseCases(withClock),
     friends: friendUseCases(withClock),
+    reviews: reviewUseCases(withClock),
     operations: operationUseCases(withClock),
     audit: auditUseCases(withClock),
   };

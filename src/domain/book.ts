@@ -2,6 +2,7 @@ import { ValidationError, type FieldIssue } from './errors.js';
 import { isCurrencyCode, MAX_PRICE_MINOR, type MinorUnits } from './money.js';
 import { normalizeIsbn } from './isbn.js';
 import { cleanText, TEXT } from './text.js';
+import type { ReviewTotals } from './review.js';
 
 /** A book as the system of record keeps it. `version` drives ETags and derived-store ordering. */
 export interface Book {
@@ -22,16 +23,22 @@ export interface Book {
    * selling until an admin sets a number, like Shopify's "track quantity" left off).
    */
   stock: number | null;
+  /**
+   * Totals of the book's visible reviews (src/domain/review.ts), absent until its first review; while
+   * it has reviews, `rating` is their average.
+   */
+  reviewTotals?: ReviewTotals;
   version: number;
   createdAt: string;
   updatedAt: string;
 }
 
 /**
- * What a catalog manager supplies: everything but identity and bookkeeping. An absent `stock` leaves
- * a stored book's stock as it is (an import file without a stock column), and a new book uncounted.
+ * What a catalog manager supplies: everything but identity and bookkeeping (review totals follow
+ * the reviews). An absent `stock` leaves a stored book's stock as it is (an import file without a
+ * stock column), and a new book uncounted.
  */
-export type BookInput = Omit<Book, 'id' | 'version' | 'createdAt' | 'updatedAt' | 'stock'> & { stock?: number | null };
+export type BookInput = Omit<Book, 'id' | 'version' | 'createdAt' | 'updatedAt' | 'stock' | 'reviewTotals'> & { stock?: number | null };
 
 export const BOOK_LIMITS = {
   titleMax: 300,
@@ -215,4 +222,21 @@ export function versionsFromIfMatch(bookId: string, ifMatch: string): 'any' | nu
   if (!ENTITY_TAG_LIST.test(ifMatch)) return [];
   const versions = (ifMatch.match(/(?:W\/)?"[^"]*"/g) ?? []).map((tag) => versionFromEtag(bookId, tag));
   return [...new Set(versions.filter((v): v is number => v !== null))];
+}
+
+/**
+ * The next version of `current` with the catalog fields of `input`. Review totals stay with the book:
+ * while it has reviews its rating stays their average, and a rating the catalog sets becomes the
+ * seeded rating it returns to when no review is left.
+ */
+export function nextBookVersion(current: Book, input: BookInput, now: string): Book {
+  const next: Book = { id: current.id, ...bookInputOf(input), version: current.version + 1, createdAt: current.createdAt, updatedAt: now };
+  const totals = current.reviewTotals;
+  if (totals) {
+    const seededRating = input.rating === current.rating ? totals.seededRating : input.rating;
+    next.reviewTotals = { ...totals, seededRating };
+    if (totals.count > 0) next.rating = Math.round((totals.stars / totals.count) * 10) / 10;
+    else next.rating = seededRating;
+  }
+  return next;
 }

@@ -2,6 +2,7 @@ import type { Book } from './book.js';
 import type { Cart } from './cart.js';
 import type { Friendship } from './friendship.js';
 import type { Order } from './order.js';
+import type { Review } from './review.js';
 import type { User } from './user.js';
 
 /** The entities of the system of record, with the image each one's change events carry. */
@@ -11,6 +12,7 @@ export interface EntityImages {
   cart: Cart;
   order: Order;
   friendship: Friendship;
+  review: Review;
 }
 export type EntityName = keyof EntityImages;
 

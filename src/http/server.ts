@@ -27,6 +27,7 @@ import { orderRoutes } from './orders/routes.js';
 import { bestsellerRoutes } from './bestsellers/routes.js';
 import { recommendationRoutes } from './recommendations/routes.js';
 import { friendRoutes } from './friends/routes.js';
+import { reviewRoutes } from './reviews/routes.js';
 import { userRoutes } from './users/routes.js';
 import { adminRoutes, healthRoutes } from './operations/routes.js';
 import { discoveryRoutes } from './discovery/routes.js';
@@ -162,6 +163,7 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
       bestsellerRoutes(typed, useCases);
       recommendationRoutes(typed, useCases);
       friendRoutes(typed, useCases);
+      reviewRoutes(typed, useCases);
       userRoutes(typed, useCases);
       adminRoutes(typed, useCases);
     },

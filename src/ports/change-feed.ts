@@ -2,6 +2,7 @@ import type { Book } from '../domain/book.js';
 import type { ChangeEvent } from '../domain/change-event.js';
 import type { Friendship } from '../domain/friendship.js';
 import type { Order } from '../domain/order.js';
+import type { Review } from '../domain/review.js';
 import type { User } from '../domain/user.js';
 
 /** The ordered log of committed changes (embedded: the outbox table; AWS: DynamoDB Streams). */
@@ -16,7 +17,7 @@ export interface ChangeFeed {
   prune(upTo: number, olderThan: number): Promise<number>;
 }
 
-export type SnapshotSource = 'books' | 'users' | 'orders' | 'friendships';
+export type SnapshotSource = 'books' | 'users' | 'orders' | 'friendships' | 'reviews';
 
 /** A consistent, point-in-time read of the system of record, for rebuilding derived stores. */
 export interface Snapshot {
@@ -26,6 +27,7 @@ export interface Snapshot {
   users(): AsyncIterable<User>;
   orders(): AsyncIterable<Order>;
   friendships(): AsyncIterable<Friendship>;
+  reviews(): AsyncIterable<Review>;
   /**
    * How many records the source's iterator yields, for progress. Exact while nothing is written; an
    * engine that cannot count at the snapshot's point in time may count the current records instead.

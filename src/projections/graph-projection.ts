@@ -1,6 +1,7 @@
 import type { Change } from '../domain/change-event.js';
 import type { Friendship } from '../domain/friendship.js';
 import type { Order } from '../domain/order.js';
+import type { Review } from '../domain/review.js';
 import type { Snapshot } from '../ports/change-feed.js';
 import type { GraphChange, SocialGraph } from '../ports/social-graph.js';
 import type { Projection } from './projection.js';
@@ -15,10 +16,15 @@ function purchaseChange(order: Order): GraphChange {
   return { kind: 'purchase', userId: order.userId, bookIds: [...new Set(order.lines.map((l) => l.bookId))] };
 }
 
-/** Maintains users, accepted friendships and purchases in the social graph. */
+/** A review as the graph sees it: a rated edge while the review exists and is visible. */
+function ratingChange(review: Review, current: Review | null): GraphChange {
+  return { kind: 'rating', userId: review.userId, bookId: review.bookId, stars: current && !current.hidden ? current.rating : null };
+}
+
+/** Maintains users, accepted friendships, purchases and ratings in the social graph. */
 export class GraphProjection implements Projection {
   readonly name = 'graph' as const;
-  readonly sources = ['users', 'friendships', 'orders'] as const;
+  readonly sources = ['users', 'friendships', 'orders', 'reviews'] as const;
 
   constructor(private readonly graph: SocialGraph) {}
 
@@ -38,6 +44,11 @@ export class GraphProjection implements Projection {
         case 'order':
           if (e.op === 'insert' && e.newImage) changes.push(purchaseChange(e.newImage));
           break;
+        case 'review': {
+          const image = e.newImage ?? e.oldImage;
+          if (image) changes.push(ratingChange(image, e.newImage));
+          break;
+        }
         default:
           break;
       }
@@ -59,6 +70,7 @@ export class GraphProjection implements Projection {
       for await (const u of snapshot.users()) await push({ kind: 'user', userId: u.id });
       for await (const f of snapshot.friendships()) if (f.status === 'accepted') await push(friendshipChange(f, true));
       for await (const o of snapshot.orders()) await push(purchaseChange(o));
+      for await (const r of snapshot.reviews()) if (!r.hidden) await push(ratingChange(r, r));
       await flush();
     });
   }

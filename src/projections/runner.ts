@@ -273,6 +273,7 @@ export function countingSnapshot(snapshot: Snapshot, onItem: () => void): Snapsh
     users: () => counted(snapshot.users()),
     orders: () => counted(snapshot.orders()),
     friendships: () => counted(snapshot.friendships()),
+    reviews: () => counted(snapshot.reviews()),
     count: (source) => snapshot.count(source),
     close: () => snapshot.close(),
   };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem, nextIsbn, problemFields, startApi, type Account, type ApiHarness } from './harness.js';
 
-const BOOK_KEYS = ['authors', 'category', 'coverUrl', 'currency', 'description', 'id', 'isbn', 'price', 'rating', 'stock', 'title', 'year'];
+const BOOK_KEYS = ['authors', 'category', 'coverUrl', 'currency', 'description', 'id', 'isbn', 'price', 'rating', 'reviewCount', 'stock', 'title', 'year'];
 
 describe('catalog', () => {
   let api: ApiHarness;

@@ -22,6 +22,10 @@ function friends(userA: string, userB: string, areFriends = true): GraphChange {
   return { kind: 'friendship', userA, userB, friends: areFriends };
 }
 
+function rate(userId: string, bookId: string, stars: number | null): GraphChange {
+  return { kind: 'rating', userId, bookId, stars };
+}
+
 function purchase(userId: string, ...bookIds: string[]): GraphChange {
   return { kind: 'purchase', userId, bookIds };
 }
@@ -247,5 +251,76 @@ export function socialGraphConformance(make: MakeGraph): void {
         expect(bought).toEqual([`${ANN}>${X}`, `${ANN}>${Y}`, `${BOB}>${X}`, `${CAT}>${X}`, `${ME}>${Z}`, `${DAN}>${W}`, `${DAN}>${X}`, `${EVE}>${V}`].sort());
         expect(await graph.alsoBought(Z, 10)).toEqual([]);
       }));
+
+    describe('ratings', () => {
+      /**
+       * I liked X (5) and Y (4), found W dull (2) and bought Z. Ann liked X and V; Bob X, Y and V; Cat Y,
+       * U and Z; Dan liked X but rated V 3 (not liked); Eve liked W and T.
+       */
+      const T = 'book-t';
+      const U = 'book-u';
+      const TASTES: readonly GraphChange[] = [
+        rate(ME, X, 5),
+        rate(ME, Y, 4),
+        rate(ME, W, 2),
+        rate(ANN, X, 5),
+        rate(ANN, V, 4),
+        rate(BOB, X, 4),
+        rate(BOB, Y, 5),
+        rate(BOB, V, 5),
+        rate(CAT, Y, 4),
+        rate(CAT, U, 5),
+        rate(CAT, Z, 5),
+        rate(DAN, X, 5),
+        rate(DAN, V, 3),
+        rate(EVE, W, 5),
+        rate(EVE, T, 5),
+        purchase(ME, Z),
+      ];
+
+      it('finds what people who liked my books liked, per book of mine, without mine', () =>
+        withGraph(async (graph) => {
+          await graph.apply(TASTES);
+          expect(await graph.likedWith(ME, 10)).toEqual([
+            { bookId: V, viaBookId: X, count: 2 },
+            { bookId: U, viaBookId: Y, count: 1 },
+            { bookId: V, viaBookId: Y, count: 1 },
+          ]);
+          expect(await graph.likedWith(ME, 1)).toEqual([{ bookId: V, viaBookId: X, count: 2 }]);
+          expect(await graph.likedWith(EVE, 10)).toEqual([]);
+          expect(await graph.likedWith('user-nobody', 10)).toEqual([]);
+          expect(await graph.interactionsOf(ME)).toEqual({
+            purchased: [Z],
+            rated: [
+              { bookId: W, stars: 2 },
+              { bookId: X, stars: 5 },
+              { bookId: Y, stars: 4 },
+            ],
+          });
+          expect(await graph.interactionsOf('user-nobody')).toEqual({ purchased: [], rated: [] });
+        }));
+
+      it('changes stars in place, removes a rating, and is idempotent', () =>
+        withGraph(async (graph) => {
+          await graph.apply(TASTES);
+          await graph.apply([rate(DAN, V, 5), rate(BOB, V, null), rate(ANN, V, 4)]);
+          await graph.apply([rate(DAN, V, 5), rate(BOB, V, null)]);
+          expect(await graph.likedWith(ME, 10)).toEqual([
+            { bookId: V, viaBookId: X, count: 2 },
+            { bookId: U, viaBookId: Y, count: 1 },
+          ]);
+          // Rating a book takes it out of my recommendations, as buying does.
+          await graph.apply([rate(ME, U, 1)]);
+          expect((await graph.likedWith(ME, 10)).map((r) => r.bookId)).toEqual([V]);
+          expect((await graph.interactionsOf(ME)).rated).toContainEqual({ bookId: U, stars: 1 });
+        }));
+
+      it('rebuilds ratings with everything else', () =>
+        withGraph(async (graph) => {
+          await graph.apply([rate(ME, X, 5), rate(ANN, X, 5), rate(ANN, T, 5)]);
+          await graph.rebuild(async (write) => write(TASTES));
+          expect((await graph.likedWith(ME, 10)).map((r) => r.bookId)).toEqual([V, U, V]);
+        }));
+    });
   });
 }

@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
-import { bookInputOf, importedInput, sameBookInput, stockOf, titleSortKey, type Book, type BookInput } from '../../domain/book.js';
+import { bookInputOf, importedInput, nextBookVersion, sameBookInput, stockOf, titleSortKey, type Book, type BookInput } from '../../domain/book.js';
 import { ConflictError, NotFoundError, PreconditionFailedError } from '../../domain/errors.js';
 import { newId } from '../../domain/ids.js';
 import type { Catalog, CategoryCount, UpsertSummary } from '../../ports/catalog.js';
@@ -67,6 +67,7 @@ export function bookFromItem(item: Item): Book {
     rating: b.rating,
     year: b.year,
     stock: stockOf(b),
+    ...(b.reviewTotals ? { reviewTotals: { count: Number(b.reviewTotals.count), stars: Number(b.reviewTotals.stars), seededRating: Number(b.reviewTotals.seededRating) } } : {}),
     version: b.version,
     createdAt: b.createdAt,
     updatedAt: b.updatedAt,
@@ -172,7 +173,7 @@ export class DynamoCatalog implements Catalog {
       const definedPatch = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<BookInput>;
       const input = bookInputOf({ ...current, ...definedPatch });
       if (sameBookInput(input, current)) return current;
-      const book: Book = { id, ...input, version: current.version + 1, createdAt: current.createdAt, updatedAt: new Date().toISOString() };
+      const book = nextBookVersion(current, input, new Date().toISOString());
       try {
         await this.transact(this.replaceActions(current, book));
         return book;
@@ -249,7 +250,7 @@ export class DynamoCatalog implements Catalog {
       let actions: TransactItem[] = [];
       let outcome: keyof UpsertSummary = 'unchanged';
       if (current && !sameBookInput(input, current)) {
-        const book: Book = { id: current.id, ...input, version: current.version + 1, createdAt: current.createdAt, updatedAt: now };
+        const book = nextBookVersion(current, input, now);
         actions = this.replaceActions(current, book, counts);
         outcome = 'updated';
       } else if (!current) {

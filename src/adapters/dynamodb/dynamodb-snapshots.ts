@@ -4,13 +4,14 @@ import { bookFromItem } from './dynamodb-catalog.js';
 import { friendshipFromItem } from './dynamodb-friendships.js';
 import type { Item } from './dynamodb-items.js';
 import { orderFromItem } from './dynamodb-orders.js';
+import { reviewFromItem } from './dynamodb-reviews.js';
 import { userFromItem } from './dynamodb-users.js';
 
 export interface ScanClientLike {
   send(command: ScanCommand): Promise<ScanCommandOutput>;
 }
 
-const TYPE_OF: Record<SnapshotSource, string> = { books: 'book', users: 'user', orders: 'order', friendships: 'friendship' };
+const TYPE_OF: Record<SnapshotSource, string> = { books: 'book', users: 'user', orders: 'order', friendships: 'friendship', reviews: 'review' };
 
 /**
  * Snapshots of a DynamoDB table by strongly consistent Scan. DynamoDB has no point-in-time read of a
@@ -37,6 +38,7 @@ export class DynamoSnapshots implements Snapshots {
       users: () => mapped(scan('users'), userFromItem),
       orders: () => mapped(scan('orders'), orderFromItem),
       friendships: () => mapped(scan('friendships'), friendshipFromItem),
+      reviews: () => mapped(scan('reviews'), reviewFromItem),
       count,
       close: async () => undefined,
     };

@@ -7,6 +7,7 @@ import { cartFromItem } from './dynamodb-carts.js';
 import { friendshipFromItem } from './dynamodb-friendships.js';
 import type { Item } from './dynamodb-items.js';
 import { orderFromItem } from './dynamodb-orders.js';
+import { reviewFromItem } from './dynamodb-reviews.js';
 import { userFromItem } from './dynamodb-users.js';
 
 const OPS: Record<string, ChangeOp> = { INSERT: 'insert', MODIFY: 'modify', REMOVE: 'remove' };
@@ -63,6 +64,10 @@ export function changeOfStreamRecord(record: DynamoDBRecord): Change | null {
       const images = pick(friendshipFromItem);
       const f = (images.newImage ?? images.oldImage)!;
       return { entity: 'friendship', key: `${f.userA}#${f.userB}`, op, ...images, at };
+    }
+    case 'review': {
+      const images = pick(reviewFromItem);
+      return { entity: 'review', key: (images.newImage ?? images.oldImage)!.id, op, ...images, at };
     }
     case 'cart': {
       // An emptied cart stays as a tombstone item (see DynamoCarts): in change events, a cart with no

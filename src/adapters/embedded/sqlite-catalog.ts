@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { bookInputOf, importedInput, sameBookInput, stockOf, titleSortKey, type Book, type BookInput } from '../../domain/book.js';
+import { bookInputOf, importedInput, nextBookVersion, sameBookInput, stockOf, titleSortKey, type Book, type BookInput } from '../../domain/book.js';
 import { ConflictError, NotFoundError, PreconditionFailedError } from '../../domain/errors.js';
 import { newId } from '../../domain/ids.js';
 import type { Catalog, CategoryCount, UpsertSummary } from '../../ports/catalog.js';
@@ -166,7 +166,7 @@ export class SqliteCatalog implements Catalog {
   }
 
   private replace(current: Book, currentDoc: string, input: BookInput, now: string): Book {
-    const book: Book = { id: current.id, ...input, stock: input.stock ?? null, version: current.version + 1, createdAt: current.createdAt, updatedAt: now };
+    const book = nextBookVersion(current, input, now);
     const doc = JSON.stringify(book);
     this.updateRow.run(book.isbn, titleSortKey(book.title), book.category, doc, book.id);
     this.outbox.append({ entity: 'book', key: book.id, op: 'modify', newImage: book, oldImage: current }, { newImage: doc, oldImage: currentDoc });

@@ -8,6 +8,8 @@ import { bookFromDoc } from './sqlite-catalog.js';
 import { openSqlite, type SqliteDatabase, type SqliteStatement } from './sqlite-database.js';
 import { friendshipFromDoc } from './sqlite-friendships.js';
 import { orderFromDoc } from './sqlite-orders.js';
+import { reviewFromDoc } from './sqlite-reviews.js';
+import type { Review } from '../../domain/review.js';
 import type { Outbox } from './sqlite-outbox.js';
 import { userFromRow, type UserRow } from './sqlite-users.js';
 
@@ -92,7 +94,7 @@ export class SqliteChangeFeed implements ChangeFeed {
   }
 }
 
-const SNAPSHOT_TABLES: Record<SnapshotSource, string> = { books: 'books', users: 'users', orders: 'orders', friendships: 'friendships' };
+const SNAPSHOT_TABLES: Record<SnapshotSource, string> = { books: 'books', users: 'users', orders: 'orders', friendships: 'friendships', reviews: 'reviews' };
 
 /** Rows per query while streaming a snapshot: bounded memory, few round trips. */
 const SNAPSHOT_BATCH = 500;
@@ -109,6 +111,7 @@ class SqliteSnapshot implements Snapshot {
   private readonly usersPage: SqliteStatement<[string, number], UserRow>;
   private readonly ordersPage: SqliteStatement<[string, number], { id: string; doc: string }>;
   private readonly friendshipsPage: SqliteStatement<[string, string, number], { user_a: string; user_b: string; doc: string }>;
+  private readonly reviewsPage: SqliteStatement<[string, string, number], { book_id: string; user_id: string; doc: string }>;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -119,6 +122,7 @@ class SqliteSnapshot implements Snapshot {
     this.booksPage = db.prepare('SELECT id, doc FROM books WHERE id > ? ORDER BY id LIMIT ?');
     this.usersPage = db.prepare('SELECT id, email, name, role, created_at, version FROM users WHERE id > ? ORDER BY id LIMIT ?');
     this.ordersPage = db.prepare('SELECT id, doc FROM orders WHERE id > ? ORDER BY id LIMIT ?');
+    this.reviewsPage = db.prepare('SELECT book_id, user_id, doc FROM reviews WHERE (book_id, user_id) > (?, ?) ORDER BY book_id, user_id LIMIT ?');
     this.friendshipsPage = db.prepare(
       'SELECT user_a, user_b, doc FROM friendships WHERE (user_a, user_b) > (?, ?) ORDER BY user_a, user_b LIMIT ?',
     );
@@ -158,6 +162,16 @@ class SqliteSnapshot implements Snapshot {
       if (rows.length < SNAPSHOT_BATCH) return;
       const last = rows.at(-1)!;
       [afterA, afterB] = [last.user_a, last.user_b];
+    }
+  }
+
+  async *reviews(): AsyncIterable<Review> {
+    for (let afterBook = '', afterUser = ''; ; ) {
+      const rows = this.page(() => this.reviewsPage.all(afterBook, afterUser, SNAPSHOT_BATCH));
+      for (const row of rows) yield reviewFromDoc(row.doc);
+      if (rows.length < SNAPSHOT_BATCH) return;
+      const last = rows.at(-1)!;
+      [afterBook, afterUser] = [last.book_id, last.user_id];
     }
   }
 

@@ -1,8 +1,8 @@
-import type { GraphChange, GraphContents, RankedBook, SocialGraph } from '../../ports/social-graph.js';
+import { LIKED_STARS, type GraphChange, type GraphContents, type Interactions, type LikedWith, type RankedBook, type SocialGraph } from '../../ports/social-graph.js';
 import { migrate, openSqlite, type SqliteDatabase } from './sqlite-database.js';
 import { liveTables, rebuildTables, type TableNames } from './sqlite-shadow-tables.js';
 
-const TABLES = ['graph_vertices', 'graph_edges'] as const;
+const TABLES = ['graph_vertices', 'graph_edges', 'graph_rated'] as const;
 
 /**
  * A property graph in two tables, shaped like the Gremlin graph the engine profile runs, so each
@@ -27,13 +27,38 @@ function schema(names: TableNames): string {
   `;
 }
 
+/**
+ * `rated` edges carry a property (stars), so they have a table of their own; a second schema step,
+ * so a graph file made before ratings gains it in place.
+ */
+function ratedSchema(names: TableNames): string {
+  const rated = names('graph_rated');
+  return `
+    CREATE TABLE ${rated} (
+      out_id TEXT NOT NULL, in_id TEXT NOT NULL, stars INTEGER NOT NULL,
+      PRIMARY KEY (out_id, in_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX ${rated}_in ON ${rated} (in_id, stars, out_id);
+  `;
+}
+
+function fullSchema(names: TableNames): string {
+  return schema(names) + ratedSchema(names);
+}
+
 /** Applies changes to one generation of the graph's tables (the live one, or a shadow being rebuilt). */
 class GraphWriter {
   private readonly addVertex;
   private readonly addEdge;
   private readonly removeEdge;
+  private readonly rate;
+  private readonly unrate;
 
   constructor(names: TableNames, db: SqliteDatabase) {
+    this.rate = db.prepare<[string, string, number]>(
+      `INSERT INTO ${names('graph_rated')} (out_id, in_id, stars) VALUES (?, ?, ?) ON CONFLICT (out_id, in_id) DO UPDATE SET stars = excluded.stars`,
+    );
+    this.unrate = db.prepare<[string, string]>(`DELETE FROM ${names('graph_rated')} WHERE out_id = ? AND in_id = ?`);
     this.addVertex = db.prepare<[string, string]>(`INSERT OR IGNORE INTO ${names('graph_vertices')} (label, id) VALUES (?, ?)`);
     this.addEdge = db.prepare<[string, string, string]>(`INSERT OR IGNORE INTO ${names('graph_edges')} (label, out_id, in_id) VALUES (?, ?, ?)`);
     this.removeEdge = db.prepare<[string, string, string]>(`DELETE FROM ${names('graph_edges')} WHERE label = ? AND out_id = ? AND in_id = ?`);
@@ -63,6 +88,12 @@ class GraphWriter {
         }
         break;
       }
+      case 'rating':
+        this.addVertex.run('user', change.userId);
+        this.addVertex.run('book', change.bookId);
+        if (change.stars === null) this.unrate.run(change.userId, change.bookId);
+        else this.rate.run(change.userId, change.bookId, change.stars);
+        break;
     }
   }
 }
@@ -81,6 +112,9 @@ export class SqliteSocialGraph implements SocialGraph {
   private readonly recommended;
   private readonly friendsWhoBoughtBook;
   private readonly boughtTogether;
+  private readonly likedTogether;
+  private readonly purchasedBy;
+  private readonly ratedBy;
 
   private constructor(readonly db: SqliteDatabase) {
     this.live = new GraphWriter(liveTables, db);
@@ -118,6 +152,28 @@ export class SqliteSocialGraph implements SocialGraph {
        LIMIT ?`,
     );
 
+    // g.V(me).outE('rated').has('stars', gte(4)).inV().as('via')
+    //   .inE('rated').has('stars', gte(4)).outV().where(neq(me))
+    //   .outE('rated').has('stars', gte(4)).inV().where(neq('via'))
+    //   .where(not(in('purchased', 'rated').hasId(me)))
+    //   .groupCount().by(select('via', book)), ordered by count desc, book, via
+    this.likedTogether = db.prepare<[number, string, number, number, string, string, string, number], LikedWith>(
+      `SELECT other.in_id AS bookId, mine.in_id AS viaBookId, COUNT(*) AS count
+       FROM graph_rated AS mine
+       CROSS JOIN graph_rated AS liker ON liker.in_id = mine.in_id AND liker.stars >= ? AND liker.out_id <> ?
+       CROSS JOIN graph_rated AS other ON other.out_id = liker.out_id AND other.stars >= ? AND other.in_id <> mine.in_id
+       WHERE mine.stars >= ? AND mine.out_id = ?
+         AND NOT EXISTS (SELECT 1 FROM graph_rated AS r WHERE r.out_id = ? AND r.in_id = other.in_id)
+         AND NOT EXISTS (SELECT 1 FROM graph_edges AS p WHERE p.label = 'purchased' AND p.out_id = ? AND p.in_id = other.in_id)
+       GROUP BY other.in_id, mine.in_id
+       ORDER BY count DESC, bookId, viaBookId
+       LIMIT ?`,
+    );
+    this.purchasedBy = db.prepare<[string], { bookId: string }>(
+      `SELECT in_id AS bookId FROM graph_edges WHERE label = 'purchased' AND out_id = ? ORDER BY in_id`,
+    );
+    this.ratedBy = db.prepare<[string], { bookId: string; stars: number }>(`SELECT in_id AS bookId, stars FROM graph_rated WHERE out_id = ? ORDER BY in_id`);
+
     // g.V(book).in('purchased').out('purchased')
     //   .where(__.not(__.hasId(book)))
     //   .groupCount().by(T.id)
@@ -135,8 +191,8 @@ export class SqliteSocialGraph implements SocialGraph {
 
   static open(file: string): SqliteSocialGraph {
     const db = openSqlite(file, { durability: 'normal' });
-    // The live schema is built by the same function as every rebuild's shadow, so they cannot drift.
-    migrate(db, [schema(liveTables)]);
+    // The live schema is built by the same functions as every rebuild's shadow, so they cannot drift.
+    migrate(db, [schema(liveTables), ratedSchema(liveTables)]);
     return new SqliteSocialGraph(db);
   }
 
@@ -150,6 +206,17 @@ export class SqliteSocialGraph implements SocialGraph {
 
   async friendsWhoBought(userId: string, bookId: string, limit: number): Promise<string[]> {
     return this.friendsWhoBoughtBook.all(bookId, userId, sqlLimit(limit)).map((row) => row.userId);
+  }
+
+  async likedWith(userId: string, limit: number): Promise<LikedWith[]> {
+    return this.likedTogether.all(LIKED_STARS, userId, LIKED_STARS, LIKED_STARS, userId, userId, userId, sqlLimit(limit));
+  }
+
+  async interactionsOf(userId: string): Promise<Interactions> {
+    return {
+      purchased: this.purchasedBy.all(userId).map((row) => row.bookId),
+      rated: this.ratedBy.all(userId),
+    };
   }
 
   async alsoBought(bookId: string, limit: number): Promise<RankedBook[]> {
@@ -169,7 +236,7 @@ export class SqliteSocialGraph implements SocialGraph {
   }
 
   async rebuild(load: (write: (changes: readonly GraphChange[]) => Promise<void>) => Promise<void>): Promise<void> {
-    await rebuildTables(this.db, TABLES, schema, async (names) => {
+    await rebuildTables(this.db, TABLES, fullSchema, async (names) => {
       const shadow = new GraphWriter(names, this.db);
       const writeBatch = this.db.transaction((changes: readonly GraphChange[]) => {
         for (const change of changes) shadow.apply(change);

@@ -12,6 +12,8 @@ import { SqliteFriendships } from './sqlite-friendships.js';
 import { SqliteOrders } from './sqlite-orders.js';
 import { Outbox } from './sqlite-outbox.js';
 import { SqliteUsers } from './sqlite-users.js';
+import { REVIEWS_SCHEMA, SqliteReviews } from './sqlite-reviews.js';
+import type { Reviews } from '../../ports/reviews.js';
 
 /**
  * Schema steps of the system of record (append-only, see `migrate`). Entities keep the columns their
@@ -88,6 +90,7 @@ const SCHEMA: readonly string[] = [
     at INTEGER NOT NULL
   ) STRICT;
   `,
+  REVIEWS_SCHEMA,
 ];
 
 export interface SqliteSystemOfRecord {
@@ -97,6 +100,7 @@ export interface SqliteSystemOfRecord {
   carts: Carts;
   orders: Orders;
   friendships: Friendships;
+  reviews: Reviews;
   changeFeed: ChangeFeed;
   snapshots: Snapshots;
   close(): Promise<void>;
@@ -124,6 +128,7 @@ export function openSqliteSystemOfRecord(file: string): SqliteSystemOfRecord {
     carts: new SqliteCarts(db, outbox),
     orders: new SqliteOrders(db, outbox),
     friendships: new SqliteFriendships(db, outbox),
+    reviews: new SqliteReviews(db, outbox),
     changeFeed: new SqliteChangeFeed(db, outbox),
     snapshots,
     async close() {

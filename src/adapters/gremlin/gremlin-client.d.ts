@@ -93,11 +93,14 @@ declare module 'gremlin' {
       V(...ids: unknown[]): GraphTraversal;
       bothE(...labels: string[]): GraphTraversal;
       constant(value: unknown): GraphTraversal;
+      coalesce(...traversals: GraphTraversal[]): GraphTraversal;
       hasId(...ids: unknown[]): GraphTraversal;
+      inE(...labels: string[]): GraphTraversal;
       inV(): GraphTraversal;
       outE(...labels: string[]): GraphTraversal;
       outV(): GraphTraversal;
       unfold(): GraphTraversal;
+      values(...keys: string[]): GraphTraversal;
     }
 
     interface TextPStatics {
@@ -106,6 +109,8 @@ declare module 'gremlin' {
 
     interface PStatics {
       eq(value: unknown): Predicate;
+      gte(value: unknown): Predicate;
+      neq(value: unknown): Predicate;
       without(...values: unknown[]): Predicate;
     }
   }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import gremlin from 'gremlin';
-import type { GraphChange, GraphContents, RankedBook, SocialGraph } from '../../ports/social-graph.js';
+import { LIKED_STARS, type GraphChange, type GraphContents, type Interactions, type LikedWith, type RankedBook, type SocialGraph } from '../../ports/social-graph.js';
 import { withConflictRetry } from './conflict-retry.js';
 import { GremlinStreamCheckpoints } from './gremlin-stream-checkpoints.js';
 import { ReconnectingConnection, type HandshakeHeaders } from './reconnecting-connection.js';
@@ -187,6 +187,62 @@ export class GremlinSocialGraph implements SocialGraph {
     return (await friends.toList()).map(String);
   }
 
+  /**
+   * Walks me → my liked books (`via`) → other people who liked them → what they liked that is not mine,
+   * and counts the paths per (book, via) here: each path is one distinct person, as each person has one
+   * `rated` edge per book. The paths grow with the people who share my tastes, not with the graph.
+   */
+  async likedWith(userId: string, limit: number): Promise<LikedWith[]> {
+    const n = queryLimit(limit);
+    if (n === 0) return [];
+    const me = this.userVertex(userId);
+    const liked = (edges: Traversal) => current(edges).has('stars', P.gte(LIKED_STARS));
+    const mine = current(__.outE('purchased', 'rated')).inV().aggregate('mine');
+    const vias = liked(this.inCurrentGeneration().V(me).as('me').sideEffect(mine).outE('rated')).inV().as('via');
+    const likers = liked(vias.inE('rated')).outV().where(P.neq('me'));
+    const paths = await liked(likers.outE('rated'))
+      .inV()
+      .where(P.without('mine'))
+      .where(P.neq('via'))
+      .as('book')
+      .select('book', 'via')
+      .by('key')
+      .toList();
+    const counts = new Map<string, LikedWith>();
+    for (const path of paths) {
+      if (!(path instanceof Map)) continue;
+      const bookId = String(path.get('book'));
+      const viaBookId = String(path.get('via'));
+      const key = JSON.stringify([bookId, viaBookId]);
+      const row = counts.get(key) ?? { bookId, viaBookId, count: 0 };
+      row.count += 1;
+      counts.set(key, row);
+    }
+    return [...counts.values()]
+      .sort((a, b) => b.count - a.count || compareIds(a.bookId, b.bookId) || compareIds(a.viaBookId, b.viaBookId))
+      .slice(0, n);
+  }
+
+  async interactionsOf(userId: string): Promise<Interactions> {
+    const rows = await current(this.inCurrentGeneration().V(this.userVertex(userId)).outE('purchased', 'rated'))
+      .project('label', 'bookId', 'stars')
+      .by(t.label)
+      .by(__.inV().values('key'))
+      .by(__.coalesce(__.values('stars'), __.constant(0)))
+      .toList();
+    const purchased: string[] = [];
+    const rated: Interactions['rated'] = [];
+    for (const row of rows) {
+      if (!(row instanceof Map)) continue;
+      const bookId = String(row.get('bookId'));
+      if (row.get('label') === 'purchased') purchased.push(bookId);
+      else rated.push({ bookId, stars: Number(row.get('stars')) });
+    }
+    purchased.sort(compareIds);
+    rated.sort((a, b) => compareIds(a.bookId, b.bookId));
+    return { purchased, rated };
+  }
+
   async alsoBought(bookId: string, limit: number): Promise<RankedBook[]> {
     const n = queryLimit(limit);
     if (n === 0) return [];
@@ -300,7 +356,7 @@ export class GremlinSocialGraph implements SocialGraph {
 
   private async write(generation: string, changes: readonly GraphChange[]): Promise<void> {
     for (let start = 0; start < changes.length; start += CHANGES_PER_REQUEST) {
-      const { vertices, edges, dropped } = this.plan(generation, changes.slice(start, start + CHANGES_PER_REQUEST));
+      const { vertices, edges, dropped, rated } = this.plan(generation, changes.slice(start, start + CHANGES_PER_REQUEST));
       let request = this.g.inject(0);
       // Vertices first, so every edge finds both ends; then the edges whose last change added them, then
       // those whose last change removed them: the same end state as applying the changes one by one.
@@ -308,6 +364,13 @@ export class GremlinSocialGraph implements SocialGraph {
         request = request.sideEffect(__.constant(vertices).unfold().mergeV().property(cardinality.single, 'gen', generation));
       }
       if (edges.length > 0) request = request.sideEffect(__.constant(edges).unfold().mergeE());
+      // A rating's stars change in place as drop-and-add: mergeE matches on every key it is given.
+      if (rated.length > 0) {
+        const from = [...new Set(rated.map((edge) => edge.from))];
+        request = request.sideEffect(__.V(...from).outE('rated').hasId(...rated.map((edge) => edge.id)).drop());
+        const adds = rated.flatMap((edge) => (edge.add ? [edge.add] : []));
+        if (adds.length > 0) request = request.sideEffect(__.constant(adds).unfold().mergeE());
+      }
       if (dropped.length > 0) {
         const from = [...new Set(dropped.map((edge) => edge.from))];
         request = request.sideEffect(__.V(...from).outE('friendOf', 'purchased').hasId(...dropped.map((edge) => edge.id)).drop());
@@ -323,6 +386,7 @@ export class GremlinSocialGraph implements SocialGraph {
   private plan(generation: string, changes: readonly GraphChange[]) {
     const vertices = new Map<string, Map<unknown, unknown>>();
     const edges = new Map<string, { add: Map<unknown, unknown> } | { from: string }>();
+    const rated = new Map<string, { id: string; from: string; add: Map<unknown, unknown> | null }>();
     const vertex = (label: 'user' | 'book', key: string): string => {
       const id = label === 'user' ? this.userVertex(key) : this.bookVertex(key);
       // The key sits in the match map: it is a function of the id, so it never stops a match.
@@ -352,6 +416,17 @@ export class GremlinSocialGraph implements SocialGraph {
           for (const bookId of change.bookIds) edge('purchased', change.userId, buyer, bookId, vertex('book', bookId), change.bought !== false);
           break;
         }
+        case 'rating': {
+          const from = vertex('user', change.userId);
+          const to = vertex('book', change.bookId);
+          const id = this.edgeId(generation, 'rated', change.userId, change.bookId);
+          const add =
+            change.stars === null
+              ? null
+              : new Map<unknown, unknown>([[t.id, id], [t.label, 'rated'], [direction.out, from], [direction.in, to], ['gen', generation], ['stars', change.stars]]);
+          rated.set(id, { id, from, add });
+          break;
+        }
       }
     }
     const planned = [...edges];
@@ -359,6 +434,7 @@ export class GremlinSocialGraph implements SocialGraph {
       vertices: [...vertices.values()],
       edges: planned.flatMap(([, edge]) => ('add' in edge ? [edge.add] : [])),
       dropped: planned.flatMap(([id, edge]) => ('from' in edge ? [{ id, from: edge.from }] : [])),
+      rated: [...rated.values()],
     };
   }
 
@@ -431,6 +507,11 @@ function ranked(results: unknown[]): RankedBook[] {
   const [counts] = results;
   if (!(counts instanceof Map)) return [];
   return [...counts].map(([bookId, count]) => ({ bookId: String(bookId), count: Number(count) }));
+}
+
+/** Ascending by code unit, as SQLite's binary order and the server's string order agree on for our ids. */
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function queryLimit(limit: number): number {

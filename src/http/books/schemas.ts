@@ -38,13 +38,14 @@ export const BookJson = Type.Object(
     price: Type.Integer({ description: 'Minor units of `currency` (cents for USD)' }),
     currency: currencyParam(),
     coverUrl: Type.Union([Type.String(), Type.Null()]),
-    rating: Type.Number(),
+    rating: Type.Number({ description: 'The average of its visible reviews (one decimal) once it has any; the catalog rating until then' }),
     year: Type.Integer(),
     stock: Type.Optional(
       Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
         description: 'Copies on hand; null when the shop does not count this book (it sells without limit). Absent from search hits.',
       }),
     ),
+    reviewCount: Type.Optional(Type.Integer({ minimum: 0, description: 'Visible reviews; absent in search hits, which do not carry it' })),
   },
   strict,
 );
@@ -55,6 +56,11 @@ export const BookComponent = component('Book', BookJson);
 
 
 export function toBookJson(book: Omit<Book, 'version' | 'createdAt' | 'updatedAt' | 'stock'> & { stock?: number | null }): BookJson {
+  return { ...toSearchBookJson(book), reviewCount: book.reviewTotals?.count ?? 0 };
+}
+
+/** A search hit's book: search documents carry no review totals (no `reviewCount`) and no stock. */
+export function toSearchBookJson(book: Omit<Book, 'version' | 'createdAt' | 'updatedAt' | 'stock'> & { stock?: number | null }): BookJson {
   return {
     ...(book.stock !== undefined ? { stock: book.stock } : {}),
     id: book.id,

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import type { UseCases } from '../../app/index.js';
+import { reasonText } from '../../app/recommendations.js';
 import { principalOf } from '../access.js';
 import { BookComponent, BookParams, toBookJson } from '../books/schemas.js';
 import { PublicUserJson } from '../users/schemas.js';
@@ -9,10 +10,19 @@ import type { App } from '../types.js';
 const strict = { additionalProperties: false } as const;
 const tags = ['recommendations'];
 
-const ForMeResponse = Type.Object(
-  { items: Type.Array(Type.Object({ book: BookComponent.ref, friendCount: Type.Integer({ description: 'Friends who bought it' }) }, strict)) },
+const RecommendationItem = Type.Object(
+  {
+    book: BookComponent.ref,
+    reason: Type.String({ description: 'Why it is recommended, as the storefront shows it: "3 friends bought this", "because you rated Dune 5 stars", "popular in Science Fiction"' }),
+    reasonKind: Type.Union([Type.Literal('friends'), Type.Literal('similar-taste'), Type.Literal('author'), Type.Literal('category')], {
+      description: "friends: my friends bought it; similar-taste: people who liked a book I rated 4 or 5 stars liked it; author, category: a best seller of the authors and categories I buy and like most",
+    }),
+    friendCount: Type.Integer({ minimum: 0, description: 'Friends who bought it (0 unless reasonKind is friends)' }),
+  },
   strict,
 );
+
+const ForMeResponse = Type.Object({ items: Type.Array(RecommendationItem) }, strict);
 
 const ForBookResponse = Type.Object(
   {
@@ -29,11 +39,18 @@ export function recommendationRoutes(app: App, useCases: UseCases): void {
     '/recommendations',
     {
       config: { access: 'customer' },
-      schema: { tags, operationId: 'recommendForMe', summary: 'Books my friends bought that I have not', response: responses({ 200: { description: 'Books, most friends first', schema: ForMeResponse } }) },
+      schema: { tags, operationId: 'recommendForMe', summary: 'My personal shelf: what friends bought, what people with my taste liked, best sellers of my authors and categories', response: responses({ 200: { description: 'Books, most personal reason first; never one I bought or rated', schema: ForMeResponse } }) },
     },
     async (request) => {
       const items = await recommendations.forUser(principalOf(request).userId);
-      return { items: items.map((i) => ({ book: toBookJson(i.book), friendCount: i.friendCount })) };
+      return {
+        items: items.map((i) => ({
+          book: toBookJson(i.book),
+          reason: reasonText(i.reason),
+          reasonKind: i.reason.kind,
+          friendCount: i.reason.kind === 'friends' ? i.reason.friendCount : 0,
+        })),
+      };
     },
   );
 

@@ -1,5 +1,5 @@
 import type { UseCases } from '../../app/index.js';
-import { toBookJson } from '../books/schemas.js';
+import { toSearchBookJson } from '../books/schemas.js';
 import { responses } from '../responses.js';
 import type { App } from '../types.js';
 import { SearchQueryString, SearchResponse, SuggestQueryString, SuggestResponse } from './schemas.js';
@@ -29,7 +29,7 @@ export function searchRoutes(app: App, useCases: UseCases): void {
         limit: q.limit ?? 20,
       });
       return {
-        hits: result.hits.map((h) => ({ book: toBookJson(h.book), highlights: h.highlights, score: h.score })),
+        hits: result.hits.map((h) => ({ book: toSearchBookJson(h.book), highlights: h.highlights, score: h.score })),
         total: result.total,
         facets: result.facets,
         nextCursor: result.nextCursor,

@@ -15,6 +15,7 @@ import type {
   AuditReport,
   PublicUser,
   Recommendations,
+  Review,
   SearchResult,
   SearchSort,
   ShippingAddress,
@@ -67,6 +68,13 @@ export function createEndpoints(client: ApiClient) {
     bestsellers: (window: BestsellerWindow, limit: number, signal?: AbortSignal, category?: string) =>
       get<Bestsellers>('/bestsellers', category === undefined ? { window, limit } : { window, limit, category }, signal),
     recommendations: (signal?: AbortSignal) => get<Recommendations>('/recommendations', undefined, signal),
+    reviews: (bookId: string, cursor: string | undefined, signal?: AbortSignal) => get<Page<Review>>(`/books/${id(bookId)}/reviews`, { cursor, limit: 10 }, signal),
+    myReview: (bookId: string, signal?: AbortSignal) => get<{ review: Review | null; canReview: boolean }>(`/books/${id(bookId)}/review`, undefined, signal),
+    putReview: async (bookId: string, input: { rating: number; title: string | null; body: string | null }) =>
+      (await client.request<{ review: Review; book: Book }>('PUT', `${V1}/books/${id(bookId)}/review`, { body: input })).data,
+    deleteReview: async (bookId: string) => {
+      await client.request<null>('DELETE', `${V1}/books/${id(bookId)}/review`);
+    },
 
     search: ({ autocorrect, ...params }: SearchParams, signal?: AbortSignal) =>
       get<SearchResult>('/search', { ...params, autocorrect: autocorrect === false ? 'false' : undefined }, signal),

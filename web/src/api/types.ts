@@ -14,9 +14,23 @@ export interface Book {
   year: number;
   /** Copies on hand; null when the shop does not count them; absent from search hits. */
   stock?: number | null;
+  /** Visible reviews; absent in search hits. */
+  reviewCount?: number;
 }
 
-export type BookFields = Omit<Book, 'id'>;
+export type BookFields = Omit<Book, 'id' | 'reviewCount'>;
+
+export interface Review {
+  id: string;
+  bookId: string;
+  reviewer: { id: string; name: string };
+  rating: number;
+  title: string | null;
+  body: string | null;
+  hidden: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
 
 export interface Page<T> {
   items: T[];
@@ -146,7 +160,7 @@ export interface BookRecommendations {
 }
 
 export interface Recommendations {
-  items: Array<{ book: Book; friendCount: number }>;
+  items: Array<{ book: Book; friendCount: number; reason: string; reasonKind: 'friends' | 'similar-taste' | 'author' | 'category' }>;
 }
 
 export interface ProjectionStatus {

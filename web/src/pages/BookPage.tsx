@@ -8,6 +8,7 @@ import { useApi, useSession, userKey } from '../app/services';
 import { signInPath } from '../auth/guards';
 import { BookShelf, categoryPath } from '../components/books';
 import { Cover } from '../components/Cover';
+import { ReviewsSection } from '../components/reviews';
 import { describeError, ErrorNotice, Loading, Price, Rating, SkeletonLines } from '../components/ui';
 import { useDocumentTitle } from '../lib/hooks';
 
@@ -161,6 +162,7 @@ export default function BookPage() {
           <p className="book-authors">by {b.authors.join(', ')}</p>
           <p className="book-facts">
             <Rating value={b.rating} />
+            {b.reviewCount ? <span>{b.reviewCount === 1 ? '1 review' : `${b.reviewCount} reviews`}</span> : null}
             <span>{b.year}</span>
             <span>ISBN {b.isbn}</span>
           </p>
@@ -173,6 +175,7 @@ export default function BookPage() {
           <p className="book-description">{b.description || 'No description yet.'}</p>
         </div>
       </article>
+      <ReviewsSection bookId={b.id} reviewCount={b.reviewCount ?? 0} />
       <FriendsWhoBought bookId={b.id} />
     </>
   );

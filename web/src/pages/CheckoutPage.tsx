@@ -149,7 +149,7 @@ export default function CheckoutPage() {
             autoComplete="off"
             maxLength={30}
             value={cardNumber}
-            error={errors['payment/cardNumber']}
+            error={serverErrors['payment/cardNumber']}
             hint="This is a demo store and takes test cards only: 4242 4242 4242 4242 is charged, 4000 0000 0000 0002 is declined. Leave it empty to order now and pay later."
             onChange={(e) => setCardNumber(e.target.value)}
           />

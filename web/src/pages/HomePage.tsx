@@ -17,7 +17,7 @@ function RecommendedForYou() {
   return (
     <BookShelf
       title="Recommended for you"
-      books={recs.data?.items.map((i) => ({ book: i.book, note: `${i.friendCount} ${i.friendCount === 1 ? 'friend' : 'friends'} bought this` }))}
+      books={recs.data?.items.map((i) => ({ book: i.book, note: i.reason }))}
       isLoading={recs.isPending}
       error={recs.error}
       onRetry={() => void recs.refetch()}
@@ -25,7 +25,7 @@ function RecommendedForYou() {
         title: 'Nothing to recommend yet',
         body: (
           <p>
-            Books your friends buy show up here. <Link to="/friends">Find friends</Link>
+            Books you buy and rate, and books your friends buy, shape what shows up here. <Link to="/friends">Find friends</Link>
           </p>
         ),
       }}
