@@ -21,6 +21,23 @@ function bundledSwaggerUiDir(): string | undefined {
 }
 
 /**
+ * Operations whose body may be left out (the route fills in its defaults before validation):
+ * @fastify/swagger marks every declared body as required, so the document says otherwise here.
+ */
+const OPTIONAL_BODY_OPERATIONS = new Set(['runAudit']);
+
+type OpenApiDocument = { paths?: Record<string, Record<string, { operationId?: string; requestBody?: { required?: boolean } }>> };
+
+function withOptionalBodies(doc: OpenApiDocument): OpenApiDocument {
+  for (const operations of Object.values(doc.paths ?? {})) {
+    for (const operation of Object.values(operations)) {
+      if (operation.requestBody && OPTIONAL_BODY_OPERATIONS.has(operation.operationId ?? '')) operation.requestBody.required = false;
+    }
+  }
+  return doc;
+}
+
+/**
  * The OpenAPI document is generated from the route schemas (so it cannot drift from what the server
  * validates) and served at OPENAPI_PATH; Swagger UI serves its assets from this process at /docs.
  */
@@ -41,6 +58,7 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
       },
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     },
+    transformObject: (document) => withOptionalBodies(('openapiObject' in document ? document.openapiObject : document.swaggerObject) as OpenApiDocument) as object,
     // Shared schemas are published under their own names (Book, Problem…), not def-0, def-1….
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });

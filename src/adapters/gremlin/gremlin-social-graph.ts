@@ -364,18 +364,21 @@ export class GremlinSocialGraph implements SocialGraph {
         request = request.sideEffect(__.constant(vertices).unfold().mergeV().property(cardinality.single, 'gen', generation));
       }
       if (edges.length > 0) request = request.sideEffect(__.constant(edges).unfold().mergeE());
-      // A rating's stars change in place as drop-and-add: mergeE matches on every key it is given.
-      if (rated.length > 0) {
-        const from = [...new Set(rated.map((edge) => edge.from))];
-        request = request.sideEffect(__.V(...from).outE('rated').hasId(...rated.map((edge) => edge.id)).drop());
-        const adds = rated.flatMap((edge) => (edge.add ? [edge.add] : []));
-        if (adds.length > 0) request = request.sideEffect(__.constant(adds).unfold().mergeE());
-      }
       if (dropped.length > 0) {
         const from = [...new Set(dropped.map((edge) => edge.from))];
         request = request.sideEffect(__.V(...from).outE('friendOf', 'purchased').hasId(...dropped.map((edge) => edge.id)).drop());
       }
       await request.iterate();
+      // A rating's stars change as drop-then-add (mergeE matches on every key it is given), in two
+      // requests: a transactional graph (TinkerTransactionGraph, Neptune) refuses to add an element id
+      // that the same transaction dropped. Both steps are idempotent, so a retry after either is safe;
+      // between them the rating is briefly absent, never wrong.
+      if (rated.length > 0) {
+        const from = [...new Set(rated.map((edge) => edge.from))];
+        await this.g.V(...from).outE('rated').hasId(...rated.map((edge) => edge.id)).drop().iterate();
+        const adds = rated.flatMap((edge) => (edge.add ? [edge.add] : []));
+        if (adds.length > 0) await this.g.inject(0).sideEffect(__.constant(adds).unfold().mergeE()).iterate();
+      }
     }
   }
 
