@@ -41,6 +41,26 @@ export function reviewIdOf(bookId: string, userId: string): string {
   return `${bookId}${REVIEW_ID_SEPARATOR}${userId}`;
 }
 
+/**
+ * The review a customer's write leaves: a new one, or `before` replaced. Moderation and history
+ * survive the rewrite (a hidden review stays hidden, so editing cannot undo a hide).
+ */
+export function nextReview(write: Pick<Review, 'bookId' | 'userId' | 'reviewerName' | 'rating' | 'title' | 'body'>, before: Review | null, now: string): Review {
+  return {
+    id: reviewIdOf(write.bookId, write.userId),
+    bookId: write.bookId,
+    userId: write.userId,
+    reviewerName: write.reviewerName,
+    rating: write.rating,
+    title: write.title,
+    body: write.body,
+    hidden: before?.hidden ?? false,
+    createdAt: before?.createdAt ?? now,
+    updatedAt: now,
+    version: (before?.version ?? 0) + 1,
+  };
+}
+
 /** The (book, customer) pair a review id names, or null when it is not a review id. */
 export function parseReviewId(reviewId: string): { bookId: string; userId: string } | null {
   const parts = reviewId.split(REVIEW_ID_SEPARATOR);

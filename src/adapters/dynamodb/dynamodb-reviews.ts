@@ -1,7 +1,7 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Book } from '../../domain/book.js';
 import { NotFoundError } from '../../domain/errors.js';
-import { bookWithReviewChange, reviewIdOf, type Review } from '../../domain/review.js';
+import { bookWithReviewChange, nextReview, reviewIdOf, type Review } from '../../domain/review.js';
 import type { Page, PageRequest } from '../../ports/page.js';
 import type { Reviews, ReviewWrite, ReviewWriteResult } from '../../ports/reviews.js';
 import { bookFromItem, bookItem } from './dynamodb-catalog.js';
@@ -72,19 +72,7 @@ export class DynamoReviews implements Reviews {
     return withRetries('review write', async () => {
       const [before, book] = await Promise.all([this.get(write.bookId, write.userId), this.book(write.bookId)]);
       if (!book) throw new NotFoundError('book', write.bookId);
-      const review: Review = {
-        id: reviewIdOf(write.bookId, write.userId),
-        bookId: write.bookId,
-        userId: write.userId,
-        reviewerName: write.reviewerName,
-        rating: write.rating,
-        title: write.title,
-        body: write.body,
-        hidden: before?.hidden ?? false,
-        createdAt: before?.createdAt ?? now,
-        updatedAt: now,
-        version: (before?.version ?? 0) + 1,
-      };
+      const review = nextReview(write, before, now);
       const next = bookWithReviewChange(book, before, review, now);
       const done = await this.commit([this.putReview(review, before), this.bookAction(book, next)]);
       return done ? { review, book: next ?? book, created: before === null } : RETRY;

@@ -1,4 +1,4 @@
-import { bookWithReviewChange, reviewIdOf, type Review } from '../../domain/review.js';
+import { bookWithReviewChange, nextReview, reviewIdOf, type Review } from '../../domain/review.js';
 import type { Book } from '../../domain/book.js';
 import { NotFoundError } from '../../domain/errors.js';
 import type { Page, PageRequest } from '../../ports/page.js';
@@ -55,19 +55,7 @@ export class SqliteReviews implements Reviews {
   async put(write: ReviewWrite, now: string): Promise<ReviewWriteResult> {
     return this.outbox.write(() => {
       const before = this.read(write.bookId, write.userId);
-      const review: Review = {
-        id: reviewIdOf(write.bookId, write.userId),
-        bookId: write.bookId,
-        userId: write.userId,
-        reviewerName: write.reviewerName,
-        rating: write.rating,
-        title: write.title,
-        body: write.body,
-        hidden: before?.hidden ?? false,
-        createdAt: before?.createdAt ?? now,
-        updatedAt: now,
-        version: (before?.version ?? 0) + 1,
-      };
+      const review = nextReview(write, before, now);
       const book = this.moveRating(write.bookId, before, review, now);
       if (!book) throw new NotFoundError('book', write.bookId);
       this.store(review);
