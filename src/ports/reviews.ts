@@ -2,14 +2,8 @@ import type { Book } from '../domain/book.js';
 import type { Review } from '../domain/review.js';
 import type { Page, PageRequest } from './page.js';
 
-export interface ReviewWrite {
-  bookId: string;
-  userId: string;
-  reviewerName: string;
-  rating: number;
-  title: string | null;
-  body: string | null;
-}
+/** What a customer's write of their review carries: the rest (id, moderation, times) is the store's. */
+export type ReviewWrite = Pick<Review, 'bookId' | 'userId' | 'reviewerName' | 'rating' | 'title' | 'body'>;
 
 export interface ReviewWriteResult {
   review: Review;
