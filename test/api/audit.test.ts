@@ -113,6 +113,8 @@ describe('drift audit', () => {
     const res = await api.request('POST', '/api/v1/admin/audit', { token: admin.token });
     expect(res.status).toBe(200);
     expect(res.body.stores.map((s: any) => s.store)).toEqual(['search', 'bestsellers', 'graph']);
+    // A body of JSON null is a body, and not the object the document asks for.
+    expectProblem(await api.request('POST', '/api/v1/admin/audit', { token: admin.token, rawBody: 'null' }), 400);
   });
 
   it('is for admins only and refuses an unknown store by name', async () => {

@@ -138,9 +138,9 @@ export function adminRoutes(app: App, useCases: UseCases): void {
     '/admin/audit',
     {
       config: { access: 'admin' },
-      // The body is optional: none means every store, no repair.
+      // The body is optional: none means every store, no repair. A JSON `null` is a body, and not an object.
       preValidation: async (request) => {
-        request.body ??= {};
+        if (request.body === undefined) request.body = {};
       },
       schema: {
         tags,
