@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { PrometheusMetrics } from '../../src/adapters/prometheus/prometheus-metrics.js';
 import { loadConfig } from '../../src/config.js';
@@ -54,6 +55,14 @@ export interface ApiHarness {
 
 let accountCounter = 0;
 let isbnCounter = 0;
+
+/** Puts each book in the customer's cart at its quantity through the API, expecting a 200 for each. */
+export async function fillCart(api: ApiHarness, account: Account, items: Array<{ id: string; quantity: number }>): Promise<void> {
+  for (const item of items) {
+    const res = await api.request('PUT', `/api/v1/cart/items/${item.id}`, { token: account.token, body: { quantity: item.quantity } });
+    expect(res.status).toBe(200);
+  }
+}
 
 export function nextIsbn(): string {
   isbnCounter += 1;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectProblem, problemFields, startApi, type Account, type ApiHarness } from './harness.js';
+import { expectProblem, fillCart, problemFields, startApi, type Account, type ApiHarness } from './harness.js';
 
 const ADDRESS = { name: 'Ada Lovelace', line1: '12 St James Square', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' };
 
@@ -14,13 +14,6 @@ describe('checkout and orders', () => {
   afterAll(async () => {
     await api.close();
   });
-
-  async function fillCart(account: Account, items: Array<{ id: string; quantity: number }>) {
-    for (const item of items) {
-      const res = await api.request('PUT', `/api/v1/cart/items/${item.id}`, { token: account.token, body: { quantity: item.quantity } });
-      expect(res.status).toBe(200);
-    }
-  }
 
   async function orderEvents(orderId: string) {
     const events = await api.changes();
@@ -48,7 +41,7 @@ describe('checkout and orders', () => {
     const alice = await api.customer();
     const a = await api.createBook(admin, { title: 'Book A', price: 1250, category: 'Essays' });
     const b = await api.createBook(admin, { title: 'Book B', price: 799 });
-    await fillCart(alice, [
+    await fillCart(api, alice, [
       { id: a.id, quantity: 2 },
       { id: b.id, quantity: 1 },
     ]);
@@ -77,7 +70,7 @@ describe('checkout and orders', () => {
   it('places exactly one order for ten concurrent retries with one key', async () => {
     const alice = await api.customer();
     const book = await api.createBook(admin, { price: 1500 });
-    await fillCart(alice, [{ id: book.id, quantity: 2 }]);
+    await fillCart(api, alice, [{ id: book.id, quantity: 2 }]);
     const responses = await Promise.all(
       Array.from({ length: 10 }, () => api.request('POST', '/api/v1/orders', { token: alice.token, headers: { 'idempotency-key': 'concurrent-key-0001' } })),
     );
@@ -99,9 +92,9 @@ describe('checkout and orders', () => {
   it('treats a new key as a new order', async () => {
     const alice = await api.customer();
     const book = await api.createBook(admin, { price: 100 });
-    await fillCart(alice, [{ id: book.id, quantity: 1 }]);
+    await fillCart(api, alice, [{ id: book.id, quantity: 1 }]);
     const first = await api.request('POST', '/api/v1/orders', { token: alice.token, headers: { 'idempotency-key': 'first-key-0001' } });
-    await fillCart(alice, [{ id: book.id, quantity: 4 }]);
+    await fillCart(api, alice, [{ id: book.id, quantity: 4 }]);
     const second = await api.request('POST', '/api/v1/orders', { token: alice.token, headers: { 'idempotency-key': 'second-key-0001' } });
     expect(second.status).toBe(201);
     expect(second.body.order.id).not.toBe(first.body.order.id);
@@ -121,7 +114,7 @@ describe('checkout and orders', () => {
     const alice = await api.customer('Alice');
     const bob = await api.customer('Bob');
     const book = await api.createBook(admin);
-    await fillCart(alice, [{ id: book.id, quantity: 1 }]);
+    await fillCart(api, alice, [{ id: book.id, quantity: 1 }]);
     const placed = await api.request('POST', '/api/v1/orders', { token: alice.token, headers: { 'idempotency-key': 'private-order-01' } });
     const orderId = placed.body.order.id;
 
@@ -140,7 +133,7 @@ describe('checkout and orders', () => {
   it('names the bad field of a shipping address', async () => {
     const alice = await api.customer();
     const book = await api.createBook(admin);
-    await fillCart(alice, [{ id: book.id, quantity: 1 }]);
+    await fillCart(api, alice, [{ id: book.id, quantity: 1 }]);
     const headers = { 'idempotency-key': 'address-check-01' };
     const country = await api.request('POST', '/api/v1/orders', { token: alice.token, headers, body: { shippingAddress: { ...ADDRESS, country: 'gbr' } } });
     expectProblem(country, 400);

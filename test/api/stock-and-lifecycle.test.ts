@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectProblem, problemFields, startApi, type Account, type ApiHarness } from './harness.js';
+import { expectProblem, fillCart, problemFields, startApi, type Account, type ApiHarness } from './harness.js';
 
 const SUCCEEDS = '4242 4242 4242 4242';
 const DECLINED = '4000 0000 0000 0002';
@@ -16,13 +16,6 @@ describe('stock, payment and the order lifecycle', () => {
   afterAll(async () => {
     await api.close();
   });
-
-  async function fillCart(account: Account, items: Array<{ id: string; quantity: number }>) {
-    for (const item of items) {
-      const res = await api.request('PUT', `/api/v1/cart/items/${item.id}`, { token: account.token, body: { quantity: item.quantity } });
-      expect(res.status).toBe(200);
-    }
-  }
 
   function checkout(account: Account, body: Record<string, unknown> = {}) {
     keys += 1;
@@ -61,7 +54,7 @@ describe('stock, payment and the order lifecycle', () => {
     const few = await api.createBook(admin, { title: 'Few Copies', stock: 3 });
     const none = await api.createBook(admin, { title: 'No Copies', stock: 0 });
     const plenty = await api.createBook(admin, { title: 'Plenty' });
-    await fillCart(alice, [
+    await fillCart(api, alice, [
       { id: few.id, quantity: 4 },
       { id: none.id, quantity: 1 },
       { id: plenty.id, quantity: 1 },
@@ -77,7 +70,7 @@ describe('stock, payment and the order lifecycle', () => {
     expect(await stockOf(few.id)).toBe(3);
 
     await api.request('DELETE', `/api/v1/cart/items/${none.id}`, { token: alice.token });
-    await fillCart(alice, [{ id: few.id, quantity: 3 }]);
+    await fillCart(api, alice, [{ id: few.id, quantity: 3 }]);
     const placed = await checkout(alice);
     expect(placed.status).toBe(201);
     expect(await stockOf(few.id)).toBe(0);
@@ -87,7 +80,7 @@ describe('stock, payment and the order lifecycle', () => {
   it('sells the last copy to exactly one of many parallel checkouts', async () => {
     const last = await api.createBook(admin, { stock: 1 });
     const buyers = await Promise.all(Array.from({ length: 6 }, (_, i) => api.customer(`Buyer ${i}`)));
-    for (const buyer of buyers) await fillCart(buyer, [{ id: last.id, quantity: 1 }]);
+    for (const buyer of buyers) await fillCart(api, buyer, [{ id: last.id, quantity: 1 }]);
     const results = await Promise.all(buyers.map((buyer) => checkout(buyer)));
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     for (const r of results.filter((r) => r.status !== 201)) expect(expectProblem(r, 409).code).toBe('out-of-stock');
@@ -97,7 +90,7 @@ describe('stock, payment and the order lifecycle', () => {
   it('charges the test card (order paid), and a declined card is 402 with nothing created and stock unchanged', async () => {
     const bob = await api.customer();
     const book = await api.createBook(admin, { stock: 5, price: 1500 });
-    await fillCart(bob, [{ id: book.id, quantity: 2 }]);
+    await fillCart(api, bob, [{ id: book.id, quantity: 2 }]);
     const declined = await checkout(bob, { payment: { cardNumber: DECLINED } });
     expect(expectProblem(declined, 402).errors).toEqual([{ field: 'payment/cardNumber', detail: expect.stringContaining('declined') }]);
     expect(await stockOf(book.id)).toBe(5);
@@ -121,7 +114,7 @@ describe('stock, payment and the order lifecycle', () => {
     const carol = await api.customer();
     const mallory = await api.customer();
     const book = await api.createBook(admin, { stock: 4 });
-    await fillCart(carol, [{ id: book.id, quantity: 3 }]);
+    await fillCart(api, carol, [{ id: book.id, quantity: 3 }]);
     const order = (await checkout(carol)).body.order;
     expect(await stockOf(book.id)).toBe(1);
 
@@ -141,7 +134,7 @@ describe('stock, payment and the order lifecycle', () => {
     expect(expectProblem(again, 409).code).toBe('status-transition');
     expect(await stockOf(book.id)).toBe(4);
 
-    await fillCart(carol, [{ id: book.id, quantity: 1 }]);
+    await fillCart(api, carol, [{ id: book.id, quantity: 1 }]);
     const shipped = (await checkout(carol)).body.order;
     for (const status of ['paid', 'shipped']) {
       expect((await api.request('POST', `/api/v1/admin/orders/${shipped.id}/status`, { token: admin.token, body: { status } })).status).toBe(200);
@@ -159,7 +152,7 @@ describe('stock, payment and the order lifecycle', () => {
   it('lets only admins list orders by status and move them along the allowed transitions', async () => {
     const dave = await api.customer();
     const book = await api.createBook(admin);
-    await fillCart(dave, [{ id: book.id, quantity: 1 }]);
+    await fillCart(api, dave, [{ id: book.id, quantity: 1 }]);
     const order = (await checkout(dave)).body.order;
 
     expectProblem(await api.request('GET', '/api/v1/admin/orders', { token: dave.token }), 403);
@@ -189,7 +182,7 @@ describe('stock, payment and the order lifecycle', () => {
   it('takes a cancelled order off the bestseller board exactly once, through the change feed', async () => {
     const erin = await api.customer();
     const book = await api.createBook(admin, { category: 'Cancel Test', stock: 10 });
-    await fillCart(erin, [{ id: book.id, quantity: 3 }]);
+    await fillCart(api, erin, [{ id: book.id, quantity: 3 }]);
     const order = (await checkout(erin)).body.order;
     await api.store.projections.catchUp();
     const board = async () => (await api.request('GET', '/api/v1/bestsellers?category=Cancel%20Test')).body.items.map((i: { book: { id: string }; units: number }) => [i.book.id, i.units]);
