@@ -94,6 +94,8 @@ try {
   };
   console.table(figures);
   for (const line of result.violations) console.log(`VIOLATION: ${line}`);
+  // The server logs warnings and errors only; on a violation they are what explains it.
+  if (result.violations.length > 0) console.log(`the server's last output:\n${server.recentOutput(6_000) || '(none)'}`);
   code = result.violations.length === 0 ? 0 : 1;
   console.log(`${result.checks - result.violations.length} passed, ${result.violations.length} failed`);
 } catch (error) {

@@ -78,6 +78,11 @@ export class SoakServer {
     throw new Error(`the server was not ready within 3 minutes; its output:\n${this.output.slice(-4000)}`);
   }
 
+  /** The end of what the server processes printed (warnings and errors: the soak runs them at `warn`). */
+  recentOutput(chars: number): string {
+    return this.output.slice(-chars).trim();
+  }
+
   /** The hard way: no shutdown hooks, no flushing; then a new process on the same data and port. */
   async killAndRestart(): Promise<void> {
     await this.end('SIGKILL');
