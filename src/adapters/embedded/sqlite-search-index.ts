@@ -33,6 +33,9 @@ import {
 } from './search/schema.js';
 import { Suggester } from './search/suggest.js';
 import { Vocabulary } from './search/vocabulary.js';
+import { RankingIndex, type Execution } from './search/ranking-index/ranking-index.js';
+import { rankedQueryOf } from './search/ranking-index/ranked-query.js';
+import { SqliteRankingFeed } from './search/ranking-index/sqlite-ranking-feed.js';
 
 const FTS = LIVE_TABLES.fts;
 const DOCS = LIVE_TABLES.docs;
@@ -73,6 +76,15 @@ function where(sql: readonly string[]): string {
   return sql.length === 0 ? '' : `WHERE ${sql.join(' AND ')}`;
 }
 
+export interface SqliteSearchIndexOptions {
+  /**
+   * Who ranks text queries: `memory` (default) a RankingIndex kept in step with the tables, `fts5`
+   * SQLite's bm25() over every match. Both give the same answers (the parity test checks it); fts5 is
+   * kept as the reference while both exist, and costs nothing to hold: it builds nothing in memory.
+   */
+  ranker?: 'memory' | 'fts5';
+}
+
 function facetsOf(counts: FacetCounts): SearchResult['facets'] {
   const categories: FacetCount[] = [...counts.categories]
     .map(([value, count]) => ({ value, count }))
@@ -92,19 +104,26 @@ export class SqliteSearchIndex implements SearchIndex {
   private readonly searches = new ResultCache<SearchResult>(500);
   private readonly suggestions = new ResultCache<Suggestion[]>(2000);
   private readonly statements = new Map<string, SqliteStatement>();
+  private readonly ranking: RankingIndex | null;
 
-  private constructor(readonly db: SqliteDatabase) {
+  private constructor(
+    readonly db: SqliteDatabase,
+    options: SqliteSearchIndexOptions,
+  ) {
     this.writer = new IndexWriter(db, LIVE_TABLES);
     this.vocabulary = new Vocabulary(db, LIVE_TABLES);
-    this.attributes = new AttributeStore(db);
+    let attributes: AttributeStore | undefined;
+    const ln = db.prepare('SELECT ln(?)').pluck();
+    this.ranking = options.ranker === 'fts5' ? null : new RankingIndex((key) => attributes!.idOf(key), (x) => ln.get(x) as number);
+    this.attributes = attributes = new AttributeStore(db, this.ranking && new SqliteRankingFeed(db, this.ranking));
     this.suggester = new Suggester(db, this.vocabulary, this.attributes);
     this.matching = new MatchingKeys(db);
   }
 
-  static open(file: string): SqliteSearchIndex {
+  static open(file: string, options: SqliteSearchIndexOptions = {}): SqliteSearchIndex {
     const db = openSqlite(file, { durability: 'normal' });
     migrate(db, SEARCH_MIGRATIONS);
-    return new SqliteSearchIndex(db);
+    return new SqliteSearchIndex(db, options);
   }
 
   async upsert(docs: readonly SearchDocument[]): Promise<void> {
@@ -132,10 +151,11 @@ export class SqliteSearchIndex implements SearchIndex {
       if (cached) return cached;
       const plan = planQuery(parseQuery(String(query.q ?? '')), this.vocabulary);
       const fts = ftsQuery(plan);
-      const matches = fts.match === null ? null : this.matching.get(fts.match);
+      const execution = this.execute(plan, query, offset + limit);
+      const matches = execution ? execution.matches : fts.match === null ? null : this.matching.get(fts.match);
       const counts = this.attributes.count(matches, query);
       const total = counts.total;
-      const ranked = offset < total ? this.page(query, fts, matches, offset, limit) : [];
+      const ranked = offset < total ? this.page(query, fts, matches, offset, limit, execution) : [];
       const hits = this.hits(ranked, plan);
       const end = offset + hits.length;
       const result: SearchResult = {
@@ -210,15 +230,34 @@ export class SqliteSearchIndex implements SearchIndex {
    * Document keys of the requested page, in order, with their relevance when sorted by it. Only
    * relevance needs SQLite (bm25); the other orders pick the page from the matches in memory.
    */
-  private page(query: SearchQuery, fts: FtsQuery, matches: Int32Array | null, offset: number, limit: number): Array<{ key: number; score: number }> {
+  private page(
+    query: SearchQuery,
+    fts: FtsQuery,
+    matches: Int32Array | null,
+    offset: number,
+    limit: number,
+    execution: Execution | null,
+  ): Array<{ key: number; score: number }> {
     if (limit <= 0) return [];
     if (fts.match === null || query.sort !== 'relevance') {
       // Without text there is no relevance: browsing by relevance lists the best rated first.
       const sort = query.sort === 'relevance' ? 'rating' : query.sort;
       return this.attributes.page(matches, query, sort, offset, limit).map((key) => ({ key, score: 0 }));
     }
+    if (execution) return execution.ranked.slice(offset, offset + limit).map((r) => ({ key: r.key, score: r.score }));
     const ranked = this.ranked(query, fts, offset + limit);
     return ranked.slice(offset, offset + limit).map((r) => ({ key: r.key, score: -r.rank }));
+  }
+
+  /**
+   * The one point where the ranking index runs a planned query: every match (for totals and facets)
+   * and, when sorted by relevance, the first `wanted` accepted by the filters, in the FTS5 path's
+   * (tier, bm25, id) order. Null when the FTS5 path ranks instead, or the plan has no text.
+   */
+  private execute(plan: QueryPlan, query: SearchQuery, wanted: number): Execution | null {
+    const ranked = this.ranking && rankedQueryOf(plan);
+    if (!this.ranking || !ranked) return null;
+    return this.ranking.execute(ranked, query.sort === 'relevance' ? wanted : 0, this.attributes.acceptor(query));
   }
 
   /**

@@ -1,0 +1,92 @@
+/**
+ * The embedded index's two rankers answer alike: the in-memory RankingIndex and SQLite FTS5's bm25()
+ * give the same hits in the same order with the same scores, totals, facets and cursors, on the
+ * benchmark's query pools, before and after the catalog changes under them (updates that change the
+ * text, deletions, redelivered and out-of-order versions). Kept for as long as both rankers exist.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqliteSearchIndex } from '../../src/adapters/embedded/sqlite-search-index.js';
+import { generateBooks } from '../../src/cli/seed/demo-data.js';
+import type { SearchDocument, SearchQuery, SearchResult } from '../../src/ports/search-index.js';
+import { searchQueries } from '../../bench/harness.js';
+import { tempDir } from '../support/temp-dir.js';
+
+const BOOKS: SearchDocument[] = [...generateBooks(11, 3000)].map((b) => ({ ...b, id: `b-${b.isbn}`, version: 1 }));
+const pools = searchQueries();
+const QUERIES = [...pools.common, ...pools.prefixes, ...pools.typos];
+
+const dir = tempDir('bookstore-ranking-parity-');
+let memory: SqliteSearchIndex;
+let fts5: SqliteSearchIndex;
+
+beforeAll(async () => {
+  const file = join(dir.path, 'search.db');
+  memory = SqliteSearchIndex.open(file);
+  fts5 = SqliteSearchIndex.open(file, { ranker: 'fts5' });
+  for (let at = 0; at < BOOKS.length; at += 500) await memory.upsert(BOOKS.slice(at, at + 500));
+});
+
+afterAll(async () => {
+  await memory?.close();
+  await fts5?.close();
+  dir.remove();
+});
+
+/** What must agree: everything but highlights, which both compute from the same plan anyway. */
+function answer(result: SearchResult) {
+  return {
+    hits: result.hits.map((h) => [h.book.id, h.score]),
+    total: result.total,
+    facets: result.facets,
+    nextCursor: result.nextCursor,
+    correctedQuery: result.correctedQuery,
+  };
+}
+
+async function compare(queries: readonly SearchQuery[]): Promise<{ broad: number }> {
+  let broad = 0;
+  for (const query of queries) {
+    const [expected, actual] = [await fts5.search(query), await memory.search(query)];
+    expect(answer(actual), JSON.stringify(query)).toEqual(answer(expected));
+    if (expected.total > query.limit) broad++;
+  }
+  return { broad };
+}
+
+const relevance = (q: string, extra: Partial<SearchQuery> = {}): SearchQuery => ({ q, sort: 'relevance', limit: 20, ...extra });
+
+describe('in-memory ranking and FTS5 bm25', () => {
+  it('give the same top 20 on every query of the benchmark pools', async () => {
+    const { broad } = await compare(QUERIES.map((q) => relevance(q)));
+    // The pools must exercise ranking, not just tiny result sets.
+    expect(broad).toBeGreaterThan(QUERIES.length / 4);
+  });
+
+  it('agree on deeper pages, filters and the other sorts', async () => {
+    const sample = QUERIES.filter((_, i) => i % 17 === 0);
+    const first = await memory.search(relevance(sample[0]!, { limit: 5 }));
+    expect(first.nextCursor).not.toBeNull();
+    await compare([
+      ...sample.map((q) => relevance(q, { limit: 50 })),
+      ...sample.map((q) => relevance(q, { minRating: 3.5, maxPrice: 2000 })),
+      ...sample.map((q) => relevance(q, { category: BOOKS[0]!.category })),
+      ...sample.map((q) => relevance(q, { sort: 'price_asc' })),
+      relevance(sample[0]!, { limit: 5, cursor: first.nextCursor! }),
+    ]);
+  });
+
+  it('stay in step through updates, deletions and stale redeliveries', async () => {
+    const changed = BOOKS.slice(0, 300).map((b, i) => ({ ...b, version: 3, title: `${BOOKS[(i * 7) % BOOKS.length]!.title} revised`, description: i % 2 ? '' : b.description }));
+    await memory.upsert(changed);
+    await memory.remove(BOOKS.slice(300, 400).map((b) => ({ id: b.id, version: 2 })));
+    // Redelivered and out-of-order writes: older versions of changed and deleted books change nothing.
+    await memory.upsert([...BOOKS.slice(0, 50).map((b) => ({ ...b, version: 2 })), ...BOOKS.slice(300, 350)]);
+    await memory.upsert(BOOKS.slice(360, 380).map((b) => ({ ...b, version: 4, title: `${b.title} returned` })));
+    const removedTitle = BOOKS[320]!.title;
+    const gone = await memory.search(relevance(removedTitle, { limit: 100 }));
+    expect(gone.hits.map((h) => h.book.id)).not.toContain(BOOKS[320]!.id);
+    const { broad } = await compare([...QUERIES.filter((_, i) => i % 3 === 0), 'revised', 'returned', removedTitle].map((q) => relevance(q)));
+    expect(broad).toBeGreaterThan(0);
+  });
+});
