@@ -12,7 +12,7 @@ import type { SearchDocument, SearchQuery, SearchResult } from '../../src/ports/
 import { searchQueries } from '../../bench/harness.js';
 import { tempDir } from '../support/temp-dir.js';
 
-const BOOKS: SearchDocument[] = [...generateBooks(11, 3000)].map((b) => ({ ...b, id: `b-${b.isbn}`, version: 1 }));
+const BOOKS: SearchDocument[] = [...generateBooks(11, 2000)].map((b) => ({ ...b, id: `b-${b.isbn}`, version: 1 }));
 const pools = searchQueries();
 const QUERIES = [...pools.common, ...pools.prefixes, ...pools.typos];
 
@@ -56,7 +56,7 @@ async function compare(queries: readonly SearchQuery[]): Promise<{ broad: number
 
 const relevance = (q: string, extra: Partial<SearchQuery> = {}): SearchQuery => ({ q, sort: 'relevance', limit: 20, ...extra });
 
-describe('in-memory ranking and FTS5 bm25', () => {
+describe('in-memory ranking and FTS5 bm25', { timeout: 120_000 }, () => {
   it('give the same top 20 on every query of the benchmark pools', async () => {
     const { broad } = await compare(QUERIES.map((q) => relevance(q)));
     // The pools must exercise ranking, not just tiny result sets.

@@ -1,5 +1,6 @@
 import type { SearchDocument } from '../../../../ports/search-index.js';
-import { columnTerms, RANKED_COLUMNS } from '../../../search-text/ranking.js';
+import { RANKED_COLUMNS } from '../../../search-text/ranking.js';
+import { terms } from '../../../search-text/tokens.js';
 
 /** A document as bm25 sees it: its distinct terms with their column-weighted frequencies, and its length. */
 export interface IndexedText {
@@ -10,17 +11,23 @@ export interface IndexedText {
   length: number;
 }
 
-export function indexedText(doc: Pick<SearchDocument, 'title' | 'authors' | 'category' | 'description'>): IndexedText {
-  const columns = columnTerms(doc);
+type Columns = Pick<SearchDocument, 'title' | 'authors' | 'category' | 'description'>;
+
+/** The same text per column as ranking.ts's columnTerms gives FTS5, without joining and splitting it again. */
+const COLUMN_TEXT: Record<(typeof RANKED_COLUMNS)[number]['name'], (doc: Columns) => string> = {
+  title: (doc) => doc.title,
+  authors: (doc) => doc.authors.join(' '),
+  category: (doc) => doc.category,
+  description: (doc) => doc.description,
+};
+
+export function indexedText(doc: Columns): IndexedText {
   const weightOf = new Map<string, number>();
   let length = 0;
   for (const { name, weight } of RANKED_COLUMNS) {
-    const text = columns[name];
-    if (text === '') continue;
-    for (const term of text.split(' ')) {
-      weightOf.set(term, (weightOf.get(term) ?? 0) + weight);
-      length++;
-    }
+    const columnTerms = terms(COLUMN_TEXT[name](doc));
+    for (const term of columnTerms) weightOf.set(term, (weightOf.get(term) ?? 0) + weight);
+    length += columnTerms.length;
   }
   return { terms: [...weightOf.keys()], weights: [...weightOf.values()], length };
 }

@@ -159,28 +159,38 @@ export class RankingIndex {
       const bit = 1 << t;
       const before = bit - 1;
       for (const phrase of term.phrases) {
-        const pe = this.nextPhraseEpoch();
-        let hits = 0;
         const [from, to] = this.segment.range(phrase.term, phrase.prefix);
-        for (let j = offsets[from]!, end = offsets[to]!; j < end; j++) {
-          const k = keys[j]!;
-          if (inSegment[k] === 0) continue;
-          if (phraseStamp[k] !== pe) {
-            phraseStamp[k] = pe;
-            frequency[k] = 0;
+        const delta = this.deltaOf(phrase.term, phrase.prefix);
+        let hits = 0;
+        if (to - from === 1 && delta.length === 0) {
+          // One posting list holds each document once: its weights are the frequencies as they are.
+          for (let j = offsets[from]!, end = offsets[to]!; j < end; j++) {
+            const k = keys[j]!;
+            if (inSegment[k] === 0) continue;
+            frequency[k] = weights[j]!;
             phraseKeys[hits++] = k;
           }
-          frequency[k]! += weights[j]!;
-        }
-        for (const [term, postings] of this.deltaByTerm) {
-          if (phrase.prefix ? !term.startsWith(phrase.term) : term !== phrase.term) continue;
-          for (const [k, w] of postings) {
+        } else {
+          const pe = this.nextPhraseEpoch();
+          for (let j = offsets[from]!, end = offsets[to]!; j < end; j++) {
+            const k = keys[j]!;
+            if (inSegment[k] === 0) continue;
             if (phraseStamp[k] !== pe) {
               phraseStamp[k] = pe;
               frequency[k] = 0;
               phraseKeys[hits++] = k;
             }
-            frequency[k]! += w;
+            frequency[k]! += weights[j]!;
+          }
+          for (const postings of delta) {
+            for (const [k, w] of postings) {
+              if (phraseStamp[k] !== pe) {
+                phraseStamp[k] = pe;
+                frequency[k] = 0;
+                phraseKeys[hits++] = k;
+              }
+              frequency[k]! += w;
+            }
           }
         }
         if (hits === 0) continue;
@@ -216,6 +226,17 @@ export class RankingIndex {
       if (wanted > 0 && (accept === null || accept(k))) heap.offer(k);
     }
     return { matches: matches.subarray(0, count), ranked: heap.sorted() };
+  }
+
+  /** The delta's postings of `term`, or of every term starting with it. */
+  private deltaOf(term: string, prefix: boolean): Array<Map<number, number>> {
+    if (!prefix) {
+      const postings = this.deltaByTerm.get(term);
+      return postings ? [postings] : [];
+    }
+    const out: Array<Map<number, number>> = [];
+    for (const [t, postings] of this.deltaByTerm) if (t.startsWith(term)) out.push(postings);
+    return out;
   }
 
   /** Folds the delta into a new segment, dropping the postings of rewritten and deleted documents. */
