@@ -89,4 +89,32 @@ describe('in-memory ranking and FTS5 bm25', { timeout: 120_000 }, () => {
     const { broad } = await compare([...QUERIES.filter((_, i) => i % 3 === 0), 'revised', 'returned', removedTitle].map((q) => relevance(q)));
     expect(broad).toBeGreaterThan(0);
   });
+
+  it('restart from the saved postings, catching up with writes made while closed', async () => {
+    const file = join(dir.path, 'restart.db');
+    const first = SqliteSearchIndex.open(file);
+    await first.upsert(BOOKS.slice(0, 1000));
+    await first.search(relevance('the'));
+    expect(first.rankingLoad?.source).toBe('tables');
+    await first.upsert(BOOKS.slice(1000, 1200).map((b) => ({ ...b, version: 2, title: `${b.title} again` })));
+    await first.close();
+    // Written while no ranking index was open: the next one must catch up from its snapshot's seq.
+    const writer = SqliteSearchIndex.open(file, { ranker: 'fts5' });
+    await writer.upsert(BOOKS.slice(0, 20).map((b) => ({ ...b, version: 5, title: 'Restart Marker' })));
+    await writer.remove(BOOKS.slice(20, 40).map((b) => ({ id: b.id, version: 5 })));
+    const restarted = SqliteSearchIndex.open(file);
+    try {
+      const queries = ['restart marker', 'again', BOOKS[25]!.title, ...QUERIES.filter((_, i) => i % 9 === 0)].map((q) => relevance(q));
+      for (const query of queries) expect(answer(await restarted.search(query)), query.q).toEqual(answer(await writer.search(query)));
+      expect(restarted.rankingLoad?.source).toBe('snapshot');
+      expect((await restarted.search(relevance('restart marker'))).total).toBe(20);
+      // A rebuild makes another generation of tables: the snapshot no longer applies.
+      await restarted.rebuild(async (write) => write(BOOKS.slice(0, 500)));
+      expect(answer(await restarted.search(relevance('the')))).toEqual(answer(await writer.search(relevance('the'))));
+      expect(restarted.rankingLoad?.source).toBe('tables');
+    } finally {
+      await restarted.close();
+      await writer.close();
+    }
+  });
 });

@@ -35,7 +35,7 @@ import { Suggester } from './search/suggest.js';
 import { Vocabulary } from './search/vocabulary.js';
 import { RankingIndex, type Execution } from './search/ranking-index/ranking-index.js';
 import { rankedQueryOf } from './search/ranking-index/ranked-query.js';
-import { SqliteRankingFeed } from './search/ranking-index/sqlite-ranking-feed.js';
+import { SqliteRankingFeed, type RankingLoad } from './search/ranking-index/sqlite-ranking-feed.js';
 
 const FTS = LIVE_TABLES.fts;
 const DOCS = LIVE_TABLES.docs;
@@ -83,6 +83,8 @@ export interface SqliteSearchIndexOptions {
    * kept as the reference while both exist, and costs nothing to hold: it builds nothing in memory.
    */
   ranker?: 'memory' | 'fts5';
+  /** Where the in-memory ranking's postings are saved between runs; none when null. Default: beside the database file. */
+  rankingSnapshot?: string | null;
 }
 
 function facetsOf(counts: FacetCounts): SearchResult['facets'] {
@@ -105,6 +107,7 @@ export class SqliteSearchIndex implements SearchIndex {
   private readonly suggestions = new ResultCache<Suggestion[]>(2000);
   private readonly statements = new Map<string, SqliteStatement>();
   private readonly ranking: RankingIndex | null;
+  private readonly rankingFeed: SqliteRankingFeed | null;
 
   private constructor(
     readonly db: SqliteDatabase,
@@ -115,7 +118,8 @@ export class SqliteSearchIndex implements SearchIndex {
     let attributes: AttributeStore | undefined;
     const ln = db.prepare('SELECT ln(?)').pluck();
     this.ranking = options.ranker === 'fts5' ? null : new RankingIndex((key) => attributes!.idOf(key), (x) => ln.get(x) as number);
-    this.attributes = attributes = new AttributeStore(db, this.ranking && new SqliteRankingFeed(db, this.ranking));
+    this.rankingFeed = this.ranking && new SqliteRankingFeed(db, this.ranking, options.rankingSnapshot ?? null);
+    this.attributes = attributes = new AttributeStore(db, this.rankingFeed);
     this.suggester = new Suggester(db, this.vocabulary, this.attributes);
     this.matching = new MatchingKeys(db);
   }
@@ -123,7 +127,8 @@ export class SqliteSearchIndex implements SearchIndex {
   static open(file: string, options: SqliteSearchIndexOptions = {}): SqliteSearchIndex {
     const db = openSqlite(file, { durability: 'normal' });
     migrate(db, SEARCH_MIGRATIONS);
-    return new SqliteSearchIndex(db, options);
+    const rankingSnapshot = options.rankingSnapshot !== undefined ? options.rankingSnapshot : file === ':memory:' ? null : `${file}.ranking`;
+    return new SqliteSearchIndex(db, { ...options, rankingSnapshot });
   }
 
   async upsert(docs: readonly SearchDocument[]): Promise<void> {
@@ -213,7 +218,18 @@ export class SqliteSearchIndex implements SearchIndex {
       .immediate();
   }
 
+  /** How the in-memory ranking was last loaded (null before the first search, or with the fts5 ranker). */
+  get rankingLoad(): RankingLoad | null {
+    return this.rankingFeed?.lastLoad ?? null;
+  }
+
   async close(): Promise<void> {
+    if (!this.db.open) return;
+    // Catches up first, so the saved postings are those of the tables as they are now.
+    if (this.rankingFeed?.lastLoad) {
+      this.db.transaction(() => this.attributes.refresh())();
+      this.rankingFeed.save();
+    }
     if (this.db.open) this.db.close();
   }
 

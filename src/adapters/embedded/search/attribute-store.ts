@@ -19,13 +19,16 @@ export interface FacetCounts {
 
 /** Told, inside the refresh, how the live documents changed: for indexes that follow the same tables. */
 export interface AttributeListener {
-  /** Every document was (re)loaded: after a rebuild, or on the first refresh. */
-  reloaded(): void;
+  /**
+   * Every document was (re)loaded: after a rebuild, or on the first refresh. `isLive` answers for the
+   * reloaded state, which is that of `generation` and `seq`.
+   */
+  reloaded(state: { generation: number; seq: number; isLive(key: number): boolean }): void;
   /** The document under `key` was written (added or replaced) since the last refresh. */
   written(key: number): void;
   removed(key: number): void;
-  /** The refresh that reported changes (or a reload) is over. */
-  refreshed(): void;
+  /** The refresh that reported changes (or a reload) is over; the tables are at `generation` and `seq`. */
+  refreshed(generation: number, seq: number): void;
 }
 
 export type AttributeSort = 'price_asc' | 'price_desc' | 'rating' | 'newest';
@@ -87,7 +90,7 @@ export class AttributeStore {
     if (generation !== this.generation) {
       this.reset();
       for (const row of this.all.iterate() as Iterable<Row>) this.set(row);
-      this.listener?.reloaded();
+      this.listener?.reloaded({ generation, seq, isLive: (key) => this.live[key] === 1 });
     } else if (seq !== this.seq) {
       // Removals first: a book removed and added again in this window is live under its new key.
       for (const id of this.changedTombstones.all(this.seq) as string[]) {
@@ -105,7 +108,7 @@ export class AttributeStore {
     const changed = generation !== this.generation || seq !== this.seq;
     this.generation = generation;
     this.seq = seq;
-    if (changed) this.listener?.refreshed();
+    if (changed) this.listener?.refreshed(generation, seq);
   }
 
   /** The id of a live document key; ties in relevance are broken by it. */

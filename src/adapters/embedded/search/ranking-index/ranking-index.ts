@@ -90,12 +90,7 @@ export class RankingIndex {
 
   /** Replaces everything with `docs` (keys in any order). */
   load(docs: Iterable<[key: number, text: IndexedText]>): void {
-    this.deltaByTerm.clear();
-    this.deltaByKey.clear();
-    this.rows = 0;
-    this.tokens = 0;
-    this.live.fill(0);
-    this.inSegment.fill(0);
+    this.clear();
     const builder = new SegmentBuilder();
     for (const [key, text] of docs) {
       this.ensureCapacity(key + 1);
@@ -107,6 +102,37 @@ export class RankingIndex {
       this.tokens += text.length;
     }
     this.segment = builder.finish();
+  }
+
+  /** Replaces everything with postings saved by `postings()`. */
+  restore(segment: PostingsSegment, docKeys: Int32Array, lengths: Int32Array): void {
+    this.clear();
+    let max = -1;
+    for (let i = 0; i < docKeys.length; i++) max = Math.max(max, docKeys[i]!);
+    this.ensureCapacity(max + 1);
+    for (let i = 0; i < docKeys.length; i++) {
+      const key = docKeys[i]!;
+      this.live[key] = 1;
+      this.inSegment[key] = 1;
+      this.length[key] = lengths[i]!;
+      this.rows++;
+      this.tokens += lengths[i]!;
+    }
+    this.segment = segment;
+  }
+
+  /** Every live document's postings in one segment (the delta folded in first), with their lengths: what `restore` takes. */
+  postings(): { segment: PostingsSegment; docKeys: Int32Array; lengths: Int32Array } {
+    if (this.deltaByKey.size > 0) this.compact();
+    const docKeys = new Int32Array(this.rows);
+    const lengths = new Int32Array(this.rows);
+    let n = 0;
+    for (let key = 0; key < this.capacity; key++) {
+      if (this.live[key] === 0) continue;
+      docKeys[n] = key;
+      lengths[n++] = this.length[key]!;
+    }
+    return { segment: this.segment, docKeys, lengths };
   }
 
   write(key: number, text: IndexedText): void {
@@ -254,6 +280,15 @@ export class RankingIndex {
     this.segment = builder.finish();
     this.deltaByKey.clear();
     this.deltaByTerm.clear();
+  }
+
+  private clear(): void {
+    this.deltaByTerm.clear();
+    this.deltaByKey.clear();
+    this.rows = 0;
+    this.tokens = 0;
+    this.live.fill(0);
+    this.inSegment.fill(0);
   }
 
   private nextQueryEpoch(): number {
