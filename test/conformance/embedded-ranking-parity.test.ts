@@ -90,6 +90,22 @@ describe('in-memory ranking and FTS5 bm25', { timeout: 120_000 }, () => {
     expect(broad).toBeGreaterThan(0);
   });
 
+  it('rank books matching the terms as typed first, as FTS5 tiers them', async () => {
+    const base = BOOKS[0]!;
+    const filler = 'A long and winding account of many things that happened over many years in many places. '.repeat(4);
+    // "zephyrs" is rare and "zephyr" far more common, so the plan adds "zephyr" and ranks as-typed matches first.
+    const asTyped = [1, 2, 3].map((i) => ({ ...base, id: `tier-${i}`, title: `Collected Letters ${i}`, description: `${filler}Letters about her zephyrs.` }));
+    const near = Array.from({ length: 60 }, (_, i) => ({ ...base, id: `near-${i}`, title: 'Zephyr Zephyr', description: 'A zephyr.' }));
+    await memory.upsert([...asTyped, ...near]);
+    // The trailing space: a finished word, not a prefix still being typed.
+    const query = relevance('zephyrs ');
+    const [expected, actual] = [await fts5.search(query), await memory.search(query)];
+    expect(answer(actual)).toEqual(answer(expected));
+    expect(actual.hits.slice(0, 3).map((h) => h.book.id).sort()).toEqual(['tier-1', 'tier-2', 'tier-3']);
+    // bm25 alone would put the short "Zephyr Zephyr" titles first.
+    expect(actual.hits[3]!.score).toBeGreaterThan(actual.hits[0]!.score);
+  });
+
   it('restart from the saved postings, catching up with writes made while closed', async () => {
     const file = join(dir.path, 'restart.db');
     const first = SqliteSearchIndex.open(file);
