@@ -104,6 +104,12 @@ export interface StreamConfig {
   maxBatchingWindowSeconds: number;
   /** Bounded retries; after them the batch's pointer goes to the on-failure queue. */
   retryAttempts: number;
+  /**
+   * A record older than this is given up (its batch's pointer goes to the on-failure queue). Strictly
+   * less than the stream's 24-hour retention (StreamMapping checks): at 24 h a record that still fails
+   * is trimmed from the stream before Lambda gives it up, so it would vanish without a pointer in the
+   * queue, and a pointer to a trimmed record cannot be replayed. 12 h leaves the other 12 to replay.
+   */
   maxRecordAgeHours: number;
   parallelizationFactor: number;
   dlqRetentionDays: number;
@@ -186,7 +192,7 @@ const dev: BookstoreConfig = {
     logRetentionDays: 14,
     logLevel: 'info',
   },
-  stream: { batchSize: 100, maxBatchingWindowSeconds: 1, retryAttempts: 5, maxRecordAgeHours: 24, parallelizationFactor: 1, dlqRetentionDays: 14 },
+  stream: { batchSize: 100, maxBatchingWindowSeconds: 1, retryAttempts: 5, maxRecordAgeHours: 12, parallelizationFactor: 1, dlqRetentionDays: 14 },
   api: { throttleRatePerSecond: 50, throttleBurst: 100, accessLogRetentionDays: 14 },
   web: { priceClass: 'PriceClass_100' },
   monitoring: { availabilityTarget: 0.999, iteratorAgeAlarmSeconds: 300 },
@@ -225,7 +231,7 @@ const prod: BookstoreConfig = {
     logRetentionDays: 90,
     logLevel: 'info',
   },
-  stream: { batchSize: 100, maxBatchingWindowSeconds: 1, retryAttempts: 10, maxRecordAgeHours: 24, parallelizationFactor: 2, dlqRetentionDays: 14 },
+  stream: { batchSize: 100, maxBatchingWindowSeconds: 1, retryAttempts: 10, maxRecordAgeHours: 12, parallelizationFactor: 2, dlqRetentionDays: 14 },
   api: { throttleRatePerSecond: 500, throttleBurst: 1000, accessLogRetentionDays: 90 },
   web: { priceClass: 'PriceClass_100' },
   monitoring: { availabilityTarget: 0.999, iteratorAgeAlarmSeconds: 300 },

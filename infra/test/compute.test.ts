@@ -8,6 +8,7 @@ import type { App } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { APP_CSP } from '../../src/http/content-security-policies.js';
 import { findBundles } from '../lib/compute/bundles.js';
+import { STREAM_RETENTION_HOURS } from '../lib/compute/stream-mapping.js';
 import { API_PATH_PATTERNS, HASHED_ASSET_CACHE_CONTROL, REVALIDATE_CACHE_CONTROL } from '../lib/compute/storefront.js';
 import { CONFIGS } from '../lib/config.js';
 import { appEnvironment } from '../lib/contracts.js';
@@ -171,6 +172,9 @@ describe.each(['dev', 'prod'] as const)('compute (%s)', (name) => {
         MaximumRetryAttempts: config.stream.retryAttempts,
         MaximumRecordAgeInSeconds: config.stream.maxRecordAgeHours * 3600,
       });
+      // Strictly under the stream's retention: a record is given up (and its pointer queued) while it can still be replayed.
+      expect(mapping.Properties!.MaximumRecordAgeInSeconds).toBeLessThan(STREAM_RETENTION_HOURS * 3600);
+      expect(mapping.Properties!.MaximumRecordAgeInSeconds).toBeLessThanOrEqual(12 * 3600);
       expect(config.stream.retryAttempts).toBeGreaterThanOrEqual(1);
       expect(config.stream.retryAttempts).toBeLessThanOrEqual(10);
     });
