@@ -237,12 +237,23 @@ describe.each(['dev', 'prod'] as const)('compute (%s)', (name) => {
       expect(variables.BOOKSTORE_PUBLIC_URL).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }]] });
     });
 
-    it('is invoked by nobody through the Lambda API: no role in the stack holds lambda:InvokeFunction', () => {
-      const invokes = resourcesOf(template, 'AWS::IAM::Policy')
-        .flatMap(([, p]) => p.Properties!.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
-        .filter((s) => actionsOf(s).some((a) => a.startsWith('lambda:')));
-      expect(invokes).toEqual([]);
-      expect(resourcesOf(template, 'AWS::Lambda::EventInvokeConfig').filter(([, c]) => refId(c.Properties!.FunctionName) === rebuildId)).toEqual([]);
+    it('is invoked through the Lambda API by no function: only by the off-hours schedules (dev), whose role names it alone', () => {
+      type Statement = { Action: string | string[]; Resource: unknown };
+      const invokes = [
+        ...resourcesOf(template, 'AWS::IAM::Policy').map(([id, p]) => [id, p.Properties!.PolicyDocument.Statement as Statement[]] as const),
+        ...resourcesOf(template, 'AWS::IAM::Role').flatMap(([id, r]) =>
+          ((r.Properties!.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]).map((p) => [id, p.PolicyDocument.Statement] as const),
+        ),
+      ].flatMap(([id, statements]) => statements.filter((s) => actionsOf(s).some((a) => a.startsWith('lambda:'))).map((s) => ({ id, s })));
+      const asyncConfigs = resourcesOf(template, 'AWS::Lambda::EventInvokeConfig').filter(([, c]) => refId(c.Properties!.FunctionName) === rebuildId);
+      if (!config.neptune.offHours) {
+        expect(invokes).toEqual([]);
+        expect(asyncConfigs).toEqual([]);
+        return;
+      }
+      const schedulerRole = stack.getLogicalId(stack.offHours!.role.node.defaultChild as never);
+      expect(invokes).toEqual([{ id: schedulerRole, s: expect.objectContaining({ Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [rebuildId, 'Arn'] } }) }]);
+      expect(asyncConfigs).toHaveLength(1);
     });
 
     it("is started by a second mapping on the table's stream, filtered to rebuild jobs wanting a worker, one job per invocation", () => {
