@@ -79,6 +79,7 @@ export class OffHours extends Construct {
     });
 
     const clusterArn = Arn.format({ service: 'rds', resource: 'cluster', resourceName: props.clusterIdentifier, arnFormat: ArnFormat.COLON_RESOURCE_NAME }, stack);
+    const stopAndStart = new iam.PolicyStatement({ sid: 'StopAndStartTheGraph', actions: ['rds:StopDBCluster', 'rds:StartDBCluster'], resources: [clusterArn] });
     this.role = new iam.Role(this, 'Role', {
       description: 'EventBridge Scheduler: stops and starts the dev Neptune cluster, starts rebuilds after each start',
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
@@ -91,14 +92,14 @@ export class OffHours extends Construct {
       inlinePolicies: {
         OffHours: new iam.PolicyDocument({
           statements: [
-            new iam.PolicyStatement({ sid: 'StopAndStartTheGraph', actions: ['rds:StopDBCluster', 'rds:StartDBCluster'], resources: [clusterArn] }),
+            stopAndStart,
             new iam.PolicyStatement({ sid: 'StartRebuilds', actions: ['lambda:InvokeFunction'], resources: [props.rebuildFunction.functionArn] }),
           ],
         }),
       },
     });
-    // The targets below would grant on their own (LambdaInvoke adds `<function>:*`); the inline policy
-    // above already holds exactly what they need.
+    // The targets below would grant on their own (LambdaInvoke adds `<function>:*`, Universal without
+    // statements `neptune:<action>` on *); the inline policy above already holds exactly what they need.
     const role = this.role.withoutPolicyUpdates();
 
     const cluster = (action: 'stopDBCluster' | 'startDBCluster') =>
@@ -108,7 +109,8 @@ export class OffHours extends Construct {
         role,
         // Universal targets take the API's parameters in the SDKs' casing (as in the CDK's own stopDBCluster example).
         input: scheduler.ScheduleTargetInput.fromObject({ DbClusterIdentifier: props.clusterIdentifier }),
-        policyStatements: [],
+        // What the role holds already (the immutable role drops it); without it Universal would ask for `*`.
+        policyStatements: [stopAndStart],
         // A stop or start that fails (the cluster already in that state) is not worth retrying for long.
         retryAttempts: 3,
         maxEventAge: Duration.hours(1),
