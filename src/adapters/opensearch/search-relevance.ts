@@ -41,6 +41,14 @@ const FIELDS = ['title.proper^5', 'authors^3', 'title^1.5', 'title.joined^2', 'c
 const TIE_BREAKER = 0.2;
 /** Edits allowed by word length: none below 3 letters, one up to 6 (`kil`, `poter`), two from 7 (`mokingbird`). */
 const FUZZINESS = 'AUTO:3,7';
+/**
+ * The fields a long word is also looked for with two edits in: the title and the authors, where
+ * typos are searched for. Lucene builds a two-edit automaton per field and query (about 1.5 ms each
+ * on this machine, against 0.15 ms for one edit), which made it most of a search's time; the other
+ * fields take one edit.
+ */
+const TWO_EDIT_FIELDS = ['title.proper^5', 'authors^3'];
+const ONE_EDIT_FIELDS = FIELDS.filter((f) => !TWO_EDIT_FIELDS.includes(f));
 /** How much a typo costs: a match after a typo scores this share of an exact one, less in the first letter. */
 const TYPO = 0.6;
 const FIRST_LETTER_TYPO = 0.35;
@@ -95,7 +103,10 @@ export function wordClause(word: string, prefix: boolean, typos: boolean): Json 
   const queries: Json[] = [match({})];
   const length = Array.from(word).length;
   if (typos && length >= 3 && !/^\p{N}+$/u.test(word)) {
-    queries.push(match({ fuzziness: FUZZINESS, prefix_length: 1, max_expansions: 50, boost: TYPO }));
+    if (length >= 7) {
+      queries.push(match({ fields: TWO_EDIT_FIELDS, fuzziness: FUZZINESS, prefix_length: 1, max_expansions: 50, boost: TYPO }));
+      queries.push(match({ fields: ONE_EDIT_FIELDS, fuzziness: 1, prefix_length: 1, max_expansions: 50, boost: TYPO }));
+    } else queries.push(match({ fuzziness: FUZZINESS, prefix_length: 1, max_expansions: 50, boost: TYPO }));
     if (length >= 7) queries.push(match({ fuzziness: 1, prefix_length: 0, max_expansions: 50, boost: FIRST_LETTER_TYPO }));
   }
   if (prefix) queries.push({ multi_match: { query: word, fields: FIELDS, type: 'bool_prefix', max_expansions: 50, boost: COMPLETION } });
