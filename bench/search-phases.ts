@@ -8,7 +8,7 @@
  * temporary directory. Each round runs every query once, one at a time, through each index's
  * `search` (10 hits, facets, highlights), alternating which goes first. The OpenSearch client is
  * wrapped to count round trips and to time each beside OpenSearch's own `took` (the difference is
- * HTTP and JSON). The embedded searches are uncached: each round asks a different page size, so its
+ * HTTP and JSON), and an empty search is timed first as the floor. The embedded searches are uncached: each round asks a different page size, so its
  * result cache (keyed by the whole query) never answers. `--concurrency N` then runs the engines
  * searches N at a time for throughput. Figures to report, not to assert: the machine's load moves them.
  */
@@ -69,6 +69,14 @@ try {
   const queries = pool === 'suite' ? RELEVANCE_QUERIES.map((r) => r.q) : mixedSearchQueries().slice(0, 600);
   for (let at = 0; at < docs.length; at += 500) await Promise.all([embedded.upsert(docs.slice(at, at + 500)), opensearch.upsert(docs.slice(at, at + 500))]);
   console.log(`pool ${pool}: ${docs.length} books, ${queries.length} queries; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  // The floor under any engines search: a round trip that asks OpenSearch for nothing.
+  const empty: number[] = [];
+  for (let i = 0; i < 220; i++) {
+    const started = performance.now();
+    await client.search({ index: alias, body: { size: 0 } });
+    if (i >= 20) empty.push(performance.now() - started);
+  }
+  console.log(`empty round trip (size 0, through the client): p50 ${ms(pct(empty, 0.5))} ms, p95 ${ms(pct(empty, 0.95))} ms`);
   for (let round = 1; round <= rounds; round++) {
     const order: Array<['embedded' | 'engines', SearchIndex]> = [['embedded', embedded], ['engines', opensearch]];
     if (round % 2 === 0) order.reverse();
