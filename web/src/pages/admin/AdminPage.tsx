@@ -386,6 +386,9 @@ export default function AdminPage() {
   return (
     <>
       <h1>Admin</h1>
+      <p>
+        <Link to="/admin/orders">Manage orders</Link>: find them by status, mark them paid, shipped or delivered, or cancel them.
+      </p>
       {flash && (
         <p className="notice notice-ok" role="status">
           {flash}
