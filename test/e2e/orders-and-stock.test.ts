@@ -73,9 +73,9 @@ describe('orders, stock and reviews in Chromium', () => {
     store.cli(['admin', 'create', admin.email]);
     adminToken = await api.signIn(admin.email, PASSWORD);
     admin = { ...admin, token: adminToken };
-    fewLeft = await api.createBook(adminToken, { title: 'The Tidewater Ledger', price: 1600, category: 'Fiction', stock: 2 });
-    soldOut = await api.createBook(adminToken, { title: 'The Tidewater Almanac', price: 1200, category: 'Fiction', stock: 0 });
-    plenty = await api.createBook(adminToken, { title: 'The Tidewater Lighthouse', price: 2100, category: 'Fiction', stock: 50 });
+    fewLeft = await api.createBook(adminToken, { title: 'The Tidewater Ledger', price: 1600, category: 'Sea Stories', stock: 2 });
+    soldOut = await api.createBook(adminToken, { title: 'The Tidewater Almanac', price: 1200, category: 'Sea Stories', stock: 0 });
+    plenty = await api.createBook(adminToken, { title: 'The Tidewater Lighthouse', price: 2100, category: 'Sea Stories', stock: 50 });
     browser = await launchBrowser();
   });
 
@@ -84,7 +84,7 @@ describe('orders, stock and reviews in Chromium', () => {
     await store?.stop();
   });
 
-  it('says how few copies are left, or that none are, on the book page and on search results', async () => {
+  it('says how few copies are left, or that none are, on the book page, search results and the category page', async () => {
     const page = await browser.context.newPage();
     try {
       await page.goto(`${store.baseUrl}/books/${fewLeft.id}`);
@@ -104,6 +104,14 @@ describe('orders, stock and reviews in Chromium', () => {
         expect(plentyRow).not.toContain('left');
         expect(plentyRow).not.toContain('Out of stock');
       });
+
+      await page.goto(`${store.baseUrl}/category/Sea%20Stories`);
+      await page.getByRole('heading', { level: 1, name: 'Sea Stories' }).waitFor();
+      await settled(page);
+      const card = (title: string) => page.getByRole('article').filter({ has: page.getByRole('link', { name: title }) });
+      expect(await card(fewLeft.title).textContent()).toContain('Only 2 left');
+      expect(await card(soldOut.title).textContent()).toContain('Out of stock');
+      expect(await card(plenty.title).locator('.stock-note').count()).toBe(0);
     } finally {
       await page.close();
     }
