@@ -87,22 +87,24 @@ function OrderRow({ order, onOutcome }: { order: AdminOrder; onOutcome: (outcome
           <StatusHistory history={order.statusHistory} />
         </details>
       </td>
-      <td className="actions" data-label="Change">
+      <td data-label="Change">
         {order.nextStatuses.length === 0 ? (
           <span className="muted small">Final</span>
         ) : (
-          order.nextStatuses.map((status) => (
-            <button
-              key={status}
-              type="button"
-              className={status === 'cancelled' ? 'button button-danger' : 'button button-secondary'}
-              disabled={move.isPending}
-              onClick={() => onMove(status)}
-            >
-              {MOVE_LABELS[status]}
-              <span className="visually-hidden"> {order.id}</span>
-            </button>
-          ))
+          <div className="actions">
+            {order.nextStatuses.map((status) => (
+              <button
+                key={status}
+                type="button"
+                className={status === 'cancelled' ? 'button button-danger' : 'button button-secondary'}
+                disabled={move.isPending}
+                onClick={() => onMove(status)}
+              >
+                {MOVE_LABELS[status]}
+                <span className="visually-hidden"> {order.id}</span>
+              </button>
+            ))}
+          </div>
         )}
       </td>
     </tr>
