@@ -60,6 +60,24 @@ describe('Admin orders screen and the cart stock warning', () => {
     expect(recorder.requests.at(-1)?.url.searchParams.get('status')).toBe('delivered');
   });
 
+  it('pages through the orders with the API\'s cursor, keeping the filter', async () => {
+    const placed: Array<{ id: string; customer: Account }> = [];
+    for (let i = 0; i < 21; i++) placed.push(await placedOrder());
+    const recorder = recordingFetch();
+    renderWithServices(<AdminOrdersPage />, { route: '/admin/orders?status=placed', session: await sessionOf(api, admin), fetch: recorder.fetch });
+    // Newest first: the last order placed opens the first page of 20, the first placed is further on.
+    await screen.findByText(placed[20]!.id, ID_CELL);
+    expect(screen.queryByText(placed[0]!.id, ID_CELL)).not.toBeInTheDocument();
+
+    await userEvent.setup().click(screen.getByRole('link', { name: 'Next page →' }));
+    await screen.findByText(placed[0]!.id, ID_CELL);
+    expect(screen.queryByText(placed[20]!.id, ID_CELL)).not.toBeInTheDocument();
+    const last = recorder.requests.at(-1)!.url.searchParams;
+    expect(last.get('status')).toBe('placed');
+    expect(last.get('cursor')).toBeTruthy();
+    expect(currentLocation()).toMatch(/^\/admin\/orders\?status=placed&cursor=[^&]+&page=2$/);
+  });
+
   it('explains a refused move with the server’s reason, and asks before cancelling', async () => {
     const order = await placedOrder();
     renderWithServices(<AdminOrdersPage />, { route: '/admin/orders?status=placed', session: await sessionOf(api, admin) });
