@@ -7,6 +7,7 @@ import { useApi } from '../app/services';
 import { bookPath, categoryPath } from '../components/books';
 import { Cover } from '../components/Cover';
 import { Highlighted } from '../components/Highlighted';
+import { StockNote } from '../components/stock';
 import { Pager } from '../components/Pager';
 import { EmptyState, ErrorNotice, Loading, Price, Rating } from '../components/ui';
 import { useDocumentTitle } from '../lib/hooks';
@@ -135,6 +136,7 @@ function Hits({ result }: { result: SearchResult }) {
                 {book.category}
               </Link>
               <span className="muted">{book.year}</span>
+              <StockNote stock={book.stock} inline />
             </p>
           </div>
         </li>
