@@ -53,8 +53,15 @@ class GraphWriter {
   private readonly removeEdge;
   private readonly rate;
   private readonly unrate;
+  private readonly forgetVertex;
+  private readonly forgetEdges;
+  private readonly forgetRatings;
 
   constructor(names: TableNames, db: SqliteDatabase) {
+    this.forgetVertex = db.prepare<[string]>(`DELETE FROM ${names('graph_vertices')} WHERE label = 'user' AND id = ?`);
+    // Out of the user: friendOf and purchased; into the user: friendOf only (books have no out-edges to users).
+    this.forgetEdges = db.prepare<[string, string]>(`DELETE FROM ${names('graph_edges')} WHERE out_id = ? OR (label = 'friendOf' AND in_id = ?)`);
+    this.forgetRatings = db.prepare<[string]>(`DELETE FROM ${names('graph_rated')} WHERE out_id = ?`);
     this.rate = db.prepare<[string, string, number]>(
       `INSERT INTO ${names('graph_rated')} (out_id, in_id, stars) VALUES (?, ?, ?) ON CONFLICT (out_id, in_id) DO UPDATE SET stars = excluded.stars`,
     );
@@ -93,6 +100,11 @@ class GraphWriter {
         this.addVertex.run('book', change.bookId);
         if (change.stars === null) this.unrate.run(change.userId, change.bookId);
         else this.rate.run(change.userId, change.bookId, change.stars);
+        break;
+      case 'forget-user':
+        this.forgetEdges.run(change.userId, change.userId);
+        this.forgetRatings.run(change.userId);
+        this.forgetVertex.run(change.userId);
         break;
     }
   }

@@ -354,7 +354,26 @@ export class GremlinSocialGraph implements SocialGraph {
     return typeof previous === 'string' ? previous : undefined;
   }
 
+  /**
+   * Applies the changes in order: runs of upserts as planned requests, and each deleted account as one
+   * drop of its vertex, which takes every edge in or out of it, in every generation (a rebuild under
+   * way must not keep the person either).
+   */
   private async write(generation: string, changes: readonly GraphChange[]): Promise<void> {
+    let run: GraphChange[] = [];
+    for (const change of changes) {
+      if (change.kind !== 'forget-user') {
+        run.push(change);
+        continue;
+      }
+      await this.writeRun(generation, run);
+      run = [];
+      await this.g.V(this.userVertex(change.userId)).drop().iterate();
+    }
+    await this.writeRun(generation, run);
+  }
+
+  private async writeRun(generation: string, changes: readonly GraphChange[]): Promise<void> {
     for (let start = 0; start < changes.length; start += CHANGES_PER_REQUEST) {
       const { vertices, edges, dropped, rated } = this.plan(generation, changes.slice(start, start + CHANGES_PER_REQUEST));
       let request = this.g.inject(0);
