@@ -5,7 +5,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Client as OpenSearchClient } from '@opensearch-project/opensearch';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { credentialsTableName, documentClient } from '../../src/adapters/dynamodb/dynamodb-items.js';
+import { credentialsTableName } from '../../src/adapters/dynamodb/dynamodb-items.js';
+import { documentClient } from '../../src/adapters/dynamodb/dynamodb-tables.js';
 import { keysByPrefix } from '../../src/adapters/redis/redis-scan.js';
 import { connect } from '../../src/adapters/embedded/sqlite-driver.js';
 import { expectProblem, fillCart, PASSWORD, problemFields, startApi, type Account, type ApiHarness } from './harness.js';
@@ -177,7 +178,7 @@ describe('account deletion', () => {
     await check();
 
     // A rebuild reads only the record, so it brings nothing of her back; ratings and sales stay right.
-    for (const name of ['search', 'bestsellers', 'graph']) await api.store.projections.rebuild(name);
+    for (const name of ['search', 'bestsellers', 'graph'] as const) await api.store.projections.rebuild(name);
     await api.store.projections.catchUp();
     await check();
     expect(await searched()).toMatchObject({ rating: 3 });
