@@ -127,6 +127,7 @@ describe('account deletion', () => {
     const before = await everythingStored(api);
     for (const trace of [ann.id, ann.email, ADDRESS.name, ADDRESS.line1]) expect(before).toContain(trace);
     expect((await api.store.graph.interactionsOf(ann.id)).rated).toEqual([{ bookId: dune.id, stars: 5 }]);
+    expect((await api.store.reviews.listByUser(ann.id)).map((r) => r.bookId)).toEqual([dune.id]);
 
     // Re-authentication: the token alone is not enough, and every refusal says why.
     const wrong = await deleteMe(ann, { password: 'not the password' });
