@@ -77,29 +77,35 @@ class GraphWriter {
       case 'user':
         this.addVertex.run('user', change.userId);
         break;
+      // A removal adds no vertex: it may arrive after the person's account was deleted and forgotten.
       case 'friendship': {
         const { userA, userB } = change;
-        this.addVertex.run('user', userA);
-        this.addVertex.run('user', userB);
+        if (change.friends) {
+          this.addVertex.run('user', userA);
+          this.addVertex.run('user', userB);
+        }
         const edge = change.friends ? this.addEdge : this.removeEdge;
         edge.run('friendOf', userA, userB);
         edge.run('friendOf', userB, userA);
         break;
       }
       case 'purchase': {
-        this.addVertex.run('user', change.userId);
-        const edge = change.bought === false ? this.removeEdge : this.addEdge;
+        const bought = change.bought !== false;
+        if (bought) this.addVertex.run('user', change.userId);
         for (const bookId of change.bookIds) {
-          this.addVertex.run('book', bookId);
-          edge.run('purchased', change.userId, bookId);
+          if (bought) this.addVertex.run('book', bookId);
+          (bought ? this.addEdge : this.removeEdge).run('purchased', change.userId, bookId);
         }
         break;
       }
       case 'rating':
+        if (change.stars === null) {
+          this.unrate.run(change.userId, change.bookId);
+          break;
+        }
         this.addVertex.run('user', change.userId);
         this.addVertex.run('book', change.bookId);
-        if (change.stars === null) this.unrate.run(change.userId, change.bookId);
-        else this.rate.run(change.userId, change.bookId, change.stars);
+        this.rate.run(change.userId, change.bookId, change.stars);
         break;
       case 'forget-user':
         this.forgetEdges.run(change.userId, change.userId);
