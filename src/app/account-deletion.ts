@@ -77,21 +77,25 @@ export function accountDeletionUseCases({ identity, users, carts, orders, friend
     }
   }
 
+  /** What the record holds of the person besides the profile and credentials. */
+  async function eraseData(userId: string): Promise<void> {
+    await removeReviews(userId);
+    await removeFriendships(userId);
+    await carts.delete(userId);
+    await anonymiseOrders(userId);
+  }
+
   /**
    * Everything but the password check, in an order that keeps a failure retryable for as long as it
    * can be: the person's data first, then the credentials, then the profile (after which the account's
-   * tokens stop working), then a last sweep for a cart or friendship written meanwhile by a request
-   * already past its token check.
+   * tokens stop working), then the data once more, for a cart line, friendship, review or order written
+   * meanwhile by a request already past its token check.
    */
   async function erase(user: User): Promise<void> {
-    await removeReviews(user.id);
-    await removeFriendships(user.id);
-    await carts.delete(user.id);
-    await anonymiseOrders(user.id);
+    await eraseData(user.id);
     await identity.deleteAccount(user);
     await users.delete(user.id);
-    await carts.delete(user.id);
-    await removeFriendships(user.id);
+    await eraseData(user.id);
   }
 
   return {
