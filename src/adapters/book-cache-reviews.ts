@@ -44,6 +44,10 @@ export class BookCacheReviews implements Reviews {
     return this.inner.listVisible(bookId, request);
   }
 
+  listByUser(userId: string): Promise<Review[]> {
+    return this.inner.listByUser(userId);
+  }
+
   private async refresh(bookId: string): Promise<void> {
     const book = await this.readBook(bookId);
     if (book) await this.cache.put([book]);

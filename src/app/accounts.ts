@@ -46,9 +46,15 @@ export function accountUseCases({ identity, users, metrics, attempts, attemptLim
       }
     },
 
-    /** The principal a bearer token proves (AuthenticationError otherwise). */
+    /**
+     * The principal a bearer token proves (AuthenticationError otherwise). The account must still be in
+     * the record: tokens are checked offline (a signature, or Cognito's keys), so a deleted account's
+     * tokens would otherwise keep working until they expire.
+     */
     async authenticate(token: string): Promise<Principal> {
-      return identity.verify(token);
+      const principal = await identity.verify(token);
+      if (!(await users.get(principal.userId))) throw new AuthenticationError('the account of this token no longer exists');
+      return principal;
     },
 
     async me(principal: Principal): Promise<User> {

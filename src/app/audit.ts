@@ -1,3 +1,4 @@
+import { isAnonymisedOrder } from '../domain/account-deletion.js';
 import { hourBucket, WINDOW_HOURS, type BestsellerWindow } from '../domain/bestsellers.js';
 import type { Book } from '../domain/book.js';
 import { ConflictError } from '../domain/errors.js';
@@ -272,15 +273,18 @@ function countKey(window: BestsellerWindow, category: string | undefined, bookId
 }
 
 /**
- * Every user, accepted friendship (an edge each way) and purchase of the record, and no friendship
- * or purchase it does not have. User vertices the record lacks are not drift: nothing ever deletes a
- * user, and such a vertex (left by a failed rebuild) has no edges and changes no answer.
+ * Every user, accepted friendship (an edge each way) and purchase of the record, and no user,
+ * friendship or purchase it does not have: a user vertex the record lacks is a deleted account the
+ * graph still holds (repaired by forgetting it, edges and all). Orders kept after their customer
+ * deleted the account are nobody's purchases.
  */
 async function compareGraph(graph: SocialGraph, record: RecordView): Promise<Comparison> {
   const held = await graph.contents();
   const differences: Difference[] = [];
   const heldUsers = new Set(held.users);
   for (const user of record.users) if (!heldUsers.has(user)) differences.push({ key: `user ${user}`, expected: 'present', actual: null });
+  const recordUsers = new Set(record.users);
+  for (const user of heldUsers) if (!recordUsers.has(user)) differences.push({ key: `user ${user}`, expected: null, actual: 'present' });
 
   const friendKey = (from: string, to: string) => `friendOf ${from} ${to}`;
   const friends = new Set(record.friendships.filter((f) => f.status === 'accepted').flatMap((f) => [friendKey(f.userA, f.userB), friendKey(f.userB, f.userA)]));
@@ -289,19 +293,19 @@ async function compareGraph(graph: SocialGraph, record: RecordView): Promise<Com
   for (const key of heldFriends) if (!friends.has(key)) differences.push({ key, expected: null, actual: 'present' });
 
   const purchaseKey = (userId: string, bookId: string) => `purchased ${userId} ${bookId}`;
-  const purchases = new Set(record.orders.flatMap((o) => o.lines.map((l) => purchaseKey(o.userId, l.bookId))));
+  const purchases = new Set(record.orders.filter((o) => !isAnonymisedOrder(o)).flatMap((o) => o.lines.map((l) => purchaseKey(o.userId, l.bookId))));
   const heldPurchases = new Set(held.purchases.map((p) => purchaseKey(p.userId, p.bookId)));
   for (const key of purchases) if (!heldPurchases.has(key)) differences.push({ key, expected: 'present', actual: null });
   for (const key of heldPurchases) if (!purchases.has(key)) differences.push({ key, expected: null, actual: 'present' });
 
   return {
-    checked: record.users.length + new Set([...friends, ...heldFriends]).size + new Set([...purchases, ...heldPurchases]).size,
+    checked: new Set([...record.users, ...heldUsers]).size + new Set([...friends, ...heldFriends]).size + new Set([...purchases, ...heldPurchases]).size,
     differences,
     async repair(found) {
       const changes: GraphChange[] = found.map((d): GraphChange => {
         const [kind, a, b] = d.key.split(' ') as [string, string, string];
         const present = d.expected !== null;
-        if (kind === 'user') return { kind: 'user', userId: a };
+        if (kind === 'user') return present ? { kind: 'user', userId: a } : { kind: 'forget-user', userId: a };
         if (kind === 'friendOf') return { kind: 'friendship', userA: a, userB: b, friends: present };
         return { kind: 'purchase', userId: a, bookIds: [b], bought: present };
       });

@@ -12,6 +12,7 @@ import type { Reviews } from '../ports/reviews.js';
 import type { SearchIndex } from '../ports/search-index.js';
 import type { SocialGraph } from '../ports/social-graph.js';
 import type { Users } from '../ports/users.js';
+import { accountDeletionUseCases } from './account-deletion.js';
 import { accountUseCases } from './accounts.js';
 import type { AttemptLimitSettings } from './attempt-limits.js';
 import { auditUseCases } from './audit.js';
@@ -55,6 +56,7 @@ export function createUseCases(deps: UseCaseDeps) {
   const withClock = { ...deps, now: deps.now ?? (() => new Date()) };
   return {
     accounts: accountUseCases(withClock),
+    accountDeletion: accountDeletionUseCases(withClock),
     catalog: catalogUseCases(withClock),
     search: searchUseCases(withClock),
     cart: cartUseCases(withClock),

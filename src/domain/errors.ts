@@ -66,9 +66,15 @@ export class AuthenticationError extends DomainError {
   override readonly name = 'AuthenticationError';
 }
 
-/** Valid credentials, but this principal may not do this. */
+/** Valid credentials, but this principal may not do this; `field` names the input that decided it, if one did. */
 export class ForbiddenError extends DomainError {
   override readonly name = 'ForbiddenError';
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
 }
 
 /**

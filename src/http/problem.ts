@@ -169,7 +169,7 @@ function mapError(error: unknown): Mapped | null {
   if (error instanceof PaymentDeclinedError) return { status: 402, slug: 'payment-declined', detail: error.message, issues: [{ field: 'payment/cardNumber', detail: error.message }] };
   if (error instanceof PreconditionFailedError) return { status: 412, slug: 'precondition-failed', detail: error.message };
   if (error instanceof AuthenticationError) return { status: 401, slug: 'unauthenticated', detail: error.message, headers: { 'www-authenticate': AUTHENTICATE } };
-  if (error instanceof ForbiddenError) return { status: 403, slug: 'forbidden', detail: error.message };
+  if (error instanceof ForbiddenError) return { status: 403, slug: 'forbidden', detail: error.message, issues: error.field ? [{ field: error.field, detail: error.message }] : undefined };
   if (error instanceof TooManyAttemptsError) {
     return { status: 429, slug: 'too-many-requests', detail: error.message, headers: { 'retry-after': String(error.retryAfterSeconds) } };
   }

@@ -17,4 +17,9 @@ export interface Carts {
   setLine(userId: string, bookId: string, quantity: number, at: string): Promise<Cart>;
   /** Takes a book out in one atomic step; taking out a book that is not there changes nothing. */
   removeLine(userId: string, bookId: string, at: string): Promise<Cart>;
+  /**
+   * Deletes the cart and every trace of it (an emptied cart's tombstone too), for an account being
+   * deleted: a `cart` remove event when it held lines. False when there was nothing stored.
+   */
+  delete(userId: string): Promise<boolean>;
 }

@@ -31,4 +31,9 @@ export interface Identity {
   verify(token: string): Promise<Principal>;
   /** Public keys that verify this provider's tokens. */
   jwks(): Promise<JsonWebKeySet>;
+  /**
+   * Removes the account's credentials from the provider (Cognito: the pool's user); idempotent. The
+   * local provider's password hash lives in the record and goes with `Users.delete`.
+   */
+  deleteAccount(user: Pick<User, 'id' | 'email'>): Promise<void>;
 }

@@ -49,4 +49,11 @@ export interface Orders {
    * still exists and counts its stock. Returns the order as stored.
    */
   changeStatus(order: Order, change: StatusChange): Promise<Order>;
+  /**
+   * In one transaction: replaces the user's order by `anonymiseOrder(stored order, pseudonym)`, so
+   * nothing keyed by the customer's id is left of it, its idempotency key included, and returns it.
+   * An `order` event carries the change (on DynamoDB, where the customer id is in the key, a remove
+   * and an insert). NotFoundError when the order is not (or no longer) the user's.
+   */
+  anonymise(userId: string, orderId: string, pseudonym: string): Promise<Order>;
 }

@@ -26,4 +26,6 @@ export interface Reviews {
   get(bookId: string, userId: string): Promise<Review | null>;
   /** A book's visible reviews, newest first (by last change, then reviewer id). */
   listVisible(bookId: string, request: PageRequest): Promise<Page<Review>>;
+  /** Every review the customer wrote, hidden ones included, by book id (for deleting an account). */
+  listByUser(userId: string): Promise<Review[]>;
 }

@@ -16,7 +16,9 @@ export type GraphChange =
       bought?: boolean;
     }
   /** The user's visible rating of the book, in stars; null when they have none (removed or hidden). */
-  | { kind: 'rating'; userId: string; bookId: string; stars: number | null };
+  | { kind: 'rating'; userId: string; bookId: string; stars: number | null }
+  /** The account was deleted: its vertex and every edge in or out of it go. */
+  | { kind: 'forget-user'; userId: string };
 
 /** What the current graph holds, by raw id: for an audit against the system of record. */
 export interface GraphContents {

@@ -23,4 +23,9 @@ export interface Users {
   search(query: string, limit: number): Promise<User[]>;
   /** NotFoundError when the user does not exist. */
   setRole(userId: string, role: Role): Promise<User>;
+  /**
+   * Deletes the profile, its email claim and any local credentials in one step, recording a `user`
+   * remove event; returns the deleted user, or null when there was none (deleting twice changes nothing).
+   */
+  delete(userId: string): Promise<User | null>;
 }

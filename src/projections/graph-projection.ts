@@ -1,3 +1,4 @@
+import { isAnonymisedOrder } from '../domain/account-deletion.js';
 import type { Change } from '../domain/change-event.js';
 import type { Friendship } from '../domain/friendship.js';
 import type { Order } from '../domain/order.js';
@@ -34,6 +35,8 @@ export class GraphProjection implements Projection {
       switch (e.entity) {
         case 'user':
           if (e.op === 'insert' && e.newImage) changes.push({ kind: 'user', userId: e.newImage.id });
+          // A deleted account takes its vertex and every edge with it (friends, purchases, ratings).
+          else if (e.op === 'remove') changes.push({ kind: 'forget-user', userId: e.key });
           break;
         case 'friendship': {
           // Only accepted friendships become edges; a pending request or a removal means no edge.
@@ -42,7 +45,9 @@ export class GraphProjection implements Projection {
           break;
         }
         case 'order':
-          if (e.op === 'insert' && e.newImage) changes.push(purchaseChange(e.newImage));
+          // An order kept after its customer deleted the account is nobody's purchase (on DynamoDB its
+          // move to the pseudonym's key arrives as an insert).
+          if (e.op === 'insert' && e.newImage && !isAnonymisedOrder(e.newImage)) changes.push(purchaseChange(e.newImage));
           break;
         case 'review': {
           const image = e.newImage ?? e.oldImage;
@@ -69,7 +74,7 @@ export class GraphProjection implements Projection {
       };
       for await (const u of snapshot.users()) await push({ kind: 'user', userId: u.id });
       for await (const f of snapshot.friendships()) if (f.status === 'accepted') await push(friendshipChange(f, true));
-      for await (const o of snapshot.orders()) await push(purchaseChange(o));
+      for await (const o of snapshot.orders()) if (!isAnonymisedOrder(o)) await push(purchaseChange(o));
       for await (const r of snapshot.reviews()) if (!r.hidden) await push(ratingChange(r, r));
       await flush();
     });

@@ -14,6 +14,7 @@ const ROUTES: Array<[method: string, path: string, access: Access]> = [
   ['POST', '/api/v1/auth/signup', 'public'],
   ['POST', '/api/v1/auth/login', 'public'],
   ['GET', '/api/v1/me', 'customer'],
+  ['DELETE', '/api/v1/me', 'customer'],
   ['GET', '/api/v1/books', 'public'],
   ['POST', '/api/v1/books', 'admin'],
   ['GET', '/api/v1/books/:id', 'public'],

@@ -28,6 +28,18 @@ export function cartsConformance(make: () => Promise<CartsUnderTest>): void {
       expect(await carts.get(ALICE)).toMatchObject({ userId: ALICE, lines: [], version: 0 });
     });
 
+    it('deletes a cart, tombstone and all, leaving other carts alone', async () => {
+      const bobs = await carts.save(BOB, [cartLine('book-2')], 0);
+      await carts.save(ALICE, [cartLine('book-1')], 0);
+      expect(await carts.delete(ALICE)).toBe(true);
+      expect(await carts.get(ALICE)).toMatchObject({ lines: [], version: 0 });
+      expect(await carts.delete(ALICE)).toBe(false);
+      const emptied = await carts.save(BOB, [], bobs.version);
+      expect(await carts.delete(BOB)).toBe(true);
+      expect((await carts.get(BOB)).version).toBe(0);
+      expect(emptied.version).toBeGreaterThan(0);
+    });
+
     it('replaces the lines at the expected version and bumps it', async () => {
       const first = await carts.save(ALICE, [cartLine('book-1', 2)], 0);
       expect(first).toMatchObject({ userId: ALICE, lines: [cartLine('book-1', 2)], version: 1 });

@@ -46,6 +46,18 @@ export function identityConformance(make: () => Promise<IdentityUnderTest>): voi
       expect(await users.findByEmail('ann.lee@example.com')).toEqual(user);
     });
 
+    it('deletes an account so its password opens nothing and its email is free again, idempotently', async () => {
+      const user = await identity.signUp({ email: 'gone@example.com', password: PASSWORD, name: 'Gone' });
+      await identity.signIn('gone@example.com', PASSWORD);
+      await identity.deleteAccount(user);
+      await users.delete(user.id);
+      await identity.deleteAccount(user);
+      expect(await rejection(identity.signIn('gone@example.com', PASSWORD))).toBeInstanceOf(AuthenticationError);
+      const again = await identity.signUp({ email: 'gone@example.com', password: OTHER_PASSWORD, name: 'Back' });
+      expect(again.id).not.toBe(user.id);
+      expect(await identity.verify((await identity.signIn('gone@example.com', OTHER_PASSWORD)).accessToken)).toMatchObject({ userId: again.id });
+    });
+
     it('refuses an email that is taken, whatever its case, and keeps the first account as it was', async () => {
       const first = await identity.signUp({ email: 'ann@example.com', password: PASSWORD, name: 'Ann' });
       const attempt = await rejection(identity.signUp({ email: 'ANN@Example.com', password: OTHER_PASSWORD, name: 'Other Ann' }));

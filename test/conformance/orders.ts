@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConflictError, ValidationError } from '../../src/domain/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../src/domain/errors.js';
 import type { Order } from '../../src/domain/order.js';
 import type { Book } from '../../src/domain/book.js';
 import { OutOfStockError } from '../../src/domain/stock.js';
@@ -249,6 +249,24 @@ export function ordersConformance(make: () => Promise<OrdersUnderTest>): void {
         expect(seen).toEqual(expected);
       }
       expect(await orders.listByUser('01cccccccccccccccccccccccc', { limit: 5 })).toEqual({ items: [], nextCursor: null });
+    });
+
+    it("anonymises a user's order: kept for every admin listing, gone from the customer, address and key included", async () => {
+      const order = { ...orderFor(ALICE, 'key-anon-0001'), shippingAddress: { name: 'Alice A', line1: '1 Road', city: 'Town', postalCode: '12345', country: 'DE' } };
+      await orders.place(order, 0);
+      const other = orderFor(ALICE, 'key-anon-0002');
+      await orders.place(other, 0);
+      const kept = await orders.anonymise(ALICE, order.id, 'deleted-pseudonym00000001');
+      expect(kept).toMatchObject({ id: order.id, userId: 'deleted-pseudonym00000001', shippingAddress: null, lines: order.lines, total: order.total, status: 'placed' });
+      expect(kept.statusHistory).toEqual([{ ...order.statusHistory[0], by: { role: 'customer', userId: 'deleted-pseudonym00000001' } }]);
+      expect(JSON.stringify(kept)).not.toContain(ALICE);
+      expect(JSON.stringify(kept)).not.toContain('key-anon-0001');
+      expect(await orders.get(ALICE, order.id)).toBeNull();
+      expect(await orders.findByIdempotencyKey(ALICE, 'key-anon-0001')).toBeNull();
+      expect((await orders.listByUser(ALICE, { limit: 10 })).items.map((o) => o.id)).toEqual([other.id]);
+      expect(await orders.find(order.id)).toEqual(kept);
+      expect((await orders.listAll({ limit: 10 })).items.map((o) => o.id)).toContain(order.id);
+      await expect(orders.anonymise(ALICE, order.id, 'deleted-pseudonym00000002')).rejects.toBeInstanceOf(NotFoundError);
     });
 
     it('rejects a cursor it did not issue', async () => {

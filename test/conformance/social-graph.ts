@@ -239,6 +239,24 @@ export function socialGraphConformance(make: MakeGraph): void {
         expect(await graph.alsoBought(X, 10)).toEqual([]);
       }));
 
+    it('forgets a deleted user: vertex, friendships both ways, purchases and ratings; idempotently', () =>
+      withGraph(async (graph) => {
+        await graph.apply([...NEIGHBOURHOOD, rate(BOB, X, 5), rate(ME, X, 4)]);
+        await graph.apply([{ kind: 'forget-user', userId: BOB }]);
+        await graph.apply([{ kind: 'forget-user', userId: BOB }, { kind: 'forget-user', userId: 'user-nobody' }]);
+        const contents = await graph.contents();
+        expect(contents.users).not.toContain(BOB);
+        expect(contents.friendships.filter((e) => e.from === BOB || e.to === BOB)).toEqual([]);
+        expect(contents.purchases.filter((p) => p.userId === BOB)).toEqual([]);
+        expect(await graph.interactionsOf(BOB)).toEqual({ purchased: [], rated: [] });
+        // Bob's purchases no longer count for me or for also-bought; nobody else changed.
+        expect(await graph.recommendedFor(ME, 10)).toEqual([{ bookId: X, count: 2 }, { bookId: Y, count: 1 }]);
+        expect(await graph.friendsWhoBought(ME, Z, 10)).toEqual([]);
+        expect(await graph.alsoBought(Z, 10)).toEqual([]);
+        expect(await graph.likedWith(ME, 10)).toEqual([]);
+        expect(await graph.friendsWhoBought(ME, X, 10)).toEqual([ANN, CAT]);
+      }));
+
     it('lists its users, friendships each way and purchases, and removes a purchase when asked', () =>
       withGraph(async (graph) => {
         await graph.apply(NEIGHBOURHOOD);

@@ -33,6 +33,20 @@ export function usersConformance(make: () => Promise<UsersUnderTest>): void {
       expect(await users.get('0000000000zzzzzzzzzzzzzzzz')).toBeNull();
     });
 
+    it('deletes a user with their email claim and credentials, once', async () => {
+      const ann = await users.create({ email: 'ann@example.com', name: 'Ann Deleted', role: 'customer', passwordHash: 'scrypt$stand-in' });
+      const ben = await users.create({ email: 'ben@example.com', name: 'Ben', role: 'customer' });
+      expect(await users.delete(ann.id)).toEqual(ann);
+      expect(await users.get(ann.id)).toBeNull();
+      expect(await users.findByEmail('ann@example.com')).toBeNull();
+      expect(await users.passwordHash(ann.id)).toBeNull();
+      expect(await users.search('Ann Deleted', 10)).toEqual([]);
+      expect(await users.delete(ann.id)).toBeNull();
+      expect(await users.get(ben.id)).toEqual(ben);
+      // The email is free for a new account.
+      expect((await users.create({ email: 'ann@example.com', name: 'New Ann', role: 'customer' })).id).not.toBe(ann.id);
+    });
+
     it('refuses an email that is taken, whatever its case', async () => {
       await users.create({ email: 'ann@example.com', name: 'Ann', role: 'customer' });
       const attempt = users.create({ email: 'ANN@example.com', name: 'Other Ann', role: 'admin' });

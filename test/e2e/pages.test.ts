@@ -17,6 +17,7 @@ const PAGES: Array<{ name: string; who: Who; path: (ids: { book: string }) => st
   { name: 'checkout', who: 'customer', path: () => '/checkout', ready: 'Shipping address' },
   { name: 'orders', who: 'customer', path: () => '/orders', ready: 'Your orders' },
   { name: 'friends', who: 'customer', path: () => '/friends', ready: 'Your friends' },
+  { name: 'account', who: 'customer', path: () => '/account', ready: 'Your account' },
   { name: 'sign-in', who: 'visitor', path: () => '/signin', ready: 'Sign in' },
   { name: 'admin', who: 'admin', path: () => '/admin', ready: 'Catalog' },
   { name: 'admin-orders', who: 'admin', path: () => '/admin/orders', ready: 'Orders' },

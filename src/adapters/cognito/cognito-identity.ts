@@ -151,6 +151,18 @@ export class CognitoIdentity implements Identity {
     return principalOf(claims);
   }
 
+  /**
+   * Deletes the pool's user (AdminDeleteUser; an already deleted one is fine). Tokens it issued keep
+   * verifying until they expire, so requests also check that the record still has the account.
+   */
+  async deleteAccount(user: Pick<User, 'id' | 'email'>): Promise<void> {
+    try {
+      await this.client.send(new AdminDeleteUserCommand({ UserPoolId: this.userPoolId, Username: normalizeEmail(user.email) }));
+    } catch (e) {
+      if (errorName(e) !== 'UserNotFoundException') throw e;
+    }
+  }
+
   async jwks(): Promise<JsonWebKeySet> {
     const { keys } = await this.jwksCache.getJwks(CognitoJwtVerifier.parseUserPoolId(this.userPoolId).jwksUri);
     return { keys: keys.map((key) => ({ ...key })) };

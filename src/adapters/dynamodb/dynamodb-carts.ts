@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { CART_LIMITS, emptyCart, inAddedOrder, sameLines, withQuantity, type Cart, type CartLine } from '../../domain/cart.js';
 import { PreconditionFailedError } from '../../domain/errors.js';
@@ -146,6 +146,14 @@ export class DynamoCarts implements Carts {
       ExpressionAttributeValues: { ':one': 1, ':at': at },
       otherwise: (current) => current.lines.filter((l) => l.bookId !== bookId),
     });
+  }
+
+  /** Deletes the item, tombstone or not: the stream's remove record is the `cart` remove event when it held lines. */
+  async delete(userId: string): Promise<boolean> {
+    const { Item: item } = await this.client.send(new GetCommand({ TableName: this.table, Key: keys.cart(userId), ConsistentRead: true }));
+    // A one-action transaction: the delete the adapter's slice of the client offers.
+    await this.client.send(new TransactWriteCommand({ TransactItems: [{ Delete: { TableName: this.table, Key: keys.cart(userId) } }] }));
+    return item !== undefined;
   }
 
   /**

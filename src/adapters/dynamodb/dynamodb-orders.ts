@@ -1,5 +1,7 @@
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { anonymiseOrder } from '../../domain/account-deletion.js';
 import { CART_LIMITS } from '../../domain/cart.js';
+import { NotFoundError } from '../../domain/errors.js';
 import { cartChanged, pricesChanged, withLifecycle, type Order, type OrderStatus, type StatusChange } from '../../domain/order.js';
 import { statusChanged } from '../../domain/order-status.js';
 import { OutOfStockError, shortagesOf, unitsByBook } from '../../domain/stock.js';
@@ -280,6 +282,42 @@ export class DynamoOrders implements Orders {
         if (!codes) throw error;
         if (codes[0] === 'ConditionalCheckFailed') throw statusChanged();
         return RETRY;
+      }
+    });
+  }
+
+  /**
+   * One TransactWriteItems that moves the order out of the customer's partition: the item deleted at
+   * its old key (on the condition that its status is still the one read), the anonymised order put
+   * under the pseudonym's, and the idempotency item deleted. A lost race reads again.
+   */
+  async anonymise(userId: string, orderId: string, pseudonym: string): Promise<Order> {
+    return withRetries('order anonymisation', async () => {
+      const current = await this.get(userId, orderId);
+      if (!current) throw new NotFoundError('order', orderId);
+      const next = anonymiseOrder(current, pseudonym);
+      try {
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Delete: {
+                  TableName: this.table,
+                  Key: keys.order(userId, orderId),
+                  ConditionExpression: '#status = :status',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: { ':status': current.status },
+                },
+              },
+              { Put: { TableName: this.table, Item: orderItem(next), ConditionExpression: 'attribute_not_exists(pk)' } },
+              { Delete: { TableName: this.table, Key: keys.idempotency(userId, current.idempotencyKey) } },
+            ],
+          }),
+        );
+        return next;
+      } catch (error) {
+        if (cancellationCodes(error) !== null) return RETRY;
+        throw error;
       }
     });
   }

@@ -1,4 +1,4 @@
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Book } from '../../domain/book.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { bookWithReviewChange, nextReview, reviewIdOf, type Review } from '../../domain/review.js';
@@ -8,6 +8,7 @@ import { bookFromItem, bookItem } from './dynamodb-catalog.js';
 import {
   cancellationCodes,
   GSI1,
+  GSI2,
   keys,
   lostRace,
   queryPageAhead,
@@ -25,6 +26,8 @@ type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteComman
 export const reviewKey = (bookId: string, userId: string) => ({ pk: `BOOK#${bookId}`, sk: `REVIEW#${userId}` });
 /** GSI1 lists a book's visible reviews newest first; a hidden review has no GSI1 keys (a sparse index). */
 const reviewsOfBook = (bookId: string) => `REVIEWS#${bookId}`;
+/** GSI2 lists a customer's reviews (hidden ones too), by book: what deleting the account removes. */
+const reviewsBy = (userId: string) => `REVIEWS_BY#${userId}`;
 const newestKey = (review: Pick<Review, 'updatedAt' | 'userId'>) => `${review.updatedAt}#${review.userId}`;
 
 export function reviewItem(review: Review): Item {
@@ -32,6 +35,8 @@ export function reviewItem(review: Review): Item {
     ...reviewKey(review.bookId, review.userId),
     type: 'review',
     ...review,
+    [`${GSI2}pk`]: reviewsBy(review.userId),
+    [`${GSI2}sk`]: review.bookId,
     ...(review.hidden ? {} : { [`${GSI1}pk`]: reviewsOfBook(review.bookId), [`${GSI1}sk`]: newestKey(review) }),
   };
 }
@@ -131,6 +136,30 @@ export class DynamoReviews implements Reviews {
     const page = items.slice(0, request.limit).map(reviewFromItem);
     const last = page.at(-1);
     return { items: page, nextCursor: items.length > request.limit && last ? encodeCursor([last.updatedAt, last.userId]) : null };
+  }
+
+  /**
+   * Reads GSI2, which DynamoDB updates asynchronously: a review written a moment ago may be missing
+   * for a short while on AWS (deleting an account also looks up the books the customer bought).
+   */
+  async listByUser(userId: string): Promise<Review[]> {
+    const found: Review[] = [];
+    let start: Item | undefined;
+    do {
+      const out = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: GSI2,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': `${GSI2}pk` },
+          ExpressionAttributeValues: { ':pk': reviewsBy(userId) },
+          ExclusiveStartKey: start,
+        }),
+      );
+      found.push(...(out.Items ?? []).map(reviewFromItem));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return found;
   }
 
   private async book(bookId: string): Promise<Book | null> {

@@ -132,6 +132,32 @@ export class DynamoUsers implements Users {
     return found.slice(0, limit);
   }
 
+  /**
+   * One TransactWriteItems: the profile (the stream's remove record is the `user` event), the email
+   * claim and the credentials item. Read first for the email; a lost race reads again.
+   */
+  async delete(userId: string): Promise<User | null> {
+    return withRetries('user delete', async () => {
+      const current = await this.get(userId);
+      if (!current) return null;
+      try {
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Delete: { TableName: this.table, Key: keys.user(userId), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': current.version } } },
+              { Delete: { TableName: this.table, Key: keys.email(current.email), ConditionExpression: 'attribute_not_exists(pk) OR userId = :id', ExpressionAttributeValues: { ':id': userId } } },
+              { Delete: { TableName: this.credentials, Key: keys.credentials(userId) } },
+            ],
+          }),
+        );
+        return current;
+      } catch (error) {
+        if (cancellationCodes(error) !== null) return RETRY;
+        throw error;
+      }
+    });
+  }
+
   async setRole(userId: string, role: Role): Promise<User> {
     return withRetries('user role change', async () => {
       const current = await this.get(userId);

@@ -90,6 +90,9 @@ export class LocalIdentity implements Identity {
   async jwks(): Promise<JsonWebKeySet> {
     return { keys: [{ ...this.key.publicJwk }] };
   }
+
+  /** Nothing of its own to delete: the hash is in the record's credentials table and goes with `Users.delete`. */
+  async deleteAccount(_user: Pick<User, 'id' | 'email'>): Promise<void> {}
 }
 
 function isRole(value: unknown): value is Role {

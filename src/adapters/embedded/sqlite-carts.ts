@@ -22,13 +22,20 @@ export function cartFromRow(row: CartRow): Cart {
 export class CartRows {
   private readonly byUser: SqliteStatement<[string], CartRow>;
   private readonly put: SqliteStatement<[string, number, string, string]>;
+  private readonly deleteRow: SqliteStatement<[string]>;
 
   constructor(db: SqliteDatabase) {
     this.byUser = db.prepare('SELECT user_id, version, updated_at, lines FROM carts WHERE user_id = ?');
+    this.deleteRow = db.prepare('DELETE FROM carts WHERE user_id = ?');
     this.put = db.prepare(
       `INSERT INTO carts (user_id, version, updated_at, lines) VALUES (?, ?, ?, ?)
        ON CONFLICT (user_id) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at, lines = excluded.lines`,
     );
+  }
+
+  /** Deletes the row, tombstone or not; whether there was one. */
+  delete(userId: string): boolean {
+    return this.deleteRow.run(userId).changes > 0;
   }
 
   get(userId: string): Cart {
@@ -85,6 +92,15 @@ export class SqliteCarts implements Carts {
     return this.outbox.write(() => {
       const current = this.rows.get(userId);
       return this.store(current, current.lines.filter((l) => l.bookId !== bookId), at);
+    });
+  }
+
+  async delete(userId: string): Promise<boolean> {
+    return this.outbox.write(() => {
+      const current = this.rows.get(userId);
+      const existed = this.rows.delete(userId);
+      if (current.lines.length > 0) this.outbox.append({ entity: 'cart', key: userId, op: 'remove', newImage: null, oldImage: current });
+      return existed;
     });
   }
 

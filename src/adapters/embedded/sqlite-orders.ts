@@ -1,3 +1,5 @@
+import { anonymiseOrder } from '../../domain/account-deletion.js';
+import { NotFoundError } from '../../domain/errors.js';
 import { cartChanged, withLifecycle, type Order, type StatusChange } from '../../domain/order.js';
 import { statusChanged } from '../../domain/order-status.js';
 import type { OrderListRequest, Orders, PlaceOptions, PlaceResult } from '../../ports/orders.js';
@@ -32,6 +34,7 @@ export class SqliteOrders implements Orders {
   private readonly byKey: SqliteStatement<[string, string], OrderRow>;
   private readonly insertRow: SqliteStatement<[string, string, string, string]>;
   private readonly pageByUser: SqliteStatement<[string, string, number], OrderRow>;
+  private readonly reown: SqliteStatement<[string, string, string, string, string]>;
 
   constructor(
     db: SqliteDatabase,
@@ -50,6 +53,7 @@ export class SqliteOrders implements Orders {
     this.insertRow = db.prepare('INSERT INTO orders (id, user_id, idempotency_key, doc) VALUES (?, ?, ?, ?)');
     // Ids are time-ordered, so descending id is newest first.
     this.pageByUser = db.prepare('SELECT id, doc FROM orders WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?');
+    this.reown = db.prepare('UPDATE orders SET user_id = ?, idempotency_key = ?, doc = ? WHERE id = ? AND user_id = ?');
   }
 
   async place(order: Order, cartVersion: number, options: PlaceOptions = {}): Promise<PlaceResult> {
@@ -94,6 +98,18 @@ export class SqliteOrders implements Orders {
   async listAll(request: OrderListRequest): Promise<Page<Order>> {
     const { status } = request;
     return pageOf(request, (beforeId, limit) => (status === undefined ? this.pageAll.all(beforeId, limit) : this.pageByStatus.all(status, beforeId, limit)));
+  }
+
+  async anonymise(userId: string, orderId: string, pseudonym: string): Promise<Order> {
+    return this.outbox.write(() => {
+      const row = this.byId.get(orderId, userId);
+      if (!row) throw new NotFoundError('order', orderId);
+      const current = orderFromDoc(row.doc);
+      const next = anonymiseOrder(current, pseudonym);
+      this.reown.run(next.userId, next.idempotencyKey, JSON.stringify(next), next.id, userId);
+      this.outbox.append({ entity: 'order', key: next.id, op: 'modify', newImage: next, oldImage: current });
+      return next;
+    });
   }
 
   async changeStatus(order: Order, change: StatusChange): Promise<Order> {

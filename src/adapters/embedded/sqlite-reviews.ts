@@ -32,6 +32,7 @@ export class SqliteReviews implements Reviews {
   private readonly bookDoc: SqliteStatement<[string], { doc: string }>;
   private readonly updateBookDoc: SqliteStatement<[string, string]>;
   private readonly pageVisible: SqliteStatement<[string, string, string, number], ReviewRow>;
+  private readonly byUser: SqliteStatement<[string], ReviewRow>;
 
   constructor(
     db: SqliteDatabase,
@@ -45,6 +46,7 @@ export class SqliteReviews implements Reviews {
     this.deleteRow = db.prepare('DELETE FROM reviews WHERE book_id = ? AND user_id = ?');
     this.bookDoc = db.prepare('SELECT doc FROM books WHERE id = ?');
     this.updateBookDoc = db.prepare('UPDATE books SET doc = ? WHERE id = ?');
+    this.byUser = db.prepare('SELECT user_id, updated_at, doc FROM reviews WHERE user_id = ? ORDER BY book_id');
     this.pageVisible = db.prepare(
       `SELECT user_id, updated_at, doc FROM reviews
        WHERE book_id = ? AND hidden = 0 AND (updated_at, user_id) < (?, ?)
@@ -101,6 +103,10 @@ export class SqliteReviews implements Reviews {
       items: pageRows.map((r) => reviewFromDoc(r.doc)),
       nextCursor: rows.length > request.limit && last ? encodeCursor([last.updated_at, last.user_id]) : null,
     };
+  }
+
+  async listByUser(userId: string): Promise<Review[]> {
+    return this.byUser.all(userId).map((r) => reviewFromDoc(r.doc));
   }
 
   private read(bookId: string, userId: string): Review | null {

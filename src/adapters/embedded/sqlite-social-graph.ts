@@ -53,8 +53,15 @@ class GraphWriter {
   private readonly removeEdge;
   private readonly rate;
   private readonly unrate;
+  private readonly forgetVertex;
+  private readonly forgetEdges;
+  private readonly forgetRatings;
 
   constructor(names: TableNames, db: SqliteDatabase) {
+    this.forgetVertex = db.prepare<[string]>(`DELETE FROM ${names('graph_vertices')} WHERE label = 'user' AND id = ?`);
+    // Out of the user: friendOf and purchased; into the user: friendOf only (books have no out-edges to users).
+    this.forgetEdges = db.prepare<[string, string]>(`DELETE FROM ${names('graph_edges')} WHERE out_id = ? OR (label = 'friendOf' AND in_id = ?)`);
+    this.forgetRatings = db.prepare<[string]>(`DELETE FROM ${names('graph_rated')} WHERE out_id = ?`);
     this.rate = db.prepare<[string, string, number]>(
       `INSERT INTO ${names('graph_rated')} (out_id, in_id, stars) VALUES (?, ?, ?) ON CONFLICT (out_id, in_id) DO UPDATE SET stars = excluded.stars`,
     );
@@ -70,29 +77,40 @@ class GraphWriter {
       case 'user':
         this.addVertex.run('user', change.userId);
         break;
+      // A removal adds no vertex: it may arrive after the person's account was deleted and forgotten.
       case 'friendship': {
         const { userA, userB } = change;
-        this.addVertex.run('user', userA);
-        this.addVertex.run('user', userB);
+        if (change.friends) {
+          this.addVertex.run('user', userA);
+          this.addVertex.run('user', userB);
+        }
         const edge = change.friends ? this.addEdge : this.removeEdge;
         edge.run('friendOf', userA, userB);
         edge.run('friendOf', userB, userA);
         break;
       }
       case 'purchase': {
-        this.addVertex.run('user', change.userId);
-        const edge = change.bought === false ? this.removeEdge : this.addEdge;
+        const bought = change.bought !== false;
+        if (bought) this.addVertex.run('user', change.userId);
         for (const bookId of change.bookIds) {
-          this.addVertex.run('book', bookId);
-          edge.run('purchased', change.userId, bookId);
+          if (bought) this.addVertex.run('book', bookId);
+          (bought ? this.addEdge : this.removeEdge).run('purchased', change.userId, bookId);
         }
         break;
       }
       case 'rating':
+        if (change.stars === null) {
+          this.unrate.run(change.userId, change.bookId);
+          break;
+        }
         this.addVertex.run('user', change.userId);
         this.addVertex.run('book', change.bookId);
-        if (change.stars === null) this.unrate.run(change.userId, change.bookId);
-        else this.rate.run(change.userId, change.bookId, change.stars);
+        this.rate.run(change.userId, change.bookId, change.stars);
+        break;
+      case 'forget-user':
+        this.forgetEdges.run(change.userId, change.userId);
+        this.forgetRatings.run(change.userId);
+        this.forgetVertex.run(change.userId);
         break;
     }
   }

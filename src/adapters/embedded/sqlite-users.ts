@@ -33,6 +33,8 @@ export class SqliteUsers implements Users {
   private readonly hashOf: SqliteStatement<[string], { password_hash: string }>;
   private readonly putHash: SqliteStatement<[string, string]>;
   private readonly searchStmt: SqliteStatement<[string, string, number], UserRow>;
+  private readonly deleteUser: SqliteStatement<[string]>;
+  private readonly deleteHash: SqliteStatement<[string]>;
 
   constructor(
     db: SqliteDatabase,
@@ -49,6 +51,8 @@ export class SqliteUsers implements Users {
     );
     // instr() on a lower-cased copy of the name: a substring match with no LIKE wildcards to escape,
     // and case folding that covers more than ASCII.
+    this.deleteUser = db.prepare('DELETE FROM users WHERE id = ?');
+    this.deleteHash = db.prepare('DELETE FROM credentials WHERE user_id = ?');
     this.searchStmt = db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE instr(name_key, ?) > 0 OR email = ? ORDER BY name_key, id LIMIT ?`);
   }
 
@@ -95,6 +99,19 @@ export class SqliteUsers implements Users {
 
   async search(query: string, limit: number): Promise<User[]> {
     return this.searchStmt.all(query.toLowerCase(), normalizeEmail(query), limit).map(userFromRow);
+  }
+
+  async delete(userId: string): Promise<User | null> {
+    return this.outbox.write(() => {
+      const row = this.byId.get(userId);
+      if (!row) return null;
+      const deleted = userFromRow(row);
+      // The foreign key cascades too; deleting the hash by name keeps this true of any connection's pragmas.
+      this.deleteHash.run(userId);
+      this.deleteUser.run(userId);
+      this.outbox.append({ entity: 'user', key: userId, op: 'remove', newImage: null, oldImage: deleted });
+      return deleted;
+    });
   }
 
   async setRole(userId: string, role: Role): Promise<User> {

@@ -354,7 +354,26 @@ export class GremlinSocialGraph implements SocialGraph {
     return typeof previous === 'string' ? previous : undefined;
   }
 
+  /**
+   * Applies the changes in order: runs of upserts as planned requests, and each deleted account as one
+   * drop of its vertex, which takes every edge in or out of it, in every generation (a rebuild under
+   * way must not keep the person either).
+   */
   private async write(generation: string, changes: readonly GraphChange[]): Promise<void> {
+    let run: GraphChange[] = [];
+    for (const change of changes) {
+      if (change.kind !== 'forget-user') {
+        run.push(change);
+        continue;
+      }
+      await this.writeRun(generation, run);
+      run = [];
+      await this.g.V(this.userVertex(change.userId)).drop().iterate();
+    }
+    await this.writeRun(generation, run);
+  }
+
+  private async writeRun(generation: string, changes: readonly GraphChange[]): Promise<void> {
     for (let start = 0; start < changes.length; start += CHANGES_PER_REQUEST) {
       const { vertices, edges, dropped, rated } = this.plan(generation, changes.slice(start, start + CHANGES_PER_REQUEST));
       let request = this.g.inject(0);
@@ -390,8 +409,11 @@ export class GremlinSocialGraph implements SocialGraph {
     const vertices = new Map<string, Map<unknown, unknown>>();
     const edges = new Map<string, { add: Map<unknown, unknown> } | { from: string }>();
     const rated = new Map<string, { id: string; from: string; add: Map<unknown, unknown> | null }>();
-    const vertex = (label: 'user' | 'book', key: string): string => {
-      const id = label === 'user' ? this.userVertex(key) : this.bookVertex(key);
+    const idOf = (label: 'user' | 'book', key: string): string => (label === 'user' ? this.userVertex(key) : this.bookVertex(key));
+    // A removal adds no vertex (only `idOf`): it may arrive after the person's account was deleted and forgotten.
+    const vertex = (label: 'user' | 'book', key: string, upsert = true): string => {
+      const id = idOf(label, key);
+      if (!upsert) return id;
       // The key sits in the match map: it is a function of the id, so it never stops a match.
       vertices.set(id, new Map<unknown, unknown>([[t.id, id], [t.label, label], ['key', key]]));
       return id;
@@ -408,20 +430,21 @@ export class GremlinSocialGraph implements SocialGraph {
           break;
         case 'friendship': {
           const { userA, userB, friends } = change;
-          const a = vertex('user', userA);
-          const b = vertex('user', userB);
+          const a = vertex('user', userA, friends);
+          const b = vertex('user', userB, friends);
           edge('friendOf', userA, a, userB, b, friends);
           edge('friendOf', userB, b, userA, a, friends);
           break;
         }
         case 'purchase': {
-          const buyer = vertex('user', change.userId);
-          for (const bookId of change.bookIds) edge('purchased', change.userId, buyer, bookId, vertex('book', bookId), change.bought !== false);
+          const bought = change.bought !== false;
+          const buyer = vertex('user', change.userId, bought);
+          for (const bookId of change.bookIds) edge('purchased', change.userId, buyer, bookId, vertex('book', bookId, bought), bought);
           break;
         }
         case 'rating': {
-          const from = vertex('user', change.userId);
-          const to = vertex('book', change.bookId);
+          const from = vertex('user', change.userId, change.stars !== null);
+          const to = vertex('book', change.bookId, change.stars !== null);
           const id = this.edgeId(generation, 'rated', change.userId, change.bookId);
           const add =
             change.stars === null

@@ -2,7 +2,7 @@ import type { UseCases } from '../../app/index.js';
 import { principalOf } from '../access.js';
 import { responses } from '../responses.js';
 import type { App } from '../types.js';
-import { Jwks, LoginBody, LoginResult, SignUpBody, toUserJson, UserEnvelope } from './schemas.js';
+import { DeleteAccountBody, Jwks, LoginBody, LoginResult, SignUpBody, toUserJson, UserEnvelope } from './schemas.js';
 
 const tags = ['accounts'];
 /** A bearer token (and the account it opens) must never be kept by a browser or proxy cache (RFC 6749 §5.1). */
@@ -43,6 +43,30 @@ export function authRoutes(app: App, useCases: UseCases): void {
     '/me',
     { config: { access: 'customer' }, schema: { tags, operationId: 'getMe', summary: 'The signed-in account', response: responses({ 200: { description: 'My account', schema: UserEnvelope } }) } },
     async (request) => ({ user: toUserJson(await accounts.me(principalOf(request))) }),
+  );
+
+  app.delete(
+    '/me',
+    {
+      config: { access: 'customer' },
+      schema: {
+        tags,
+        operationId: 'deleteMe',
+        summary: 'Delete my account (the password again, not just the token)',
+        description:
+          'Removes the account from every store: credentials, profile, cart, friendships (both sides), reviews (each book\'s rating moves back), ' +
+          'and, through the change feed, the social graph. Orders are kept for the shop\'s books, without the shipping address and under a ' +
+          'pseudonym of their own, so they name no one. The account\'s tokens stop working at once. ' +
+          '403 naming `password` when the password is wrong (counted by the sign-in limits: 429 when over them); 403 for an admin account, ' +
+          'which cannot delete itself; 401 when the token is missing or invalid, or the account is already gone (deleting twice).',
+        body: DeleteAccountBody,
+        response: responses({ 204: { description: 'The account is gone; sign out' } }, { limited: LIMITED }),
+      },
+    },
+    async (request, reply) => {
+      await useCases.accountDeletion.deleteAccount(principalOf(request).userId, request.body.password, clientOf(request));
+      return reply.code(204).send(null);
+    },
   );
 }
 

@@ -35,6 +35,9 @@ export const SignUpBody = Type.Object(
 /** Any non-empty password may be tried: the length rule applies to new passwords only. */
 export const LoginBody = Type.Object({ email, password: password(1) }, strict);
 
+/** The account's password, checked again before the account is deleted. */
+export const DeleteAccountBody = Type.Object({ password: password(1) }, strict);
+
 export const UserEnvelope = Type.Object({ user: UserComponent.ref }, strict);
 
 export const LoginResult = Type.Object(

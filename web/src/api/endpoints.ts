@@ -62,6 +62,11 @@ export function createEndpoints(client: ApiClient) {
       (await client.request<{ user: User }>('POST', `${V1}/auth/signup`, { body: input })).data.user,
     signIn: async (email: string, password: string) =>
       (await client.request<LoginResult>('POST', `${V1}/auth/login`, { body: { email, password } })).data,
+    me: (signal?: AbortSignal) => get<{ user: User }>('/me', undefined, signal).then((r) => r.user),
+    /** The password again, not just the token: the server refuses (403, field `password`) without the right one. */
+    deleteAccount: async (password: string) => {
+      await client.request<null>('DELETE', `${V1}/me`, { body: { password } });
+    },
 
     categories: (signal?: AbortSignal) => get<{ categories: Category[] }>('/categories', undefined, signal).then((r) => r.categories),
     books: (query: { category?: string; cursor?: string; limit?: number }, signal?: AbortSignal) => get<Page<Book>>('/books', query, signal),

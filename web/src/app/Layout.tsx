@@ -62,6 +62,9 @@ function AccountNav() {
         </NavLink>
       )}
       <CartLink />
+      <NavLink to="/account" className="nav-link">
+        Account
+      </NavLink>
       <button type="button" className="nav-link nav-button" onClick={signOut}>
         Sign out <span className="visually-hidden">{session.user.name}</span>
       </button>
