@@ -120,7 +120,11 @@ describe('the category page and a US checkout in Chromium', () => {
     await page.getByRole('link', { name: 'Go to the first page' }).click();
     await page.waitForURL((url) => !url.searchParams.has('page'));
     await page.getByRole('status').filter({ hasText: `${SHELF_SIZE} books` }).waitFor();
-    // The API refuses it too, naming the parameter.
+    // A page past the shelf's last (a shared link to a shelf that shrank) offers the first page too.
+    await page.goto(`${shelfUrl()}?page=7`);
+    await page.getByText('There is no such page of this shelf.').waitFor();
+    expect(await page.getByRole('navigation', { name: `Pages of ${SHELF}` }).count()).toBe(0);
+    // The API refuses a page past the bound, naming the parameter.
     const refused = await api.call('GET', `/api/v1/search?category=${encodeURIComponent(SHELF)}&page=101`);
     expect(refused.status).toBe(400);
     expect(refused.headers.get('content-type')).toContain('application/problem+json');

@@ -125,7 +125,7 @@ export default function CategoryPage() {
               }
             />
           )}
-          {result && page !== null && <NumberedPager params={params} current={page} count={pages} label={`Pages of ${name}`} />}
+          {result && page !== null && page <= pages && <NumberedPager params={params} current={page} count={pages} label={`Pages of ${name}`} />}
         </div>
       </div>
     </>
