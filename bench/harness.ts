@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CATEGORIES } from '../src/cli/seed/word-lists.js';
 
@@ -36,8 +37,12 @@ export async function runCli(env: NodeJS.ProcessEnv, cliArgs: string[], options:
   return { stdout, stderr, seconds };
 }
 
-/** Starts `bookstore serve` on a free port; resolves once it says where it serves (after its projection catch-up). */
-export async function startServer(env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<{ base: string; stop(): Promise<void> }> {
+/**
+ * Starts `bookstore serve` on a free port; resolves once it says where it serves (after its projection
+ * catch-up and search warm-up), with how long that took: the server's time to ready.
+ */
+export async function startServer(env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<{ base: string; pid: number; readySeconds: number; stop(): Promise<void> }> {
+  const started = performance.now();
   const child = spawn(process.execPath, [...nodeArgs, 'bin/bookstore.js', 'serve'], { cwd: root, env: { ...env, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   const base = await new Promise<string>((resolve, reject) => {
@@ -50,6 +55,8 @@ export async function startServer(env: NodeJS.ProcessEnv, nodeArgs: string[] = [
   });
   return {
     base,
+    pid: child.pid!,
+    readySeconds: (performance.now() - started) / 1000,
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
@@ -72,6 +79,13 @@ export async function signIn(base: string, email: string, password: string): Pro
 export function rotate<T>(items: readonly T[]): () => T {
   let i = 0;
   return () => items[i++ % items.length]!;
+}
+
+/** Resident and peak resident memory of a process on this machine, in MiB (Linux /proc). */
+export function residentMemory(pid: number): { rssMiB: number; peakMiB: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
+  return { rssMiB: Math.round(kib('VmRSS') / 1024), peakMiB: Math.round(kib('VmHWM') / 1024) };
 }
 
 /** Nearest-rank percentile of samples (ms). */

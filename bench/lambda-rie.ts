@@ -155,10 +155,10 @@ async function main() {
 
     let n = 0;
     const book = () => bookIds[n % bookIds.length]!;
-    // Each sign-in from its own address: the limit of 10 a minute per address and email would refuse the rest.
+    // Each sign-up and sign-in from its own address, as real visitors come: the per-address limits would refuse the rest.
     const sourceIp = () => `198.51.${Math.floor(n / 250) % 250}.${(n % 250) + 1}`;
     const routes: Array<{ name: string; expected: number; request: () => EventRequest & { token?: string; json?: unknown }; before?: () => Promise<unknown> }> = [
-      { name: 'POST /auth/signup', expected: 201, request: () => ({ method: 'POST', path: '/api/v1/auth/signup', json: { email: `bench-${n}.${process.pid}@example.com`, password: PASSWORD, name: 'Bench Reader' } }) },
+      { name: 'POST /auth/signup', expected: 201, request: () => ({ method: 'POST', path: '/api/v1/auth/signup', sourceIp: sourceIp(), json: { email: `bench-${n}.${process.pid}@example.com`, password: PASSWORD, name: 'Bench Reader' } }) },
       { name: 'POST /auth/login', expected: 200, request: () => ({ method: 'POST', path: '/api/v1/auth/login', sourceIp: sourceIp(), json: { email: buyerEmail, password: PASSWORD } }) },
       { name: 'GET /search', expected: 200, request: () => ({ method: 'GET', path: '/api/v1/search', query: [['q', `benchmark volume ${n % 20}`]] }) },
       { name: 'GET /books/:id', expected: 200, request: () => ({ method: 'GET', path: `/api/v1/books/${book()}` }) },

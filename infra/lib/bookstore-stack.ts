@@ -6,6 +6,7 @@ import type { DataContracts } from './contracts.js';
 import { Monitoring } from './monitoring/monitoring.js';
 import { monitoringProps } from './monitoring/wiring.js';
 import { Network } from './network.js';
+import { OffHours } from './off-hours.js';
 import { Cache } from './stores/cache.js';
 import { Graph } from './stores/graph.js';
 import { Identity } from './stores/identity.js';
@@ -32,6 +33,8 @@ export class BookstoreStack extends Stack {
   readonly data: DataContracts;
   readonly compute: Compute;
   readonly monitoring: Monitoring;
+  /** dev: the graph's office hours (undefined where the config has none). */
+  readonly offHours?: OffHours;
 
   constructor(scope: Construct, id: string, props: BookstoreStackProps) {
     const { config } = props;
@@ -64,6 +67,15 @@ export class BookstoreStack extends Stack {
     // The alarm topic is encrypted with the logs key: a key of its own would cost $1 a month and guard
     // nothing more (both protect operational data of this stack, read by CloudWatch's own services).
     this.monitoring = new Monitoring(this, 'Monitoring', monitoringProps(config, this.data, this.compute, { topicKey: this.data.keys.logsKey }));
+    if (config.neptune.offHours) {
+      this.offHours = new OffHours(this, 'OffHours', {
+        hours: config.neptune.offHours,
+        clusterIdentifier: this.graph.clusterIdentifier,
+        rebuildFunction: this.compute.rebuildFunction,
+        rebuildFailureQueue: this.compute.rebuildFailureQueue,
+        resourcePrefix: config.resourcePrefix,
+      });
+    }
   }
 
   /**

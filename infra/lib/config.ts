@@ -69,12 +69,33 @@ export type RedisConfig =
       snapshotRetentionDays: number;
     };
 
+/**
+ * Office hours for a cluster that nobody needs at night: EventBridge Scheduler stops the Neptune
+ * cluster every day at `stopHour` and starts it on `workDays` at `startHour`, then rebuilds every
+ * derived store from the table (infra/lib/off-hours.ts says why). Turned off at deploy time with
+ * `--parameters GraphOffHours=DISABLED`, without a code change.
+ */
+export interface OffHoursConfig {
+  /** IANA time zone of the hours (e.g. 'Europe/Berlin'); the schedules follow its daylight saving time. */
+  timeZone: string;
+  /** The days the cluster is started, as a cron day-of-week field: 'MON-FRI'. */
+  workDays: string;
+  /** Hour (0–23) the cluster is started on work days. */
+  startHour: number;
+  /** Hour (0–23) the cluster is stopped, every day (so a cluster started by hand, or by AWS after 7 stopped days, goes off again). */
+  stopHour: number;
+  /** Minutes after the start at which the rebuilds begin: Neptune takes several minutes to start. */
+  rebuildAfterMinutes: number;
+}
+
 export interface NeptuneConfig {
   instanceClass: string;
   /** Reader instances besides the writer; each goes to another AZ (prod: failover target). */
   readerCount: number;
   backupRetentionDays: number;
   deletionProtection: boolean;
+  /** Stop the cluster outside these hours (dev); undefined: always on (prod). */
+  offHours?: OffHoursConfig;
 }
 
 export interface CognitoConfig {
@@ -104,6 +125,12 @@ export interface StreamConfig {
   maxBatchingWindowSeconds: number;
   /** Bounded retries; after them the batch's pointer goes to the on-failure queue. */
   retryAttempts: number;
+  /**
+   * A record older than this is given up (its batch's pointer goes to the on-failure queue). Strictly
+   * less than the stream's 24-hour retention (StreamMapping checks): at 24 h a record that still fails
+   * is trimmed from the stream before Lambda gives it up, so it would vanish without a pointer in the
+   * queue, and a pointer to a trimmed record cannot be replayed. 12 h leaves the other 12 to replay.
+   */
   maxRecordAgeHours: number;
   parallelizationFactor: number;
   dlqRetentionDays: number;
@@ -174,7 +201,14 @@ const dev: BookstoreConfig = {
     indexReplicas: 0,
   },
   redis: { kind: 'serverless', engineMajorVersion: '8', maxDataStorageGb: 1, maxEcpuPerSecond: 5000, snapshotRetentionDays: 0 },
-  neptune: { instanceClass: 'db.t4g.medium', readerCount: 0, backupRetentionDays: 7, deletionProtection: false },
+  neptune: {
+    instanceClass: 'db.t4g.medium',
+    readerCount: 0,
+    backupRetentionDays: 7,
+    deletionProtection: false,
+    // 12 hours on 5 days: 60 of the week's 168 hours, about $46/month less than always on (docs/aws.md).
+    offHours: { timeZone: 'UTC', workDays: 'MON-FRI', startHour: 7, stopHour: 19, rebuildAfterMinutes: 30 },
+  },
   cognito: { deletionProtection: false, passwordMinLength: 10 },
   lambda: {
     httpMemoryMb: 1024,
@@ -186,7 +220,7 @@ const dev: BookstoreConfig = {
     logRetentionDays: 14,
     logLevel: 'info',
   },
-  stream: { batchSize: 100, maxBatchingWindowSeconds: 1, retryAttempts: 5, maxRecordAgeHours: 24, parallelizationFactor: 1, dlqRetentionDays: 14 },
+  stream: { batchSize: 100, maxBatchingWindowSeconds: 1, retryAttempts: 5, maxRecordAgeHours: 12, parallelizationFactor: 1, dlqRetentionDays: 14 },
   api: { throttleRatePerSecond: 50, throttleBurst: 100, accessLogRetentionDays: 14 },
   web: { priceClass: 'PriceClass_100' },
   monitoring: { availabilityTarget: 0.999, iteratorAgeAlarmSeconds: 300 },
@@ -225,7 +259,7 @@ const prod: BookstoreConfig = {
     logRetentionDays: 90,
     logLevel: 'info',
   },
-  stream: { batchSize: 100, maxBatchingWindowSeconds: 1, retryAttempts: 10, maxRecordAgeHours: 24, parallelizationFactor: 2, dlqRetentionDays: 14 },
+  stream: { batchSize: 100, maxBatchingWindowSeconds: 1, retryAttempts: 10, maxRecordAgeHours: 12, parallelizationFactor: 2, dlqRetentionDays: 14 },
   api: { throttleRatePerSecond: 500, throttleBurst: 1000, accessLogRetentionDays: 90 },
   web: { priceClass: 'PriceClass_100' },
   monitoring: { availabilityTarget: 0.999, iteratorAgeAlarmSeconds: 300 },

@@ -8,6 +8,7 @@ import type { App } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { APP_CSP } from '../../src/http/content-security-policies.js';
 import { findBundles } from '../lib/compute/bundles.js';
+import { STREAM_RETENTION_HOURS } from '../lib/compute/stream-mapping.js';
 import { API_PATH_PATTERNS, HASHED_ASSET_CACHE_CONTROL, REVALIDATE_CACHE_CONTROL } from '../lib/compute/storefront.js';
 import { CONFIGS } from '../lib/config.js';
 import { appEnvironment } from '../lib/contracts.js';
@@ -171,6 +172,9 @@ describe.each(['dev', 'prod'] as const)('compute (%s)', (name) => {
         MaximumRetryAttempts: config.stream.retryAttempts,
         MaximumRecordAgeInSeconds: config.stream.maxRecordAgeHours * 3600,
       });
+      // Strictly under the stream's retention: a record is given up (and its pointer queued) while it can still be replayed.
+      expect(mapping.Properties!.MaximumRecordAgeInSeconds).toBeLessThan(STREAM_RETENTION_HOURS * 3600);
+      expect(mapping.Properties!.MaximumRecordAgeInSeconds).toBeLessThanOrEqual(12 * 3600);
       expect(config.stream.retryAttempts).toBeGreaterThanOrEqual(1);
       expect(config.stream.retryAttempts).toBeLessThanOrEqual(10);
     });
@@ -233,12 +237,23 @@ describe.each(['dev', 'prod'] as const)('compute (%s)', (name) => {
       expect(variables.BOOKSTORE_PUBLIC_URL).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }]] });
     });
 
-    it('is invoked by nobody through the Lambda API: no role in the stack holds lambda:InvokeFunction', () => {
-      const invokes = resourcesOf(template, 'AWS::IAM::Policy')
-        .flatMap(([, p]) => p.Properties!.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
-        .filter((s) => actionsOf(s).some((a) => a.startsWith('lambda:')));
-      expect(invokes).toEqual([]);
-      expect(resourcesOf(template, 'AWS::Lambda::EventInvokeConfig').filter(([, c]) => refId(c.Properties!.FunctionName) === rebuildId)).toEqual([]);
+    it('is invoked through the Lambda API by no function: only by the off-hours schedules (dev), whose role names it alone', () => {
+      type Statement = { Action: string | string[]; Resource: unknown };
+      const invokes = [
+        ...resourcesOf(template, 'AWS::IAM::Policy').map(([id, p]) => [id, p.Properties!.PolicyDocument.Statement as Statement[]] as const),
+        ...resourcesOf(template, 'AWS::IAM::Role').flatMap(([id, r]) =>
+          ((r.Properties!.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]).map((p) => [id, p.PolicyDocument.Statement] as const),
+        ),
+      ].flatMap(([id, statements]) => statements.filter((s) => actionsOf(s).some((a) => a.startsWith('lambda:'))).map((s) => ({ id, s })));
+      const asyncConfigs = resourcesOf(template, 'AWS::Lambda::EventInvokeConfig').filter(([, c]) => refId(c.Properties!.FunctionName) === rebuildId);
+      if (!config.neptune.offHours) {
+        expect(invokes).toEqual([]);
+        expect(asyncConfigs).toEqual([]);
+        return;
+      }
+      const schedulerRole = stack.getLogicalId(stack.offHours!.role.node.defaultChild as never);
+      expect(invokes).toEqual([{ id: schedulerRole, s: expect.objectContaining({ Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [rebuildId, 'Arn'] } }) }]);
+      expect(asyncConfigs).toHaveLength(1);
     });
 
     it("is started by a second mapping on the table's stream, filtered to rebuild jobs wanting a worker, one job per invocation", () => {

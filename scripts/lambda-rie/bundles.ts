@@ -8,11 +8,12 @@
  *   for a checkout where the CDK app does not synthesize the functions yet.
  */
 import { build, type BuildOptions } from 'esbuild';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESM_BANNER, EXTERNAL_MODULES, MODULE_ALIASES } from '../../infra/lib/compute/bundle-shape.js';
+import { findBundles, type SynthesizedBundle } from '../../infra/lib/compute/bundles.js';
 
 export type FunctionRole = 'http' | 'stream';
 
@@ -106,83 +107,23 @@ export async function buildBundles(outDir: string): Promise<Bundles> {
   return bundles;
 }
 
-interface TemplateResource {
-  Type: string;
-  Properties?: Record<string, any>;
-  Metadata?: Record<string, any>;
-}
-
-/** Logical ids a property refers to (Ref, Fn::GetAtt), anywhere inside it. */
-function references(value: unknown, into = new Set<string>()): Set<string> {
-  if (Array.isArray(value)) for (const v of value) references(v, into);
-  else if (value !== null && typeof value === 'object') {
-    for (const [key, v] of Object.entries(value)) {
-      if (key === 'Ref' && typeof v === 'string') into.add(v);
-      else if (key === 'Fn::GetAtt' && Array.isArray(v) && typeof v[0] === 'string') into.add(v[0]);
-      else references(v, into);
-    }
-  }
-  return into;
-}
-
-/** The metadata infra/lib/compute/app-function.ts puts on each function: `{ role, assetPath, handler }`. */
-export const BUNDLE_METADATA_KEY = 'bookstore:bundle';
-
 /**
- * The functions of one stack in a cloud assembly. Each says which it is in its `bookstore:bundle`
- * metadata; failing that, the stream function is the one a DynamoDB event source mapping invokes and
- * the HTTP function the one an HTTP API integration calls. Each one's code is the asset directory
- * its metadata (or `aws:asset:path`) names.
+ * The HTTP and stream functions of one stack in a cloud assembly, as the emulator runs them: found by
+ * the CDK app's own lookup (infra/lib/compute/bundles.ts), with the template's plain-string variables
+ * only (references to deployed resources mean nothing here and are replaced by local engines).
  */
 export function synthesizedBundles(assembly: string, stack: string): Bundles {
-  const templateFile = join(assembly, `${stack}.template.json`);
-  if (!existsSync(templateFile)) {
-    const stacks = existsSync(assembly) ? readdirSync(assembly).filter((f) => f.endsWith('.template.json')) : [];
-    throw new Error(
-      `no ${stack}.template.json in ${assembly} (found: ${stacks.join(', ') || 'none'}). Run \`npm run synth\` first, ` +
-        'set BOOKSTORE_LAMBDA_STACK to another stack, or BOOKSTORE_LAMBDA_BUNDLES=esbuild to build the bundles here',
-    );
-  }
-  const resources: Record<string, TemplateResource> = JSON.parse(readFileSync(templateFile, 'utf8')).Resources ?? {};
-  const functions = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
-  const invokedBy = (type: string, property: string) =>
-    new Set(Object.values(resources).filter((r) => r.Type === type).flatMap((r) => [...references(r.Properties?.[property])]));
-  const byMetadata = (role: FunctionRole) => new Set(functions.filter(([, fn]) => fn.Metadata?.[BUNDLE_METADATA_KEY]?.role === role).map(([id]) => id));
-  const targets = (role: FunctionRole) => {
-    const marked = byMetadata(role);
-    if (marked.size > 0) return marked;
-    return role === 'http' ? invokedBy('AWS::ApiGatewayV2::Integration', 'IntegrationUri') : invokedBy('AWS::Lambda::EventSourceMapping', 'FunctionName');
-  };
-  const pick = (role: FunctionRole, targets: Set<string>): LambdaBundle => {
-    const found = functions.filter(([id]) => targets.has(id));
-    if (found.length !== 1) {
-      throw new Error(
-        `${templateFile}: expected one function behind ${role === 'http' ? 'an HTTP API integration' : 'a DynamoDB event source mapping'}, ` +
-          `found ${found.map(([id]) => id).join(', ') || 'none'} (functions: ${functions.map(([id]) => id).join(', ') || 'none'})`,
-      );
-    }
-    const [id, fn] = found[0]!;
-    const assetPath = fn.Metadata?.[BUNDLE_METADATA_KEY]?.assetPath ?? fn.Metadata?.['aws:asset:path'];
-    if (typeof assetPath !== 'string') throw new Error(`${templateFile}: function ${id} has no aws:asset:path metadata (synthesize with asset metadata on)`);
-    const taskRoot = resolve(assembly, assetPath);
-    const handler: string = fn.Properties?.Handler ?? fn.Metadata?.[BUNDLE_METADATA_KEY]?.handler ?? 'index.handler';
-    const moduleName = handler.slice(0, handler.lastIndexOf('.'));
-    const file = ['.mjs', '.js', '.cjs'].map((ext) => join(taskRoot, moduleName + ext)).find((f) => existsSync(f));
-    if (!file) throw new Error(`function ${id}: no ${moduleName}.mjs in ${taskRoot}; run \`npm run synth\` again`);
-    const variables: Record<string, unknown> = fn.Properties?.Environment?.Variables ?? {};
-    // Plain values only: references to deployed resources mean nothing here and are replaced by local engines.
-    const environment = Object.fromEntries(Object.entries(variables).filter((e): e is [string, string] => typeof e[1] === 'string'));
-    return {
-      role,
-      taskRoot,
-      handler,
-      file,
-      bytes: statSync(file).size,
-      source: `${stack}/${id} (${assetPath})`,
-      environment,
-      memoryMb: fn.Properties?.MemorySize,
-      timeoutSeconds: fn.Properties?.Timeout,
-    };
-  };
-  return { http: pick('http', targets('http')), stream: pick('stream', targets('stream')) };
+  const found = findBundles(assembly, stack);
+  const emulated = (bundle: SynthesizedBundle): LambdaBundle => ({
+    role: bundle.role as FunctionRole,
+    taskRoot: bundle.dir,
+    handler: bundle.handler,
+    file: bundle.file,
+    bytes: bundle.bytes,
+    source: `${stack}/${bundle.logicalId} (${bundle.assetPath})`,
+    environment: Object.fromEntries(Object.entries(bundle.environment).filter((e): e is [string, string] => typeof e[1] === 'string')),
+    memoryMb: bundle.memoryMb,
+    timeoutSeconds: bundle.timeoutSeconds,
+  });
+  return { http: emulated(found.http), stream: emulated(found.stream) };
 }

@@ -15,6 +15,9 @@ import { SoakEngines } from './soak-engines.js';
 import { Traffic } from './traffic.js';
 import { FaultLog } from './faults.js';
 
+/** How much of the server's log a violation prints. */
+const STORE_LOG_LINES = 80;
+
 function positiveNumber(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0 || n > 120) throw new InvalidArgumentError('expected minutes between 0 and 120');
@@ -94,6 +97,10 @@ try {
   };
   console.table(figures);
   for (const line of result.violations) console.log(`VIOLATION: ${line}`);
+  if (result.violations.length > 0) {
+    console.log(`the server's last ${STORE_LOG_LINES} lines about anything but requests (all of its output: ${server.logPath}):`);
+    console.log(server.storeLog(STORE_LOG_LINES) || '(none)');
+  }
   code = result.violations.length === 0 ? 0 : 1;
   console.log(`${result.checks - result.violations.length} passed, ${result.violations.length} failed`);
 } catch (error) {
@@ -101,7 +108,7 @@ try {
   console.log('0 passed, 1 failed');
   code = 1;
 } finally {
-  await server?.stop().catch(() => undefined);
+  await server?.stop(code !== 0).catch(() => undefined);
   await engines?.down().catch((e: unknown) => say(`stopping the soak's engines failed: ${String(e)}`));
 }
 process.exit(code);

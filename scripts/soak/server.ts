@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, type WriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +26,9 @@ async function freePort(): Promise<number> {
 export class SoakServer {
   private child: ChildProcess | null = null;
   private output = '';
+  /** Everything every server process printed, kept after the soak (its path is printed on a violation). */
+  readonly logPath: string;
+  private readonly log: WriteStream;
 
   private constructor(
     readonly baseUrl: string,
@@ -33,7 +36,10 @@ export class SoakServer {
     private readonly env: NodeJS.ProcessEnv,
     private readonly dataDir: string,
     private readonly say: (line: string) => void,
-  ) {}
+  ) {
+    this.logPath = `${dataDir}.log`;
+    this.log = createWriteStream(this.logPath);
+  }
 
   static async start(profile: Profile, engineEnv: Record<string, string>, say: (line: string) => void): Promise<SoakServer> {
     const dataDir = mkdtempSync(join(tmpdir(), 'bookstore-soak-'));
@@ -43,7 +49,8 @@ export class SoakServer {
       ...engineEnv,
       BOOKSTORE_PROFILE: profile,
       BOOKSTORE_DATA_DIR: dataDir,
-      BOOKSTORE_LOG_LEVEL: 'warn',
+      // Info: the projections' rebuilds and replays are what explains a drift; requests are logged too.
+      BOOKSTORE_LOG_LEVEL: 'info',
       HOST: '127.0.0.1',
       PORT: String(port),
     };
@@ -78,20 +85,37 @@ export class SoakServer {
     throw new Error(`the server was not ready within 3 minutes; its output:\n${this.output.slice(-4000)}`);
   }
 
+  /**
+   * What the server processes logged about the derived stores and the engines (not requests): the
+   * last `lines` such lines, which is what explains a drift.
+   */
+  storeLog(lines: number): string {
+    const wanted = readFileSync(this.logPath, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '' && !/"msg":"(incoming request|request completed)"/.test(line));
+    return wanted.slice(-lines).join('\n');
+  }
+
   /** The hard way: no shutdown hooks, no flushing; then a new process on the same data and port. */
   async killAndRestart(): Promise<void> {
     await this.end('SIGKILL');
     this.spawn();
   }
 
-  async stop(): Promise<void> {
+  /** Stops the server and removes its data; its log too unless `keepLog` (a violation it may explain). */
+  async stop(keepLog = false): Promise<void> {
     await this.end('SIGTERM');
+    await new Promise<void>((resolve) => this.log.end(resolve));
     rmSync(this.dataDir, { recursive: true, force: true });
+    if (!keepLog) rmSync(this.logPath, { force: true });
   }
 
   private spawn(): void {
     const child = spawn(process.execPath, [...CLI, 'serve'], { cwd: root, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const keep = (d: Buffer) => (this.output = (this.output + d.toString()).slice(-20_000));
+    const keep = (d: Buffer) => {
+      this.output = (this.output + d.toString()).slice(-20_000);
+      this.log.write(d);
+    };
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
     child.once('exit', (code, signal) => {

@@ -53,6 +53,8 @@ export interface AuditReport {
 export const MAX_LISTED = 50;
 /** How long a second look waits for a projection to apply what was committed during the first. */
 const SETTLE_MS = 10_000;
+/** The least time a second look waits after the first, ms (see `settle`). */
+const SETTLE_FLOOR_MS = 2_000;
 
 /** What the audit reads of the system of record, once per comparison. */
 interface RecordView {
@@ -120,9 +122,15 @@ export function auditUseCases(deps: AuditDeps) {
     }
   }
 
-  /** Waits (bounded) until the store's projection reports no lag, so a second look sees settled state. */
+  /**
+   * Waits (bounded) until the store's projection reports no lag, so a second look sees settled state;
+   * and never less than a floor: a change feed shows a write to its readers a moment after the write
+   * (a DynamoDB stream within about a second), so "no lag" just after a write can mean "not seen yet",
+   * and the soak found a friendship made in the last second of traffic reported as drift.
+   */
   async function settle(store: AuditedStore, ms: number): Promise<void> {
     const deadline = Date.now() + ms;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(ms, SETTLE_FLOOR_MS)));
     while (Date.now() < deadline) {
       const status = (await deps.projections.status()).find((s) => s.name === store);
       if (!status || (status.lagEvents === 0 && !status.rebuilding)) return;

@@ -22,6 +22,8 @@ export interface CartLineView {
   currency: string | null;
   /** False when the book has left the catalog: the line is shown but not counted or sold. */
   available: boolean;
+  /** Copies on hand, so the cart can warn before checkout; null when not counted or not available. */
+  stock: number | null;
 }
 
 export interface CartView {
@@ -53,7 +55,7 @@ function viewCart(cart: Cart, books: ReadonlyMap<string, Book>): CartView {
   const lines = cart.lines.map((line): CartLineView => {
     const book = books.get(line.bookId);
     if (!book) {
-      return { bookId: line.bookId, title: null, authors: [], coverUrl: null, unitPrice: null, quantity: line.quantity, lineTotal: null, currency: null, available: false };
+      return { bookId: line.bookId, title: null, authors: [], coverUrl: null, unitPrice: null, quantity: line.quantity, lineTotal: null, currency: null, available: false, stock: null };
     }
     currencies.add(book.currency);
     const lineTotal = book.price * line.quantity;
@@ -69,6 +71,7 @@ function viewCart(cart: Cart, books: ReadonlyMap<string, Book>): CartView {
       lineTotal,
       currency: book.currency,
       available: true,
+      stock: book.stock,
     };
   });
   const currency = currencies.size === 1 ? [...currencies][0]! : null;

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig } from '../config.js';
 import { PROJECTION_NAMES, type ProjectionName } from '../projections/projection.js';
 import { serve } from './serve.js';
@@ -19,7 +19,11 @@ function positiveInt(value: string): number {
 const program = new Command()
   .name('bookstore')
   .description('Run and manage a Bookstore. Every command reads BOOKSTORE_DATA_DIR (default ./data); serve also reads HOST and PORT.')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Commander's errors (unknown command or option, missing or bad argument) are thrown, not exited
+  // with 1, so that every command exits 2 on a usage error, as command-line tools do; the subcommands
+  // inherit this.
+  .exitOverride();
 
 program
   .command('serve')
@@ -67,13 +71,9 @@ program
   .description('compare each derived store with the system of record and print what differs (exit 0: none, 1: drift, 2: usage)')
   .argument('[store]', `one of ${AUDITED_STORES.join(', ')}, or all`, 'all')
   .option('--repair', 'fix exactly the differences found (no rebuild)', false)
-  // Usage errors exit 2 here, so scripts can tell them from drift (1).
-  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
   .action(async (name: string, opts: { repair: boolean }) => {
     if (name !== 'all' && !(AUDITED_STORES as readonly string[]).includes(name)) {
-      console.error(`bookstore: unknown store "${name}": use one of ${AUDITED_STORES.join(', ')}, or all`);
-      process.exitCode = 2;
-      return;
+      throw new InvalidArgumentError(`unknown store "${name}": use one of ${AUDITED_STORES.join(', ')}, or all`);
     }
     process.exitCode = await runAudit(loadConfig(), name === 'all' ? AUDITED_STORES : [name as AuditedStore], opts);
   });
@@ -88,13 +88,25 @@ admin
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
+  process.exitCode = exitCodeOf(error);
+}
+
+/** Prints what went wrong (unless Commander already did) and answers the exit code: 0 ok, 1 failure, 2 usage. */
+function exitCodeOf(error: unknown): number {
+  if (error instanceof InvalidArgumentError) {
+    // Thrown by an action's own check of its arguments: Commander has printed nothing.
+    console.error(`bookstore: ${error.message}`);
+    return 2;
+  }
+  if (error instanceof CommanderError) {
+    // Help and --version end here with 0; anything else is a usage error Commander has printed.
+    return error.exitCode === 0 ? 0 : 2;
+  }
   if (error instanceof ConfigError) {
     console.error(`bookstore: configuration error: ${error.message}`);
-  } else if (error instanceof InvalidArgumentError) {
-    console.error(`bookstore: ${error.message}`);
   } else {
     console.error(`bookstore: ${error instanceof Error ? error.message : String(error)}`);
     if (process.env.BOOKSTORE_LOG_LEVEL === 'debug') console.error(error);
   }
-  process.exitCode = 1;
+  return 1;
 }

@@ -7,6 +7,7 @@ import { openStore, type Store } from '../composition.js';
 import { prometheusMetricsRoute } from '../http/metrics.js';
 import { buildServer } from '../http/server.js';
 import { seedStore } from './seed/seed.js';
+import type { SearchIndex } from '../ports/search-index.js';
 
 /**
  * The demo seeded on a first start. Smaller on the engines profile: DynamoDB Local writes about 10 ms
@@ -49,6 +50,14 @@ async function ensureDemoStore(store: Store, config: Config): Promise<DemoCreden
   }
 }
 
+/**
+ * A few searches before the server listens: the embedded index loads its in-memory ranking on the
+ * first one and V8 compiles the ranking loops on the next, so neither lands on a shopper's request.
+ */
+async function warmSearch(index: SearchIndex): Promise<void> {
+  for (const q of ['', 'the', 'a', 'lo', 'story', 'new york']) await index.search({ q, sort: 'relevance', limit: 20 });
+}
+
 export async function serve(config: Config, options: { demo: boolean }): Promise<void> {
   const logger = pino({
     level: config.logLevel,
@@ -60,6 +69,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   const demo = options.demo ? await ensureDemoStore(store, config) : null;
   // Derived stores catch up before the first request so search and bestsellers match the catalog.
   await store.projections.catchUp();
+  await warmSearch(store.searchIndex);
   const app = await buildServer(store, { logger, metricsRoute: prometheusMetricsRoute(metrics.registry) });
   store.projections.start();
 

@@ -48,6 +48,7 @@ const APP_PAGES: ReadonlyArray<{ pattern: RegExp; exists?: (match: RegExpExecArr
   { pattern: /^\/category\/([^/]+)$/, exists: (m, pages) => pages.categoryExists(decodeURIComponent(m[1]!)) },
   { pattern: /^\/books\/([^/]+)$/, exists: (m, pages) => (ID_PATTERN.test(m[1]!) ? pages.bookExists(m[1]!) : Promise.resolve(false)) },
   { pattern: /^\/(signin|signup|cart|checkout|orders|friends|admin|admin\/books\/new)$/ },
+  { pattern: /^\/admin\/orders$/ },
   { pattern: /^\/orders\/([^/]+)$/, exists: (m) => Promise.resolve(ID_PATTERN.test(m[1]!)) },
   { pattern: /^\/admin\/books\/([^/]+)\/edit$/, exists: (m, pages) => (ID_PATTERN.test(m[1]!) ? pages.bookExists(m[1]!) : Promise.resolve(false)) },
 ];

@@ -78,9 +78,11 @@ function eventsOf(raw: unknown): RebuildEvent[] {
  * stream starts the next invocation, and a rebuild of any size runs as a chain of invocations that
  * each fit Lambda's 15 minutes. A failed invocation is retried by the mapping from the same record;
  * everything needed to go on is in the job item, so a chain broken for good is resumed by starting
- * the rebuild again. The store is opened once per container.
+ * the rebuild again. The store is opened once per container. `maxChunksPerInvocation` hands over
+ * after that many chunks whatever the time left, so a test sees a chain of a known length on a
+ * machine of any speed.
  */
-export function createRebuildFunction(open: () => Promise<Store>) {
+export function createRebuildFunction(open: () => Promise<Store>, limits: { maxChunksPerInvocation?: number } = {}) {
   const logger = pino({ level: process.env.BOOKSTORE_LOG_LEVEL ?? 'info' });
   let ready: Promise<Store> | null = null;
 
@@ -96,7 +98,11 @@ export function createRebuildFunction(open: () => Promise<Store>) {
       handover = job.revision;
     }
     const deadline = Date.now() + context.getRemainingTimeInMillis() - SAFETY_MS;
-    const options = { deadline, ...(handover !== undefined ? { handover } : {}) };
+    const options = {
+      deadline,
+      ...(handover !== undefined ? { handover } : {}),
+      ...(limits.maxChunksPerInvocation !== undefined ? { maxChunks: limits.maxChunksPerInvocation } : {}),
+    };
     let { outcome, job } = await rebuilds.work(event.projection, jobId, options);
     // The mapping's retry of an invocation that died finds the job held until that invocation's lease runs
     // out (at most a lease, 90 s): it waits once rather than end the chain, which nothing would resume.

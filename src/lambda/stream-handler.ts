@@ -17,6 +17,10 @@ export interface StreamHandlerLogger {
  * then retries from that record on and keeps everything before it: nothing is skipped, and what is
  * retried is harmless because projections are idempotent. `metrics` counts each change applied, with
  * its delay since the commit, and each failed attempt to apply.
+ *
+ * A record that cannot be read (an image the item mappers reject) is a failure of that record, not of
+ * the invocation: the records before it are applied and it is reported, so Lambda's bounded retries
+ * and bisection isolate it and hand it to the on-failure queue instead of failing the whole batch.
  */
 export function createStreamHandler(projection: Projection, logger?: StreamHandlerLogger, metrics?: Metrics): StreamHandler {
   /** Delivery delay: from the change's commit (the record's creation time, to the second) to now. */
@@ -24,14 +28,32 @@ export function createStreamHandler(projection: Projection, logger?: StreamHandl
     const now = Date.now();
     for (const change of changes) if (change.at > 0) metrics?.projectionDelivered(projection.name, now - change.at);
   };
+  const failure = (record: DynamoDBRecord, error: unknown, msg: string): DynamoDBBatchResponse => {
+    metrics?.projectionFailed(projection.name);
+    const itemIdentifier = sequenceOf(record);
+    logger?.error({ projection: projection.name, sequenceNumber: itemIdentifier, eventID: record.eventID, err: error }, msg);
+    return { batchItemFailures: [{ itemIdentifier }] };
+  };
   return async (event) => {
-    const records = event.Records.map((record) => ({ record, change: changeOfStreamRecord(record) }));
+    // Read in order up to the first record that cannot be read: what precedes it is applied, it is reported.
+    const records: Array<{ record: DynamoDBRecord; change: Change | null }> = [];
+    let unreadable: { record: DynamoDBRecord; error: unknown } | null = null;
+    for (const record of event.Records) {
+      try {
+        records.push({ record, change: changeOfStreamRecord(record) });
+      } catch (error) {
+        unreadable = { record, error };
+        break;
+      }
+    }
+    const finish = (): DynamoDBBatchResponse =>
+      unreadable ? failure(unreadable.record, unreadable.error, 'stream record could not be read; reporting it for retry') : { batchItemFailures: [] };
     const changes = records.flatMap((r) => (r.change ? [r.change] : []));
-    if (changes.length === 0) return { batchItemFailures: [] };
+    if (changes.length === 0) return finish();
     try {
       await projection.apply(changes);
       delivered(changes);
-      return { batchItemFailures: [] };
+      return finish();
     } catch (error) {
       metrics?.projectionFailed(projection.name);
       logger?.error({ projection: projection.name, records: records.length, err: error }, 'stream batch failed; applying record by record');
@@ -42,18 +64,18 @@ export function createStreamHandler(projection: Projection, logger?: StreamHandl
         await projection.apply([change] satisfies Change[]);
         delivered([change]);
       } catch (error) {
-        metrics?.projectionFailed(projection.name);
-        logger?.error({ projection: projection.name, sequenceNumber: sequenceOf(record), err: error }, 'stream record failed; reporting it for retry');
-        return { batchItemFailures: [{ itemIdentifier: sequenceOf(record) }] };
+        return failure(record, error, 'stream record failed; reporting it for retry');
       }
     }
     // The batch failed as a whole but every record passed alone (a transient error): all applied.
-    return { batchItemFailures: [] };
+    return finish();
   };
 }
 
+/**
+ * The record's sequence number, its identifier for Lambda. A record without one cannot be named: the
+ * empty identifier makes Lambda count the whole batch as failed (retried, bisected, then queued).
+ */
 function sequenceOf(record: DynamoDBRecord): string {
-  const sequence = record.dynamodb?.SequenceNumber;
-  if (!sequence) throw new Error(`stream record ${record.eventID ?? '?'} has no sequence number`);
-  return sequence;
+  return record.dynamodb?.SequenceNumber ?? '';
 }

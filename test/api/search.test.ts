@@ -36,7 +36,7 @@ describe('search', () => {
     expect(titles(res.body.hits).slice(0, 2).sort()).toEqual(['Harry Potter and the Chamber of Secrets', "Harry Potter and the Philosopher's Stone"]);
     expect(res.body.correctedQuery).toBe('harry potter');
     expect(res.body.hits[0].highlights.title).toContain('<mark>');
-    expect(Object.keys(res.body.hits[0].book).sort()).toEqual(['authors', 'category', 'coverUrl', 'currency', 'description', 'id', 'isbn', 'price', 'rating', 'title', 'year']);
+    expect(Object.keys(res.body.hits[0].book).sort()).toEqual(['authors', 'category', 'coverUrl', 'currency', 'description', 'id', 'isbn', 'price', 'rating', 'stock', 'title', 'year']);
   });
 
   it('searches the words exactly as typed with autocorrect=false, the "search instead for" link', async () => {

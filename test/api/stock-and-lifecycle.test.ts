@@ -167,12 +167,14 @@ describe('stock, payment and the order lifecycle', () => {
     expect(placed.status).toBe(200);
     expect(placed.body.items.map((o: { id: string }) => o.id)).toContain(order.id);
     expect(placed.body.items.every((o: { status: string }) => o.status === 'placed')).toBe(true);
-    expect(placed.body.items.find((o: { id: string }) => o.id === order.id).userId).toBe(dave.id);
+    expect(placed.body.items.find((o: { id: string }) => o.id === order.id)).toMatchObject({ userId: dave.id, nextStatuses: ['paid', 'cancelled'] });
 
     for (const status of ['paid', 'shipped', 'delivered']) {
       const moved = await api.request('POST', `/api/v1/admin/orders/${order.id}/status`, { token: admin.token, body: { status } });
       expect(moved.body.order.status).toBe(status);
     }
+    const done = await api.request('POST', `/api/v1/admin/orders/${order.id}/status`, { token: admin.token, body: { status: 'delivered' } });
+    expect(expectProblem(done, 409).detail).toMatch(/cannot change an order that is delivered/);
     const tooLate = await api.request('POST', `/api/v1/admin/orders/${order.id}/status`, { token: admin.token, body: { status: 'cancelled' } });
     expect(expectProblem(tooLate, 409).code).toBe('status-transition');
     const delivered = await api.request('GET', '/api/v1/admin/orders?status=delivered', { token: admin.token });
@@ -194,5 +196,33 @@ describe('stock, payment and the order lifecycle', () => {
     await api.store.projections.rewind('bestsellers', 0);
     await api.store.projections.catchUp();
     expect(await board()).toEqual([]);
+  });
+
+  it('tells the cart and search results how many copies are left, so the storefront can warn before checkout', async () => {
+    const fran = await api.customer();
+    const few = await api.createBook(admin, { title: 'Stocktake Lantern Few', stock: 2 });
+    const gone = await api.createBook(admin, { title: 'Stocktake Lantern Gone', stock: 0 });
+    const uncounted = await api.createBook(admin, { title: 'Stocktake Lantern Endless' });
+    await fillCart(api, fran, [
+      { id: few.id, quantity: 3 },
+      { id: uncounted.id, quantity: 5 },
+    ]);
+    const cart = await api.request('GET', '/api/v1/cart', { token: fran.token });
+    expect(cart.body.lines.map((l: { bookId: string; stock: number | null }) => [l.bookId, l.stock])).toEqual([
+      [few.id, 2],
+      [uncounted.id, null],
+    ]);
+
+    await api.store.projections.catchUp();
+    const found = await api.request('GET', '/api/v1/search?q=Stocktake%20Lantern');
+    expect(found.status).toBe(200);
+    const stockById = new Map(found.body.hits.map((h: { book: { id: string; stock: number | null } }) => [h.book.id, h.book.stock]));
+    expect(stockById).toEqual(
+      new Map<string, number | null>([
+        [few.id, 2],
+        [gone.id, 0],
+        [uncounted.id, null],
+      ]),
+    );
   });
 });

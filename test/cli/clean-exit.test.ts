@@ -34,9 +34,22 @@ describe(`the embedded CLI on Node ${process.version}`, () => {
     expect(result.status).toBe(0);
   });
 
-  it('audit exits 2 on a usage error', () => {
-    const result = runCli(join(dir.path, 'data'), ['audit', 'book-cache']);
-    expect(result.stderr).toContain('unknown store "book-cache"');
+  it.each([
+    [['audit', 'book-cache'], 'unknown store "book-cache"'],
+    [['rebuild', 'everything'], 'unknown store "everything"'],
+    [['seed', '--books', 'many'], "argument 'many' is invalid"],
+    [['status', '--verbose'], "unknown option '--verbose'"],
+    [['import'], "missing required argument 'file'"],
+    [['restore'], "unknown command 'restore'"],
+  ])('%j exits 2, a usage error, saying what was wrong', (args, message) => {
+    const result = runCli(join(dir.path, 'data'), args);
+    expect(result.stderr).toContain(message);
     expect(result.status).toBe(2);
+  });
+
+  it('--help exits 0', () => {
+    const result = runCli(join(dir.path, 'data'), ['--help']);
+    expect(result.stdout).toContain('Usage: bookstore');
+    expect(result.status).toBe(0);
   });
 });

@@ -19,6 +19,7 @@ const PAGES: Array<{ name: string; who: Who; path: (ids: { book: string }) => st
   { name: 'friends', who: 'customer', path: () => '/friends', ready: 'Your friends' },
   { name: 'sign-in', who: 'visitor', path: () => '/signin', ready: 'Sign in' },
   { name: 'admin', who: 'admin', path: () => '/admin', ready: 'Catalog' },
+  { name: 'admin-orders', who: 'admin', path: () => '/admin/orders', ready: 'Orders' },
   { name: 'admin-edit', who: 'admin', path: (ids) => `/admin/books/${ids.book}/edit`, ready: /^Edit “/ },
 ];
 

@@ -208,11 +208,13 @@ describe('operating a deployed store from a laptop', () => {
   }, 60_000);
 
   it('rebuilds through the rebuild function in chunks over several invocations, started by the table stream from the CLI and from the admin API', async () => {
-    // The rebuild function, run in this process behind its stream mapping: each invocation gets about a
-    // second before its deadline, then hands the job over, and the save of the hand-over starts the next.
+    // The rebuild function, run in this process behind its stream mapping: each invocation loads two
+    // chunks (or less, if its second before the deadline runs out), then hands the job over, and the save
+    // of the hand-over starts the next. A time budget alone gave one chain length on a slow machine and a
+    // shorter one on a fast one.
     let opened: Store | null = null;
     const context = { getRemainingTimeInMillis: () => 31_000 };
-    const rebuildFunction = createRebuildFunction(async () => (opened = await openStore(inside)));
+    const rebuildFunction = createRebuildFunction(async () => (opened = await openStore(inside)), { maxChunksPerInvocation: 2 });
     const mapping = await rebuildMapping(deployedEnv.BOOKSTORE_DYNAMODB_TABLE!, (event) => rebuildFunction(event, context));
     const { events, failures } = mapping;
     try {

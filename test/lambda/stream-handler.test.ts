@@ -107,6 +107,23 @@ describe('the DynamoDB Streams handler', () => {
     expect(await units()).toBe(0);
   });
 
+  it('reports a record it cannot read as a failed item, having applied the ones before it, instead of failing the invocation', async () => {
+    // An attribute value of no DynamoDB type: unmarshalling the image throws.
+    const malformed: DynamoDBRecord = {
+      ...event.Records[2]!,
+      dynamodb: { ...event.Records[2]!.dynamodb, NewImage: { type: { S: 'order' }, lines: { XX: 'not a type' } } as unknown as Record<string, AttributeValue> },
+    };
+    const errors: object[] = [];
+    const records = [...event.Records.slice(0, 2), malformed, ...event.Records.slice(3)];
+    const handle = createProjectionsHandler([new BestsellersProjection(board)], { error: (obj) => errors.push(obj) });
+    expect(await handle({ Records: records })).toEqual({ batchItemFailures: [{ itemIdentifier: malformed.dynamodb!.SequenceNumber }] });
+    expect(await units()).toBe(2 * 2);
+    expect(errors).toEqual([expect.objectContaining({ projection: 'bestsellers', sequenceNumber: malformed.dynamodb!.SequenceNumber })]);
+    // Without a sequence number the record cannot be named: the empty identifier fails the whole batch (Lambda's rule).
+    const unnamed: DynamoDBRecord = { ...malformed, dynamodb: { ...malformed.dynamodb, SequenceNumber: undefined } };
+    expect(await createStreamHandler(new BestsellersProjection(board))({ Records: [unnamed] })).toEqual({ batchItemFailures: [{ itemIdentifier: '' }] });
+  });
+
   it('fans one batch out to every projection and reports the earliest failure among them', async () => {
     const dir2 = tempDir('bookstore-stream-');
     const other = SqliteBestsellerBoard.open(`${dir2.path}/bestsellers.db`);

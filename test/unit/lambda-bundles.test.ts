@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { findBundles } from '../../infra/lib/compute/bundles.js';
 import { synthesizedBundles } from '../../scripts/lambda-rie/bundles.js';
 import { functionEnvironment } from '../../scripts/lambda-rie/local-stack.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -74,6 +75,18 @@ describe('finding the synthesized bundles in a cloud assembly', () => {
     const bundles = synthesizedBundles(dir.path, 'Bookstore-dev');
     expect(bundles.stream.taskRoot).toBe(join(dir.path, 'asset.aaa'));
     expect(bundles.http.taskRoot).toBe(join(dir.path, 'asset.bbb'));
+  });
+
+  it('is the same lookup as the CDK app\'s: other roles beside the two, and one function per role', () => {
+    const meta = (role: string, asset: string) => ({ Metadata: { 'bookstore:bundle': { role, assetPath: asset, handler: 'index.handler' } } });
+    const dir = assembly({ H: fn('asset.aaa', meta('http', 'asset.aaa')), S: fn('asset.bbb', meta('stream', 'asset.bbb')), R: fn('asset.ccc', meta('rebuild', 'asset.ccc')) }, ['asset.aaa', 'asset.bbb', 'asset.ccc']);
+    dirs.push(dir);
+    const found = findBundles(dir.path, 'Bookstore-dev');
+    expect(found.rebuild).toMatchObject({ logicalId: 'R', dir: join(dir.path, 'asset.ccc'), memoryMb: 1024 });
+    expect(synthesizedBundles(dir.path, 'Bookstore-dev').http.taskRoot).toBe(found.http.dir);
+    const twice = assembly({ H: fn('asset.aaa', meta('http', 'asset.aaa')), H2: fn('asset.aaa', meta('http', 'asset.aaa')), S: fn('asset.aaa', meta('stream', 'asset.aaa')) }, ['asset.aaa']);
+    dirs.push(twice);
+    expect(() => findBundles(twice.path, 'Bookstore-dev')).toThrow(/expected one function with bookstore:bundle role http, found H, H2/);
   });
 
   it('says to synthesize when the template or a bundle is missing', () => {

@@ -10,11 +10,9 @@ import type { DataContracts } from '../contracts.js';
 import { retentionDays } from '../retention.js';
 import { bundlingOptions, FUNCTION_RUNTIME, PROJECT_ROOT } from './bundling.js';
 
-/** Which bundle a function runs; recorded in the function's template metadata (see bundles.ts). */
-export type BundleRole = 'http' | 'stream' | 'rebuild';
+import { BUNDLE_METADATA_KEY, type BundleRole } from './bundles.js';
 
-/** The template metadata key naming a function's bundle: `{ role, assetPath, handler }`. */
-export const BUNDLE_METADATA_KEY = 'bookstore:bundle';
+export { BUNDLE_METADATA_KEY, type BundleRole };
 
 export interface AppFunctionProps {
   role: BundleRole;

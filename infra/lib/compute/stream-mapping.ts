@@ -6,6 +6,9 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { StreamConfig } from '../config.js';
 
+/** How long DynamoDB Streams keeps a record (fixed by the service). */
+export const STREAM_RETENTION_HOURS = 24;
+
 export interface StreamMappingProps {
   /** The main table; its stream (NEW_AND_OLD_IMAGES) feeds the projections. */
   table: dynamodb.ITable;
@@ -21,7 +24,8 @@ export interface StreamMappingProps {
  *   retries from that record on (src/lambda/stream-handlers.ts).
  * - Bisect on error, bounded retries and a bounded record age: a poison record cannot hold its shard
  *   for the stream's whole 24 hours. What is given up lands in the on-failure queue, so no change is
- *   ever skipped silently.
+ *   ever skipped silently. The age limit is strictly under the retention: a record still failing at
+ *   24 h would be trimmed first (no pointer in the queue), and the pointer must still be replayable.
  * - `TRIM_HORIZON`: a new mapping starts from the oldest record still in the stream.
  * - Ordering: the projections need the changes of one item in order. With a parallelization factor
  *   above 1 Lambda reads several batches of a shard at once but keeps the order of each item
@@ -43,6 +47,12 @@ export class StreamMapping extends Construct {
   constructor(scope: Construct, id: string, props: StreamMappingProps) {
     super(scope, id);
     const { config } = props;
+    if (!(config.maxRecordAgeHours > 0 && config.maxRecordAgeHours < STREAM_RETENTION_HOURS)) {
+      throw new Error(
+        `stream.maxRecordAgeHours is ${config.maxRecordAgeHours}: it must be above 0 and under the stream's ${STREAM_RETENTION_HOURS}-hour retention, ` +
+          'or a record that keeps failing is trimmed before Lambda gives it up and leaves no pointer in the on-failure queue',
+      );
+    }
 
     this.failureQueue = new sqs.Queue(this, 'FailureQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,

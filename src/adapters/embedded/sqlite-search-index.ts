@@ -34,6 +34,10 @@ import {
 } from './search/schema.js';
 import { Suggester } from './search/suggest.js';
 import { Vocabulary } from './search/vocabulary.js';
+import { RankingIndex, type Execution } from './search/ranking-index/ranking-index.js';
+import { rankedQueryOf } from './search/ranking-index/ranked-query.js';
+import { columnWords } from './search/ranking-index/indexed-text.js';
+import { SqliteRankingFeed, type RankingLoad } from './search/ranking-index/sqlite-ranking-feed.js';
 
 const FTS = LIVE_TABLES.fts;
 const DOCS = LIVE_TABLES.docs;
@@ -81,6 +85,17 @@ function where(sql: readonly string[]): string {
   return sql.length === 0 ? '' : `WHERE ${sql.join(' AND ')}`;
 }
 
+export interface SqliteSearchIndexOptions {
+  /**
+   * Who ranks text queries: `memory` (default) a RankingIndex kept in step with the tables, `fts5`
+   * SQLite's bm25() over every match. Both give the same answers (the parity test checks it); fts5 is
+   * kept as the reference while both exist, and costs nothing to hold: it builds nothing in memory.
+   */
+  ranker?: 'memory' | 'fts5';
+  /** Where the in-memory ranking's postings are saved between runs; none when null. Default: beside the database file. */
+  rankingSnapshot?: string | null;
+}
+
 function facetsOf(counts: FacetCounts): SearchResult['facets'] {
   const categories: FacetCount[] = [...counts.categories]
     .map(([value, count]) => ({ value, count }))
@@ -100,20 +115,33 @@ export class SqliteSearchIndex implements SearchIndex {
   private readonly searches = new ResultCache<SearchResult>(500);
   private readonly suggestions = new ResultCache<Suggestion[]>(2000);
   private readonly statements = new Map<string, SqliteStatement>();
+  private readonly ranking: RankingIndex | null;
+  private readonly rankingFeed: SqliteRankingFeed | null;
 
-  private constructor(readonly db: SqliteDatabase) {
+  private constructor(
+    readonly db: SqliteDatabase,
+    options: SqliteSearchIndexOptions,
+  ) {
     this.writer = new IndexWriter(db, LIVE_TABLES);
     this.vocabulary = new Vocabulary(db, LIVE_TABLES);
-    this.attributes = new AttributeStore(db);
+    let attributes: AttributeStore | undefined;
+    const ln = db.prepare('SELECT ln(?)').pluck();
+    const body = db.prepare(`SELECT doc FROM ${LIVE_TABLES.bodies} WHERE doc_key = ?`).pluck();
+    const columnsOf = (key: number) => columnWords(JSON.parse(body.get(key) as string) as SearchDocument);
+    this.ranking =
+      options.ranker === 'fts5' ? null : new RankingIndex((key) => attributes!.idOf(key), (x) => ln.get(x) as number, columnsOf);
+    this.rankingFeed = this.ranking && new SqliteRankingFeed(db, this.ranking, options.rankingSnapshot ?? null);
+    this.attributes = attributes = new AttributeStore(db, this.rankingFeed);
     this.suggester = new Suggester(db, this.vocabulary, this.attributes);
     this.matching = new MatchingKeys(db);
   }
 
-  static open(file: string): SqliteSearchIndex {
+  static open(file: string, options: SqliteSearchIndexOptions = {}): SqliteSearchIndex {
     const db = openSqlite(file, { durability: 'normal' });
     migrate(db, SEARCH_MIGRATIONS);
     upgradeNeighbourhoods(db, LIVE_TABLES);
-    return new SqliteSearchIndex(db);
+    const rankingSnapshot = options.rankingSnapshot !== undefined ? options.rankingSnapshot : file === ':memory:' ? null : `${file}.ranking`;
+    return new SqliteSearchIndex(db, { ...options, rankingSnapshot });
   }
 
   async upsert(docs: readonly SearchDocument[]): Promise<void> {
@@ -150,18 +178,22 @@ export class SqliteSearchIndex implements SearchIndex {
       if (cached) return cached;
       const autocorrect = query.autocorrect !== false;
       const plan = planQuery(parseQuery(String(query.q ?? '')), this.vocabulary, { autocorrect });
+      // The ranked window: the page, or the first RERANK_WINDOW that the relevance rules reorder.
+      const wanted = query.sort === 'relevance' ? Math.max(offset + limit, RERANK_WINDOW) : 0;
       let fts = ftsQuery(plan);
-      let matches = fts.match === null ? null : this.matching.get(fts.match);
+      let execution = this.execute(plan, query, wanted);
+      let matches = execution ? execution.matches : fts.match === null ? null : this.matching.get(fts.match);
       // No zero-result page for a query that names a book with a word too many or too far off.
       // Terms are dropped one at a time: books matching all terms but one, then all but two...
       const required = requiredTerms(plan).length;
       for (let keep = required - 1; autocorrect && matches !== null && matches.length < RELAX_BELOW && keep >= 1; keep--) {
         fts = ftsQuery(plan, keep);
-        matches = this.matching.get(fts.match!);
+        execution = this.execute(plan, query, wanted, keep);
+        matches = execution ? execution.matches : this.matching.get(fts.match!);
       }
       const counts = this.attributes.count(matches, query);
       const total = counts.total;
-      const page = this.page(query, plan, fts, matches, offset, limit, total);
+      const page = this.page(query, plan, fts, matches, offset, limit, total, execution);
       const hits = this.hits(page.rows, plan, page.docs);
       const end = offset + hits.length;
       const result: SearchResult = {
@@ -221,7 +253,18 @@ export class SqliteSearchIndex implements SearchIndex {
       .immediate();
   }
 
+  /** How the in-memory ranking was last loaded (null before the first search, or with the fts5 ranker). */
+  get rankingLoad(): RankingLoad | null {
+    return this.rankingFeed?.lastLoad ?? null;
+  }
+
   async close(): Promise<void> {
+    if (!this.db.open) return;
+    // Catches up first, so the saved postings are those of the tables as they are now.
+    if (this.rankingFeed?.lastLoad) {
+      this.db.transaction(() => this.attributes.refresh())();
+      this.rankingFeed.save();
+    }
     if (this.db.open) this.db.close();
   }
 
@@ -247,6 +290,7 @@ export class SqliteSearchIndex implements SearchIndex {
     offset: number,
     limit: number,
     total: number,
+    execution: Execution | null,
   ): { rows: Array<{ key: number; score: number }>; docs: Map<number, SearchDocument>; best: SearchDocument | null } {
     const docs = new Map<number, SearchDocument>();
     if (fts.match === null || query.sort !== 'relevance') {
@@ -256,7 +300,10 @@ export class SqliteSearchIndex implements SearchIndex {
       return { rows: this.attributes.page(matches, query, sort, offset, limit).map((key) => ({ key, score: 0 })), docs, best: null };
     }
     if (total === 0) return { rows: [], docs, best: null };
-    const ranked = this.ranked(query, fts, Math.max(offset + limit, RERANK_WINDOW));
+    // The in-memory ranking's scores are FTS5's bm25() negated: the same rows, the same order.
+    const ranked = execution
+      ? execution.ranked.map((r) => ({ key: r.key, rank: -r.score, tier: r.tier }))
+      : this.ranked(query, fts, Math.max(offset + limit, RERANK_WINDOW));
     const window = ranked.slice(0, RERANK_WINDOW);
     for (const [key, doc] of this.bodies(window.map((r) => r.key))) docs.set(key, doc);
     const reranked = rankByRelevance(plan, window.filter((r) => docs.has(r.key)), (r) => docs.get(r.key)!, { widen: fts.relaxed });
@@ -264,6 +311,17 @@ export class SqliteSearchIndex implements SearchIndex {
     const rows = limit <= 0 ? [] : ordered.slice(offset, offset + limit).map((r) => ({ key: r.key, score: -r.rank }));
     const first = ordered[0];
     return { rows, docs, best: first ? (docs.get(first.key) ?? null) : null };
+  }
+
+  /**
+   * The one point where the ranking index runs a planned query: every match (for totals and facets)
+   * and, when sorted by relevance, the first `wanted` accepted by the filters, in the FTS5 path's
+   * (tier, bm25, id) order. Null when the FTS5 path ranks instead, or the plan has no text.
+   */
+  private execute(plan: QueryPlan, query: SearchQuery, wanted: number, keep?: number): Execution | null {
+    const ranked = this.ranking && rankedQueryOf(plan, keep);
+    if (!this.ranking || !ranked) return null;
+    return this.ranking.execute(ranked, wanted, this.attributes.acceptor(query));
   }
 
   /**

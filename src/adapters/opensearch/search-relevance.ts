@@ -2,7 +2,7 @@
  * Text relevance on OpenSearch with OpenSearch's own means, not the embedded index's plan: the book
  * text is analyzed by the index (search-index-template.ts: folding, possessives, plurals, `&`, series
  * text), each typed word becomes one clause over the weighted fields that accepts the word as typed,
- * typos within `fuzziness: AUTO` (one edit from 3 letters, two from 6) and, while it is typed, any
+ * typos within `fuzziness: AUTO` (one edit from 3 letters, two from 7 in the title and authors) and, while it is typed, any
  * word it starts; a typo in the first letter scores less than one after it. Stop words never have
  * to match, but score when they do, as does the whole text as a phrase in the title. A book's rating
  * breaks near-ties.
@@ -41,6 +41,15 @@ const FIELDS = ['title.proper^5', 'authors^3', 'title^1.5', 'title.joined^2', 'c
 const TIE_BREAKER = 0.2;
 /** Edits allowed by word length: none below 3 letters, one up to 6 (`kil`, `poter`), two from 7 (`mokingbird`). */
 const FUZZINESS = 'AUTO:3,7';
+/**
+ * The fields a long word is also looked for with two edits in: the title proper and the authors,
+ * which is where a shopper's long misspelled words point. Lucene builds a two-edit automaton per
+ * field and query, and the highlighter again per hit (about 1.5 ms each on this loaded machine,
+ * against 0.15 ms for one edit): over all six fields that was most of a typo search's time. The
+ * other fields take one edit; the relevance suite's results did not change.
+ */
+const TWO_EDIT_FIELDS = ['title.proper^5', 'authors^3'];
+const ONE_EDIT_FIELDS = FIELDS.filter((f) => !TWO_EDIT_FIELDS.includes(f));
 /** How much a typo costs: a match after a typo scores this share of an exact one, less in the first letter. */
 const TYPO = 0.6;
 const FIRST_LETTER_TYPO = 0.35;
@@ -95,7 +104,11 @@ export function wordClause(word: string, prefix: boolean, typos: boolean): Json 
   const queries: Json[] = [match({})];
   const length = Array.from(word).length;
   if (typos && length >= 3 && !/^\p{N}+$/u.test(word)) {
-    queries.push(match({ fuzziness: FUZZINESS, prefix_length: 1, max_expansions: 50, boost: TYPO }));
+    if (length >= 7) {
+      // Without transpositions Lucene's two-edit automaton is smaller (a fifth off a typo search's time); a swapped pair is two edits, still within reach.
+      queries.push(match({ fields: TWO_EDIT_FIELDS, fuzziness: FUZZINESS, prefix_length: 1, max_expansions: 50, fuzzy_transpositions: false, boost: TYPO }));
+      queries.push(match({ fields: ONE_EDIT_FIELDS, fuzziness: 1, prefix_length: 1, max_expansions: 50, boost: TYPO }));
+    } else queries.push(match({ fuzziness: FUZZINESS, prefix_length: 1, max_expansions: 50, boost: TYPO }));
     if (length >= 7) queries.push(match({ fuzziness: 1, prefix_length: 0, max_expansions: 50, boost: FIRST_LETTER_TYPO }));
   }
   if (prefix) queries.push({ multi_match: { query: word, fields: FIELDS, type: 'bool_prefix', max_expansions: 50, boost: COMPLETION } });

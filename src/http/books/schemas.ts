@@ -42,7 +42,7 @@ export const BookJson = Type.Object(
     year: Type.Integer(),
     stock: Type.Optional(
       Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
-        description: 'Copies on hand; null when the shop does not count this book (it sells without limit). Absent from search hits.',
+        description: 'Copies on hand; null when the shop does not count this book (it sells without limit).',
       }),
     ),
     reviewCount: Type.Optional(Type.Integer({ minimum: 0, description: 'Visible reviews; absent in search hits, which do not carry it' })),
@@ -59,7 +59,7 @@ export function toBookJson(book: Omit<Book, 'version' | 'createdAt' | 'updatedAt
   return { ...toSearchBookJson(book), reviewCount: book.reviewTotals?.count ?? 0 };
 }
 
-/** A search hit's book: search documents carry no review totals (no `reviewCount`) and no stock. */
+/** A search hit's book: search documents carry no review totals (no `reviewCount`); stock is read from the catalog. */
 export function toSearchBookJson(book: Omit<Book, 'version' | 'createdAt' | 'updatedAt' | 'stock'> & { stock?: number | null }): BookJson {
   return {
     ...(book.stock !== undefined ? { stock: book.stock } : {}),

@@ -25,6 +25,7 @@ const CartSchema = Type.Object(
           lineTotal: nullable(Type.Integer()),
           currency: nullable(Type.String()),
           available: Type.Boolean({ description: 'False when the book left the catalog; such lines are not counted' }),
+          stock: nullable(Type.Integer({ minimum: 0, description: 'Copies on hand when the line was read (checkout decides); null when the shop does not count them or the book is gone' })),
         },
         strict,
       ),

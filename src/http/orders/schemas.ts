@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { ADDRESS_TEXT, IDEMPOTENCY_KEY_PATTERN, type Order } from '../../domain/order.js';
+import { allowedMoves } from '../../domain/order-status.js';
 import { CARD_NUMBER_PATTERN } from '../../domain/card.js';
 import { currencyParam, cursorParam, ID_PATTERN } from '../books/schemas.js';
 import { component } from '../responses.js';
@@ -147,7 +148,17 @@ export const AdminListOrdersQuery = Type.Object(
   strict,
 );
 
-const AdminOrderComponent = component('AdminOrder', Type.Object({ ...OrderJson.properties, userId: Type.String({ description: "The customer's id" }) }, strict));
+const AdminOrderComponent = component(
+  'AdminOrder',
+  Type.Object(
+    {
+      ...OrderJson.properties,
+      userId: Type.String({ description: "The customer's id" }),
+      nextStatuses: Type.Array(OrderStatusJson, { description: 'The statuses an admin may move this order to now; empty once it is delivered or cancelled' }),
+    },
+    strict,
+  ),
+);
 ORDER_COMPONENTS.push(AdminOrderComponent);
 
 export const AdminOrderJson = AdminOrderComponent.ref;
@@ -157,5 +168,5 @@ export const AdminOrderPage = Type.Object({ items: Type.Array(AdminOrderComponen
 export const SetStatusBody = Type.Object({ status: OrderStatusJson }, strict);
 
 export function toAdminOrderJson(order: Order) {
-  return { ...toOrderJson(order), userId: order.userId };
+  return { ...toOrderJson(order), userId: order.userId, nextStatuses: [...allowedMoves('admin', order.status)] };
 }

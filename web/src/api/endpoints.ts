@@ -1,5 +1,6 @@
 import type { ApiClient } from './client';
 import type {
+  AdminOrder,
   BestsellerWindow,
   Bestsellers,
   Book,
@@ -10,6 +11,7 @@ import type {
   FriendList,
   LoginResult,
   Order,
+  OrderStatus,
   Page,
   ProjectionStatus,
   AuditReport,
@@ -114,6 +116,9 @@ export function createEndpoints(client: ApiClient) {
     deleteBook: async (bookId: string, etag: string) => {
       await client.request<null>('DELETE', `${V1}/books/${id(bookId)}`, { headers: { 'if-match': etag } });
     },
+    adminOrders: (query: { status?: OrderStatus | undefined; cursor?: string | undefined }, signal?: AbortSignal) => get<Page<AdminOrder>>('/admin/orders', { ...query, limit: 20 }, signal),
+    setOrderStatus: async (orderId: string, status: OrderStatus) =>
+      (await client.request<{ order: AdminOrder }>('POST', `${V1}/admin/orders/${id(orderId)}/status`, { body: { status } })).data.order,
     projections: (signal?: AbortSignal) => get<{ projections: ProjectionStatus[] }>('/admin/projections', undefined, signal).then((r) => r.projections),
     rebuildProjection: async (name: string) => {
       await client.request<unknown>('POST', `${V1}/admin/projections/${id(name)}/rebuild`);

@@ -12,7 +12,7 @@ export interface Book {
   coverUrl: string | null;
   rating: number;
   year: number;
-  /** Copies on hand; null when the shop does not count them; absent from search hits. */
+  /** Copies on hand; null when the shop does not count them. */
   stock?: number | null;
   /** Visible reviews; absent in search hits. */
   reviewCount?: number;
@@ -98,6 +98,8 @@ export interface CartLine {
   lineTotal: number | null;
   currency: string | null;
   available: boolean;
+  /** Copies on hand as the line was read; null when not counted. Checkout decides, this only warns. */
+  stock: number | null;
 }
 
 export interface Cart {
@@ -132,6 +134,12 @@ export interface Order {
 }
 
 export type OrderStatus = 'placed' | 'paid' | 'shipped' | 'delivered' | 'cancelled';
+
+/** An order as the admin sees it: whose it is, and where the server allows moving it next. */
+export interface AdminOrder extends Order {
+  userId: string;
+  nextStatuses: OrderStatus[];
+}
 
 export type BestsellerWindow = 'all' | '7d' | '1d';
 
@@ -233,4 +241,13 @@ export interface Problem {
   errors?: FieldError[];
   code?: string;
   requestId?: string;
+  /** A 409 `out-of-stock`: each book the order wants more copies of than are left. */
+  shortages?: Shortage[];
+}
+
+export interface Shortage {
+  bookId: string;
+  title: string;
+  requested: number;
+  available: number;
 }

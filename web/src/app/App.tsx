@@ -36,6 +36,7 @@ const ROUTES: PageRoute[] = [
   { path: '/orders/:id', page: lazyPage(() => import('../pages/OrderPage')), signedIn: true },
   { path: '/friends', page: lazyPage(() => import('../pages/FriendsPage')), signedIn: true },
   { path: '/admin', page: lazyPage(() => import('../pages/admin/AdminPage')), signedIn: true },
+  { path: '/admin/orders', page: lazyPage(() => import('../pages/admin/AdminOrdersPage')), signedIn: true },
   { path: '/admin/books/new', page: lazyPage(() => import('../pages/admin/BookEditorPage')), signedIn: true },
   { path: '/admin/books/:id/edit', page: lazyPage(() => import('../pages/admin/BookEditorPage')), signedIn: true },
   { path: '*', page: lazyPage(() => import('../pages/NotFoundPage')) },

@@ -33,11 +33,13 @@ export function OrderLines({ order }: { order: Order }) {
             <td>
               <Link to={bookPath(l.bookId)}>{l.title}</Link>
             </td>
-            <td className="num">
+            <td className="num" data-label="Price">
               <Price amount={l.unitPrice} currency={order.currency} />
             </td>
-            <td className="num">{l.quantity}</td>
-            <td className="num">
+            <td className="num" data-label="Qty">
+              {l.quantity}
+            </td>
+            <td className="num" data-label="Total">
               <Price amount={l.lineTotal} currency={order.currency} />
             </td>
           </tr>

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { Book } from '../api/types';
 import { Cover } from './Cover';
+import { StockNote } from './stock';
 import { EmptyState, ErrorNotice, Loading, Price, Rating } from './ui';
 
 export function bookPath(id: string): string {
@@ -13,7 +14,7 @@ export function categoryPath(name: string): string {
 }
 
 /** A book in a shelf or a grid: the whole card is one link (its title), so it is one tab stop. */
-export function BookCard({ book, note }: { book: Book; note?: ReactNode }) {
+export function BookCard({ book, note, showStock = false }: { book: Book; note?: ReactNode; showStock?: boolean }) {
   return (
     <article className="book-card">
       <Cover book={book} />
@@ -27,6 +28,7 @@ export function BookCard({ book, note }: { book: Book; note?: ReactNode }) {
         <Price amount={book.price} currency={book.currency} />
         <Rating value={book.rating} />
       </p>
+      {showStock && <StockNote stock={book.stock} />}
       {note && <p className="book-card-note">{note}</p>}
     </article>
   );
@@ -72,10 +74,16 @@ interface ShelfProps {
   empty: { title: string; body?: ReactNode };
   layout?: 'row' | 'grid';
   skeletons?: number;
+  /**
+   * "Only 3 left" / "Out of stock" under each card. On by default in grids (a category's books, where
+   * a shopper compares what can be bought); off in rows, whose height the home page holds before they
+   * render, so a note there would shift the page.
+   */
+  showStock?: boolean;
 }
 
 /** A titled list of books with its loading, error and empty states. */
-export function BookShelf({ title, more, books, isLoading, error, onRetry, empty, layout = 'row', skeletons = 6 }: ShelfProps) {
+export function BookShelf({ title, more, books, isLoading, error, onRetry, empty, layout = 'row', skeletons = 6, showStock = layout === 'grid' }: ShelfProps) {
   const headingId = `shelf-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
   let body: ReactNode;
   if (isLoading) {
@@ -97,7 +105,7 @@ export function BookShelf({ title, more, books, isLoading, error, onRetry, empty
       <ul className={`book-${layout}`} aria-labelledby={headingId}>
         {books.map(({ book, note }) => (
           <li key={book.id}>
-            <BookCard book={book} note={note} />
+            <BookCard book={book} note={note} showStock={showStock} />
           </li>
         ))}
       </ul>

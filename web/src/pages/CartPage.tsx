@@ -5,6 +5,7 @@ import { useApi } from '../app/services';
 import { CartSummary, useCartKey } from '../components/cart';
 import { bookPath } from '../components/books';
 import { Cover } from '../components/Cover';
+import { CartStockWarning } from '../components/stock-warnings';
 import { describeError, EmptyState, ErrorNotice, Loading, Price, SkeletonLines } from '../components/ui';
 import { useDocumentTitle } from '../lib/hooks';
 
@@ -106,6 +107,7 @@ export default function CartPage() {
         </ul>
         <aside className="panel" aria-label="Cart total">
           <CartSummary cart={cart.data} />
+          <CartStockWarning lines={cart.data.lines} />
           <p className="muted small">Totals are computed by the store from current prices.</p>
           {canCheckOut ? (
             <Link to="/checkout" className="button button-primary button-block">

@@ -5,6 +5,7 @@ import { ApiError, fieldErrorMap, NetworkError } from '../api/client';
 import type { Order, ShippingAddress } from '../api/types';
 import { useApi, useSession, userKey } from '../app/services';
 import { CartSummary, useCartKey } from '../components/cart';
+import { ShortageList } from '../components/stock-warnings';
 import { describeError, EmptyState, ErrorNotice, Loading, SelectField, SkeletonLines, TextField } from '../components/ui';
 import { useDocumentTitle } from '../lib/hooks';
 import { addressForApi, addressProblems, postalFormat } from './checkout/address-format';
@@ -18,7 +19,7 @@ function failureMessage(error: unknown): string {
     return 'We could not reach the store, so we cannot tell whether your order went through. Press “Place order” again: it is safe, you will not be charged twice.';
   }
   if (error instanceof ApiError && error.code === 'cart-empty') return 'Your cart is empty: there is nothing to order.';
-  if (error instanceof ApiError && error.code === 'out-of-stock') return `${error.message} Change the quantities in your cart and try again.`;
+  if (error instanceof ApiError && error.code === 'out-of-stock') return 'Nothing was ordered or charged: the shop has fewer copies than your cart wants. Change the quantities in your cart, then try again.';
   if (error instanceof ApiError && error.status === 402) return 'Your card was declined, and nothing was charged. Try the test card 4242 4242 4242 4242.';
   if (error instanceof ApiError && error.fieldErrors.length > 0) return 'Some details need fixing: see the fields marked below.';
   if (error instanceof ApiError && error.status >= 500) {
@@ -124,6 +125,7 @@ export default function CheckoutPage() {
           {problemCount === 0 && checkout.error !== null && (
             <div className="notice notice-error" role="alert" id="checkout-error">
               <p>{failureMessage(checkout.error)}</p>
+              <ShortageList error={checkout.error} />
             </div>
           )}
           <TextField label="Full name" autoComplete="name" required maxLength={100} {...field('name')} />

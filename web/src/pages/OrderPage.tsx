@@ -1,8 +1,10 @@
 import { Link, useParams, useSearchParams } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { ApiError } from '../api/client';
 import { useApi, useSession, userKey } from '../app/services';
 import { formatDate, OrderLines } from '../components/OrderDetails';
-import { ErrorNotice, Loading, SkeletonLines } from '../components/ui';
+import { customerMayCancel, OrderStatusBadge, StatusHistory } from '../components/order-status';
+import { describeError, ErrorNotice, Loading, SkeletonLines } from '../components/ui';
 import { useDocumentTitle } from '../lib/hooks';
 import { addressLines } from './checkout/address-format';
 
@@ -20,7 +22,13 @@ export default function OrderPage() {
       queryClient.setQueryData(userKey(session, 'order', orderId), cancelled);
       void queryClient.invalidateQueries({ queryKey: userKey(session, 'orders') });
     },
+    // Refused: the order moved on (shipped, or cancelled by the shop) since this page read it.
+    onError: () => void order.refetch(),
   });
+
+  function onCancel() {
+    if (window.confirm('Cancel this order? We will not ship it, and this cannot be undone.')) cancel.mutate();
+  }
 
   return (
     <>
@@ -45,25 +53,33 @@ export default function OrderPage() {
           </h2>
           <p className="muted">Placed {formatDate(order.data.createdAt)}</p>
           <p>
-            Status: <strong className={`order-status order-status-${order.data.status}`}>{order.data.status}</strong>
+            Status: <OrderStatusBadge status={order.data.status} />
             {order.data.payment && <span className="muted"> · paid with the card ending {order.data.payment.cardLast4}</span>}
           </p>
-          <ol className="status-history" aria-label="Status history">
-            {order.data.statusHistory.map((change, i) => (
-              <li key={i}>
-                {change.status}, {formatDate(change.at)}
-                {change.by === 'admin' ? ' (by the shop)' : ''}
-              </li>
-            ))}
-          </ol>
-          {(order.data.status === 'placed' || order.data.status === 'paid') && (
+          <h3>History</h3>
+          <StatusHistory history={order.data.statusHistory} viewer="customer" />
+          <div role="status">
+            {cancel.isSuccess && order.data.status === 'cancelled' && (
+              <p className="notice notice-ok">Your order is cancelled. We will not ship it, and its books are back on the shelf.</p>
+            )}
+          </div>
+          {customerMayCancel(order.data.status) && (
             <p>
-              <button type="button" className="button" disabled={cancel.isPending} onClick={() => cancel.mutate()}>
+              <button type="button" className="button button-danger" disabled={cancel.isPending} onClick={onCancel}>
                 {cancel.isPending ? 'Cancelling…' : 'Cancel this order'}
-              </button>
+              </button>{' '}
+              <span className="muted small">You can cancel until the order ships.</span>
             </p>
           )}
-          {cancel.error && <ErrorNotice error={cancel.error} />}
+          {cancel.error && (
+            <div className="notice notice-error" role="alert">
+              <p>
+                {cancel.error instanceof ApiError && cancel.error.status === 409
+                  ? 'This order can no longer be cancelled: its status changed meanwhile. The status shown here is up to date.'
+                  : describeError(cancel.error)}
+              </p>
+            </div>
+          )}
           <OrderLines order={order.data} />
           {order.data.shippingAddress && (
             <>

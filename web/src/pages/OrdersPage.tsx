@@ -2,6 +2,7 @@ import { Link } from 'react-router';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useApi, useSession, userKey } from '../app/services';
 import { formatDate, OrderLines } from '../components/OrderDetails';
+import { OrderStatusBadge } from '../components/order-status';
 import { EmptyState, ErrorNotice, Loading, SkeletonLines } from '../components/ui';
 import { useDocumentTitle } from '../lib/hooks';
 
@@ -44,6 +45,9 @@ export default function OrdersPage() {
                 <Link to={`/orders/${encodeURIComponent(order.id)}`}>{formatDate(order.createdAt)}</Link>
                 <span className="muted small mono">{order.id}</span>
               </h2>
+              <p>
+                Status: <OrderStatusBadge status={order.status} />
+              </p>
               <OrderLines order={order} />
             </li>
           ))}

@@ -8,6 +8,7 @@ import { bookPath, categoryPath } from '../components/books';
 import { Cover } from '../components/Cover';
 import { priceLabel, RadioGroup, rangeMax } from '../components/facets';
 import { Highlighted } from '../components/Highlighted';
+import { StockNote } from '../components/stock';
 import { Pager } from '../components/Pager';
 import { EmptyState, ErrorNotice, Loading, Price, Rating } from '../components/ui';
 import { useDocumentTitle } from '../lib/hooks';
@@ -100,6 +101,7 @@ function Hits({ result }: { result: SearchResult }) {
                 {book.category}
               </Link>
               <span className="muted">{book.year}</span>
+              <StockNote stock={book.stock} inline />
             </p>
           </div>
         </li>

@@ -17,6 +17,20 @@ export interface FacetCounts {
   priceRanges: number[];
 }
 
+/** Told, inside the refresh, how the live documents changed: for indexes that follow the same tables. */
+export interface AttributeListener {
+  /**
+   * Every document was (re)loaded: after a rebuild, or on the first refresh. `isLive` answers for the
+   * reloaded state, which is that of `generation` and `seq`.
+   */
+  reloaded(state: { generation: number; seq: number; isLive(key: number): boolean }): void;
+  /** The document under `key` was written (added or replaced) since the last refresh. */
+  written(key: number): void;
+  removed(key: number): void;
+  /** The refresh that reported changes (or a reload) is over; the tables are at `generation` and `seq`. */
+  refreshed(generation: number, seq: number): void;
+}
+
 export type AttributeSort = 'price_asc' | 'price_desc' | 'rating' | 'newest';
 
 type Row = [key: number, id: string, category: string, price: number, rating: number, year: number];
@@ -54,7 +68,10 @@ export class AttributeStore {
   private readonly changedDocs: SqliteStatement;
   private readonly changedTombstones: SqliteStatement;
 
-  constructor(db: SqliteDatabase) {
+  constructor(
+    db: SqliteDatabase,
+    private readonly listener: AttributeListener | null = null,
+  ) {
     this.meta = db.prepare(`SELECT (SELECT value FROM ${META} WHERE name = 'generation') AS generation, (SELECT value FROM ${META} WHERE name = 'seq') AS seq`);
     const columns = 'doc_key, id, category, price, rating, year';
     this.all = db.prepare(`SELECT ${columns} FROM ${LIVE_TABLES.docs}`).raw();
@@ -73,13 +90,25 @@ export class AttributeStore {
     if (generation !== this.generation) {
       this.reset();
       for (const row of this.all.iterate() as Iterable<Row>) this.set(row);
+      this.listener?.reloaded({ generation, seq, isLive: (key) => this.live[key] === 1 });
     } else if (seq !== this.seq) {
       // Removals first: a book removed and added again in this window is live under its new key.
-      for (const id of this.changedTombstones.all(this.seq) as string[]) this.unset(id);
-      for (const row of this.changedDocs.all(this.seq) as Row[]) this.set(row);
+      for (const id of this.changedTombstones.all(this.seq) as string[]) {
+        const key = this.keyOfId.get(id);
+        this.unset(id);
+        if (key !== undefined) this.listener?.removed(key);
+      }
+      for (const row of this.changedDocs.all(this.seq) as Row[]) {
+        const previous = this.keyOfId.get(row[1]);
+        this.set(row);
+        if (previous !== undefined && previous !== row[0]) this.listener?.removed(previous);
+        this.listener?.written(row[0]);
+      }
     }
+    const changed = generation !== this.generation || seq !== this.seq;
     this.generation = generation;
     this.seq = seq;
+    if (changed) this.listener?.refreshed(generation, seq);
   }
 
   /** The id of a live document key; ties in relevance are broken by it. */
@@ -133,6 +162,20 @@ export class AttributeStore {
       newest: (a, b) => year[b]! - year[a]! || byId(a, b),
     };
     return topK(passing, offset + limit, orders[sort]).slice(offset);
+  }
+
+  /** A test of whether a live document passes every filter; null when there are no filters. */
+  acceptor(filters: FacetFilters): ((key: number) => boolean) | null {
+    const { minPrice, maxPrice, minRating } = filters;
+    const wanted = this.categoryId(filters);
+    if (minPrice === undefined && maxPrice === undefined && minRating === undefined && wanted === undefined) return null;
+    const { price, rating, category } = this;
+    return (key) => {
+      if (minRating !== undefined && !(rating[key]! >= minRating)) return false;
+      if (minPrice !== undefined && price[key]! < minPrice) return false;
+      if (maxPrice !== undefined && price[key]! > maxPrice) return false;
+      return wanted === undefined || category[key] === wanted;
+    };
   }
 
   private categoryId(filters: FacetFilters): number | undefined {

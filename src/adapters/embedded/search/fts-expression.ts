@@ -40,9 +40,19 @@ function combinations<T>(items: readonly T[], size: number): T[][] {
  */
 export function relaxedExpression(terms: readonly TermPlan[], keep: number): string | null {
   if (terms.length === 0 || keep < 1) return null;
-  const clauses = combinations(terms, Math.min(keep, terms.length));
-  if (keep <= 1 || clauses.length > MAX_RELAXED_CLAUSES) return terms.map(termExpression).join(' OR ');
+  const clauses = relaxedClauses(terms, keep);
+  if (clauses.every((c) => c.length === 1)) return terms.map(termExpression).join(' OR ');
   return clauses.map((c) => `(${c.map(termExpression).join(' AND ')})`).join(' OR ');
+}
+
+/**
+ * The relaxed query as an OR of clauses, each an AND of terms, in the order the expression writes
+ * them: shared with the in-memory ranking, which must sum bm25 over the same phrases in the same order.
+ */
+export function relaxedClauses(terms: readonly TermPlan[], keep: number): TermPlan[][] {
+  const clauses = combinations(terms, Math.min(keep, terms.length));
+  if (keep <= 1 || clauses.length > MAX_RELAXED_CLAUSES) return terms.map((t) => [t]);
+  return clauses;
 }
 
 export interface FtsQuery {

@@ -57,12 +57,14 @@ function ProjectionRow({ projection }: { projection: ProjectionStatus }) {
             : 'Up to date';
   return (
     <tr>
-      <th scope="row">{projection.name}</th>
-      <td className="num">
+      <th scope="row" data-label="Store">
+        {projection.name}
+      </th>
+      <td className="num" data-label="Checkpoint / head">
         {projection.position.toLocaleString()} / {projection.headPosition.toLocaleString()}
         <span className="muted small"> gen {projection.generation}</span>
       </td>
-      <td className="num">
+      <td className="num" data-label="Lag">
         {projection.lagUnknown ? (
           <span className="muted small" title={projection.lagUnknown}>
             not known here (CloudWatch IteratorAge)
@@ -80,8 +82,8 @@ function ProjectionRow({ projection }: { projection: ProjectionStatus }) {
           </span>
         )}
       </td>
-      <td>{projection.lastError ? <span className="error-text">{projection.lastError}</span> : <span className="muted">none</span>}</td>
-      <td>
+      <td data-label="Last error">{projection.lastError ? <span className="error-text">{projection.lastError}</span> : <span className="muted">none</span>}</td>
+      <td data-label="State">
         <span className={`status status-${state.toLowerCase().replace(/\s+/g, '-')}`}>{state}</span>
       </td>
       <td>
@@ -119,7 +121,7 @@ function DerivedStores() {
         <ErrorNotice error={projections.error} onRetry={() => void projections.refetch()} />
       ) : (
         <div className="table-scroll">
-          <table className="data-table">
+          <table className="data-table stack-table">
             <thead>
               <tr>
                 <th scope="col">Store</th>
@@ -160,7 +162,7 @@ function AuditSummary({ report }: { report: AuditReport }) {
         <span className="muted small">Audit of {new Date(report.finishedAt).toLocaleString()}</span>
       </p>
       <div className="table-scroll">
-        <table className="data-table">
+        <table className="data-table stack-table">
           <thead>
             <tr>
               <th scope="col">Store</th>
@@ -173,11 +175,19 @@ function AuditSummary({ report }: { report: AuditReport }) {
           <tbody>
             {report.stores.map((s) => (
               <tr key={s.store}>
-                <th scope="row">{s.store}</th>
-                <td className="num">{s.checked.toLocaleString()}</td>
-                <td className="num">{s.drift.toLocaleString()}</td>
-                <td className="num">{s.repaired.toLocaleString()}</td>
-                <td className="small">
+                <th scope="row" data-label="Store">
+                  {s.store}
+                </th>
+                <td className="num" data-label="Checked">
+                  {s.checked.toLocaleString()}
+                </td>
+                <td className="num" data-label="Drift">
+                  {s.drift.toLocaleString()}
+                </td>
+                <td className="num" data-label="Repaired">
+                  {s.repaired.toLocaleString()}
+                </td>
+                <td className="small" data-label="First differences">
                   {s.differences.length === 0 ? (
                     <span className="muted">none</span>
                   ) : (
@@ -322,7 +332,7 @@ function Catalog() {
       ) : (
         <>
           <div className="table-scroll">
-            <table className="data-table">
+            <table className="data-table stack-table">
               <caption className="visually-hidden">Books{q ? ` matching “${q}”` : ''}</caption>
               <thead>
                 <tr>
@@ -346,16 +356,20 @@ function Catalog() {
               <tbody>
                 {books.data.items.map((book) => (
                   <tr key={book.id}>
-                    <th scope="row">
+                    <th scope="row" data-label="Title">
                       <Link to={bookPath(book.id)}>{book.title}</Link>
                     </th>
-                    <td>{book.authors.join(', ')}</td>
-                    <td>{book.category}</td>
-                    <td className="num">
+                    <td data-label="Authors">{book.authors.join(', ')}</td>
+                    <td data-label="Category">{book.category}</td>
+                    <td className="num" data-label="Price">
                       <Price amount={book.price} currency={book.currency} />
                     </td>
-                    <td className="num">{book.rating.toFixed(1)}</td>
-                    <td className="num">{book.year}</td>
+                    <td className="num" data-label="Rating">
+                      {book.rating.toFixed(1)}
+                    </td>
+                    <td className="num" data-label="Year">
+                      {book.year}
+                    </td>
                     <td className="actions">
                       <Link to={`/admin/books/${encodeURIComponent(book.id)}/edit`} className="button button-secondary">
                         Edit<span className="visually-hidden"> {book.title}</span>
@@ -386,6 +400,9 @@ export default function AdminPage() {
   return (
     <>
       <h1>Admin</h1>
+      <p>
+        <Link to="/admin/orders">Manage orders</Link>: find them by status, mark them paid, shipped or delivered, or cancel them.
+      </p>
       {flash && (
         <p className="notice notice-ok" role="status">
           {flash}
