@@ -4,6 +4,7 @@ import { ConflictError, ValidationError, type FieldIssue } from './errors.js';
 import type { MinorUnits } from './money.js';
 import { cleanText, TEXT } from './text.js';
 import type { OrderStatus, PaymentRecord, StatusChange } from './order-status.js';
+import { US_STATE_CODES, US_ZIP_PATTERN } from './us-states.js';
 
 export type { OrderStatus, PaymentRecord, StatusChange } from './order-status.js';
 
@@ -24,6 +25,8 @@ export interface ShippingAddress {
   line2?: string;
   city: string;
   postalCode: string;
+  /** US addresses only: the USPS code of the state (or DC), which US mail needs. */
+  state?: string;
   country: string;
 }
 
@@ -45,6 +48,15 @@ export function validateShippingAddress(address: ShippingAddress): ShippingAddre
   const clean: ShippingAddress = { name: at('name'), line1: at('line1'), city: at('city'), postalCode: at('postalCode'), country: address.country };
   if (address.line2 !== undefined) clean.line2 = at('line2');
   if (!COUNTRY_PATTERN.test(address.country)) issues.push({ field: 'shippingAddress/country', detail: 'must be an ISO 3166-1 alpha-2 code such as DE' });
+  if (address.country === 'US') {
+    // US mail is sorted by state and ZIP: an address without them, or with a made-up one, goes astray.
+    if (address.state === undefined) issues.push({ field: 'shippingAddress/state', detail: 'is required for a US address' });
+    else if (!US_STATE_CODES.includes(address.state)) issues.push({ field: 'shippingAddress/state', detail: 'must be the USPS code of a US state or DC, such as NY' });
+    else clean.state = address.state;
+    if (clean.postalCode !== '' && !US_ZIP_PATTERN.test(clean.postalCode)) issues.push({ field: 'shippingAddress/postalCode', detail: 'must be a US ZIP code: 5 digits, or ZIP+4 such as 94103-1234' });
+  } else if (address.state !== undefined) {
+    issues.push({ field: 'shippingAddress/state', detail: 'is taken for US addresses only' });
+  }
   if (issues.length > 0) throw new ValidationError(issues);
   return clean;
 }

@@ -21,8 +21,19 @@ export interface SearchQuery {
    */
   autocorrect?: boolean | undefined;
   cursor?: string | undefined;
+  /**
+   * 1-based page number, for pagers that jump to a page: the hits from (page - 1) * limit on.
+   * Never with `cursor`; at most SEARCH_MAX_PAGE, so no page reaches past the result window.
+   */
+  page?: number | undefined;
   limit: number;
 }
+
+/**
+ * Deepest page number a search answers. With the largest page size (50) the last hit it can reach
+ * stays within the result window every index has (10,000, OpenSearch's `max_result_window`).
+ */
+export const SEARCH_MAX_PAGE = 100;
 
 /** HTML-safe fragments: the text is escaped and each match is wrapped in `<mark>…</mark>`. */
 export interface Highlights {

@@ -148,6 +148,37 @@ describe('checkout and orders', () => {
     expect((await api.request('GET', '/api/v1/orders', { token: alice.token })).body.items).toEqual([]);
   });
 
+  it('takes a US address only with its state and a ZIP code, naming each bad field at once, and keeps the state', async () => {
+    const bob = await api.customer();
+    const book = await api.createBook(admin);
+    await fillCart(api, bob, [{ id: book.id, quantity: 1 }]);
+    const US = { name: 'Bob Reader', line1: '350 Fifth Avenue', city: 'New York', postalCode: '10118', state: 'NY', country: 'US' };
+    const headers = { 'idempotency-key': 'us-address-check-01' };
+    const place = (shippingAddress: object) => api.request('POST', '/api/v1/orders', { token: bob.token, headers, body: { shippingAddress } });
+
+    const { state: _state, ...noState } = US;
+    const cases: Array<[object, number, string[]]> = [
+      [noState, 422, ['shippingAddress/state']],
+      [{ ...US, state: 'ZZ' }, 422, ['shippingAddress/state']],
+      [{ ...US, state: 'PR' }, 422, ['shippingAddress/state']],
+      [{ ...US, state: 'ny' }, 400, ['shippingAddress/state']],
+      [{ ...US, postalCode: 'SW1A 1AA' }, 422, ['shippingAddress/postalCode']],
+      [{ ...noState, postalCode: '1011' }, 422, ['shippingAddress/postalCode', 'shippingAddress/state']],
+      [{ ...ADDRESS, state: 'NY' }, 422, ['shippingAddress/state']],
+    ];
+    for (const [address, status, fields] of cases) {
+      const res = await place(address);
+      expectProblem(res, status);
+      expect(problemFields(res).sort(), JSON.stringify(address)).toEqual(fields);
+    }
+    expect((await api.request('GET', '/api/v1/orders', { token: bob.token })).body.items).toEqual([]);
+
+    const placed = await place({ ...US, state: 'DC', postalCode: '20500-0003', city: 'Washington' });
+    expect(placed.status).toBe(201);
+    const read = await api.request('GET', `/api/v1/orders/${placed.body.order.id}`, { token: bob.token });
+    expect(read.body.order.shippingAddress).toEqual({ ...US, state: 'DC', postalCode: '20500-0003', city: 'Washington' });
+  });
+
   it('answers 413 naming the body when it is over the limit', async () => {
     const alice = await api.customer();
     const huge = { shippingAddress: { ...ADDRESS, line2: 'x'.repeat(api.store.config.bodyLimitBytes) } };

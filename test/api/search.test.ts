@@ -79,6 +79,46 @@ describe('search', () => {
     expect(new Set(seen).size).toBe(6);
   });
 
+  it('jumps to a numbered page: the same hits as following the cursors, with one filter and sort', async () => {
+    const byCursor: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: { body: { hits: Hit[]; nextCursor: string | null } } = await api.request('GET', `/api/v1/search?category=Fantasy&sort=price_asc&limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      byCursor.push(...titles(res.body.hits));
+      cursor = res.body.nextCursor;
+    } while (cursor !== null);
+    const byPage: string[] = [];
+    for (const page of [1, 2]) {
+      const res = await api.request('GET', `/api/v1/search?category=Fantasy&sort=price_asc&limit=3&page=${page}`);
+      expect(res.status).toBe(200);
+      expect(res.body.total).toBe(4);
+      byPage.push(...titles(res.body.hits));
+    }
+    expect(byPage).toEqual(byCursor);
+    expect(byPage).toEqual(["Harry Potter and the Philosopher's Stone", 'Harry Potter and the Chamber of Secrets', 'The Hobbit', 'The Lord of the Rings']);
+    // A page past the last hit is empty, not an error: the pager may be a page ahead of a shrinking shelf.
+    const past = await api.request('GET', '/api/v1/search?category=Fantasy&limit=3&page=3');
+    expect(past.status).toBe(200);
+    expect(past.body.hits).toEqual([]);
+    expect(past.body.nextCursor).toBeNull();
+  });
+
+  it('refuses a page number beyond the bound (400) and a page with a cursor (422), naming page', async () => {
+    const first = await api.request('GET', '/api/v1/search?limit=2');
+    for (const [query, status] of [
+      ['page=101', 400],
+      ['page=100000000', 400],
+      ['page=0', 400],
+      ['page=1.5', 400],
+      [`page=2&limit=2&cursor=${encodeURIComponent(first.body.nextCursor)}`, 422],
+    ] as const) {
+      const res = await api.request('GET', `/api/v1/search?${query}`);
+      expectProblem(res, status);
+      expect(problemFields(res)).toEqual(['page']);
+    }
+    expect((await api.request('GET', '/api/v1/search?page=100&limit=50')).status).toBe(200);
+  });
+
   it('names the bad parameter: 400 against the schema, 422 for a rule it cannot express', async () => {
     const cases: Array<[string, string, number]> = [
       [`q=${'a'.repeat(201)}`, 'q', 400],

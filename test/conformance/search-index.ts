@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/domain/errors.js';
-import { PRICE_RANGES, type SearchDocument, type SearchIndex, type SearchQuery, type SearchResult } from '../../src/ports/search-index.js';
+import { PRICE_RANGES, SEARCH_MAX_PAGE, type SearchDocument, type SearchIndex, type SearchQuery, type SearchResult } from '../../src/ports/search-index.js';
 
 type MakeIndex = () => Promise<{ index: SearchIndex; close(): Promise<void> }>;
 
@@ -305,6 +305,45 @@ export function searchIndexConformance(make: MakeIndex): void {
           expect(first.nextCursor).not.toBeNull();
           const last = await index.search(query('paging', { limit: 50 }));
           expect(last.nextCursor).toBeNull();
+        }));
+
+      it('answers a numbered page with the hits the cursors reach there, for every sort', () =>
+        withIndex(async (index) => {
+          const docs = Array.from({ length: 11 }, (_, i) =>
+            book(`n${String(i).padStart(2, '0')}`, { title: `Numbered Book ${i % 2 === 0 ? 'even' : 'odd'}`, price: 1000 + (i % 4) * 100, rating: (i % 5) + 0.5, year: 2000 + (i % 3) }),
+          );
+          await index.upsert(docs);
+          for (const sort of ['relevance', 'price_asc', 'price_desc', 'rating', 'newest'] as const) {
+            for (const q of ['numbered', '']) {
+              const byCursor = await allPages(index, query(q, { sort, limit: 4 }));
+              const byPage: string[] = [];
+              for (const page of [1, 2, 3]) {
+                const result = await index.search(query(q, { sort, limit: 4, page }));
+                expect(result.total, `${sort} ${q} ${page}`).toBe(11);
+                byPage.push(...ids(result));
+              }
+              expect(byPage, `${sort} ${q}`).toEqual(byCursor);
+              // The cursor a numbered page hands out continues from it.
+              const second = await index.search(query(q, { sort, limit: 4, page: 2 }));
+              const third = await index.search(query(q, { sort, limit: 4, cursor: second.nextCursor! }));
+              expect(ids(third), `${sort} ${q}`).toEqual(byCursor.slice(8));
+              expect((await index.search(query(q, { sort, limit: 4, page: 4 }))).hits, `${sort} ${q}`).toEqual([]);
+            }
+          }
+        }));
+
+      it('refuses a page number out of bounds or together with a cursor', () =>
+        withIndex(async (index) => {
+          await index.upsert(Array.from({ length: 3 }, (_, i) => book(`q${i}`, { title: 'Bounded Book' })));
+          const first = await index.search(query('bounded', { limit: 1 }));
+          for (const bad of [{ page: 0 }, { page: SEARCH_MAX_PAGE + 1 }, { page: 1.5 }, { page: 2, cursor: first.nextCursor! }]) {
+            const error = await index.search(query('bounded', { limit: 1, ...bad })).catch((e: unknown) => e);
+            expect(error, JSON.stringify(bad)).toBeInstanceOf(ValidationError);
+            expect((error as ValidationError).issues[0]!.field).toBe('page');
+          }
+          const deepest = await index.search(query('bounded', { limit: 50, page: SEARCH_MAX_PAGE }));
+          expect(deepest.hits).toEqual([]);
+          expect(deepest.total).toBe(3);
         }));
 
       it('rejects a malformed cursor and a cursor from another search', () =>

@@ -89,11 +89,12 @@ describe('Checkout', () => {
     await user.type(screen.getByLabelText('ZIP code'), '9410');
 
     await user.click(screen.getByRole('button', { name: 'Place order' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent('4 details need fixing');
+    expect(await screen.findByRole('alert')).toHaveTextContent('5 details need fixing');
     const expected: Array<[string, RegExp]> = [
       ['Full name', /^Enter the name of the person the books go to\.$/],
       ['Address', /^Enter the street address\.$/],
       ['City', /^Enter the town or city\.$/],
+      ['State', /^Choose the state\.$/],
       ['ZIP code', /^Enter the zip code as it is written on letters there, such as 94103\.$/],
     ];
     for (const [label, words] of expected) {
@@ -102,6 +103,23 @@ describe('Checkout', () => {
     }
     expect(screen.getByLabelText('Full name')).toHaveFocus();
     expect(placeOrderRequests(recorder.requests)).toHaveLength(0);
+  });
+
+  it('sends a US address with its state, chosen from the states and DC', async () => {
+    const customer = await customerWithCart();
+    const recorder = recordingFetch();
+    renderWithServices(<CheckoutPage />, { route: '/checkout', session: await sessionOf(api, customer), fetch: recorder.fetch });
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText('Address'), '1600 Pennsylvania Avenue NW');
+    await user.type(screen.getByLabelText('City'), 'Washington');
+    await user.selectOptions(screen.getByLabelText('State'), 'District of Columbia');
+    await user.type(screen.getByLabelText('ZIP code'), '20500');
+
+    await user.click(screen.getByRole('button', { name: 'Place order' }));
+    await placedOrderId();
+    expect(placeOrderRequests(recorder.requests)[0]!.body).toEqual({
+      shippingAddress: { name: 'Dorothea Brooke', line1: '1600 Pennsylvania Avenue NW', city: 'Washington', state: 'DC', postalCode: '20500', country: 'US' },
+    });
   });
 
   it('shows a field the server refused next to that field, and keeps the key when it is fixed', async () => {

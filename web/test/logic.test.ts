@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { addressLines, addressProblems } from '../src/pages/checkout/address-format';
+import { addressForApi, addressLines, addressProblems } from '../src/pages/checkout/address-format';
+import { US_STATES } from '../src/pages/checkout/us-states';
+import { US_STATE_CODES } from '../../src/domain/us-states';
 import { createSessionStore, type Session } from '../src/auth/session';
 import { safeNext } from '../src/auth/guards';
 import { formatMoney, moneyInputValue, parseMoney } from '../src/lib/money';
 import { readSearchState, withFilters, withoutCorrection } from '../src/pages/search-state';
+import { pageCount, pageWindow, readCategoryState, SEARCH_MAX_PAGE, withCategoryChanges } from '../src/pages/category-state';
 import { changedFields, fieldsOf, formOf } from '../src/pages/admin/book-form';
 import type { Book } from '../src/api/types';
 
@@ -86,6 +89,35 @@ describe('search state in the URL', () => {
   });
 });
 
+describe('category state in the URL', () => {
+  it('reads sort, filters and page, ignoring malformed values and pages the API refuses', () => {
+    expect(readCategoryState(new URLSearchParams('sort=price_desc&minPrice=1000&maxPrice=1999&minRating=4&page=3'))).toEqual({
+      sort: 'price_desc', minPrice: 1000, maxPrice: 1999, minRating: 4, page: 3,
+    });
+    expect(readCategoryState(new URLSearchParams('sort=relevance&minPrice=-5&minRating=&page=x'))).toEqual({
+      sort: 'rating', minPrice: undefined, maxPrice: undefined, minRating: undefined, page: null,
+    });
+    expect(readCategoryState(new URLSearchParams('')).page).toBe(1);
+    for (const bad of ['0', '101', '1.5', '99999999']) expect(readCategoryState(new URLSearchParams(`page=${bad}`)).page, bad).toBeNull();
+    expect(readCategoryState(new URLSearchParams(`page=${SEARCH_MAX_PAGE}`)).page).toBe(SEARCH_MAX_PAGE);
+  });
+
+  it('goes back to the first page when the sort or a filter changes, leaving the default sort out', () => {
+    expect(withCategoryChanges(new URLSearchParams('page=4&minRating=3'), { sort: 'newest' }).toString()).toBe('minRating=3&sort=newest');
+    expect(withCategoryChanges(new URLSearchParams('sort=newest&page=2'), { sort: 'rating' }).toString()).toBe('');
+  });
+
+  it('offers every page up to the bound and shows the first, the last and two either side of the current one', () => {
+    expect(pageCount(0, 24)).toBe(1);
+    expect(pageCount(49, 24)).toBe(3);
+    expect(pageCount(1_000_000, 24)).toBe(SEARCH_MAX_PAGE);
+    expect(pageWindow(1, 3)).toEqual([1, 2, 3]);
+    expect(pageWindow(1, 10)).toEqual([1, 2, 3, null, 10]);
+    expect(pageWindow(5, 10)).toEqual([1, 2, 3, 4, 5, 6, 7, null, 10]);
+    expect(pageWindow(10, 10)).toEqual([1, null, 8, 9, 10]);
+  });
+});
+
 describe('book editor', () => {
   const book: Book = {
     id: 'b1',
@@ -118,17 +150,32 @@ describe('addresses as each country writes them', () => {
   const base = { name: 'Ada Reader', line1: '1 Main Street', city: 'Springfield', postalCode: '', country: '' };
 
   it('puts the postal code where the post office wants it', () => {
+    expect(addressLines({ ...base, country: 'US', state: 'IL', postalCode: '62701' })).toEqual(['Ada Reader', '1 Main Street', 'Springfield, IL 62701', 'United States']);
+    // An order placed before addresses had a state.
     expect(addressLines({ ...base, country: 'US', postalCode: '62701' })).toEqual(['Ada Reader', '1 Main Street', 'Springfield 62701', 'United States']);
     expect(addressLines({ ...base, country: 'DE', postalCode: '10115', line2: 'Hinterhaus' })).toEqual(['Ada Reader', '1 Main Street', 'Hinterhaus', '10115 Springfield', 'Germany']);
     expect(addressLines({ ...base, country: 'GB', postalCode: 'SW1A 1AA' })).toEqual(['Ada Reader', '1 Main Street', 'Springfield', 'SW1A 1AA', 'United Kingdom']);
   });
 
   it('checks each country’s postal code format and names it the local way', () => {
-    expect(addressProblems({ ...base, country: 'US', postalCode: '62701-1234' })).toEqual({});
-    expect(addressProblems({ ...base, country: 'US', postalCode: 'SW1A 1AA' }).postalCode).toMatch(/zip code .* such as 94103/);
+    expect(addressProblems({ ...base, country: 'US', state: 'IL', postalCode: '62701-1234' })).toEqual({});
+    expect(addressProblems({ ...base, country: 'US', state: 'IL', postalCode: 'SW1A 1AA' }).postalCode).toMatch(/zip code .* such as 94103/);
     expect(addressProblems({ ...base, country: 'NL', postalCode: '1012 AB' })).toEqual({});
     expect(addressProblems({ ...base, country: 'JP', postalCode: '1000001' })).toEqual({});
     expect(addressProblems({ ...base, country: 'XX', postalCode: '1000' }).country).toBe('Choose a country from the list.');
     expect(Object.keys(addressProblems({ name: ' ', line1: '', city: '', postalCode: '', country: 'GB' })).sort()).toEqual(['city', 'line1', 'name', 'postalCode']);
+  });
+
+  it('asks a US address for its state, in the order of the form, and sends the state for the US only', () => {
+    expect(Object.keys(addressProblems({ name: '', line1: '', city: '', state: '', postalCode: '', country: 'US' }))).toEqual(['name', 'line1', 'city', 'state', 'postalCode']);
+    expect(addressProblems({ ...base, country: 'US', state: 'PR', postalCode: '00901' }).state).toBe('Choose the state.');
+    expect(addressForApi({ ...base, country: 'US', state: 'NY', postalCode: '10118', line2: ' ' })).toEqual({ ...base, country: 'US', state: 'NY', postalCode: '10118' });
+    // The state chosen before switching to another country stays behind.
+    expect(addressForApi({ ...base, country: 'GB', state: 'NY', postalCode: 'SW1A 1AA' })).toEqual({ ...base, country: 'GB', postalCode: 'SW1A 1AA' });
+  });
+
+  it('offers exactly the states the server takes', () => {
+    expect(US_STATES.map((s) => s.code)).toEqual(US_STATE_CODES);
+    expect(US_STATES).toHaveLength(51);
   });
 });

@@ -167,9 +167,9 @@ export class SqliteSearchIndex implements SearchIndex {
 
   async search(query: SearchQuery): Promise<SearchResult> {
     checkSearchQuery(query);
-    const offset = decodeCursor(query);
+    const offset = query.page !== undefined ? (query.page - 1) * query.limit : decodeCursor(query);
     const limit = Math.min(query.limit, MAX_RESULT_WINDOW - offset);
-    const cacheKey = JSON.stringify([query.q, query.category, query.minPrice, query.maxPrice, query.minRating, query.sort, query.cursor, query.limit, query.autocorrect]);
+    const cacheKey = JSON.stringify([query.q, query.category, query.minPrice, query.maxPrice, query.minRating, query.sort, query.cursor, query.page, query.limit, query.autocorrect]);
     // One read transaction: the total, the facets and the page come from the same snapshot.
     return this.db.transaction(() => {
       this.attributes.refresh();

@@ -297,6 +297,8 @@ export class OpenSearchSearchIndex implements SearchIndex {
         sort: sortOf(query, text !== null && relevance),
         ...(text ? { highlight: HIGHLIGHT } : {}),
         ...(after ? { search_after: after } : {}),
+        // A page number is an offset: SEARCH_MAX_PAGE keeps it inside the index's result window.
+        ...(query.page !== undefined && query.page > 1 ? { from: (query.page - 1) * pageSize } : {}),
       };
     };
     let strictness: Strictness = 'exact';

@@ -260,7 +260,7 @@ export interface PlannedOrder {
   at: number;
   /** Random part of the order id. */
   idBytes: Uint8Array;
-  address: { line1: string; city: string; postalCode: string; country: string };
+  address: { line1: string; city: string; postalCode: string; state: string; country: string };
 }
 
 export interface SalesPlan {
@@ -297,6 +297,7 @@ export function planSales(seed: number, sizes: { books: number; users: number; o
     city: faker.location.city(),
     postalCode: faker.location.zipCode('#####'),
     country: 'US',
+    state: faker.location.state({ abbreviated: true }),
   });
 
   const orders: PlannedOrder[] = [];

@@ -14,7 +14,17 @@ export const ShippingAddressJson = Type.Object(
     line1: textSchema(ADDRESS_TEXT.line1, { examples: ['12 St James Square'] }),
     line2: Type.Optional(textSchema(ADDRESS_TEXT.line2)),
     city: textSchema(ADDRESS_TEXT.city, { examples: ['London'] }),
-    postalCode: textSchema(ADDRESS_TEXT.postalCode, { examples: ['SW1Y 4JH'] }),
+    postalCode: textSchema(ADDRESS_TEXT.postalCode, {
+      examples: ['SW1Y 4JH'],
+      description: 'As the post office of the country writes it; a US ZIP code is 5 digits or ZIP+4 (422 otherwise)',
+    }),
+    state: Type.Optional(
+      Type.String({
+        pattern: '^[A-Z]{2}$',
+        description: 'US addresses only, and required there: the USPS code of a state or DC (422 for another code, a missing one on a US address, or one on an address elsewhere)',
+        examples: ['NY'],
+      }),
+    ),
     country: Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2 code', examples: ['GB'] }),
   },
   strict,

@@ -26,6 +26,7 @@ export function searchRoutes(app: App, useCases: UseCases): void {
         sort: q.sort ?? 'relevance',
         autocorrect: q.autocorrect ?? true,
         cursor: q.cursor,
+        page: q.page,
         limit: q.limit ?? 20,
       });
       return {

@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { BOOK_TEXT } from '../../domain/book.js';
 import { MAX_PRICE_MINOR } from '../../domain/money.js';
 import { SEARCH_TEXT } from '../../app/search.js';
+import { SEARCH_MAX_PAGE } from '../../ports/search-index.js';
 import { BookComponent, cursorParam } from '../books/schemas.js';
 import { textSchema } from '../text-schema.js';
 
@@ -27,6 +28,13 @@ export const SearchQueryString = Type.Object(
       }),
     ),
     cursor: Type.Optional(cursorParam()),
+    page: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: SEARCH_MAX_PAGE,
+        description: `1-based page of \`limit\` hits, for a pager that jumps to a page (the hits from (page - 1) × limit on); not with \`cursor\` (422). Pages past ${SEARCH_MAX_PAGE} are refused: narrow the search or follow \`nextCursor\``,
+      }),
+    ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 20 })),
   },
   strict,

@@ -38,6 +38,8 @@ export interface SearchParams {
   /** False searches the words exactly as typed (the "search instead for" link). */
   autocorrect?: boolean | undefined;
   cursor?: string | undefined;
+  /** 1-based page number (the API answers pages 1 to SEARCH_MAX_PAGE); never with a cursor. */
+  page?: number | undefined;
   limit?: number | undefined;
 }
 

@@ -115,6 +115,8 @@ export interface ShippingAddress {
   line2?: string;
   city: string;
   postalCode: string;
+  /** US addresses only: the USPS code of the state (or DC). */
+  state?: string;
   country: string;
 }
 

@@ -34,12 +34,31 @@ export function BookCard({ book, note, showStock = false }: { book: Book; note?:
   );
 }
 
+/** One line of text's height in the element it sits in, shown as a grey bar. */
+const SkeletonText = ({ short = false }: { short?: boolean }) => <span className={`skeleton skeleton-text${short ? ' short' : ''}`}>{'\u00a0'}</span>;
+
+/**
+ * A card's lines with the card's own classes (a two-line title, authors, price and note), so the
+ * placeholder is as tall as the card that replaces it and nothing below moves when books arrive.
+ */
 export function BookCardSkeleton() {
   return (
     <div className="book-card">
       <div className="cover cover-md skeleton" />
-      <div className="skeleton skeleton-line" />
-      <div className="skeleton skeleton-line short" />
+      <p className="book-card-title">
+        <SkeletonText />
+        <br />
+        <SkeletonText short />
+      </p>
+      <p className="book-card-authors">
+        <SkeletonText short />
+      </p>
+      <p className="book-card-meta">
+        <SkeletonText short />
+      </p>
+      <p className="book-card-note">
+        <SkeletonText />
+      </p>
     </div>
   );
 }

@@ -1,52 +1,133 @@
+import { useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import type { SearchResult } from '../api/types';
 import { useApi } from '../app/services';
 import { BookShelf } from '../components/books';
-import { Pager } from '../components/Pager';
+import { priceLabel, RadioGroup, rangeMax } from '../components/facets';
+import { NumberedPager } from '../components/NumberedPager';
+import { EmptyState } from '../components/ui';
 import { useDocumentTitle } from '../lib/hooks';
+import { CATEGORY_PAGE_SIZE, CATEGORY_SORTS, pageCount, readCategoryState, withCategoryChanges, type CategoryState } from './category-state';
+import { RATINGS } from './search-state';
 
-const PAGE_SIZE = 24;
+function CategoryFilters({ result, state, params, setParams }: {
+  result: SearchResult | undefined;
+  state: CategoryState;
+  params: URLSearchParams;
+  setParams: (p: URLSearchParams) => void;
+}) {
+  const [open] = useState(() => typeof window.matchMedia !== 'function' || window.matchMedia('(min-width: 50rem)').matches);
+  const currency = result?.hits[0]?.book.currency ?? 'USD';
+  const change = (changes: Record<string, string | number | undefined>) => setParams(withCategoryChanges(params, changes));
+
+  const ranges = result?.facets.priceRanges ?? [];
+  const matchingRange = ranges.find((r) => r.from === state.minPrice && rangeMax(r) === state.maxPrice);
+  const hasPriceFilter = state.minPrice !== undefined || state.maxPrice !== undefined;
+  // A price filter that is not one of the ranges (typed into the URL) leaves every option unchecked.
+  const selectedRange = matchingRange ? matchingRange.key : hasPriceFilter ? 'custom' : '';
+  const filtered = hasPriceFilter || state.minRating !== undefined;
+
+  return (
+    <details className="filters" open={open}>
+      <summary>Filters</summary>
+      <RadioGroup
+        legend="Price"
+        name="price"
+        options={[{ value: '', label: 'Any price' }, ...ranges.map((r) => ({ value: r.key, label: priceLabel(r, currency), count: r.count }))]}
+        value={selectedRange}
+        onChange={(key) => {
+          const range = ranges.find((r) => r.key === key);
+          change({ minPrice: range?.from, maxPrice: range ? rangeMax(range) : undefined });
+        }}
+      />
+      <RadioGroup
+        legend="Rating"
+        name="rating"
+        options={[{ value: '', label: 'Any rating' }, ...RATINGS.map((r) => ({ value: String(r), label: `${r} stars and up` }))]}
+        value={state.minRating === undefined ? '' : String(state.minRating)}
+        onChange={(v) => change({ minRating: v || undefined })}
+      />
+      {filtered && (
+        <p>
+          <Link to={`?${withCategoryChanges(params, { minPrice: undefined, maxPrice: undefined, minRating: undefined }).toString()}`}>Clear filters</Link>
+        </p>
+      )}
+    </details>
+  );
+}
 
 export default function CategoryPage() {
   const api = useApi();
   const name = useParams().name ?? '';
-  const [params] = useSearchParams();
-  const cursor = params.get('cursor') ?? undefined;
+  const [params, setParams] = useSearchParams();
+  const state = readCategoryState(params);
+  const page = state.page;
   useDocumentTitle(name, `${name} books at Bookstore: browse the shelf, compare prices and ratings, and see what sells.`);
 
-  const categories = useQuery({ queryKey: ['categories'], queryFn: ({ signal }) => api.categories(signal), staleTime: 5 * 60_000 });
+  const query = { q: '', category: name, sort: state.sort, minPrice: state.minPrice, maxPrice: state.maxPrice, minRating: state.minRating, page: page ?? 1, limit: CATEGORY_PAGE_SIZE };
   const books = useQuery({
-    queryKey: ['books', name, cursor ?? null, PAGE_SIZE],
-    queryFn: ({ signal }) => api.books({ category: name, ...(cursor ? { cursor } : {}), limit: PAGE_SIZE }, signal),
+    queryKey: ['category', query],
+    queryFn: ({ signal }) => api.search(query, signal),
     placeholderData: keepPreviousData,
+    enabled: page !== null,
   });
-  const count = categories.data?.find((c) => c.name === name)?.count;
+  const result = books.data;
+  const pages = result ? pageCount(result.total, CATEGORY_PAGE_SIZE) : 1;
+  const filtered = state.minPrice !== undefined || state.maxPrice !== undefined || state.minRating !== undefined;
+  const firstPage = `?${withCategoryChanges(params, {}).toString()}`;
 
   return (
     <>
       <nav aria-label="Breadcrumb" className="breadcrumb">
         <Link to="/">Home</Link> <span aria-hidden="true">›</span> <span>{name}</span>
       </nav>
-      <h1>{name}</h1>
-      {count !== undefined && <p className="muted">{count.toLocaleString()} books, by title</p>}
-      <BookShelf
-        title={`Books in ${name}`}
-        layout="grid"
-        skeletons={12}
-        books={books.data?.items.map((book) => ({ book }))}
-        isLoading={books.isPending}
-        error={books.error}
-        onRetry={() => void books.refetch()}
-        empty={{
-          title: 'No books in this category yet.',
-          body: (
-            <p>
-              <Link to="/search">Browse the whole catalog</Link>
-            </p>
-          ),
-        }}
-      />
-      {books.data && <Pager params={params} nextCursor={books.data.nextCursor} label={`Pages of ${name}`} />}
+      <div className="search-heading">
+        <h1>{name}</h1>
+        <label className="sort">
+          <span>Sort by</span>
+          <select value={state.sort} onChange={(e) => setParams(withCategoryChanges(params, { sort: e.target.value }))}>
+            {CATEGORY_SORTS.map((s) => (
+              <option key={s.value} value={s.value}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <div className="search-layout">
+        <CategoryFilters result={result} state={state} params={params} setParams={setParams} />
+        <div className="results" aria-busy={books.isFetching}>
+          <p role="status" className="result-count">
+            {result && page !== null
+              ? `${result.total.toLocaleString()} ${result.total === 1 ? 'book' : 'books'}${pages > 1 ? `, page ${page} of ${pages}` : ''}`
+              : ''}
+          </p>
+          {page === null || (result && result.hits.length === 0 && page > 1) ? (
+            <EmptyState title="There is no such page of this shelf.">
+              <p>
+                <Link to={firstPage}>Go to the first page</Link>
+              </p>
+            </EmptyState>
+          ) : (
+            <BookShelf
+              title={`Books in ${name}`}
+              layout="grid"
+              skeletons={12}
+              books={result?.hits.map(({ book }) => ({ book }))}
+              isLoading={books.isPending}
+              error={books.error}
+              onRetry={() => void books.refetch()}
+              empty={
+                filtered
+                  ? { title: 'No books in this category match these filters.', body: <p>Remove a filter to see more.</p> }
+                  : { title: 'No books in this category yet.', body: <p><Link to="/search">Browse the whole catalog</Link></p> }
+              }
+            />
+          )}
+          {result && page !== null && page <= pages && <NumberedPager params={params} current={page} count={pages} label={`Pages of ${name}`} />}
+        </div>
+      </div>
     </>
   );
 }

@@ -8,11 +8,11 @@ import { CartSummary, useCartKey } from '../components/cart';
 import { ShortageList } from '../components/stock-warnings';
 import { describeError, EmptyState, ErrorNotice, Loading, SelectField, SkeletonLines, TextField } from '../components/ui';
 import { useDocumentTitle } from '../lib/hooks';
-import { addressProblems, postalFormat } from './checkout/address-format';
+import { addressForApi, addressProblems, postalFormat } from './checkout/address-format';
 import { COUNTRIES } from './checkout/countries';
 import { useCheckout } from './checkout/useCheckout';
 
-const EMPTY_ADDRESS: ShippingAddress = { name: '', line1: '', line2: '', city: '', postalCode: '', country: 'US' };
+const EMPTY_ADDRESS: ShippingAddress = { name: '', line1: '', line2: '', city: '', state: '', postalCode: '', country: 'US' };
 
 function failureMessage(error: unknown): string {
   if (error instanceof NetworkError) {
@@ -64,9 +64,8 @@ export default function CheckoutPage() {
       document.querySelector<HTMLElement>(`[name="${first}"]`)?.focus();
       return;
     }
-    const { line2, ...required } = address;
     const card = cardNumber.trim() === '' ? undefined : cardNumber.trim();
-    void checkout.submit(line2 && line2.trim() !== '' ? { ...required, line2 } : required, card);
+    void checkout.submit(addressForApi(address), card);
   }
 
   const field = (name: keyof ShippingAddress) => ({
@@ -134,6 +133,16 @@ export default function CheckoutPage() {
           <TextField label="Apartment, suite, etc. (optional)" autoComplete="address-line2" maxLength={200} {...field('line2')} />
           <div className="field-row">
             <TextField label="City" autoComplete="address-level2" required maxLength={100} {...field('city')} />
+            {postal.states && (
+              <SelectField label={postal.states.label} autoComplete="address-level1" required {...field('state')}>
+                <option value="">Choose…</option>
+                {postal.states.options.map((s) => (
+                  <option key={s.code} value={s.code}>
+                    {s.name}
+                  </option>
+                ))}
+              </SelectField>
+            )}
             <TextField label={postal.label} autoComplete="postal-code" required maxLength={20} {...field('postalCode')} />
           </div>
           <SelectField label="Country" autoComplete="country" {...field('country')}>

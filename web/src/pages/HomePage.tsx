@@ -89,19 +89,21 @@ export default function HomePage() {
       <section className="hero" aria-labelledby="hero-title">
         <h1 id="hero-title">{session ? `Welcome back, ${session.user.name}` : 'Find your next book'}</h1>
         <p>Search thousands of titles, see what sells, and what your friends are reading.</p>
-        {categories.data && (
-          <nav aria-label="Categories">
-            <ul className="chips">
-              {categories.data.map((c) => (
-                <li key={c.name}>
-                  <Link to={categoryPath(c.name)} className="chip">
-                    {c.name}
-                  </Link>
-                </li>
-              ))}
-            </ul>
-          </nav>
-        )}
+        <div className="chips-slot">
+          {categories.data && (
+            <nav aria-label="Categories">
+              <ul className="chips">
+                {categories.data.map((c) => (
+                  <li key={c.name}>
+                    <Link to={categoryPath(c.name)} className="chip">
+                      {c.name}
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          )}
+        </div>
       </section>
       {session && <RecommendedForYou />}
       <Bestsellers window="7d" title="Bestsellers this week" />

@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { searchQueryOptions } from '../api/queries';
@@ -6,51 +6,16 @@ import type { SearchResult } from '../api/types';
 import { useApi } from '../app/services';
 import { bookPath, categoryPath } from '../components/books';
 import { Cover } from '../components/Cover';
+import { priceLabel, RadioGroup, rangeMax } from '../components/facets';
 import { Highlighted } from '../components/Highlighted';
 import { StockNote } from '../components/stock';
 import { Pager } from '../components/Pager';
 import { EmptyState, ErrorNotice, Loading, Price, Rating } from '../components/ui';
 import { useDocumentTitle } from '../lib/hooks';
-import { formatMoneyShort } from '../lib/money';
 import { RATINGS, readSearchState, SORTS, withFilters, withoutCorrection } from './search-state';
 
 /** Read by bench/web.ts: time from navigation to the first results on screen. */
 const FIRST_RESULTS_MARK = 'bookstore:first-results';
-
-type PriceRange = SearchResult['facets']['priceRanges'][number];
-
-function priceLabel(range: PriceRange, currency: string): string {
-  if (range.from === undefined && range.to !== undefined) return `Under ${formatMoneyShort(range.to, currency)}`;
-  if (range.to === undefined && range.from !== undefined) return `${formatMoneyShort(range.from, currency)} and over`;
-  return `${formatMoneyShort(range.from ?? 0, currency)} to ${formatMoneyShort(range.to ?? 0, currency)}`;
-}
-
-/** The API's ranges have an exclusive upper bound; its maxPrice filter is inclusive. */
-const rangeMax = (range: PriceRange) => (range.to === undefined ? undefined : range.to - 1);
-
-function RadioGroup({ legend, name, options, value, onChange }: {
-  legend: string;
-  name: string;
-  options: Array<{ value: string; label: string; count?: number }>;
-  value: string;
-  onChange: (value: string) => void;
-}) {
-  const id = useId();
-  return (
-    <fieldset className="facet">
-      <legend>{legend}</legend>
-      {options.map((o, i) => (
-        <div key={o.value} className="radio">
-          <input type="radio" id={`${id}-${i}`} name={name} value={o.value} checked={value === o.value} onChange={() => onChange(o.value)} />
-          <label htmlFor={`${id}-${i}`}>
-            {o.label}
-            {o.count !== undefined && <span className="facet-count"> ({o.count.toLocaleString()})</span>}
-          </label>
-        </div>
-      ))}
-    </fieldset>
-  );
-}
 
 function Filters({ result, params, setParams }: { result: SearchResult | undefined; params: URLSearchParams; setParams: (p: URLSearchParams) => void }) {
   const state = readSearchState(params);

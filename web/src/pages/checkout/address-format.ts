@@ -1,5 +1,6 @@
 import type { ShippingAddress } from '../../api/types';
 import { COUNTRIES } from './countries';
+import { US_STATES } from './us-states';
 
 type Field = keyof ShippingAddress;
 
@@ -8,14 +9,16 @@ interface PostalFormat {
   label: string;
   pattern: RegExp;
   example: string;
-  /** The line with the city: `{city}`, `{postalCode}`. */
+  /** The line with the city: `{city}`, `{postalCode}`, `{state}`. */
   cityLine: string;
+  /** Countries whose mail needs a state: what the form calls it and the choices, by code. */
+  states?: { label: string; options: ReadonlyArray<{ code: string; name: string }> };
 }
 
 const DEFAULT_FORMAT: PostalFormat = { label: 'Postal code', pattern: /^[A-Za-z0-9][A-Za-z0-9 -]{1,9}$/, example: '1000', cityLine: '{postalCode} {city}' };
 
 const FORMATS: Record<string, Partial<PostalFormat>> = {
-  US: { label: 'ZIP code', pattern: /^\d{5}(-\d{4})?$/, example: '94103', cityLine: '{city} {postalCode}' },
+  US: { label: 'ZIP code', pattern: /^\d{5}(-\d{4})?$/, example: '94103', cityLine: '{city}, {state} {postalCode}', states: { label: 'State', options: US_STATES } },
   GB: { label: 'Postcode', pattern: /^[A-Za-z]{1,2}\d[A-Za-z\d]? ?\d[A-Za-z]{2}$/, example: 'SW1A 1AA', cityLine: '{city}\n{postalCode}' },
   CA: { pattern: /^[A-Za-z]\d[A-Za-z] ?\d[A-Za-z]\d$/, example: 'K1A 0B1', cityLine: '{city} {postalCode}' },
   AU: { label: 'Postcode', pattern: /^\d{4}$/, example: '2000', cityLine: '{city} {postalCode}' },
@@ -57,16 +60,32 @@ export function addressProblems(address: ShippingAddress): Partial<Record<Field,
   if (blank(address.line1)) problems.line1 = 'Enter the street address.';
   if (blank(address.city)) problems.city = 'Enter the town or city.';
   const format = postalFormat(address.country);
+  // In the order the form shows them (city, state, postal code), so the first one gets the focus.
+  if (format.states && !format.states.options.some((s) => s.code === address.state)) problems.state = `Choose the ${format.states.label.toLowerCase()}.`;
   if (blank(address.postalCode)) problems.postalCode = `Enter the ${format.label.toLowerCase()}.`;
   else if (!format.pattern.test(address.postalCode.trim())) problems.postalCode = `Enter the ${format.label.toLowerCase()} as it is written on letters there, such as ${format.example}.`;
   if (!COUNTRIES.some((c) => c.code === address.country)) problems.country = 'Choose a country from the list.';
   return problems;
 }
 
+/** What the API takes of an address: the state only where the country has one, no empty second line. */
+export function addressForApi(address: ShippingAddress): ShippingAddress {
+  const { line2, state, ...required } = address;
+  return {
+    ...required,
+    ...(line2 && line2.trim() !== '' ? { line2 } : {}),
+    ...(postalFormat(address.country).states && state ? { state } : {}),
+  };
+}
+
 /** The lines of an address as the post office of its country wants them. */
 export function addressLines(address: ShippingAddress): string[] {
   const format = postalFormat(address.country);
   const country = COUNTRIES.find((c) => c.code === address.country)?.name ?? address.country;
-  const cityLine = format.cityLine.replace('{city}', address.city).replace('{postalCode}', address.postalCode);
+  // Orders placed before addresses had a state print without it, and without its comma.
+  const cityLine = (address.state ? format.cityLine : format.cityLine.replace(', {state}', ''))
+    .replace('{city}', address.city)
+    .replace('{state}', address.state ?? '')
+    .replace('{postalCode}', address.postalCode);
   return [address.name, address.line1, ...(address.line2 ? [address.line2] : []), ...cityLine.split('\n'), country];
 }
