@@ -35,8 +35,11 @@ export interface MergedCart {
   notMerged: string[];
 }
 
-/** The token never appears in an error: it is the cart's only key. */
-const noSuchCart = () => new NotFoundError('guest cart', 'of this token (it expired, was merged into an account, or was never issued)');
+/**
+ * A token that opens no cart is a credential that no longer works, as an expired access token is:
+ * 401, so a client tells it from a 404 about the book. The token never appears in the message.
+ */
+const noSuchCart = () => new AuthenticationError('the Guest-Cart token opens no cart: it expired, was merged into an account, or was never issued; POST /api/v1/guest-cart starts a new one');
 
 function asCart(guest: GuestCart): Cart {
   return { userId: guest.id, lines: guest.lines, version: guest.version, updatedAt: guest.updatedAt };
