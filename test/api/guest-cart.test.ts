@@ -68,6 +68,17 @@ describe('guest cart', () => {
     expect(expectProblem(mixed, 409).code).toBe('mixed-currency');
   });
 
+  it('documents the Guest-Cart header as the guest routes\' security scheme', async () => {
+    const doc = (await api.request('GET', '/api/v1/openapi.json')).body;
+    expect(doc.components.securitySchemes.guestCart).toMatchObject({ type: 'apiKey', in: 'header', name: 'Guest-Cart' });
+    expect(doc.paths['/api/v1/guest-cart'].post.security).toBeUndefined();
+    expect(doc.paths['/api/v1/guest-cart'].post.responses['429']).toBeDefined();
+    for (const [path, method] of [['/api/v1/guest-cart', 'get'], ['/api/v1/guest-cart/items/{bookId}', 'put'], ['/api/v1/guest-cart/items/{bookId}', 'delete']] as const) {
+      expect(doc.paths[path][method].security).toEqual([{ guestCart: [] }]);
+    }
+    expect(doc.paths['/api/v1/cart/merge'].post.security).toEqual([{ bearerAuth: [], guestCart: [] }]);
+  });
+
   describe('authorization', () => {
     it('needs a token the server issued: none, a malformed or a made-up one is 401', async () => {
       expectProblem(await api.request('GET', '/api/v1/guest-cart'), 401);
