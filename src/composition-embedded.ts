@@ -45,6 +45,7 @@ export async function openEmbeddedStore(config: Config, options: ResolvedStoreOp
     orders: sor.orders,
     friendships: sor.friendships,
     reviews: sor.reviews,
+    guestCarts: sor.guestCarts,
     changeFeed: sor.changeFeed,
     snapshots: sor.snapshots,
     identity,

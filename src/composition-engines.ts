@@ -10,6 +10,7 @@ import { elastiCacheAuthToken, neptuneHandshakeHeaders } from './adapters/aws/si
 import { CognitoIdentity } from './adapters/cognito/cognito-identity.js';
 import { findOrCreateUserPool, type UserPoolIds } from './adapters/cognito/cognito-user-pool.js';
 import { DynamoCarts } from './adapters/dynamodb/dynamodb-carts.js';
+import { DynamoGuestCarts } from './adapters/dynamodb/dynamodb-guest-carts.js';
 import { DynamoCatalog } from './adapters/dynamodb/dynamodb-catalog.js';
 import { DynamoFriendships } from './adapters/dynamodb/dynamodb-friendships.js';
 import { DynamoOrders } from './adapters/dynamodb/dynamodb-orders.js';
@@ -267,6 +268,7 @@ export async function openEnginesStore(config: Config, options: ResolvedStoreOpt
       reviews: new BookCacheReviews(new DynamoReviews(sorOptions), bookCache, (id) => new DynamoCatalog(sorOptions).get(id), (error, operation) =>
         options.logger?.warn({ err: error instanceof Error ? error.message : String(error), operation }, 'book cache unavailable after a review'),
       ),
+      guestCarts: new DynamoGuestCarts({ client: documents, tableName: engines.dynamodbTable }),
       changeFeed: null,
       snapshots,
       identity,

@@ -7,6 +7,7 @@ import type { Carts } from './ports/carts.js';
 import type { Orders } from './ports/orders.js';
 import type { Friendships } from './ports/friendships.js';
 import type { Reviews } from './ports/reviews.js';
+import type { GuestCarts } from './ports/guest-carts.js';
 import type { ChangeFeed, Snapshots } from './ports/change-feed.js';
 import type { Identity } from './ports/identity.js';
 import type { SearchIndex } from './ports/search-index.js';
@@ -27,6 +28,8 @@ export interface Store {
   readonly orders: Orders;
   readonly friendships: Friendships;
   readonly reviews: Reviews;
+  /** Visitors' carts before they have an account; they expire (config.guestCartTtlSeconds). */
+  readonly guestCarts: GuestCarts;
   /** The numbered outbox log (embedded profile); null where changes flow through DynamoDB Streams. */
   readonly changeFeed: ChangeFeed | null;
   readonly snapshots: Snapshots;

@@ -83,6 +83,8 @@ export interface Config {
   tokenTtlSeconds: number;
   /** Sign-in and sign-up attempts allowed per window, per account and per client address. */
   attemptLimits: AttemptLimitSettings;
+  /** Seconds a guest cart lives after its last change (BOOKSTORE_GUEST_CART_TTL_SECONDS). */
+  guestCartTtlSeconds: number;
   /** Largest accepted request body, bytes. */
   bodyLimitBytes: number;
   /**
@@ -229,8 +231,10 @@ export function loadConfig(env: Env = process.env): Config {
       signInPerAccount: integer(env, 'BOOKSTORE_LOGIN_RATE_LIMIT', 10, 1, 100_000),
       signInPerAddress: integer(env, 'BOOKSTORE_LOGIN_ADDRESS_RATE_LIMIT', 20, 1, 100_000),
       signUpPerAddress: integer(env, 'BOOKSTORE_SIGNUP_RATE_LIMIT', 5, 1, 100_000),
+      guestCartsPerAddress: integer(env, 'BOOKSTORE_GUEST_CART_RATE_LIMIT', 20, 1, 100_000),
       windowSeconds: 60,
     },
+    guestCartTtlSeconds: integer(env, 'BOOKSTORE_GUEST_CART_TTL_SECONDS', 14 * 24 * 3600, 60, 90 * 24 * 3600),
     bodyLimitBytes: integer(env, 'BOOKSTORE_BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
     publicUrl: publicUrl(env),
   };

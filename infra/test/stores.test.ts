@@ -25,6 +25,8 @@ describe.each(['dev', 'prod'] as const)('stores (%s)', (name) => {
         { AttributeName: 'sk', KeyType: 'RANGE' },
       ],
       StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      // Guest carts expire by themselves (src/adapters/dynamodb/dynamodb-guest-carts.ts).
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
     });
     expect(main.Properties!.GlobalSecondaryIndexes.map((i: any) => [i.IndexName, i.KeySchema.map((k: any) => k.AttributeName), i.Projection.ProjectionType])).toEqual([
       ['gsi1', ['gsi1pk', 'gsi1sk'], 'ALL'],

@@ -13,6 +13,8 @@ export interface AttemptLimitSettings {
   signInPerAddress: number;
   /** Sign-ups from one address, and sign-ups with one email from any address. */
   signUpPerAddress: number;
+  /** Guest carts created from one address. */
+  guestCartsPerAddress: number;
   windowSeconds: number;
 }
 
@@ -90,6 +92,12 @@ export class AttemptLimits {
       { key: `sign-up:address:${digest(addressSubject(client.address))}`, limit: signUpPerAddress },
     ]);
     if (refused !== null) throw new TooManyAttemptsError(`too many sign-ups; try again in ${refused} s`, refused);
+  }
+
+  /** TooManyAttemptsError when this address has created its share of guest carts in the window. */
+  async guestCart(client: Client): Promise<void> {
+    const refused = await this.count([{ key: `guest-cart:address:${digest(addressSubject(client.address))}`, limit: this.settings.guestCartsPerAddress }]);
+    if (refused !== null) throw new TooManyAttemptsError(`too many new guest carts from this address; try again in ${refused} s`, refused);
   }
 
   /** Counts the attempt under every key; the seconds to wait when any is over its limit, else null. */

@@ -43,12 +43,12 @@ export interface CartView {
  * A cart holds books of one currency, as a shop's basket does: adding a book in another currency is
  * refused (409 mixed-currency), and checkout refuses a cart the catalog has made mixed since.
  */
-function mixedCurrency(currency: string, other: string): ConflictError {
+export function mixedCurrency(currency: string, other: string): ConflictError {
   return new ConflictError('mixed-currency', `the cart holds books priced in ${other}; this book is priced in ${currency}: check those out first`, 'bookId');
 }
 
 /** Prices a stored cart from the current catalog: no subtotal is shown for lines in several currencies. */
-function viewCart(cart: Cart, books: ReadonlyMap<string, Book>): CartView {
+export function viewCart(cart: Cart, books: ReadonlyMap<string, Book>): CartView {
   const currencies = new Set<string>();
   let itemCount = 0;
   let subtotal = 0;

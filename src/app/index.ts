@@ -4,6 +4,7 @@ import type { Snapshots } from '../ports/change-feed.js';
 import type { Carts } from '../ports/carts.js';
 import type { Catalog } from '../ports/catalog.js';
 import type { Friendships } from '../ports/friendships.js';
+import type { GuestCarts } from '../ports/guest-carts.js';
 import type { Identity } from '../ports/identity.js';
 import type { Metrics } from '../ports/metrics.js';
 import type { Orders } from '../ports/orders.js';
@@ -21,6 +22,7 @@ import { cartUseCases } from './cart.js';
 import { catalogUseCases } from './catalog.js';
 import { checkoutUseCases } from './checkout.js';
 import { friendUseCases } from './friends.js';
+import { guestCartUseCases } from './guest-cart.js';
 import { operationUseCases } from './operations.js';
 import type { ProjectionControl } from '../ports/projection-control.js';
 import { orderUseCases } from './orders.js';
@@ -33,6 +35,9 @@ export interface UseCaseDeps {
   catalog: Catalog;
   users: Users;
   carts: Carts;
+  /** Visitors' carts, and how long one lives after its last change. */
+  guestCarts: GuestCarts;
+  guestCartTtlSeconds: number;
   orders: Orders;
   /** Takes the money at checkout (the test provider until a real one is configured). */
   payments: Payments;
@@ -60,6 +65,7 @@ export function createUseCases(deps: UseCaseDeps) {
     catalog: catalogUseCases(withClock),
     search: searchUseCases(withClock),
     cart: cartUseCases(withClock),
+    guestCart: guestCartUseCases(withClock),
     checkout: checkoutUseCases(withClock),
     orders: orderUseCases(withClock),
     bestsellers: bestsellerUseCases(withClock),

@@ -56,7 +56,12 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
           '412 when stale); checkout needs an Idempotency-Key header. Cursors are opaque. Every answer carries X-Request-Id and the ' +
           'security headers documented on each response.',
       },
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          guestCart: { type: 'apiKey', in: 'header', name: 'Guest-Cart', description: 'The token POST /api/v1/guest-cart issued (43 base64url characters); the web app keeps it in localStorage' },
+        },
+      },
     },
     transformObject: (document) => withOptionalBodies(('openapiObject' in document ? document.openapiObject : document.swaggerObject) as OpenApiDocument) as object,
     // Shared schemas are published under their own names (Book, Problem…), not def-0, def-1….

@@ -23,6 +23,7 @@ import { authRoutes, jwksRoute } from './auth/routes.js';
 import { bookRoutes } from './books/routes.js';
 import { searchRoutes } from './search/routes.js';
 import { cartRoutes } from './cart/routes.js';
+import { guestCartRoutes } from './guest-cart/routes.js';
 import { orderRoutes } from './orders/routes.js';
 import { bestsellerRoutes } from './bestsellers/routes.js';
 import { recommendationRoutes } from './recommendations/routes.js';
@@ -120,7 +121,7 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // The test provider is the only one so far; a real provider is chosen here, from the config.
-  const useCases = createUseCases({ ...store, attemptLimits: config.attemptLimits, payments: new TestPayments(), projections: options.projections ?? store.projections });
+  const useCases = createUseCases({ ...store, attemptLimits: config.attemptLimits, guestCartTtlSeconds: config.guestCartTtlSeconds, payments: new TestPayments(), projections: options.projections ?? store.projections });
   const routeMethods = new RouteMethods();
   routeMethods.install(app);
 
@@ -159,6 +160,7 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
       bookRoutes(typed, useCases);
       searchRoutes(typed, useCases);
       cartRoutes(typed, useCases);
+      guestCartRoutes(typed, useCases);
       orderRoutes(typed, useCases);
       bestsellerRoutes(typed, useCases);
       recommendationRoutes(typed, useCases);

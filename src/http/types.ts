@@ -14,9 +14,13 @@ export type Access = 'public' | 'optional' | 'customer' | 'admin';
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /** The route acts on the guest cart whose token the `Guest-Cart` header carries (src/http/guest-cart). */
+    guestCart?: boolean;
   }
   interface FastifyRequest {
     /** The verified caller, or null on public routes called without a token. */
     principal: Principal | null;
+    /** The `Guest-Cart` header's token on a `guestCart` route (checked well-formed), else null. */
+    guestCartToken: string | null;
   }
 }

@@ -149,7 +149,7 @@ describe('profile parity: embedded and engines give the same answers for the sam
       const liked = (await p.store.graph.likedWith(userId, 1000)).map((r) => `${r.count} ${p.isbnOf.get(r.bookId)} ${p.isbnOf.get(r.viaBookId)}`).sort();
       const mine = await p.store.graph.interactionsOf(userId);
       const interactions = [...mine.purchased.map((id) => `bought ${p.isbnOf.get(id)}`), ...mine.rated.map((r) => `rated ${p.isbnOf.get(r.bookId)} ${r.stars}`)].sort();
-      const items = await createUseCases({ ...p.store, attemptLimits: p.store.config.attemptLimits, payments: new TestPayments() }).recommendations.forUser(userId);
+      const items = await createUseCases({ ...p.store, attemptLimits: p.store.config.attemptLimits, guestCartTtlSeconds: p.store.config.guestCartTtlSeconds, payments: new TestPayments() }).recommendations.forUser(userId);
       // Ties among friends' books break by book id, and ids differ between the stores: compare each
       // place's reason and strength, which the ids do not decide.
       const strength = (r: (typeof items)[number]['reason']) => (r.kind === 'friends' ? r.friendCount : r.kind === 'similar-taste' ? r.people : 0);

@@ -4,12 +4,13 @@ import { BrowserRouter } from 'react-router';
 import { App, preloadPage } from './app/App';
 import { createQueryClient, createServices, ServicesProvider } from './app/services';
 import { browserSessionStorage, createSessionStore } from './auth/session';
+import { browserLocalStorage, createGuestCartStore } from './auth/guest-cart';
 import './styles.css';
 
 /** Empty means "the origin this page came from"; the AWS build points it at API Gateway. */
 const apiBaseUrl = import.meta.env.VITE_API_BASE_URL ?? '';
 
-const services = createServices({ baseUrl: apiBaseUrl, session: createSessionStore(browserSessionStorage()) });
+const services = createServices({ baseUrl: apiBaseUrl, session: createSessionStore(browserSessionStorage()), guestCart: createGuestCartStore(browserLocalStorage()) });
 const queryClient = createQueryClient();
 
 // The landing page's chunk first, so the first render shows it (and starts its requests) at once.

@@ -5,6 +5,7 @@ import { MemoryRouter, useLocation } from 'react-router';
 import { startApi, type Account, type ApiHarness } from '../../test/api/harness';
 import { createQueryClient, createServices, ServicesProvider } from '../src/app/services';
 import { createSessionStore, type Session } from '../src/auth/session';
+import type { GuestCartStore } from '../src/auth/guest-cart';
 import type { User } from '../src/api/types';
 
 /**
@@ -77,10 +78,10 @@ export async function settleAndCleanup(): Promise<void> {
 }
 
 /** Renders `ui` with the app's services, a router at `route`, and an optional signed-in session. */
-export function renderWithServices(ui: ReactNode, options: { route?: string; session?: Session; fetch?: typeof fetch } = {}) {
+export function renderWithServices(ui: ReactNode, options: { route?: string; session?: Session; fetch?: typeof fetch; guestCart?: GuestCartStore } = {}) {
   const session = createSessionStore(null);
   if (options.session) session.set(options.session);
-  const services = createServices({ baseUrl: '', session, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const services = createServices({ baseUrl: '', session, ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.guestCart ? { guestCart: options.guestCart } : {}) });
   const queryClient = createQueryClient();
   rendered.push(queryClient);
   const result = render(

@@ -37,6 +37,8 @@ export class Tables extends Construct implements TablesContract {
       partitionKey: { name: 'pk', type: S },
       sortKey: { name: 'sk', type: S },
       stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+      // Guest carts carry their expiry here (src/adapters/dynamodb/dynamodb-guest-carts.ts).
+      timeToLiveAttribute: 'ttl',
     });
     for (const index of ['gsi1', 'gsi2']) {
       this.table.addGlobalSecondaryIndex({

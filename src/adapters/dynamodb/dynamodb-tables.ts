@@ -3,11 +3,14 @@ import {
   DeleteTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
+  UpdateTimeToLiveCommand,
   type CreateTableCommandOutput,
+  type UpdateTimeToLiveCommandOutput,
   type DeleteTableCommandOutput,
   type DescribeTableCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TTL_ATTRIBUTE } from './dynamodb-guest-carts.js';
 import { credentialsTableName, GSI1, GSI2 } from './dynamodb-items.js';
 import { checkpointTableName } from './dynamodb-stream-checkpoints.js';
 
@@ -16,6 +19,7 @@ export interface TableAdminClient {
   send(command: CreateTableCommand): Promise<CreateTableCommandOutput>;
   send(command: DescribeTableCommand): Promise<DescribeTableCommandOutput>;
   send(command: DeleteTableCommand): Promise<DeleteTableCommandOutput>;
+  send(command: UpdateTimeToLiveCommand): Promise<UpdateTimeToLiveCommandOutput>;
 }
 
 /**
@@ -63,6 +67,8 @@ export async function createSystemOfRecordTables(client: TableAdminClient, table
     }),
   );
   await Promise.all([tableName, credentialsTableName(tableName)].map((name) => waitUntilActive(client, name)));
+  // Expired guest carts go away by themselves (dynamodb-guest-carts.ts); reads check expiry anyway.
+  await client.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { Enabled: true, AttributeName: TTL_ATTRIBUTE } }));
   const streamArn = created.TableDescription?.LatestStreamArn;
   if (!streamArn) throw new Error(`table ${tableName} was created without a stream`);
   return { streamArn };

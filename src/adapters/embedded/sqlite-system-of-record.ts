@@ -14,6 +14,8 @@ import { Outbox } from './sqlite-outbox.js';
 import { SqliteUsers } from './sqlite-users.js';
 import { REVIEWS_SCHEMA, SqliteReviews } from './sqlite-reviews.js';
 import type { Reviews } from '../../ports/reviews.js';
+import type { GuestCarts } from '../../ports/guest-carts.js';
+import { GUEST_CARTS_SCHEMA, SqliteGuestCarts } from './sqlite-guest-carts.js';
 
 /**
  * Schema steps of the system of record (append-only, see `migrate`). Entities keep the columns their
@@ -91,6 +93,7 @@ const SCHEMA: readonly string[] = [
   ) STRICT;
   `,
   REVIEWS_SCHEMA,
+  GUEST_CARTS_SCHEMA,
 ];
 
 export interface SqliteSystemOfRecord {
@@ -101,6 +104,7 @@ export interface SqliteSystemOfRecord {
   orders: Orders;
   friendships: Friendships;
   reviews: Reviews;
+  guestCarts: GuestCarts;
   changeFeed: ChangeFeed;
   snapshots: Snapshots;
   close(): Promise<void>;
@@ -129,6 +133,7 @@ export function openSqliteSystemOfRecord(file: string): SqliteSystemOfRecord {
     orders: new SqliteOrders(db, outbox),
     friendships: new SqliteFriendships(db, outbox),
     reviews: new SqliteReviews(db, outbox),
+    guestCarts: new SqliteGuestCarts(db),
     changeFeed: new SqliteChangeFeed(db, outbox),
     snapshots,
     async close() {

@@ -1,4 +1,6 @@
-import type { ApiClient } from './client';
+import type { GuestCartStore } from '../auth/guest-cart';
+import type { SessionStore } from '../auth/session';
+import { ApiError, type ApiClient } from './client';
 import type {
   AdminOrder,
   BestsellerWindow,
@@ -49,8 +51,19 @@ export interface VersionedBook {
   etag: string;
 }
 
+/** What tells the cart functions whose cart to use: the signed-in account's, or this browser's guest cart. */
+export interface CartOwner {
+  session: Pick<SessionStore, 'get'>;
+  guestCart: GuestCartStore;
+}
+
+const EMPTY_CART: Cart = { lines: [], itemCount: 0, subtotal: 0, currency: null };
+const GUEST_CART_HEADER = 'guest-cart';
+/** The guest cart expired or was merged elsewhere (the server answers 401 to its token): start again with a new one. */
+const isGoneGuestCart = (error: unknown) => error instanceof ApiError && error.status === 401;
+
 /** One typed function per API route the app uses. */
-export function createEndpoints(client: ApiClient) {
+export function createEndpoints(client: ApiClient, owner?: CartOwner) {
   const get = async <T>(path: string, query?: Record<string, string | number | undefined>, signal?: AbortSignal) =>
     (await client.request<T>('GET', V1 + path, { query, signal })).data;
 
@@ -59,11 +72,51 @@ export function createEndpoints(client: ApiClient) {
     return { book: res.data, etag: res.headers.get('etag') ?? '' };
   }
 
+  /** No account signed in, and the app was given a guest cart store (the storefront always is). */
+  const guestMode = () => owner !== undefined && owner.session.get() === null;
+
+  /** Runs a guest cart change with this browser's token, asking for a new cart when there is none or it is gone. */
+  async function withGuestCart(change: (headers: Record<string, string>) => Promise<{ data: Cart }>): Promise<Cart> {
+    const store = owner!.guestCart;
+    for (let attempt = 0; ; attempt++) {
+      let token = store.get();
+      if (token === null) {
+        token = (await client.request<{ token: string }>('POST', `${V1}/guest-cart`)).data.token;
+        store.set(token);
+      }
+      try {
+        return (await change({ [GUEST_CART_HEADER]: token })).data;
+      } catch (error) {
+        if (attempt > 0 || !isGoneGuestCart(error)) throw error;
+        store.clear();
+      }
+    }
+  }
+
+  /**
+   * After signing in: the guest cart joins the account's. A failure must not fail the sign-in; the
+   * token is kept unless the server says the cart is gone, so the next sign-in can try again.
+   */
+  async function mergeGuestCart(accessToken: string): Promise<void> {
+    const token = owner?.guestCart.get() ?? null;
+    if (token === null) return;
+    try {
+      await client.request('POST', `${V1}/cart/merge`, { headers: { authorization: `Bearer ${accessToken}`, [GUEST_CART_HEADER]: token } });
+      owner!.guestCart.clear();
+    } catch (error) {
+      if (isGoneGuestCart(error)) owner!.guestCart.clear();
+    }
+  }
+
   return {
     signUp: async (input: { name: string; email: string; password: string }) =>
       (await client.request<{ user: User }>('POST', `${V1}/auth/signup`, { body: input })).data.user,
-    signIn: async (email: string, password: string) =>
-      (await client.request<LoginResult>('POST', `${V1}/auth/login`, { body: { email, password } })).data,
+    /** Signs in and moves this browser's guest cart, if any, into the account's cart. */
+    signIn: async (email: string, password: string) => {
+      const login = (await client.request<LoginResult>('POST', `${V1}/auth/login`, { body: { email, password } })).data;
+      await mergeGuestCart(login.accessToken);
+      return login;
+    },
     me: (signal?: AbortSignal) => get<{ user: User }>('/me', undefined, signal).then((r) => r.user),
     /** The password again, not just the token: the server refuses (403, field `password`) without the right one. */
     deleteAccount: async (password: string) => {
@@ -89,10 +142,27 @@ export function createEndpoints(client: ApiClient) {
       get<SearchResult>('/search', { ...params, autocorrect: autocorrect === false ? 'false' : undefined }, signal),
     suggest: (q: string, signal?: AbortSignal) => get<{ suggestions: Suggestion[] }>('/search/suggest', { q }, signal).then((r) => r.suggestions),
 
-    cart: (signal?: AbortSignal) => get<Cart>('/cart', undefined, signal),
+    /** The signed-in account's cart, or this browser's guest cart (empty until a book is added). */
+    cart: async (signal?: AbortSignal) => {
+      if (!guestMode()) return get<Cart>('/cart', undefined, signal);
+      const token = owner!.guestCart.get();
+      if (token === null) return EMPTY_CART;
+      try {
+        return (await client.request<Cart>('GET', `${V1}/guest-cart`, { headers: { [GUEST_CART_HEADER]: token }, signal })).data;
+      } catch (error) {
+        if (!isGoneGuestCart(error)) throw error;
+        owner!.guestCart.clear();
+        return EMPTY_CART;
+      }
+    },
     setCartQuantity: async (bookId: string, quantity: number) =>
-      (await client.request<Cart>('PUT', `${V1}/cart/items/${id(bookId)}`, { body: { quantity } })).data,
-    removeFromCart: async (bookId: string) => (await client.request<Cart>('DELETE', `${V1}/cart/items/${id(bookId)}`)).data,
+      guestMode()
+        ? withGuestCart((headers) => client.request<Cart>('PUT', `${V1}/guest-cart/items/${id(bookId)}`, { headers, body: { quantity } }))
+        : (await client.request<Cart>('PUT', `${V1}/cart/items/${id(bookId)}`, { body: { quantity } })).data,
+    removeFromCart: async (bookId: string) =>
+      guestMode()
+        ? withGuestCart((headers) => client.request<Cart>('DELETE', `${V1}/guest-cart/items/${id(bookId)}`, { headers }))
+        : (await client.request<Cart>('DELETE', `${V1}/cart/items/${id(bookId)}`)).data,
 
     /** The same key on every retry of one checkout: the server then creates at most one order. */
     placeOrder: async (idempotencyKey: string, shippingAddress: ShippingAddress, cardNumber?: string) =>

@@ -30,7 +30,8 @@ const ROUTES: PageRoute[] = [
   { path: '/books/:id', page: lazyPage(() => import('../pages/BookPage')) },
   { path: '/signin', page: lazyPage(() => import('../pages/SignInPage')) },
   { path: '/signup', page: lazyPage(() => import('../pages/SignUpPage')) },
-  { path: '/cart', page: lazyPage(() => import('../pages/CartPage')), signedIn: true },
+  // A visitor has a guest cart; checkout asks them to sign in or sign up, and the cart comes along.
+  { path: '/cart', page: lazyPage(() => import('../pages/CartPage')) },
   { path: '/checkout', page: lazyPage(() => import('../pages/CheckoutPage')), signedIn: true },
   { path: '/orders', page: lazyPage(() => import('../pages/OrdersPage')), signedIn: true },
   { path: '/orders/:id', page: lazyPage(() => import('../pages/OrderPage')), signedIn: true },

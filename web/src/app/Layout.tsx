@@ -7,7 +7,8 @@ import { useApi, useSession, useSessionStore, userKey } from './services';
 function CartLink() {
   const api = useApi();
   const session = useSession();
-  const cart = useQuery({ queryKey: userKey(session, 'cart'), queryFn: ({ signal }) => api.cart(signal), enabled: session !== null });
+  // A visitor's guest cart too: with no token yet, api.cart answers an empty cart without a request.
+  const cart = useQuery({ queryKey: userKey(session, 'cart'), queryFn: ({ signal }) => api.cart(signal) });
   const count = cart.data?.itemCount ?? 0;
   return (
     <NavLink to="/cart" className="nav-link">
@@ -34,6 +35,7 @@ function AccountNav() {
     const next = new URLSearchParams({ next: location.pathname + location.search }).toString();
     return (
       <>
+        <CartLink />
         <NavLink to={`/signin?${next}`} className="nav-link">
           Sign in
         </NavLink>

@@ -3,6 +3,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { ApiError, createApiClient } from '../api/client';
 import { createEndpoints, type Endpoints } from '../api/endpoints';
 import type { Session, SessionStore } from '../auth/session';
+import type { GuestCartStore } from '../auth/guest-cart';
 
 export interface Services {
   api: Endpoints;
@@ -11,9 +12,10 @@ export interface Services {
 
 const ServicesContext = createContext<Services | null>(null);
 
-export function createServices(options: { baseUrl: string; session: SessionStore; fetch?: typeof fetch }): Services {
+export function createServices(options: { baseUrl: string; session: SessionStore; guestCart?: GuestCartStore; fetch?: typeof fetch }): Services {
   const client = createApiClient({ baseUrl: options.baseUrl, session: options.session, ...(options.fetch ? { fetch: options.fetch } : {}) });
-  return { api: createEndpoints(client), session: options.session };
+  const owner = options.guestCart ? { session: options.session, guestCart: options.guestCart } : undefined;
+  return { api: createEndpoints(client, owner), session: options.session };
 }
 
 /** Client errors will fail the same way again; only network trouble and 5xx are worth a retry. */

@@ -1,11 +1,10 @@
 import { StockNote } from '../components/stock';
 import { useState, type FormEvent } from 'react';
-import { Link, useLocation, useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError } from '../api/client';
 import type { Book } from '../api/types';
 import { useApi, useSession, userKey } from '../app/services';
-import { signInPath } from '../auth/guards';
 import { BookShelf, categoryPath } from '../components/books';
 import { Cover } from '../components/Cover';
 import { ReviewsSection } from '../components/reviews';
@@ -19,7 +18,6 @@ const MAX_PER_LINE = 99;
 function AddToCart({ book }: { book: Book }) {
   const api = useApi();
   const session = useSession();
-  const location = useLocation();
   const queryClient = useQueryClient();
   const [quantity, setQuantity] = useState(1);
   const cartKey = userKey(session, 'cart');
@@ -33,16 +31,6 @@ function AddToCart({ book }: { book: Book }) {
     },
     onSuccess: (cart) => queryClient.setQueryData(cartKey, cart),
   });
-
-  if (!session) {
-    return (
-      <p className="buy-box">
-        <Link to={signInPath(location)} className="button button-primary">
-          Sign in to buy
-        </Link>
-      </p>
-    );
-  }
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();

@@ -1,7 +1,7 @@
 import { Link } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Cart, CartLine } from '../api/types';
-import { useApi } from '../app/services';
+import { useApi, useSession } from '../app/services';
 import { CartSummary, useCartKey } from '../components/cart';
 import { bookPath } from '../components/books';
 import { Cover } from '../components/Cover';
@@ -77,7 +77,9 @@ export default function CartPage() {
   useDocumentTitle('Your cart');
   const api = useApi();
   const cartKey = useCartKey();
+  const session = useSession();
   const cart = useQuery({ queryKey: cartKey, queryFn: ({ signal }) => api.cart(signal) });
+  const checkoutNext = new URLSearchParams({ next: '/checkout' }).toString();
 
   let body;
   if (cart.isPending) {
@@ -109,10 +111,20 @@ export default function CartPage() {
           <CartSummary cart={cart.data} />
           <CartStockWarning lines={cart.data.lines} />
           <p className="muted small">Totals are computed by the store from current prices.</p>
-          {canCheckOut ? (
+          {canCheckOut && session ? (
             <Link to="/checkout" className="button button-primary button-block">
               Check out
             </Link>
+          ) : canCheckOut ? (
+            <div className="guest-checkout">
+              <p className="muted small">Checking out needs an account. Your cart comes with you when you sign in or create one.</p>
+              <Link to={`/signup?${checkoutNext}`} className="button button-primary button-block">
+                Create an account to check out
+              </Link>
+              <Link to={`/signin?${checkoutNext}`} className="button button-block">
+                Sign in to check out
+              </Link>
+            </div>
           ) : (
             <p className="notice notice-warn">Nothing in your cart can be bought right now.</p>
           )}

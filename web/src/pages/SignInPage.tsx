@@ -31,6 +31,11 @@ export default function SignInPage() {
   return (
     <div className="auth-page">
       <h1>Sign in</h1>
+      {params.get('next') === '/checkout' && (
+        <p className="notice" role="status">
+          Sign in to check out. Your cart comes with you.
+        </p>
+      )}
       {params.get('expired') === '1' && (
         <p className="notice" role="status">
           Your session has ended. Sign in again to carry on where you were.
