@@ -98,9 +98,14 @@ describe('orders, stock and reviews in Chromium', () => {
       await page.goto(`${store.baseUrl}/books/${fewLeft.id}`);
       await page.getByRole('heading', { level: 1, name: fewLeft.title }).waitFor();
       await page.getByText('Only 2 left').waitFor();
+      // No more copies offered than are left.
+      expect(await page.getByLabel('Quantity').locator('option').allTextContents()).toEqual(['1', '2']);
       await page.goto(`${store.baseUrl}/books/${soldOut.id}`);
       await page.getByRole('heading', { level: 1, name: soldOut.title }).waitFor();
-      await page.getByText('Out of stock').waitFor();
+      await page.locator('.stock-note', { hasText: 'Out of stock' }).waitFor();
+      // Nothing to add: the button says why instead.
+      expect(await page.getByRole('button', { name: 'Out of stock' }).isDisabled()).toBe(true);
+      expect(await page.getByRole('button', { name: 'Add to cart' }).count()).toBe(0);
 
       await page.goto(`${store.baseUrl}/search?q=tidewater`);
       await settled(page);

@@ -38,18 +38,21 @@ function AddToCart({ book }: { book: Book }) {
   }
 
   const added = add.isSuccess ? add.data.lines.find((l) => l.bookId === book.id)?.quantity : undefined;
+  // A counted book offers no more copies than are left (a hint: checkout has the last word), and none at all when it is out.
+  const soldOut = book.stock === 0;
+  const choices = typeof book.stock === 'number' ? QUANTITY_CHOICES.filter((n) => n <= Math.max(1, book.stock!)) : QUANTITY_CHOICES;
   return (
     <form className="buy-box" onSubmit={onSubmit}>
       <label htmlFor="quantity">Quantity</label>
-      <select id="quantity" value={quantity} onChange={(e) => setQuantity(Number(e.target.value))}>
-        {QUANTITY_CHOICES.map((n) => (
+      <select id="quantity" value={quantity} disabled={soldOut} onChange={(e) => setQuantity(Number(e.target.value))}>
+        {choices.map((n) => (
           <option key={n} value={n}>
             {n}
           </option>
         ))}
       </select>
-      <button type="submit" className="button button-primary" disabled={add.isPending}>
-        {add.isPending ? 'Adding…' : 'Add to cart'}
+      <button type="submit" className="button button-primary" disabled={add.isPending || soldOut}>
+        {soldOut ? 'Out of stock' : add.isPending ? 'Adding…' : 'Add to cart'}
       </button>
       <div role="status" className="buy-status">
         {added !== undefined && (
