@@ -157,6 +157,8 @@ export async function openEnginesRecord(config: Config): Promise<RecordStore> {
       carts: new DynamoCarts(sorOptions),
       orders: new DynamoOrders(sorOptions),
       friendships: new DynamoFriendships(sorOptions),
+      // No book cache from outside the VPC: the stream's book-cache projection follows each review's book change.
+      reviews: new DynamoReviews(sorOptions),
       identity,
       rebuildJobs: new RebuildJobControl({ jobs: new DynamoRebuildJobs({ client: documents, tableName: engines.dynamodbTable }), names: [...PROJECTION_NAMES] }),
       close,

@@ -50,8 +50,8 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** The system of record and identity: what seeding, importing and making an admin write. */
-export type RecordPorts = Pick<Store, 'config' | 'catalog' | 'users' | 'carts' | 'orders' | 'friendships' | 'identity'>;
+/** The system of record and identity: what seeding, importing, making an admin and deleting an account write. */
+export type RecordPorts = Pick<Store, 'config' | 'catalog' | 'users' | 'carts' | 'orders' | 'friendships' | 'reviews' | 'identity'>;
 
 /**
  * The record's ports, opened on their own: on the engines profile with BOOKSTORE_DERIVED_STORES=deployed

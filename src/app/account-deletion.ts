@@ -1,6 +1,6 @@
 import { newPseudonym } from '../domain/account-deletion.js';
 import { AuthenticationError, ForbiddenError, NotFoundError } from '../domain/errors.js';
-import type { User } from '../domain/user.js';
+import { normalizeEmail, type User } from '../domain/user.js';
 import type { AttemptCounter } from '../ports/attempt-counter.js';
 import type { Carts } from '../ports/carts.js';
 import type { Friendships } from '../ports/friendships.js';
@@ -11,13 +11,17 @@ import type { Reviews } from '../ports/reviews.js';
 import type { Users } from '../ports/users.js';
 import { AttemptLimits, type AttemptLimitSettings, type Client } from './attempt-limits.js';
 
-export interface AccountDeletionDeps {
+/** The stores an account's data lives in. */
+export interface AccountErasureDeps {
   identity: Identity;
   users: Users;
   carts: Carts;
   orders: Orders;
   friendships: Friendships;
   reviews: Reviews;
+}
+
+export interface AccountDeletionDeps extends AccountErasureDeps {
   metrics: Metrics;
   attempts: AttemptCounter;
   attemptLimits: AttemptLimitSettings;
@@ -27,14 +31,13 @@ export interface AccountDeletionDeps {
 const PAGE = 100;
 
 /**
- * Deleting an account, from the system of record only: every derived store follows through the
+ * Erasing an account, from the system of record only: every derived store follows through the
  * change feed (the graph forgets the user on the `user` remove event, book ratings move with each
  * review's removal, search and the book cache with each book's change), so a rebuild after the
- * deletion finds nothing of the person either.
+ * deletion finds nothing of the person either. Shared by the customer's own deletion and the
+ * operator's (`bookstore account delete`), which also finishes one that failed half-way.
  */
-export function accountDeletionUseCases({ identity, users, carts, orders, friendships, reviews, metrics, attempts, attemptLimits }: AccountDeletionDeps) {
-  const limits = new AttemptLimits(attempts, attemptLimits, metrics);
-
+export function accountErasure({ identity, users, carts, orders, friendships, reviews }: AccountErasureDeps) {
   /** Every book the customer ever ordered, for finding reviews an index has not caught up with. */
   async function orderedBooks(userId: string): Promise<Set<string>> {
     const books = new Set<string>();
@@ -97,6 +100,26 @@ export function accountDeletionUseCases({ identity, users, carts, orders, friend
     await users.delete(user.id);
     await eraseData(user.id);
   }
+
+  return {
+    erase,
+    /**
+     * The operator's deletion, by email, with no password: for a request that came by other means,
+     * or to finish a deletion that failed after the credentials went. Admins too (the operator decides).
+     */
+    async eraseByEmail(email: string): Promise<User> {
+      const user = await users.findByEmail(normalizeEmail(email));
+      if (!user) throw new NotFoundError('account', normalizeEmail(email));
+      await erase(user);
+      return user;
+    },
+  };
+}
+
+export function accountDeletionUseCases(deps: AccountDeletionDeps) {
+  const { identity, users, metrics, attempts, attemptLimits } = deps;
+  const limits = new AttemptLimits(attempts, attemptLimits, metrics);
+  const { erase } = accountErasure(deps);
 
   return {
     /**

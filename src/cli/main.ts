@@ -9,6 +9,7 @@ import { runRebuild } from './rebuild-command.js';
 import { runAdminCreate } from './admin-command.js';
 import { runStatus } from './status-command.js';
 import { runAudit } from './audit-command.js';
+import { runAccountDelete } from './account-command.js';
 import { AUDITED_STORES, type AuditedStore } from '../app/audit.js';
 
 function positiveInt(value: string): number {
@@ -84,6 +85,17 @@ admin
   .description('make the user with this email an admin, creating the account (with a generated password, printed once) if needed')
   .argument('<email>')
   .action(async (email: string) => runAdminCreate(loadConfig(), email));
+
+const account = program.command('account').description('manage customer accounts');
+account
+  .command('delete')
+  .description('delete the account with this email from every store, as the customer can (orders are kept without personal data); exit 1 if there is none')
+  .argument('<email>')
+  .option('--yes', 'confirm: the deletion cannot be undone', false)
+  .action(async (email: string, opts: { yes: boolean }) => {
+    if (!opts.yes) throw new InvalidArgumentError(`this deletes ${email} for good: run it again with --yes to confirm`);
+    process.exitCode = await runAccountDelete(loadConfig(), email);
+  });
 
 try {
   await program.parseAsync(process.argv);
