@@ -2,15 +2,12 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
 import { securityHeaders } from '../http/security-headers.js';
+import { ORIGIN_SECRET_VARIABLE, ORIGIN_VERIFY_HEADER, VIEWER_ADDRESS_HEADER } from './origin-headers.js';
+
+export { ORIGIN_SECRET_VARIABLE } from './origin-headers.js';
 
 type HttpEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2;
 
-/** The header CloudFront's origin config adds to every request it sends to the API (infra/lib/compute/storefront.ts). */
-export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
-/** The viewer's address and source port, added by CloudFront when the origin request policy includes it. */
-export const VIEWER_ADDRESS_HEADER = 'cloudfront-viewer-address';
-/** The function's variable holding the shared secret; unset (local profiles, tests) turns the check off. */
-export const ORIGIN_SECRET_VARIABLE = 'BOOKSTORE_ORIGIN_VERIFY_SECRET';
 /** Short enough to guess would make the check decorative: the deployed secret has 64 characters. */
 const MIN_SECRET_LENGTH = 32;
 
@@ -80,7 +77,8 @@ export function refusedAnswer(event: HttpEvent): { statusCode: number; headers: 
 }
 
 /** HTTP API headers are lower-case; a REST API passes them as sent. A repeated header counts as missing. */
-function headerOf(event: HttpEvent, name: string): string | undefined {
+function headerOf(event: HttpEvent, header: string): string | undefined {
+  const name = header.toLowerCase();
   const headers = event.headers ?? {};
   if (!('rawPath' in event)) {
     const multi = (event as APIGatewayProxyEvent).multiValueHeaders ?? {};
@@ -94,7 +92,8 @@ function headerOf(event: HttpEvent, name: string): string | undefined {
   return value === undefined || value.includes(',') ? undefined : value;
 }
 
-function withoutHeader<E extends HttpEvent>(event: E, name: string): E {
+function withoutHeader<E extends HttpEvent>(event: E, header: string): E {
+  const name = header.toLowerCase();
   const drop = <V>(headers: Record<string, V> | null | undefined) => headers && Object.fromEntries(Object.entries(headers).filter(([key]) => key.toLowerCase() !== name));
   if ('rawPath' in event) return { ...event, headers: drop(event.headers) ?? {} };
   const rest = event as APIGatewayProxyEvent;
