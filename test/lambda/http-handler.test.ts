@@ -12,7 +12,7 @@ import type { InvocationMetrics } from '../../src/lambda/metrics.js';
 import { nextIsbn, PASSWORD } from '../api/harness.js';
 import { captureStdout, emfDocuments, type EmfDocument } from '../support/stdout-capture.js';
 import { tempDir } from '../support/temp-dir.js';
-import { httpApiEvent, lambdaContext, restApiEvent, type EventRequest } from './events.js';
+import { httpApiEvent, lambdaContext, restApiEvent, viaCloudFront as cloudFront, type EventRequest } from './events.js';
 
 interface Answer {
   status: number;
@@ -285,11 +285,10 @@ describe('client addresses and logs', () => {
   describe('behind CloudFront (origin secret configured)', () => {
     const SECRET = 'origin-secret-of-this-test-0123456789-abcdefghijklmnop';
     // What CloudFront adds: the secret of the origin config, and the viewer's address and port.
-    const viaCloudFront = (request: EventRequest, viewer: string): EventRequest => ({
-      ...request,
-      sourceIp: '130.176.12.34', // a CloudFront edge server, the same for every shopper here
-      headers: { ...request.headers, 'x-origin-verify': SECRET, 'cloudfront-viewer-address': viewer },
-    });
+    const viaCloudFront = (request: EventRequest, viewer: string): EventRequest => {
+      const colon = viewer.lastIndexOf(':');
+      return cloudFront({ ...request, sourceIp: viewer.slice(0, colon) }, SECRET, Number(viewer.slice(colon + 1)));
+    };
 
     it('rate-limits sign-in by CloudFront-Viewer-Address, not by the edge sourceIp', async () => {
       const api = lambdaApi({ BOOKSTORE_LOGIN_ADDRESS_RATE_LIMIT: '2' }, { originSecret: SECRET });
