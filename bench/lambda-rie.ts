@@ -26,7 +26,7 @@ import { installLambdaNode } from '../scripts/lambda-rie/node.js';
 import { installRie } from '../scripts/lambda-rie/rie.js';
 import { startLocalStack } from '../scripts/lambda-rie/local-stack.js';
 import { nextIsbn, PASSWORD } from '../test/api/harness.js';
-import { httpApiEvent, type EventRequest } from '../test/lambda/events.js';
+import { httpApiEvent, viaCloudFront, type EventRequest } from '../test/lambda/events.js';
 import { percentile, step } from './harness.js';
 import { startPrivateDynamoDbLocal, type PrivateDynamoDbLocal } from './private-dynamodb-local.js';
 
@@ -53,7 +53,11 @@ const requests = bounded('requests', args.requests, 1, 5000);
 
 type Result = APIGatewayProxyStructuredResultV2;
 
-async function call(fn: EmulatedFunction, request: EventRequest & { token?: string; json?: unknown }, expected: number): Promise<Invocation<Result>> {
+/** The stack's origin secret: every event comes as CloudFront would send it, as deployed. */
+let originSecret: string | null = null;
+
+async function call(fn: EmulatedFunction, sent: EventRequest & { token?: string; json?: unknown }, expected: number): Promise<Invocation<Result>> {
+  const request = originSecret === null ? sent : { ...sent, ...viaCloudFront(sent, originSecret) };
   const headers: Record<string, string> = { ...request.headers };
   if (request.token) headers.authorization = `Bearer ${request.token}`;
   const body = request.json === undefined ? request.body : JSON.stringify(request.json);
@@ -102,6 +106,7 @@ async function main() {
   }
   step('bundles, emulator, Node 24, and a stack of the run’s own on the local engines');
   const stack = await startLocalStack({ progress: (line) => console.error(`  ${line}`), env });
+  originSecret = stack.originSecret;
   const report: Record<string, unknown> = {};
   try {
     const { http, stream } = stack.functions;

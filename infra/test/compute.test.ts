@@ -9,7 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { APP_CSP } from '../../src/http/content-security-policies.js';
 import { findBundles } from '../lib/compute/bundles.js';
 import { STREAM_RETENTION_HOURS } from '../lib/compute/stream-mapping.js';
-import { API_PATH_PATTERNS, HASHED_ASSET_CACHE_CONTROL, REVALIDATE_CACHE_CONTROL } from '../lib/compute/storefront.js';
+import { ORIGIN_SECRET_VARIABLE, ORIGIN_VERIFY_HEADER, VIEWER_ADDRESS_HEADER } from '../../src/lambda/origin-headers.js';
+import { API_ORIGIN_REQUEST_POLICY, API_PATH_PATTERNS, HASHED_ASSET_CACHE_CONTROL, REVALIDATE_CACHE_CONTROL } from '../lib/compute/storefront.js';
 import { CONFIGS } from '../lib/config.js';
 import { appEnvironment } from '../lib/contracts.js';
 import { computeUnderTest, removeComputeUnderTest } from './compute-fixture.js';
@@ -389,6 +390,40 @@ describe.each(['dev', 'prod'] as const)('compute (%s)', (name) => {
         // The API's own CSP (and Swagger UI's at /docs) must pass through untouched.
         expect(headers.SecurityHeadersConfig.ContentSecurityPolicy).toBeUndefined();
       }
+    });
+
+    describe('the viewer address and the origin secret', () => {
+      const secretId = idOf(compute.originVerifySecret);
+      // CDK writes a secret's value as a CloudFormation dynamic reference, resolved at deploy time.
+      const dynamicReference = { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']] };
+
+      it('passes CloudFront-Viewer-Address on: the API behaviours use the managed policy that includes CloudFront headers', () => {
+        expect(API_ORIGIN_REQUEST_POLICY.originRequestPolicyId).toBe(ALL_VIEWER_EXCEPT_HOST_HEADER);
+        expect(VIEWER_ADDRESS_HEADER).toBe('CloudFront-Viewer-Address');
+        for (const behavior of dist.CacheBehaviors) expect(behavior.OriginRequestPolicyId).toBe(ALL_VIEWER_EXCEPT_HOST_HEADER);
+        // No policy of our own that could pass Host (API Gateway refuses it) or drop the CloudFront headers.
+        expect(resourcesOf(template, 'AWS::CloudFront::OriginRequestPolicy')).toEqual([]);
+      });
+
+      it('generates the secret in Secrets Manager, long and header-safe', () => {
+        expect(resources[secretId]!.Type).toBe('AWS::SecretsManager::Secret');
+        expect(resources[secretId]!.Properties!.GenerateSecretString).toMatchObject({ PasswordLength: 64, ExcludePunctuation: true, IncludeSpace: false });
+        expect(resources[secretId]!.Properties!.SecretString).toBeUndefined();
+      });
+
+      it('sends the secret in X-Origin-Verify to the API origin only, as a dynamic reference, never a literal', () => {
+        const apiOrigin = dist.Origins.find((o: any) => o.CustomOriginConfig);
+        expect(apiOrigin.OriginCustomHeaders).toEqual([{ HeaderName: ORIGIN_VERIFY_HEADER, HeaderValue: dynamicReference }]);
+        expect(dist.Origins.find((o: any) => o.S3OriginConfig).OriginCustomHeaders).toBeUndefined();
+      });
+
+      it('gives the same reference to the HTTP function, and to no other function', () => {
+        expect(resources[httpId]!.Properties!.Environment.Variables[ORIGIN_SECRET_VARIABLE]).toEqual(dynamicReference);
+        for (const id of [streamId, rebuildId]) expect(resources[id]!.Properties!.Environment.Variables[ORIGIN_SECRET_VARIABLE]).toBeUndefined();
+        // Written into the configs by CloudFormation: no role needs to read the secret at run time.
+        const reads = resourcesOf(template, 'AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties!.PolicyDocument).includes('secretsmanager:'));
+        expect(reads).toEqual([]);
+      });
     });
 
     it("puts HSTS and the server's own storefront CSP on the storefront's files", () => {

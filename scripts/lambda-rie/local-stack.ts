@@ -5,10 +5,12 @@
  * with BOOKSTORE_PROVISION=false, as deployed.
  */
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { createUserPool } from '../../src/adapters/cognito/cognito-user-pool.js';
 import { openStore, type Store } from '../../src/composition.js';
 import { loadConfig } from '../../src/config.js';
+import { ORIGIN_SECRET_VARIABLE } from '../../src/lambda/origin-headers.js';
 import { freshEnginesEnv, removeEngineResources } from '../../test/support/engine-resources.js';
 import type { Progress } from '../engines/engine.js';
 import { locateBundles, type Bundles, type FunctionRole, type LambdaBundle } from './bundles.js';
@@ -49,6 +51,11 @@ export interface LocalStack {
   functions: Record<FunctionRole, EmulatedFunction>;
   /** The engines-profile variables the functions run with (fresh names, local endpoints, the pool's ids). */
   env: Record<string, string>;
+  /**
+   * The HTTP function's origin secret, as the CDK app gives it one (null when started without):
+   * events must then come as CloudFront sends them (test/support/lambda-http.ts plays CloudFront).
+   */
+  originSecret: string | null;
   /** A store over the same resources in this process, for what the API has no route for (making an admin). */
   store: Store;
   /** Starts one more emulator for a role, cold (the benchmark's init measurements). */
@@ -63,6 +70,11 @@ export interface LocalStackOptions {
   env?: NodeJS.ProcessEnv;
   /** Variables set on both functions after everything else (a lower sign-in limit for a test). */
   functionEnv?: Record<string, string>;
+  /**
+   * Whether the HTTP function runs behind CloudFront as deployed: with a secret of this stack's own
+   * (the template's is a dynamic reference to Secrets Manager, meaningless here). Default true.
+   */
+  behindCloudFront?: boolean;
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -70,6 +82,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const processEnv = options.env ?? process.env;
   const [rie, node, bundles] = await Promise.all([installRie(progress, processEnv), installLambdaNode(progress, undefined, processEnv), locateBundles(processEnv)]);
   const names = freshEnginesEnv();
+  const originSecret = options.behindCloudFront === false ? null : randomBytes(32).toString('hex');
   const endpoints = localEndpoints(processEnv);
   const cognito = new CognitoIdentityProviderClient({ region: REGION, endpoint: endpoints.BOOKSTORE_COGNITO_ENDPOINT, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   let pool: { userPoolId: string; clientId: string };
@@ -106,7 +119,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         name: `bookstore-${role}`,
         taskRoot: staged[role].taskRoot,
         handler: bundle.handler,
-        environment: { ...functionEnvironment(bundle, env), ...options.functionEnv },
+        environment: {
+          ...functionEnvironment(bundle, env),
+          ...(role === 'http' && originSecret !== null && { [ORIGIN_SECRET_VARIABLE]: originSecret }),
+          ...options.functionEnv,
+        },
         memoryMb: bundle.memoryMb,
         timeoutSeconds: bundle.timeoutSeconds,
         node,
@@ -116,7 +133,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       return fn;
     };
     const functions = { http: await startCold('http'), stream: await startCold('stream') };
-    return { bundles, functions, env: { ...env, AWS_REGION: REGION }, store, startCold, close };
+    return { bundles, functions, env: { ...env, AWS_REGION: REGION }, originSecret, store, startCold, close };
   } catch (error) {
     await close().catch(() => undefined);
     throw error;

@@ -5,6 +5,7 @@ import { loadConfig } from '../config.js';
 import { openStore, type Store, type StoreOptions } from '../composition.js';
 import { LambdaProjectionControl } from '../adapters/lambda/lambda-projection-control.js';
 import { buildServer, type ServerOptions } from '../http/server.js';
+import { ORIGIN_SECRET_VARIABLE, originGuard, refusedAnswer } from './cloudfront-origin.js';
 import type { ProjectionControl } from '../ports/projection-control.js';
 import { lambdaMetrics, publishingMetrics, type InvocationMetrics } from './metrics.js';
 import { syncStdout } from './stdout.js';
@@ -33,6 +34,12 @@ export interface HttpHandlerOptions {
   metrics?: InvocationMetrics;
   /** What the admin routes drive, made from the opened store; left out, the store's runner (in process). */
   projections?: (store: Store) => ProjectionControl | undefined;
+  /**
+   * The secret CloudFront sends in X-Origin-Verify (BOOKSTORE_ORIGIN_VERIFY_SECRET when deployed).
+   * Given, a request without it is refused with 403 and the client address is CloudFront's
+   * `CloudFront-Viewer-Address`; left out, every request is served and the address is `sourceIp`.
+   */
+  originSecret?: string;
 }
 
 interface Running {
@@ -80,11 +87,15 @@ function withRawQueryString(event: APIGatewayProxyEventV2): APIGatewayProxyEvent
  *
  * The metrics the invocation recorded are written as CloudWatch EMF when it ends, failed or not.
  *
- * The client address the login rate limit counts by is API Gateway's `sourceIp`, which
+ * The client address the per-address limits count by is API Gateway's `sourceIp`, which
  * @fastify/aws-lambda passes as the request's remote address; X-Forwarded-For is not trusted.
+ * Behind CloudFront `sourceIp` is an edge server's address, so with `originSecret` a request must
+ * carry CloudFront's secret header, and then its `CloudFront-Viewer-Address` becomes `sourceIp`
+ * (src/lambda/cloudfront-origin.ts); the header cannot be forged around CloudFront without the secret.
  */
 export function createHttpHandler(open: (options: StoreOptions) => Promise<Store>, options: HttpHandlerOptions = {}): HttpHandler {
   const metrics = options.metrics ?? lambdaMetrics();
+  const guard = originGuard(options.originSecret);
   let running: Promise<Running> | null = null;
 
   async function start(): Promise<Running> {
@@ -117,8 +128,12 @@ export function createHttpHandler(open: (options: StoreOptions) => Promise<Store
 
   const handler = (event: HttpEvent, context: Context): Promise<HttpResult> =>
     publishingMetrics(metrics, async () => {
+      const guarded = guard(event);
+      // Refused before the store opens: requests that bypass CloudFront cost no more than this.
+      if (guarded.refused) return refusedAnswer(event);
       const { proxy } = await started();
-      return proxy(isHttpApiEvent(event) ? withRawQueryString(event) : event, context);
+      const passed = guarded.event;
+      return proxy(isHttpApiEvent(passed) ? withRawQueryString(passed) : passed, context);
     });
 
   return Object.assign(handler, {
@@ -147,4 +162,12 @@ export function rebuildFunctionControl(store: Store): ProjectionControl | undefi
 /** The deployed entry point: configuration from the function's environment (BOOKSTORE_PROFILE and the rest). */
 export const handler = createHttpHandler((storeOptions) => openStore(loadConfig(process.env), storeOptions), {
   projections: rebuildFunctionControl,
+  ...originSecretFromEnvironment(),
 });
+
+/** Read once and taken out of process.env, so nothing that prints the environment later shows it. */
+function originSecretFromEnvironment(): Pick<HttpHandlerOptions, 'originSecret'> {
+  const secret = process.env[ORIGIN_SECRET_VARIABLE];
+  delete process.env[ORIGIN_SECRET_VARIABLE];
+  return secret === undefined ? {} : { originSecret: secret };
+}

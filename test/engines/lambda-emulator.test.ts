@@ -56,7 +56,8 @@ beforeAll(async () => {
   ({ http, stream } = stack.functions);
   // In the CI log: which bundles ran (BOOKSTORE_LAMBDA_BUNDLES=cdk.out: the synthesized assets).
   for (const bundle of [stack.bundles.http, stack.bundles.stream]) console.error(`${bundle.role} bundle: ${bundle.source}, ${bundle.bytes} bytes`);
-  api = httpApiClient(http);
+  // As deployed: the function has an origin secret, and the client plays CloudFront.
+  api = httpApiClient(http, stack.originSecret);
   mapping = await streamEventSource({ fn: stream, table: stack.env.BOOKSTORE_DYNAMODB_TABLE!, endpoint: stack.env.BOOKSTORE_DYNAMODB_ENDPOINT!, region: stack.env.AWS_REGION! });
 }, 300_000);
 
@@ -71,6 +72,16 @@ describe('the HTTP function under the emulator', () => {
     expect(res.status).toBe(200);
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(http.initDurationMs()).toBeGreaterThan(0);
+  });
+
+  it('refuses an event that did not come through CloudFront (no origin secret) with 403 problem+json', async () => {
+    expect(stack.originSecret).not.toBeNull();
+    const direct = httpApiClient(http);
+    const res = await direct({ method: 'GET', path: '/api/v1/books' });
+    expect(res.status).toBe(403);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 403, type: 'urn:bookstore:problem:forbidden' });
+    expect((await direct({ method: 'GET', path: '/api/v1/books', headers: { 'x-origin-verify': 'a guess' } })).status).toBe(403);
   });
 
   it('signs a customer up (201) and in (200 with a bearer token that opens /me)', async () => {

@@ -29,6 +29,19 @@ function encodedBody(request: EventRequest): { body: string | undefined; isBase6
     : { body: request.body, isBase64Encoded: false };
 }
 
+/** A CloudFront edge server: behind CloudFront, API Gateway's sourceIp for every shopper it serves. */
+export const EDGE_ADDRESS = '130.176.12.34';
+
+/**
+ * The request as CloudFront passes it on to the API: the origin secret of its config, the viewer's
+ * address (the request's `sourceIp`) with a port in CloudFront-Viewer-Address, and an edge server
+ * as the source address API Gateway sees.
+ */
+export function viaCloudFront(request: EventRequest, originSecret: string, port = 443): EventRequest {
+  const viewer = request.sourceIp ?? '203.0.113.10';
+  return { ...request, sourceIp: EDGE_ADDRESS, headers: { ...request.headers, 'x-origin-verify': originSecret, 'cloudfront-viewer-address': `${viewer}:${port}` } };
+}
+
 /** HTTP API, payload format 2.0: lower-case headers, repeated query keys joined by commas in the map. */
 export function httpApiEvent(request: EventRequest): APIGatewayProxyEventV2 {
   const query = request.query ?? [];

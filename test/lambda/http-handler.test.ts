@@ -12,7 +12,7 @@ import type { InvocationMetrics } from '../../src/lambda/metrics.js';
 import { nextIsbn, PASSWORD } from '../api/harness.js';
 import { captureStdout, emfDocuments, type EmfDocument } from '../support/stdout-capture.js';
 import { tempDir } from '../support/temp-dir.js';
-import { httpApiEvent, lambdaContext, restApiEvent, type EventRequest } from './events.js';
+import { httpApiEvent, lambdaContext, restApiEvent, viaCloudFront as cloudFront, type EventRequest } from './events.js';
 
 interface Answer {
   status: number;
@@ -280,6 +280,59 @@ describe('client addresses and logs', () => {
     const forged = { ...attempt, sourceIp: '198.51.100.7', headers: { ...attempt.headers, 'x-forwarded-for': '192.0.2.99, 198.51.100.7' } };
     expectProblem(await api.v2(forged), 429);
     expect((await api.v2({ ...login(), sourceIp: '198.51.100.8' })).status).toBe(401);
+  });
+
+  describe('behind CloudFront (origin secret configured)', () => {
+    const SECRET = 'origin-secret-of-this-test-0123456789-abcdefghijklmnop';
+    // What CloudFront adds: the secret of the origin config, and the viewer's address and port.
+    const viaCloudFront = (request: EventRequest, viewer: string): EventRequest => {
+      const colon = viewer.lastIndexOf(':');
+      return cloudFront({ ...request, sourceIp: viewer.slice(0, colon) }, SECRET, Number(viewer.slice(colon + 1)));
+    };
+
+    it('rate-limits sign-in by CloudFront-Viewer-Address, not by the edge sourceIp', async () => {
+      const api = lambdaApi({ BOOKSTORE_LOGIN_ADDRESS_RATE_LIMIT: '2' }, { originSecret: SECRET });
+      apis.push(api);
+      let n = 0;
+      const login = () => ({ method: 'POST', path: '/api/v1/auth/login', ...json({ email: `viewer${(n += 1)}@example.com`, password: 'wrong password' }) });
+      expect((await api.v2(viaCloudFront(login(), '198.51.100.7:50001'))).status).toBe(401);
+      // Another port of the same viewer is the same client.
+      expect((await api.v2(viaCloudFront(login(), '198.51.100.7:50002'))).status).toBe(401);
+      expectProblem(await api.v2(viaCloudFront(login(), '198.51.100.7:50003')), 429);
+      // Other shoppers behind the same edge server are not limited with it, over IPv4 or IPv6.
+      expect((await api.v2(viaCloudFront(login(), '198.51.100.8:50001'))).status).toBe(401);
+      expect((await api.v2(viaCloudFront(login(), '2001:db8:1234::9:443'))).status).toBe(401);
+      expect((await api.v1(viaCloudFront(login(), '203.0.113.77:443'))).status).toBe(401);
+    });
+
+    it('refuses requests without the secret or with a wrong one with 403, and without opening the store', async () => {
+      const api = lambdaApi({}, { originSecret: SECRET });
+      apis.push(api);
+      const books = { method: 'GET', path: '/api/v1/books' };
+      const problem = expectProblem(await api.v2(books), 403);
+      expect(problem.detail).toMatch(/CloudFront/);
+      expectProblem(await api.v2({ ...books, headers: { 'x-origin-verify': 'a guess', 'cloudfront-viewer-address': '198.51.100.7:1' } }), 403);
+      expectProblem(await api.v1({ ...books, headers: { 'X-Origin-Verify': SECRET.slice(1) } }), 403);
+      expect(api.stores).toHaveLength(0);
+      expect((await api.v2(viaCloudFront(books, '198.51.100.7:1'))).status).toBe(200);
+      expect((await api.v1({ ...books, headers: { 'X-Origin-Verify': SECRET } })).status).toBe(200);
+    });
+
+    it('logs the viewer address and never the secret', async () => {
+      const lines: string[] = [];
+      const stream = new Writable({
+        write(chunk, _encoding, done) {
+          lines.push(...String(chunk).split('\n').filter((l) => l !== ''));
+          done();
+        },
+      });
+      const api = lambdaApi({}, { originSecret: SECRET, logger: { level: 'info', stream } });
+      apis.push(api);
+      await api.v2(viaCloudFront({ method: 'GET', path: '/api/v1/books' }, '2001:db8::42:61000'));
+      const incoming = lines.map((l) => JSON.parse(l) as { msg: string; req?: { remoteAddress?: string } }).filter((e) => e.msg === 'incoming request');
+      expect(incoming.map((e) => e.req?.remoteAddress)).toEqual(['2001:db8::42']);
+      expect(lines.join('\n')).not.toContain(SECRET);
+    });
   });
 
   it('logs each request with the client address and without passwords or tokens', async () => {

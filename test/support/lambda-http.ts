@@ -1,6 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { EmulatedFunction, Invocation } from '../../scripts/lambda-rie/emulator.js';
-import { httpApiEvent, type EventRequest } from '../lambda/events.js';
+import { httpApiEvent, viaCloudFront, type EventRequest } from '../lambda/events.js';
 
 export interface Answer {
   status: number;
@@ -14,9 +14,14 @@ export interface Answer {
 
 export type ApiRequest = EventRequest & { token?: string; json?: unknown };
 
-/** Sends API Gateway HTTP API (payload 2.0) events to an emulated function and reads its answers as HTTP. */
-export function httpApiClient(fn: EmulatedFunction): (request: ApiRequest) => Promise<Answer> {
-  return async (request) => {
+/**
+ * Sends API Gateway HTTP API (payload 2.0) events to an emulated function and reads its answers as
+ * HTTP. Given the function's origin secret (LocalStack.originSecret), it plays CloudFront: every
+ * event carries the secret and the request's `sourceIp` as CloudFront-Viewer-Address.
+ */
+export function httpApiClient(fn: EmulatedFunction, originSecret: string | null = null): (request: ApiRequest) => Promise<Answer> {
+  return async (sent) => {
+    const request = originSecret === null ? sent : { ...sent, ...viaCloudFront(sent, originSecret) };
     const headers: Record<string, string> = { ...request.headers };
     if (request.token) headers.authorization = `Bearer ${request.token}`;
     let body = request.body;

@@ -8,8 +8,10 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { APP_CSP } from '../../../src/http/content-security-policies.js';
+import { ORIGIN_VERIFY_HEADER } from '../../../src/lambda/origin-headers.js';
 import type { WebConfig } from '../config.js';
 import { retentionDays } from '../retention.js';
 import { PROJECT_ROOT } from './bundling.js';
@@ -23,6 +25,16 @@ export const HASHED_ASSET_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 /** index.html and the few unhashed files: revalidated, or a deploy would never reach browsers. */
 export const REVALIDATE_CACHE_CONTROL = 'no-cache';
 
+/**
+ * The API behaviours' origin request policy: AWS's managed AllViewerExceptHostHeader, which passes
+ * every viewer header, cookie and query string but Host, plus CloudFront's own headers, among them
+ * `CloudFront-Viewer-Address` (the shopper's address and port) that the HTTP function counts
+ * per-address limits by. A policy of our own cannot say the same: `allViewerAndWhitelistCloudFront`
+ * also passes Host, which API Gateway refuses; `allExcept` passes no CloudFront header; and an allow
+ * list could not name Authorization (CloudFront refuses it in origin request policies).
+ */
+export const API_ORIGIN_REQUEST_POLICY = cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER;
+
 /** Two years, as HSTS preload lists ask; subdomains included. */
 const HSTS_MAX_AGE = Duration.days(730);
 
@@ -30,6 +42,11 @@ export interface StorefrontProps {
   config: WebConfig;
   /** The HTTP API's host name (`<id>.execute-api.<region>.amazonaws.com`). */
   apiDomainName: string;
+  /**
+   * The secret CloudFront sends to the API in X-Origin-Verify, written into the origin config as a
+   * CloudFormation dynamic reference: resolved at deploy time, never in the template.
+   */
+  originVerifySecret: secretsmanager.ISecret;
   logsKey: kms.IKey;
   logRetentionDays: number;
   keepLogsOnDelete: boolean;
@@ -42,7 +59,8 @@ export interface StorefrontProps {
  * - the Vite build in a private, versioned, S3-encrypted, TLS-only bucket that only this
  *   distribution reads (origin access control);
  * - `/api/*`, `/.well-known/*` and `/docs*` forwarded to the HTTP API, nothing cached, every header
- *   but Host passed on (API Gateway routes on its own host name);
+ *   but Host passed on (API Gateway routes on its own host name), the viewer's address
+ *   (CloudFront-Viewer-Address) and the origin secret (X-Origin-Verify) added;
  * - app routes answered with index.html by a viewer-request function, files as they are;
  * - the server's own security headers: HSTS everywhere, and on the storefront's files the same
  *   Content-Security-Policy `serve` sends (the API sets its own).
@@ -82,6 +100,9 @@ export class Storefront extends Construct {
     const api = new origins.HttpOrigin(props.apiDomainName, {
       protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
       originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+      // Proves to the function that a request came through CloudFront, so that its
+      // CloudFront-Viewer-Address can be trusted; the execute-api URL alone gets a 403.
+      customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originVerifySecret.secretValue.unsafeUnwrap() },
     });
 
     const hsts = { accessControlMaxAge: HSTS_MAX_AGE, includeSubdomains: true, override: true };
@@ -107,7 +128,7 @@ export class Storefront extends Construct {
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
       allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
       cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
-      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      originRequestPolicy: API_ORIGIN_REQUEST_POLICY,
       responseHeadersPolicy: this.apiHeaders,
       compress: true,
     };
