@@ -10,7 +10,7 @@ import {
   type SearchResult,
   type Suggestion,
 } from '../../ports/search-index.js';
-import { hitHighlights } from '../search-text/hit-highlights.js';
+import { hitHighlighter } from '../search-text/hit-highlights.js';
 import { planQuery, requiredTerms, type QueryPlan } from '../search-text/query-plan.js';
 import { parseQuery } from '../search-text/query-text.js';
 import { correctionFor, rankByRelevance } from '../search-text/relevance.js';
@@ -391,9 +391,10 @@ export class SqliteSearchIndex implements SearchIndex {
     if (ranked.length === 0) return [];
     const missing = ranked.filter((r) => !read.has(r.key)).map((r) => r.key);
     const docs = missing.length === 0 ? read : new Map([...read, ...this.books.get(missing, (keys) => this.bodies(keys))]);
+    const highlights = hitHighlighter(plan);
     return ranked.flatMap(({ key, score }) => {
-      const book = docs.get(key)?.doc;
-      return book ? [{ book, score, highlights: hitHighlights(book, plan) }] : [];
+      const book = docs.get(key);
+      return book ? [{ book: book.doc, score, highlights: highlights(book.doc, book.spans) }] : [];
     });
   }
 }

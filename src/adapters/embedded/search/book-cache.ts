@@ -1,4 +1,5 @@
 import type { SearchDocument } from '../../../ports/search-index.js';
+import { highlightSpans, type HighlightSpans } from '../../search-text/hit-highlights.js';
 import { bookTerms, type BookTerms } from '../../search-text/relevance.js';
 import type { AttributeListener } from './attribute-store.js';
 
@@ -6,6 +7,19 @@ import type { AttributeListener } from './attribute-store.js';
 export interface CachedBook {
   readonly doc: SearchDocument;
   readonly terms: BookTerms;
+  /** Its words as the highlighter splits them, made the first time the book is on a page. */
+  readonly spans: HighlightSpans;
+}
+
+function cachedBook(doc: SearchDocument): CachedBook {
+  let spans: HighlightSpans | undefined;
+  return {
+    doc,
+    terms: bookTerms(doc),
+    get spans() {
+      return (spans ??= highlightSpans(doc));
+    },
+  };
 }
 
 function frozen(doc: SearchDocument): SearchDocument {
@@ -47,7 +61,7 @@ export class BookCache implements AttributeListener {
     }
     if (missing.length === 0) return out;
     for (const [key, doc] of read(missing)) {
-      const book: CachedBook = { doc: frozen(doc), terms: bookTerms(doc) };
+      const book = cachedBook(frozen(doc));
       this.entries.set(key, book);
       out.set(key, book);
     }
