@@ -18,6 +18,7 @@ import { checkSearchQuery } from '../search-text/search-checks.js';
 import { migrate, openSqlite, type SqliteDatabase, type SqliteStatement } from './sqlite-database.js';
 import { AttributeStore, type AttributeListener, type FacetCounts } from './search/attribute-store.js';
 import { BookCache, type CachedBook } from './search/book-cache.js';
+import { BestRatedMatches } from './search/best-rated-matches.js';
 import { MatchingKeys } from './search/matching-keys.js';
 import { ResultCache } from './search/result-cache.js';
 import { decodeCursor, encodeCursor, MAX_RESULT_WINDOW } from './search/cursor.js';
@@ -135,6 +136,7 @@ export class SqliteSearchIndex implements SearchIndex {
   private readonly ranking: RankingIndex | null;
   private readonly rankingFeed: SqliteRankingFeed | null;
   private readonly books = new BookCache(BOOK_CACHE);
+  private readonly bestRated: BestRatedMatches;
 
   private constructor(
     readonly db: SqliteDatabase,
@@ -149,8 +151,12 @@ export class SqliteSearchIndex implements SearchIndex {
     this.ranking =
       options.ranker === 'fts5' ? null : new RankingIndex((key) => attributes!.idOf(key), (x) => ln.get(x) as number, columnsOf);
     this.rankingFeed = this.ranking && new SqliteRankingFeed(db, this.ranking, options.rankingSnapshot ?? null);
-    this.attributes = attributes = new AttributeStore(db, listeners([this.rankingFeed, this.books]));
-    this.suggester = new Suggester(db, this.vocabulary, this.attributes);
+    this.bestRated = new BestRatedMatches(db, () => attributes!);
+    this.attributes = attributes = new AttributeStore(db, listeners([this.rankingFeed, this.books, this.bestRated]));
+    // In key order, as SQLite read them before: among equal titles and ratings, the first stored is shown.
+    const suggested = (keys: readonly number[]) =>
+      [...this.books.get(keys, (missing) => this.bodies(missing))].sort((a, b) => a[0] - b[0]).map(([, book]) => book.doc);
+    this.suggester = new Suggester(this.vocabulary, this.bestRated, suggested);
     this.matching = new MatchingKeys(db);
   }
 
