@@ -38,8 +38,3 @@ export function hitHighlighter(plan: QueryPlan): (book: HighlightedBook, spans?:
     description: snippet(book.description, mark, 20, spans.description),
   });
 }
-
-/** A hit's highlights: every word the plan accepts marked whole, the description cut to a snippet around them. */
-export function hitHighlights(book: HighlightedBook, plan: QueryPlan): Highlights {
-  return hitHighlighter(plan)(book);
-}
