@@ -17,8 +17,12 @@ export async function runImport(config: Config, file: string, opts: { format?: s
     const importedMs = Date.now() - started;
     for (const e of result.errors.slice(0, SHOWN_ERRORS)) console.error(`line ${e.line}: ${e.reason}`);
     if (result.invalid > SHOWN_ERRORS) console.error(`… and ${result.invalid - SHOWN_ERRORS} more invalid rows`);
-    if (store.store) await catchUpWithProgress(store.store);
-    else noteDeployedDerivedStores(config);
+    if (store.store) {
+      await catchUpWithProgress(store.store);
+      // The embedded index loads its in-memory ranking on its first search and saves it when closed:
+      // done here, the first start after an import reads the saved postings instead of every body.
+      await store.store.searchIndex.search({ q: '', sort: 'relevance', limit: 1 });
+    } else noteDeployedDerivedStores(config);
     printSummary({
       created: result.created,
       updated: result.updated,

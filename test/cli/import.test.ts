@@ -2,7 +2,9 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SqliteSearchIndex } from '../../src/adapters/embedded/sqlite-search-index.js';
 import { importCatalog } from '../../src/cli/import/import-catalog.js';
+import { runImport } from '../../src/cli/import-command.js';
 import { CatalogFileError } from '../../src/cli/import/parse-catalog.js';
 import { openStore, type Store } from '../../src/composition.js';
 import { loadConfig } from '../../src/config.js';
@@ -115,5 +117,26 @@ describe('importCatalog', () => {
     writeFileSync(file, '{"isbn":"9780141439518","title":"Emma","authors":["Jane Austen"],"category":"Romance","price":"8.99","year":1815}\n');
     await expect(importCatalog(store, file)).rejects.toThrow(CatalogFileError);
     expect(await importCatalog(store, file, { format: 'jsonl' })).toMatchObject({ created: 1, invalid: 0 });
+  });
+});
+
+describe('bookstore import', () => {
+  it('saves the in-memory ranking with the index, so the next start reads it instead of every stored book', async () => {
+    const dir = tempDir('bookstore-import-ranking-');
+    try {
+      const config = loadConfig({ BOOKSTORE_DATA_DIR: dir.path, BOOKSTORE_SCRYPT_COST: '16384' });
+      await runImport(config, fixture('catalog-sample.csv'), {});
+      const index = SqliteSearchIndex.open(join(dir.path, 'search.db'));
+      try {
+        const found = await index.search({ q: 'quixote', sort: 'relevance', limit: 5 });
+        expect(index.rankingLoad).toMatchObject({ source: 'snapshot', documents: 13 });
+        expect(found.hits.map((h) => h.book.title)).toEqual(['Don Quixote']);
+      } finally {
+        await index.close();
+      }
+    } finally {
+      process.exitCode = undefined;
+      dir.remove();
+    }
   });
 });

@@ -10,13 +10,15 @@ import {
   type SearchResult,
   type Suggestion,
 } from '../../ports/search-index.js';
-import { hitHighlights } from '../search-text/hit-highlights.js';
+import { hitHighlighter } from '../search-text/hit-highlights.js';
 import { planQuery, requiredTerms, type QueryPlan } from '../search-text/query-plan.js';
 import { parseQuery } from '../search-text/query-text.js';
 import { correctionFor, rankByRelevance } from '../search-text/relevance.js';
 import { checkSearchQuery } from '../search-text/search-checks.js';
 import { migrate, openSqlite, type SqliteDatabase, type SqliteStatement } from './sqlite-database.js';
-import { AttributeStore, type FacetCounts } from './search/attribute-store.js';
+import { AttributeStore, type AttributeListener, type FacetCounts } from './search/attribute-store.js';
+import { BookCache, type CachedBook } from './search/book-cache.js';
+import { BestRatedMatches } from './search/best-rated-matches.js';
 import { MatchingKeys } from './search/matching-keys.js';
 import { ResultCache } from './search/result-cache.js';
 import { decodeCursor, encodeCursor, MAX_RESULT_WINDOW } from './search/cursor.js';
@@ -50,6 +52,11 @@ const TIE_SLACK = 8;
  * below keep their bm25 order. A fixed size, so every page of a search sees the same order.
  */
 const RERANK_WINDOW = 64;
+/**
+ * Books kept parsed and tokenized for the rerank and the hits (a book's body is about 0.5 KB of JSON):
+ * a quarter of a 100k catalog, bounded so a 1M catalog costs no more.
+ */
+const BOOK_CACHE = 25_000;
 /** A query matching fewer books than this with all its terms is relaxed to any of them. */
 const RELAX_BELOW = 1;
 
@@ -96,6 +103,17 @@ export interface SqliteSearchIndexOptions {
   rankingSnapshot?: string | null;
 }
 
+/** One listener telling each of `all` in turn. */
+function listeners(all: ReadonlyArray<AttributeListener | null>): AttributeListener {
+  const present = all.filter((l): l is AttributeListener => l !== null);
+  return {
+    reloaded: (state) => present.forEach((l) => l.reloaded(state)),
+    written: (key) => present.forEach((l) => l.written(key)),
+    removed: (key) => present.forEach((l) => l.removed(key)),
+    refreshed: (generation, seq) => present.forEach((l) => l.refreshed(generation, seq)),
+  };
+}
+
 function facetsOf(counts: FacetCounts): SearchResult['facets'] {
   const categories: FacetCount[] = [...counts.categories]
     .map(([value, count]) => ({ value, count }))
@@ -117,6 +135,8 @@ export class SqliteSearchIndex implements SearchIndex {
   private readonly statements = new Map<string, SqliteStatement>();
   private readonly ranking: RankingIndex | null;
   private readonly rankingFeed: SqliteRankingFeed | null;
+  private readonly books = new BookCache(BOOK_CACHE);
+  private readonly bestRated: BestRatedMatches;
 
   private constructor(
     readonly db: SqliteDatabase,
@@ -131,8 +151,12 @@ export class SqliteSearchIndex implements SearchIndex {
     this.ranking =
       options.ranker === 'fts5' ? null : new RankingIndex((key) => attributes!.idOf(key), (x) => ln.get(x) as number, columnsOf);
     this.rankingFeed = this.ranking && new SqliteRankingFeed(db, this.ranking, options.rankingSnapshot ?? null);
-    this.attributes = attributes = new AttributeStore(db, this.rankingFeed);
-    this.suggester = new Suggester(db, this.vocabulary, this.attributes);
+    this.bestRated = new BestRatedMatches(db, () => attributes!);
+    this.attributes = attributes = new AttributeStore(db, listeners([this.rankingFeed, this.books, this.bestRated]));
+    // In key order, as SQLite read them before: among equal titles and ratings, the first stored is shown.
+    const suggested = (keys: readonly number[]) =>
+      [...this.books.get(keys, (missing) => this.bodies(missing))].sort((a, b) => a[0] - b[0]).map(([, book]) => book.doc);
+    this.suggester = new Suggester(this.vocabulary, this.bestRated, suggested);
     this.matching = new MatchingKeys(db);
   }
 
@@ -203,7 +227,7 @@ export class SqliteSearchIndex implements SearchIndex {
         nextCursor: hits.length === limit && end < Math.min(total, MAX_RESULT_WINDOW) ? encodeCursor(query, end) : null,
       };
       // A relaxed query says what its best book matched; otherwise the plan's corrections.
-      const correctedQuery = fts.relaxed ? (page.best ? correctionFor(plan, page.best) : null) : plan.correctedQuery;
+      const correctedQuery = fts.relaxed ? (page.best ? correctionFor(plan, page.best.doc, page.best.terms) : null) : plan.correctedQuery;
       if (correctedQuery !== null) result.correctedQuery = correctedQuery;
       this.searches.set(version, cacheKey, result);
       return result;
@@ -291,8 +315,8 @@ export class SqliteSearchIndex implements SearchIndex {
     limit: number,
     total: number,
     execution: Execution | null,
-  ): { rows: Array<{ key: number; score: number }>; docs: Map<number, SearchDocument>; best: SearchDocument | null } {
-    const docs = new Map<number, SearchDocument>();
+  ): { rows: Array<{ key: number; score: number }>; docs: Map<number, CachedBook>; best: CachedBook | null } {
+    const docs = new Map<number, CachedBook>();
     if (fts.match === null || query.sort !== 'relevance') {
       if (limit <= 0 || offset >= total) return { rows: [], docs, best: null };
       // Without text there is no relevance: browsing by relevance lists the best rated first.
@@ -305,8 +329,14 @@ export class SqliteSearchIndex implements SearchIndex {
       ? execution.ranked.map((r) => ({ key: r.key, rank: -r.score, tier: r.tier }))
       : this.ranked(query, fts, Math.max(offset + limit, RERANK_WINDOW));
     const window = ranked.slice(0, RERANK_WINDOW);
-    for (const [key, doc] of this.bodies(window.map((r) => r.key))) docs.set(key, doc);
-    const reranked = rankByRelevance(plan, window.filter((r) => docs.has(r.key)), (r) => docs.get(r.key)!, { widen: fts.relaxed });
+    for (const [key, book] of this.books.get(window.map((r) => r.key), (keys) => this.bodies(keys))) docs.set(key, book);
+    const reranked = rankByRelevance(
+      plan,
+      window.filter((r) => docs.has(r.key)),
+      (r) => docs.get(r.key)!.doc,
+      { widen: fts.relaxed },
+      (r) => docs.get(r.key)!.terms,
+    );
     const ordered = [...reranked, ...ranked.slice(RERANK_WINDOW)];
     const rows = limit <= 0 ? [] : ordered.slice(offset, offset + limit).map((r) => ({ key: r.key, score: -r.rank }));
     const first = ordered[0];
@@ -363,13 +393,14 @@ export class SqliteSearchIndex implements SearchIndex {
     return new Map(bodies.map((b) => [b.key, JSON.parse(b.doc) as SearchDocument]));
   }
 
-  private hits(ranked: ReadonlyArray<{ key: number; score: number }>, plan: QueryPlan, read: ReadonlyMap<number, SearchDocument>): SearchHit[] {
+  private hits(ranked: ReadonlyArray<{ key: number; score: number }>, plan: QueryPlan, read: ReadonlyMap<number, CachedBook>): SearchHit[] {
     if (ranked.length === 0) return [];
     const missing = ranked.filter((r) => !read.has(r.key)).map((r) => r.key);
-    const docs = missing.length === 0 ? read : new Map([...read, ...this.bodies(missing)]);
+    const docs = missing.length === 0 ? read : new Map([...read, ...this.books.get(missing, (keys) => this.bodies(keys))]);
+    const highlights = hitHighlighter(plan);
     return ranked.flatMap(({ key, score }) => {
       const book = docs.get(key);
-      return book ? [{ book, score, highlights: hitHighlights(book, plan) }] : [];
+      return book ? [{ book: book.doc, score, highlights: highlights(book.doc, book.spans) }] : [];
     });
   }
 }

@@ -41,18 +41,17 @@ function render(text: string, from: number, to: number, spans: readonly Word[], 
   return html + escapeHtml(text.slice(at, to));
 }
 
-/** The whole text, HTML-escaped, with marked words wrapped in `<mark>`. */
-export function highlight(text: string, mark: WordMarker): string {
-  return render(text, 0, text.length, words(text), mark);
+/** The whole text, HTML-escaped, with marked words wrapped in `<mark>`; `spans` are its words when already known. */
+export function highlight(text: string, mark: WordMarker, spans: readonly Word[] = words(text)): string {
+  return render(text, 0, text.length, spans, mark);
 }
 
 /**
  * About `size` words of `text` around its densest run of marked words, HTML-escaped and marked,
  * with an ellipsis where text was cut.
  */
-export function snippet(text: string, mark: WordMarker, size = 20): string {
-  const spans = words(text);
-  if (spans.length <= size) return highlight(text, mark);
+export function snippet(text: string, mark: WordMarker, size = 20, spans: readonly Word[] = words(text)): string {
+  if (spans.length <= size) return highlight(text, mark, spans);
   const hits = spans.map((w) => mark(w, text) > 0);
   let best = 0;
   let bestCount = -1;

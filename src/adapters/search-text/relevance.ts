@@ -53,24 +53,34 @@ type Field = keyof typeof WEIGHT;
 /** Initials and suffixes that a shopper does not type when naming an author. */
 const NAME_NOISE = new Set(['jr', 'sr', 'ii', 'iii']);
 
-interface BookTerms {
-  title: string[];
-  series: string[];
-  authors: string[][];
+/**
+ * A book's words as the rules read them. They depend on the book alone, so an index may keep them
+ * per book version and hand them to `rankByRelevance` instead of tokenizing the book for each query.
+ */
+export interface BookTerms {
+  readonly title: readonly string[];
+  readonly series: readonly string[];
+  readonly authors: ReadonlyArray<readonly string[]>;
   /** Category and description words, read only when a term is not found in the named fields. */
-  readonly other: Set<string>;
-  seriesNumber: number;
+  readonly other: ReadonlySet<string>;
+  /** The same words as a list, for the matches that must look at each of them. */
+  readonly otherList: readonly string[];
+  readonly seriesNumber: number;
 }
 
-function bookTerms(book: RankableBook): BookTerms {
+export function bookTerms(book: RankableBook): BookTerms {
   const parts = titleParts(book.title);
   let other: Set<string> | undefined;
+  let otherList: string[] | undefined;
   return {
     title: terms(parts.main),
     series: parts.series === null ? [] : terms(parts.series),
     authors: book.authors.map((a) => terms(a)),
     get other() {
       return (other ??= new Set([...terms(book.category), ...terms(book.description)]));
+    },
+    get otherList() {
+      return (otherList ??= [...this.other]);
     },
     seriesNumber: parts.number ?? 1,
   };
@@ -138,9 +148,8 @@ export interface RankOptions {
 }
 
 /** The book's place under each rule, for `compareRelevance`. */
-export function relevanceKey(plan: QueryPlan, book: RankableBook, options: RankOptions = {}): RelevanceKey {
+export function relevanceKey(plan: QueryPlan, book: RankableBook, options: RankOptions = {}, b: BookTerms = bookTerms(book)): RelevanceKey {
   const widen = options.widen ?? false;
-  const b = bookTerms(book);
   const titleCovered = new Array<boolean>(b.title.length).fill(false);
   const authorCovered = b.authors.map((a) => new Array<boolean>(a.length).fill(false));
   let coverage = 0;
@@ -158,7 +167,7 @@ export function relevanceKey(plan: QueryPlan, book: RankableBook, options: RankO
     if (inTitle || inSeries || inAuthors.some((m) => m !== null)) {
       // Found in a named field: the description can only add the lowest weight, which that field beats.
     } else if (b.other.has(t.term)) inOther = 0;
-    else if (t.prefix || t.alternatives.length > 0 || t.splits.length > 0) inOther = matchIn(t, [...b.other], false)?.edits ?? null;
+    else if (t.prefix || t.alternatives.length > 0 || t.splits.length > 0) inOther = matchIn(t, b.otherList, false)?.edits ?? null;
     if (inTitle) {
       anyInTitle = true;
       for (const i of inTitle.at) titleCovered[i] = true;
@@ -229,8 +238,14 @@ export function compareRelevance(a: RelevanceKey, b: RelevanceKey): number {
 }
 
 /** `items` in relevance order; ties keep their order (a stable sort). */
-export function rankByRelevance<T>(plan: QueryPlan, items: readonly T[], bookOf: (item: T) => RankableBook, options: RankOptions = {}): T[] {
-  const keyed = items.map((item) => ({ item, key: relevanceKey(plan, bookOf(item), options) }));
+export function rankByRelevance<T>(
+  plan: QueryPlan,
+  items: readonly T[],
+  bookOf: (item: T) => RankableBook,
+  options: RankOptions = {},
+  termsOf: (item: T) => BookTerms = (item) => bookTerms(bookOf(item)),
+): T[] {
+  const keyed = items.map((item) => ({ item, key: relevanceKey(plan, bookOf(item), options, termsOf(item)) }));
   keyed.sort((a, b) => compareRelevance(a.key, b.key));
   return keyed.map((k) => k.item);
 }
@@ -240,8 +255,7 @@ export function rankByRelevance<T>(plan: QueryPlan, items: readonly T[], bookOf:
  * corrected, its run-together words split), terms it did not match left out. Null when that is
  * the query as typed.
  */
-export function correctionFor(plan: QueryPlan, book: RankableBook): string | null {
-  const b = bookTerms(book);
+export function correctionFor(plan: QueryPlan, book: RankableBook, b: BookTerms = bookTerms(book)): string | null {
   const named = [b.title, b.series, ...b.authors];
   const out: string[] = [];
   for (const t of plan.terms) {
@@ -249,7 +263,7 @@ export function correctionFor(plan: QueryPlan, book: RankableBook): string | nul
     const consider = (word: string, edits: number) => {
       if (best === null || edits < best.edits) best = { word, edits };
     };
-    for (const list of [...named, [...b.other]]) {
+    for (const list of [...named, b.otherList]) {
       const widen = list !== named.at(-1) && named.includes(list);
       for (let i = 0; i < list.length; i++) {
         const w = list[i]!;

@@ -116,6 +116,11 @@ export class AttributeStore {
     return this.ids[key] ?? '';
   }
 
+  /** The rating of a live document key. */
+  ratingOf(key: number): number {
+    return this.rating[key] ?? 0;
+  }
+
   /** Matching books with every filter, and the disjunctive facets (each facet ignores its own filter). */
   count(keys: ArrayLike<number> | null, filters: FacetFilters): FacetCounts {
     const categoryCounts = new Float64Array(this.categoryNames.length);

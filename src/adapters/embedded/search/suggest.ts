@@ -3,14 +3,10 @@ import { planQuery } from '../../search-text/query-plan.js';
 import { parseQuery } from '../../search-text/query-text.js';
 import { candidateOf, pickSuggestions, type SuggestionCandidate } from '../../search-text/suggestions.js';
 import { terms } from '../../search-text/tokens.js';
-import type { SqliteDatabase, SqliteStatement } from '../sqlite-database.js';
-import type { AttributeStore } from './attribute-store.js';
+import type { BestRatedMatches } from './best-rated-matches.js';
 import { ftsString, matchExpression } from './fts-expression.js';
-import { MatchingKeys } from './matching-keys.js';
-import { LIVE_TABLES } from './schema.js';
 import type { Vocabulary } from './vocabulary.js';
 
-const { bodies: BODIES } = LIVE_TABLES;
 /** Books looked at per kind of suggestion; more only adds rarely shown tail entries. */
 const CANDIDATES = 50;
 
@@ -20,17 +16,12 @@ const CANDIDATES = 50;
  * rating; then vocabulary words completing the last term.
  */
 export class Suggester {
-  private readonly matching: MatchingKeys;
-  private readonly bodies: SqliteStatement;
-
+  /** `books` reads the stored books under some keys (those still stored). */
   constructor(
-    db: SqliteDatabase,
     private readonly vocabulary: Vocabulary,
-    private readonly attributes: AttributeStore,
-  ) {
-    this.matching = new MatchingKeys(db);
-    this.bodies = db.prepare(`SELECT doc FROM ${BODIES} WHERE doc_key IN (SELECT value FROM json_each(?))`).pluck();
-  }
+    private readonly bestRated: BestRatedMatches,
+    private readonly books: (keys: readonly number[]) => Iterable<SearchDocument>,
+  ) {}
 
   /** Call inside a read transaction with the attribute store refreshed. */
   suggest(prefix: string, limit: number): Suggestion[] {
@@ -56,9 +47,9 @@ export class Suggester {
     const keys = new Set<number>();
     for (const expression of expressions) {
       if (expression === null) continue;
-      for (const key of this.attributes.page(this.matching.get(expression), {}, 'rating', 0, CANDIDATES)) keys.add(key);
+      for (const key of this.bestRated.get(expression, CANDIDATES)) keys.add(key);
     }
     if (keys.size === 0) return [];
-    return (this.bodies.all(JSON.stringify([...keys])) as string[]).map((doc) => JSON.parse(doc) as SearchDocument);
+    return [...this.books([...keys])];
   }
 }
