@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import type { SearchResult } from '../api/types';
 import { formatMoneyShort } from '../lib/money';
+import { RATINGS } from '../pages/search-state';
 
 export type PriceRange = SearchResult['facets']['priceRanges'][number];
 
@@ -34,5 +35,42 @@ export function RadioGroup({ legend, name, options, value, onChange }: {
         </div>
       ))}
     </fieldset>
+  );
+}
+
+/**
+ * The price ranges of a result and a minimum rating: the filters the search and category pages
+ * share. A price filter that is not one of the ranges (typed into the URL) leaves every price option
+ * unchecked. `onChange` gets the URL parameters to set (undefined: remove).
+ */
+export function PriceAndRatingFilters({ ranges, currency, filter, onChange }: {
+  ranges: PriceRange[];
+  currency: string;
+  filter: { minPrice?: number | undefined; maxPrice?: number | undefined; minRating?: number | undefined };
+  onChange: (changes: Record<string, string | number | undefined>) => void;
+}) {
+  const matchingRange = ranges.find((r) => r.from === filter.minPrice && rangeMax(r) === filter.maxPrice);
+  const hasPriceFilter = filter.minPrice !== undefined || filter.maxPrice !== undefined;
+  const selectedRange = matchingRange ? matchingRange.key : hasPriceFilter ? 'custom' : '';
+  return (
+    <>
+      <RadioGroup
+        legend="Price"
+        name="price"
+        options={[{ value: '', label: 'Any price' }, ...ranges.map((r) => ({ value: r.key, label: priceLabel(r, currency), count: r.count }))]}
+        value={selectedRange}
+        onChange={(key) => {
+          const range = ranges.find((r) => r.key === key);
+          onChange({ minPrice: range?.from, maxPrice: range ? rangeMax(range) : undefined });
+        }}
+      />
+      <RadioGroup
+        legend="Rating"
+        name="rating"
+        options={[{ value: '', label: 'Any rating' }, ...RATINGS.map((r) => ({ value: String(r), label: `${r} stars and up` }))]}
+        value={filter.minRating === undefined ? '' : String(filter.minRating)}
+        onChange={(v) => onChange({ minRating: v || undefined })}
+      />
+    </>
   );
 }

@@ -4,12 +4,11 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { SearchResult } from '../api/types';
 import { useApi } from '../app/services';
 import { BookShelf } from '../components/books';
-import { priceLabel, RadioGroup, rangeMax } from '../components/facets';
+import { PriceAndRatingFilters } from '../components/facets';
 import { NumberedPager } from '../components/NumberedPager';
 import { EmptyState } from '../components/ui';
 import { useDocumentTitle } from '../lib/hooks';
 import { CATEGORY_PAGE_SIZE, CATEGORY_SORTS, pageCount, readCategoryState, withCategoryChanges, type CategoryState } from './category-state';
-import { RATINGS } from './search-state';
 
 function CategoryFilters({ result, state, params, setParams }: {
   result: SearchResult | undefined;
@@ -22,32 +21,12 @@ function CategoryFilters({ result, state, params, setParams }: {
   const change = (changes: Record<string, string | number | undefined>) => setParams(withCategoryChanges(params, changes));
 
   const ranges = result?.facets.priceRanges ?? [];
-  const matchingRange = ranges.find((r) => r.from === state.minPrice && rangeMax(r) === state.maxPrice);
-  const hasPriceFilter = state.minPrice !== undefined || state.maxPrice !== undefined;
-  // A price filter that is not one of the ranges (typed into the URL) leaves every option unchecked.
-  const selectedRange = matchingRange ? matchingRange.key : hasPriceFilter ? 'custom' : '';
-  const filtered = hasPriceFilter || state.minRating !== undefined;
+  const filtered = state.minPrice !== undefined || state.maxPrice !== undefined || state.minRating !== undefined;
 
   return (
     <details className="filters" open={open}>
       <summary>Filters</summary>
-      <RadioGroup
-        legend="Price"
-        name="price"
-        options={[{ value: '', label: 'Any price' }, ...ranges.map((r) => ({ value: r.key, label: priceLabel(r, currency), count: r.count }))]}
-        value={selectedRange}
-        onChange={(key) => {
-          const range = ranges.find((r) => r.key === key);
-          change({ minPrice: range?.from, maxPrice: range ? rangeMax(range) : undefined });
-        }}
-      />
-      <RadioGroup
-        legend="Rating"
-        name="rating"
-        options={[{ value: '', label: 'Any rating' }, ...RATINGS.map((r) => ({ value: String(r), label: `${r} stars and up` }))]}
-        value={state.minRating === undefined ? '' : String(state.minRating)}
-        onChange={(v) => change({ minRating: v || undefined })}
-      />
+      <PriceAndRatingFilters ranges={ranges} currency={currency} filter={state} onChange={change} />
       {filtered && (
         <p>
           <Link to={`?${withCategoryChanges(params, { minPrice: undefined, maxPrice: undefined, minRating: undefined }).toString()}`}>Clear filters</Link>

@@ -6,13 +6,13 @@ import type { SearchResult } from '../api/types';
 import { useApi } from '../app/services';
 import { bookPath, categoryPath } from '../components/books';
 import { Cover } from '../components/Cover';
-import { priceLabel, RadioGroup, rangeMax } from '../components/facets';
+import { PriceAndRatingFilters, RadioGroup } from '../components/facets';
 import { Highlighted } from '../components/Highlighted';
 import { StockNote } from '../components/stock';
 import { Pager } from '../components/Pager';
 import { EmptyState, ErrorNotice, Loading, Price, Rating } from '../components/ui';
 import { useDocumentTitle } from '../lib/hooks';
-import { RATINGS, readSearchState, SORTS, withFilters, withoutCorrection } from './search-state';
+import { readSearchState, SORTS, withFilters, withoutCorrection } from './search-state';
 
 /** Read by bench/web.ts: time from navigation to the first results on screen. */
 const FIRST_RESULTS_MARK = 'bookstore:first-results';
@@ -32,38 +32,13 @@ function Filters({ result, params, setParams }: { result: SearchResult | undefin
   ];
 
   const ranges = result?.facets.priceRanges ?? [];
-  const matchingRange = ranges.find((r) => r.from === state.minPrice && rangeMax(r) === state.maxPrice);
-  const hasPriceFilter = state.minPrice !== undefined || state.maxPrice !== undefined;
-  // A price filter that is not one of the ranges (typed into the URL) leaves every option unchecked.
-  const selectedRange = matchingRange ? matchingRange.key : hasPriceFilter ? 'custom' : '';
-  const priceOptions = [
-    { value: '', label: 'Any price' },
-    ...ranges.map((r) => ({ value: r.key, label: priceLabel(r, currency), count: r.count })),
-  ];
-
   const filtered = state.category !== undefined || state.minPrice !== undefined || state.maxPrice !== undefined || state.minRating !== undefined;
 
   return (
     <details className="filters" open={open}>
       <summary>Filters</summary>
       <RadioGroup legend="Category" name="category" options={categoryOptions} value={selectedCategory} onChange={(v) => change({ category: v || undefined })} />
-      <RadioGroup
-        legend="Price"
-        name="price"
-        options={priceOptions}
-        value={selectedRange}
-        onChange={(key) => {
-          const range = ranges.find((r) => r.key === key);
-          change({ minPrice: range?.from, maxPrice: range ? rangeMax(range) : undefined });
-        }}
-      />
-      <RadioGroup
-        legend="Rating"
-        name="rating"
-        options={[{ value: '', label: 'Any rating' }, ...RATINGS.map((r) => ({ value: String(r), label: `${r} stars and up` }))]}
-        value={state.minRating === undefined ? '' : String(state.minRating)}
-        onChange={(v) => change({ minRating: v || undefined })}
-      />
+      <PriceAndRatingFilters ranges={ranges} currency={currency} filter={state} onChange={change} />
       {filtered && (
         <p>
           <Link to={`?${withFilters(params, { category: undefined, minPrice: undefined, maxPrice: undefined, minRating: undefined }).toString()}`}>Clear filters</Link>
