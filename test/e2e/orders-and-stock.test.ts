@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchBrowser, type Browser } from './support/browser.js';
 import { PASSWORD, StoreApi, type Person } from './support/api.js';
-import { saveScreenshot, settled } from './support/pages.js';
+import { eventually, saveScreenshot, settled } from './support/pages.js';
 import { startStorefront, type Storefront } from './support/server.js';
 
 const DECLINED_CARD = '4000 0000 0000 0002';
@@ -14,21 +14,6 @@ interface Order {
   statusHistory: Array<{ status: string; by: string }>;
 }
 
-/** Reloads `page` until `check` passes: derived stores (search, graph) follow writes within moments. */
-async function eventually(page: Page, check: () => Promise<void>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await page.waitForTimeout(500);
-      await page.reload();
-      await settled(page);
-    }
-  }
-}
 
 /**
  * How far the page, or any table in it, reaches past the right edge of the viewport, in CSS pixels

@@ -2,26 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page, Request } from 'playwright-core';
 import { launchBrowser, type Browser } from './support/browser.js';
 import { PASSWORD, StoreApi, type Person } from './support/api.js';
-import { sessionToken, settled } from './support/pages.js';
+import { eventually, sessionToken, settled } from './support/pages.js';
 import { startStorefront, type Storefront } from './support/server.js';
 
 const usd = (minor: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(minor / 100);
 
-/** Reloads `page` until `check` passes: derived stores (search, bestsellers, graph) follow writes within moments. */
-async function eventually(page: Page, check: () => Promise<void>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await page.waitForTimeout(500);
-      await page.reload();
-      await settled(page);
-    }
-  }
-}
 
 describe('the storefront in Chromium', () => {
   let store: Storefront;

@@ -51,3 +51,19 @@ export async function settled(page: Page): Promise<void> {
   await page.waitForLoadState('networkidle');
   await page.locator('[aria-busy="true"]').first().waitFor({ state: 'detached', timeout: 15_000 }).catch(() => undefined);
 }
+
+/** Reloads `page` until `check` passes: derived stores (search, bestsellers, graph) follow writes within moments. */
+export async function eventually(page: Page, check: () => Promise<void>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await page.waitForTimeout(500);
+      await page.reload();
+      await settled(page);
+    }
+  }
+}

@@ -74,3 +74,23 @@ export function PriceAndRatingFilters({ ranges, currency, filter, onChange }: {
     </>
   );
 }
+
+/** The "Sort by" select of the search and category pages. */
+export function SortSelect({ value, options, onChange }: {
+  value: string;
+  options: ReadonlyArray<{ value: string; label: string }>;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <label className="sort">
+      <span>Sort by</span>
+      <select value={value} onChange={(e) => onChange(e.target.value)}>
+        {options.map((s) => (
+          <option key={s.value} value={s.value}>
+            {s.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

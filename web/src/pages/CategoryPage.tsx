@@ -4,7 +4,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { SearchResult } from '../api/types';
 import { useApi } from '../app/services';
 import { BookShelf } from '../components/books';
-import { PriceAndRatingFilters } from '../components/facets';
+import { PriceAndRatingFilters, SortSelect } from '../components/facets';
 import { NumberedPager } from '../components/NumberedPager';
 import { EmptyState } from '../components/ui';
 import { useDocumentTitle } from '../lib/hooks';
@@ -63,16 +63,7 @@ export default function CategoryPage() {
       </nav>
       <div className="search-heading">
         <h1>{name}</h1>
-        <label className="sort">
-          <span>Sort by</span>
-          <select value={state.sort} onChange={(e) => setParams(withCategoryChanges(params, { sort: e.target.value }))}>
-            {CATEGORY_SORTS.map((s) => (
-              <option key={s.value} value={s.value}>
-                {s.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SortSelect value={state.sort} options={CATEGORY_SORTS} onChange={(sort) => setParams(withCategoryChanges(params, { sort }))} />
       </div>
       <div className="search-layout">
         <CategoryFilters result={result} state={state} params={params} setParams={setParams} />

@@ -6,7 +6,7 @@ import type { SearchResult } from '../api/types';
 import { useApi } from '../app/services';
 import { bookPath, categoryPath } from '../components/books';
 import { Cover } from '../components/Cover';
-import { PriceAndRatingFilters, RadioGroup } from '../components/facets';
+import { PriceAndRatingFilters, RadioGroup, SortSelect } from '../components/facets';
 import { Highlighted } from '../components/Highlighted';
 import { StockNote } from '../components/stock';
 import { Pager } from '../components/Pager';
@@ -104,16 +104,7 @@ export default function SearchPage() {
     <div className="search-page">
       <div className="search-heading">
         <h1>{state.q ? <>Results for “{state.q}”</> : 'All books'}</h1>
-        <label className="sort">
-          <span>Sort by</span>
-          <select value={state.sort} onChange={(e) => setParams(withFilters(params, { sort: e.target.value }))}>
-            {SORTS.map((s) => (
-              <option key={s.value} value={s.value}>
-                {s.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SortSelect value={state.sort} options={SORTS} onChange={(sort) => setParams(withFilters(params, { sort }))} />
       </div>
       <div className="search-layout">
         <Filters result={result} params={params} setParams={setParams} />
