@@ -1,25 +1,15 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dynamodbLocal } from '../scripts/engines/dynamodb-local.js';
-import { cacheLayout, LOOPBACK } from '../scripts/engines/engine.js';
+import { cacheLayout } from '../scripts/engines/engine.js';
 import { logFile, waitUntilReady } from '../scripts/engines/process.js';
+import { freePort } from '../scripts/free-port.js';
 
 export interface PrivateDynamoDbLocal {
   endpoint: string;
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, LOOPBACK, () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /**
  * A DynamoDB Local of the benchmark's own, fresh and in memory, from the same install as

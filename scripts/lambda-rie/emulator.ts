@@ -6,9 +6,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../free-port.js';
 
 export const BOOTSTRAP = join(dirname(fileURLToPath(import.meta.url)), 'bootstrap.mjs');
 
@@ -56,16 +56,6 @@ export interface EmulatedFunction {
   stop(): Promise<void>;
 }
 
-/** A port nothing listens on now (the emulator gets it a moment later; collisions are rare on loopback). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (address === null || typeof address === 'string') throw new Error('no loopback port');
-  return address.port;
-}
 
 function lines(stream: NodeJS.ReadableStream, into: string[]): void {
   let pending = '';

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '../../scripts/free-port.js';
 
 export interface RedisProcess {
   readonly port: number;
@@ -12,18 +12,6 @@ export interface RedisProcess {
   close(): Promise<void>;
 }
 
-/** A port nothing listens on right now (the OS picks it). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host: '127.0.0.1', port: 0 }, () => resolve());
-  });
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (!address || typeof address === 'string') throw new Error('no TCP address for a free port');
-  return address.port;
-}
 
 /**
  * A `redis-server` of the test's own on a free port, with no persistence, so a test can kill it
