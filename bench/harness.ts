@@ -181,13 +181,18 @@ export function checkoutRequests(nextToken: () => string, nextBookId: () => stri
   ] as any;
 }
 
-/** Up to `limit` book ids from the public listing, page by page: what the read scenarios rotate over. */
-export async function bookIds(base: string, limit = 2000): Promise<string[]> {
+/**
+ * Up to `limit` book ids from the public listing, page by page: what the read scenarios rotate over.
+ * `minStock` keeps only books with at least that many copies (or untracked stock), so a checkout run
+ * measures checkouts rather than empty shelves.
+ */
+export async function bookIds(base: string, limit = 2000, minStock = 0): Promise<string[]> {
   const ids: string[] = [];
   let cursor: string | null = null;
   while (ids.length < limit) {
     const page: any = await api(base, `/api/v1/books?limit=100${cursor ? `&cursor=${cursor}` : ''}`);
-    ids.push(...page.items.map((b: { id: string }) => b.id));
+    const items: Array<{ id: string; stock?: number | null }> = page.items;
+    ids.push(...items.filter((b) => b.stock == null || b.stock >= minStock).map((b) => b.id).slice(0, limit - ids.length));
     cursor = page.nextCursor;
     if (!cursor) break;
   }
