@@ -97,8 +97,11 @@ export class BestRatedMatches implements AttributeListener {
       else if (matches) stillMatching.push(key);
     }
     if (unsure.length > 0) stillMatching.push(...(this.matchingAmong.all(query.expression, JSON.stringify(unsure)) as number[]));
-    const candidates = [...entry.keys.filter((k) => !changed.has(k)), ...stillMatching];
-    const keys = this.attributesOf().page(Int32Array.from(candidates), {}, 'rating', 0, candidates.length);
+    // The unchanged keep their order (their ratings and ids did not move); only the changed are placed.
+    const keys = this.merge(
+      entry.keys.filter((k) => !changed.has(k)),
+      this.attributesOf().page(Int32Array.from(stillMatching), {}, 'rating', 0, stillMatching.length),
+    );
     const { floor } = entry;
     if (floor !== null) {
       // Books not in the list and unchanged since it was read rank after the floor; those after it here may not be the next ones.
@@ -120,6 +123,24 @@ export class BestRatedMatches implements AttributeListener {
       this.words.set(key, words);
     }
     return words;
+  }
+
+  /** Two lists in (rating descending, id) order as one. */
+  private merge(a: readonly number[], b: readonly number[]): number[] {
+    if (b.length === 0) return [...a];
+    const attributes = this.attributesOf();
+    const out: number[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < a.length && j < b.length) {
+      const ra = attributes.ratingOf(a[i]!);
+      const rb = attributes.ratingOf(b[j]!);
+      const aFirst = ra !== rb ? ra > rb : attributes.idOf(a[i]!) < attributes.idOf(b[j]!);
+      out.push(aFirst ? a[i++]! : b[j++]!);
+    }
+    while (i < a.length) out.push(a[i++]!);
+    while (j < b.length) out.push(b[j++]!);
+    return out;
   }
 
   /** Whether the live book `key` ranks at or before the floor (rating descending, then id). */
