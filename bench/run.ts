@@ -13,7 +13,9 @@
  * 5. Prints a table and writes it between the markers in docs/benchmarks.md (`bench:embedded` at
  *    100k books, `bench:embedded-<N>` for other sizes, e.g. `--books 1000000`).
  *
- * Options: --books N (default 100000), --duration S per scenario (default 10), --no-build.
+ * Options: --books N (default 100000), --duration S per scenario (default 10), --no-build, --search-only
+ * (no seed: the constant route, then the search and suggest scenarios with their writes; prints the
+ * rows and leaves docs/benchmarks.md alone).
  */
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -46,6 +48,7 @@ const option = (name: string, fallback: number) => {
 };
 const BOOKS = option('books', 100_000);
 const DURATION = option('duration', 10);
+const SEARCH_ONLY = args.includes('--search-only');
 const SEED = 42;
 const SEED_USERS = 2000;
 const SEED_ORDERS = 20_000;
@@ -98,10 +101,13 @@ async function main() {
   const importSeconds = Number(/import seconds\s*:?\s*([\d.]+)/.exec(imported)?.[1]);
   const indexedSeconds = Number(/seconds including indexing\s*:?\s*([\d.]+)/.exec(imported)?.[1]);
 
-  step(`bookstore seed --force (${SEED_USERS} users, ${SEED_ORDERS} orders; books unchanged)`);
-  const seeded = await cli(['seed', '--force', '--books', String(BOOKS), '--users', String(SEED_USERS), '--orders', String(SEED_ORDERS), '--seed', String(SEED)]);
-  const demoPassword = /demo@example\.com \/ (\S+)/.exec(seeded)?.[1];
-  if (!demoPassword || demoPassword === 'null') throw new Error(`could not read the demo customer's password from the seed output:\n${seeded}`);
+  let demoPassword = '';
+  if (!SEARCH_ONLY) {
+    step(`bookstore seed --force (${SEED_USERS} users, ${SEED_ORDERS} orders; books unchanged)`);
+    const seeded = await cli(['seed', '--force', '--books', String(BOOKS), '--users', String(SEED_USERS), '--orders', String(SEED_ORDERS), '--seed', String(SEED)]);
+    demoPassword = /demo@example\.com \/ (\S+)/.exec(seeded)?.[1] ?? '';
+    if (!demoPassword || demoPassword === 'null') throw new Error(`could not read the demo customer's password from the seed output:\n${seeded}`);
+  }
   const adminOut = await cli(['admin', 'create', 'bench-admin@example.com']);
   const adminPassword = /shown only this once: (\S+)/.exec(adminOut)![1]!;
 
@@ -115,7 +121,7 @@ async function main() {
   const rows: Row[] = [];
   let lag: Array<{ name: string; samples: number; p50Ms: number; p99Ms: number; maxMs: number }> = [];
   try {
-    const demoToken = await signIn(base, 'demo@example.com', demoPassword);
+    const demoToken = SEARCH_ONLY ? '' : await signIn(base, 'demo@example.com', demoPassword);
     const adminToken = await signIn(base, 'bench-admin@example.com', adminPassword);
     const ids = await bookIds(base);
     const categories: string[] = (await api(base, '/api/v1/categories')).categories.map((c: { name: string }) => c.name);
@@ -159,6 +165,11 @@ async function main() {
     writing = false;
     await writer;
     console.error(`  ${writes} catalog writes during the search runs`);
+    if (SEARCH_ONLY) {
+      for (const r of rows) console.log(`| ${r.scenario}${r.note ? ` (${r.note})` : ''} | ${r.rps.toLocaleString('en')} | ${r.p50} | ${r.p99} | ${r.errors} |`);
+      console.log(`server RSS ${firstReady.rssMiB} MiB when ready, ${afterLoad.rssMiB} MiB after the search runs`);
+      return;
+    }
     const windows = rotate(['all', '7d', '1d']);
     const cats = rotate([undefined, ...categories]);
     rows.push(await load('GET /api/v1/bestsellers', { base, paths: () => { const c = cats(); return `/api/v1/bestsellers?window=${windows()}${c ? `&category=${encodeURIComponent(c)}` : ''}`; } }));

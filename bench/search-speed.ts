@@ -6,6 +6,11 @@
  * query is asked of both, in turn, the order alternating, so both meet the same machine load; each
  * query once per round, so the result caches never answer. The load averages are printed with the
  * figures: on a shared machine they say what the figures are worth.
+ *
+ * `--write-every N` writes one book (its price up by one) after every N queries, as the HTTP bench's
+ * admin writes do: each index then meets the write when it next refreshes, and its result caches,
+ * kept lists and ranking delta follow it, so the figures include what a write costs the queries.
+ * `--only words,prefixes,typos,suggest` runs some of the query kinds.
  */
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -22,11 +27,12 @@ const option = (name: string) => {
 };
 const before = option('before');
 if (!before) {
-  console.error('usage: npx tsx bench/search-speed.ts --before DIR [--file search.db] [--books N] [--rounds R]');
+  console.error('usage: npx tsx bench/search-speed.ts --before DIR [--file search.db] [--books N] [--rounds R] [--write-every N] [--only KINDS]');
   process.exit(2);
 }
 const BOOKS = Number(option('books') ?? 100_000);
 const ROUNDS = Math.min(3, Number(option('rounds') ?? 1));
+const WRITE_EVERY = Number(option('write-every') ?? 0);
 const file = option('file') ?? `/tmp/bookstore-search-speed-${BOOKS}.db`;
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 
@@ -62,12 +68,19 @@ const kinds: Array<[string, string[], (index: SearchIndex, q: string) => Promise
 ];
 console.log('| tree | queries | n | p50 ms | p90 ms | p99 ms | max ms |\n| --- | --- | ---: | ---: | ---: | ---: | ---: |');
 let turn = 0;
-for (const [kind, queries, ask] of kinds) {
+let writes = 0;
+const written = WRITE_EVERY > 0 ? (await indexes[1]![1].search({ q: '', sort: 'rating', limit: 50 })).hits.map((h) => h.book) : [];
+const only = option('only')?.split(',');
+for (const [kind, queries, ask] of kinds.filter(([kind]) => !only || only.includes(kind))) {
   const times = new Map(indexes.map(([name]) => [name, [] as number[]]));
   for (let round = 0; round < ROUNDS; round++) {
     for (const base of queries) {
       // Each round spells the query in its own case (folded away by the parser), so the result caches stay cold.
       const q = [base, base.toUpperCase(), base.charAt(0).toUpperCase() + base.slice(1)][round % 3]!;
+      if (WRITE_EVERY > 0 && turn % WRITE_EVERY === 0) {
+        const book = written[writes++ % written.length]!;
+        await indexes[1]![1].upsert([{ ...book, price: book.price + writes, version: book.version + writes }]);
+      }
       const order = turn++ % 2 === 0 ? indexes : [...indexes].reverse();
       for (const [name, index] of order) {
         const started = performance.now();
@@ -80,5 +93,5 @@ for (const [kind, queries, ask] of kinds) {
     console.log(`| ${name} | ${kind} | ${t.length} | ${percentile(t, 50).toFixed(2)} | ${percentile(t, 90).toFixed(2)} | ${percentile(t, 99).toFixed(2)} | ${Math.max(...t).toFixed(1)} |`);
   }
 }
-console.log(`load average at end: ${load()}`);
+console.log(`load average at end: ${load()}${WRITE_EVERY > 0 ? `; ${writes} writes, one every ${WRITE_EVERY} queries` : ''}`);
 for (const [, index] of indexes) await index.close();

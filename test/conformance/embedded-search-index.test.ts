@@ -73,3 +73,29 @@ describe('embedded search index shared by two handles on one file', () => {
     }
   });
 });
+
+/** Broad matches sorted by rating keep only the best-rated buckets for the heap (attribute-store.ts); the pages must not change. */
+describe('embedded search index sorted by rating over many matches', () => {
+  it('gives every page in (rating, id) order, ties and fractional ratings included', async () => {
+    const index = SqliteSearchIndex.open(freshFile(), { rankingSnapshot: null });
+    try {
+      // Ratings crowd a few tenths, some a hair apart inside one tenth, so pages cut through ties.
+      const ratings = [5, 4.99, 4.95, 4.9, 4.3, 4.29, 4.25, 4.2, 4.2, 4.2, 3, 0, 0.05];
+      const docs = Array.from({ length: 1500 }, (_, i) => ({
+        ...doc(`k-${String((i * 7919) % 1500).padStart(4, '0')}`, `Harbour ${i % 3 === 0 ? 'Lights' : 'Tales'} ${i}`),
+        rating: ratings[i % ratings.length]!,
+      }));
+      await index.upsert(docs);
+      const expected = [...docs].sort((a, b) => b.rating - a.rating || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      for (const q of ['', 'harbour', 'lights']) {
+        const matching = expected.filter((d) => q === '' || d.title.toLowerCase().includes(q));
+        for (const [page, limit] of [[1, 10], [2, 10], [7, 13], [1, 50], [20, 50]] as const) {
+          const result = await index.search({ q, sort: 'rating', page, limit });
+          expect(result.hits.map((h) => h.book.id), `${q} page ${page} of ${limit}`).toEqual(matching.slice((page - 1) * limit, page * limit).map((d) => d.id));
+        }
+      }
+    } finally {
+      await index.close();
+    }
+  });
+});

@@ -151,7 +151,10 @@ export class SqliteSearchIndex implements SearchIndex {
     this.ranking =
       options.ranker === 'fts5' ? null : new RankingIndex((key) => attributes!.idOf(key), (x) => ln.get(x) as number, columnsOf);
     this.rankingFeed = this.ranking && new SqliteRankingFeed(db, this.ranking, options.rankingSnapshot ?? null);
-    this.bestRated = new BestRatedMatches(db, () => attributes!);
+    this.bestRated = new BestRatedMatches(db, () => attributes!, (key) => {
+      const doc = body.get(key) as string | undefined;
+      return doc === undefined ? undefined : (JSON.parse(doc) as SearchDocument);
+    });
     this.attributes = attributes = new AttributeStore(db, listeners([this.rankingFeed, this.books, this.bestRated]));
     // In key order, as SQLite read them before: among equal titles and ratings, the first stored is shown.
     const suggested = (keys: readonly number[]) =>

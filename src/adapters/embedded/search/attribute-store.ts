@@ -43,6 +43,26 @@ function priceRange(price: number): number {
   return i;
 }
 
+/** Ratings in tenths: a book's bucket never exceeds that of a better-rated book. */
+const RATING_BUCKETS = 51;
+
+/**
+ * The keys whose rating could place them among the best `wanted`: every key in the buckets (tenths
+ * of a star) from the top down to the one where `wanted` is reached. A broad prefix such as `the`
+ * matches most of the catalog; this leaves the heap a few hundred keys instead of all of them.
+ */
+function bestRated(keys: readonly number[], rating: Float64Array, wanted: number): number[] {
+  const bucketOf = (r: number) => {
+    const b = Math.floor(r * 10);
+    return b >= RATING_BUCKETS - 1 ? RATING_BUCKETS - 1 : b > 0 ? b : 0;
+  };
+  const counts = new Int32Array(RATING_BUCKETS);
+  for (let i = 0; i < keys.length; i++) counts[bucketOf(rating[keys[i]!]!)]!++;
+  let floor = RATING_BUCKETS - 1;
+  for (let seen = counts[floor]!; seen < wanted && floor > 0; ) seen += counts[--floor]!;
+  return keys.filter((key) => bucketOf(rating[key]!) >= floor);
+}
+
 /**
  * The filter fields of every live book in typed arrays indexed by document key, so totals and facets
  * over tens of thousands of matches are one loop in memory instead of a join and a sort in SQLite.
@@ -149,7 +169,7 @@ export class AttributeStore {
   page(keys: ArrayLike<number> | null, filters: FacetFilters, sort: AttributeSort, offset: number, limit: number): number[] {
     const wanted = this.categoryId(filters);
     const { minPrice, maxPrice, minRating } = filters;
-    const passing: number[] = [];
+    let passing: number[] = [];
     this.forEach(keys, (key) => {
       const price = this.price[key]!;
       if (minRating !== undefined && !(this.rating[key]! >= minRating)) return;
@@ -160,13 +180,15 @@ export class AttributeStore {
     });
     const byId = (a: number, b: number) => (this.ids[a]! < this.ids[b]! ? -1 : this.ids[a]! > this.ids[b]! ? 1 : 0);
     const { price, rating, year } = this;
+    const depth = offset + limit;
+    if (sort === 'rating' && passing.length > 4 * depth) passing = bestRated(passing, rating, depth);
     const orders: Record<AttributeSort, (a: number, b: number) => number> = {
       price_asc: (a, b) => price[a]! - price[b]! || byId(a, b),
       price_desc: (a, b) => price[b]! - price[a]! || byId(a, b),
       rating: (a, b) => rating[b]! - rating[a]! || byId(a, b),
       newest: (a, b) => year[b]! - year[a]! || byId(a, b),
     };
-    return topK(passing, offset + limit, orders[sort]).slice(offset);
+    return topK(passing, depth, orders[sort]).slice(offset);
   }
 
   /** A test of whether a live document passes every filter; null when there are no filters. */

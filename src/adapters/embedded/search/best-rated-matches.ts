@@ -1,5 +1,7 @@
+import type { SearchDocument } from '../../../ports/search-index.js';
 import type { SqliteDatabase, SqliteStatement } from '../sqlite-database.js';
 import type { AttributeListener, AttributeStore } from './attribute-store.js';
+import { titleAndAuthors, type ColumnMatch, type TitleAndAuthors } from './column-match.js';
 import { MatchingKeys } from './matching-keys.js';
 import { LIVE_TABLES } from './schema.js';
 
@@ -12,7 +14,7 @@ const DEPTH = 200;
  * every column, descriptions included, however few titles it keeps.
  */
 const CAPACITY = 10_000;
-/** Changes kept for catching lists up; past this, every list is read again from FTS5. */
+/** Changes kept for catching lists up; past this the older half goes, and lists not caught up since are read again. */
 const LOG_LIMIT = 10_000;
 
 interface Entry {
@@ -20,7 +22,7 @@ interface Entry {
   keys: number[];
   /** Rating and id of the last match read from FTS5; null when every match was read. */
   floor: { rating: number; id: string } | null;
-  /** Position in the change log this list has caught up to. */
+  /** Position in the change log (counted from the first change ever logged) this list has caught up to. */
   at: number;
 }
 
@@ -28,30 +30,39 @@ interface Entry {
  * The best-rated books matching an FTS5 expression, for search-as-you-type: a typed prefix such as
  * `the` matches most of the catalog, and reading every match to keep the best 50 cost tens of
  * milliseconds per keystroke. Each expression's best matches are kept, and kept exact under writes:
- * every book written or removed since a list was read is asked of FTS5 again (one query on those
- * keys alone) and put in its place or taken out; a list is read again only when what is left above
- * the point it was read to is shorter than asked.
+ * every book written or removed since a list was read is tested again and put in its place or taken
+ * out; a list is read again only when what is left above the point it was read to is shorter than
+ * asked. The test runs on the book's title and author terms (ColumnMatch), not in FTS5, which pays
+ * a prefix's whole doclist for each changed row: catching up costs what the writes were, not what the
+ * expression matches.
  */
 export class BestRatedMatches implements AttributeListener {
   private readonly matching: MatchingKeys;
   private readonly matchingAmong: SqliteStatement;
   private readonly entries = new Map<string, Entry>();
+  /** Keys written or removed, in order; `log[0]` is change number `logStart`. */
   private log: number[] = [];
+  private logStart = 0;
+  /** Title and author terms of logged keys as they are now (null: no longer stored), read once each. */
+  private readonly words = new Map<number, TitleAndAuthors | null>();
 
   constructor(
     db: SqliteDatabase,
     private readonly attributesOf: () => AttributeStore,
+    /** The stored book under a key, if any, in the current read snapshot. */
+    private readonly bookOf: (key: number) => Pick<SearchDocument, 'title' | 'authors'> | undefined,
   ) {
     this.matching = new MatchingKeys(db);
     this.matchingAmong = db.prepare(`SELECT rowid FROM ${FTS} WHERE ${FTS} MATCH ? AND rowid IN (SELECT value FROM json_each(?))`).pluck();
   }
 
-  /** The best `limit` (at most DEPTH) live books matching `expression`. Call inside a read transaction with the attribute store refreshed. */
-  get(expression: string, limit: number): number[] {
+  /** The best `limit` (at most DEPTH) live books matching `query`. Call inside a read transaction with the attribute store refreshed. */
+  get(query: ColumnMatch, limit: number): number[] {
+    const { expression } = query;
     let entry = this.entries.get(expression);
     if (entry !== undefined) {
       this.entries.delete(expression);
-      if (!this.catchUp(expression, entry, limit)) entry = undefined;
+      if (!this.catchUp(query, entry, limit)) entry = undefined;
     }
     entry ??= this.read(expression);
     this.entries.set(expression, entry);
@@ -64,17 +75,33 @@ export class BestRatedMatches implements AttributeListener {
     const keys = this.attributesOf().page(matches, {}, 'rating', 0, DEPTH);
     const last = keys[keys.length - 1];
     const complete = matches.length <= DEPTH || last === undefined;
-    return { keys, floor: complete ? null : { rating: this.attributesOf().ratingOf(last), id: this.attributesOf().idOf(last) }, at: this.log.length };
+    return { keys, floor: complete ? null : { rating: this.attributesOf().ratingOf(last), id: this.attributesOf().idOf(last) }, at: this.logEnd };
+  }
+
+  private get logEnd(): number {
+    return this.logStart + this.log.length;
   }
 
   /** Brings `entry` up to the current tables; false when it can no longer say the best `limit`. */
-  private catchUp(expression: string, entry: Entry, limit: number): boolean {
-    if (entry.at === this.log.length) return true;
-    if (entry.at > this.log.length) return false;
-    const changed = new Set(this.log.slice(entry.at));
-    const stillMatching = this.matchingAmong.all(expression, JSON.stringify([...changed])) as number[];
-    const candidates = [...entry.keys.filter((k) => !changed.has(k)), ...stillMatching];
-    const keys = this.attributesOf().page(Int32Array.from(candidates), {}, 'rating', 0, candidates.length);
+  private catchUp(query: ColumnMatch, entry: Entry, limit: number): boolean {
+    if (entry.at === this.logEnd) return true;
+    if (entry.at > this.logEnd || entry.at < this.logStart) return false;
+    const changed = new Set(this.log.slice(entry.at - this.logStart));
+    const stillMatching: number[] = [];
+    const unsure: number[] = [];
+    for (const key of changed) {
+      const book = this.wordsOf(key);
+      if (book === null) continue;
+      const matches = query.matches(book);
+      if (matches === null) unsure.push(key);
+      else if (matches) stillMatching.push(key);
+    }
+    if (unsure.length > 0) stillMatching.push(...(this.matchingAmong.all(query.expression, JSON.stringify(unsure)) as number[]));
+    // The unchanged keep their order (their ratings and ids did not move); only the changed are placed.
+    const keys = this.merge(
+      entry.keys.filter((k) => !changed.has(k)),
+      this.attributesOf().page(Int32Array.from(stillMatching), {}, 'rating', 0, stillMatching.length),
+    );
     const { floor } = entry;
     if (floor !== null) {
       // Books not in the list and unchanged since it was read rank after the floor; those after it here may not be the next ones.
@@ -84,8 +111,36 @@ export class BestRatedMatches implements AttributeListener {
       keys.length = exact;
     }
     entry.keys = keys;
-    entry.at = this.log.length;
+    entry.at = this.logEnd;
     return true;
+  }
+
+  private wordsOf(key: number): TitleAndAuthors | null {
+    let words = this.words.get(key);
+    if (words === undefined) {
+      const book = this.bookOf(key);
+      words = book === undefined ? null : titleAndAuthors(book);
+      this.words.set(key, words);
+    }
+    return words;
+  }
+
+  /** Two lists in (rating descending, id) order as one. */
+  private merge(a: readonly number[], b: readonly number[]): number[] {
+    if (b.length === 0) return [...a];
+    const attributes = this.attributesOf();
+    const out: number[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < a.length && j < b.length) {
+      const ra = attributes.ratingOf(a[i]!);
+      const rb = attributes.ratingOf(b[j]!);
+      const aFirst = ra !== rb ? ra > rb : attributes.idOf(a[i]!) < attributes.idOf(b[j]!);
+      out.push(aFirst ? a[i++]! : b[j++]!);
+    }
+    while (i < a.length) out.push(a[i++]!);
+    while (j < b.length) out.push(b[j++]!);
+    return out;
   }
 
   /** Whether the live book `key` ranks at or before the floor (rating descending, then id). */
@@ -98,6 +153,8 @@ export class BestRatedMatches implements AttributeListener {
   reloaded(): void {
     this.entries.clear();
     this.log = [];
+    this.logStart = 0;
+    this.words.clear();
   }
 
   written(key: number): void {
@@ -111,11 +168,13 @@ export class BestRatedMatches implements AttributeListener {
   refreshed(): void {}
 
   private changed(key: number): void {
+    this.words.delete(key);
     if (this.entries.size === 0) return;
     if (this.log.length >= LOG_LIMIT) {
-      this.entries.clear();
-      this.log = [];
-      return;
+      const dropped = LOG_LIMIT / 2;
+      this.log = this.log.slice(dropped);
+      this.logStart += dropped;
+      this.words.clear();
     }
     this.log.push(key);
   }

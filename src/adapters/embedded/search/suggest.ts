@@ -4,7 +4,7 @@ import { parseQuery } from '../../search-text/query-text.js';
 import { candidateOf, pickSuggestions, type SuggestionCandidate } from '../../search-text/suggestions.js';
 import { terms } from '../../search-text/tokens.js';
 import type { BestRatedMatches } from './best-rated-matches.js';
-import { ftsString, matchExpression } from './fts-expression.js';
+import { allTermsIn, leadingPhrase, type ColumnMatch } from './column-match.js';
 import type { Vocabulary } from './vocabulary.js';
 
 /** Books looked at per kind of suggestion; more only adds rarely shown tail entries. */
@@ -34,20 +34,20 @@ export class Suggester {
       if (candidate) candidates.push(candidate);
     };
 
-    const leadingTitle = `title : ^ ${ftsString(typed)}${parsed.lastIsPrefix ? '*' : ''}`;
-    for (const doc of this.bestBooks(leadingTitle, matchExpression(plan.terms, 'title'))) add(candidateOf(plan, typed, doc.title, doc.rating, doc.id, doc));
-    for (const doc of this.bestBooks(matchExpression(plan.terms, 'authors'))) {
+    const leadingTitle = leadingPhrase('title', terms(prefix), parsed.lastIsPrefix);
+    for (const doc of this.bestBooks(leadingTitle, allTermsIn('title', plan.terms))) add(candidateOf(plan, typed, doc.title, doc.rating, doc.id, doc));
+    for (const doc of this.bestBooks(allTermsIn('authors', plan.terms))) {
       for (const author of doc.authors) add(candidateOf(plan, typed, author, doc.rating));
     }
     return pickSuggestions(plan, prefix, candidates, (term, max) => this.vocabulary.completions(term, max), limit);
   }
 
   /** The best-rated books matching any of the expressions, in no particular order. */
-  private bestBooks(...expressions: Array<string | null>): SearchDocument[] {
+  private bestBooks(...queries: Array<ColumnMatch | null>): SearchDocument[] {
     const keys = new Set<number>();
-    for (const expression of expressions) {
-      if (expression === null) continue;
-      for (const key of this.bestRated.get(expression, CANDIDATES)) keys.add(key);
+    for (const query of queries) {
+      if (query === null) continue;
+      for (const key of this.bestRated.get(query, CANDIDATES)) keys.add(key);
     }
     if (keys.size === 0) return [];
     return [...this.books([...keys])];

@@ -34,6 +34,8 @@ const MIN_COMPACTION = 5_000;
 export class RankingIndex {
   private segment = PostingsSegment.empty();
   private readonly deltaByTerm = new Map<string, Map<number, number>>();
+  /** The delta's terms in order, so a prefix finds its terms by binary search, not by a scan of every written term. */
+  private deltaTerms: string[] = [];
   private readonly deltaByKey = new Map<number, IndexedText>();
   private rows = 0;
   private tokens = 0;
@@ -147,7 +149,10 @@ export class RankingIndex {
     for (let i = 0; i < text.terms.length; i++) {
       const term = text.terms[i]!;
       let postings = this.deltaByTerm.get(term);
-      if (!postings) this.deltaByTerm.set(term, (postings = new Map()));
+      if (!postings) {
+        this.deltaByTerm.set(term, (postings = new Map()));
+        this.deltaTerms.splice(lowerBound(this.deltaTerms, term), 0, term);
+      }
       postings.set(key, text.weights[i]!);
     }
     this.live[key] = 1;
@@ -169,7 +174,10 @@ export class RankingIndex {
     for (const term of text.terms) {
       const postings = this.deltaByTerm.get(term)!;
       postings.delete(key);
-      if (postings.size === 0) this.deltaByTerm.delete(term);
+      if (postings.size === 0) {
+        this.deltaByTerm.delete(term);
+        this.deltaTerms.splice(lowerBound(this.deltaTerms, term), 1);
+      }
     }
   }
 
@@ -385,7 +393,8 @@ export class RankingIndex {
       return postings ? [postings] : [];
     }
     const out: Array<Map<number, number>> = [];
-    for (const [t, postings] of this.deltaByTerm) if (t.startsWith(term)) out.push(postings);
+    const terms = this.deltaTerms;
+    for (let i = lowerBound(terms, term); i < terms.length && terms[i]!.startsWith(term); i++) out.push(this.deltaByTerm.get(terms[i]!)!);
     return out;
   }
 
@@ -404,10 +413,12 @@ export class RankingIndex {
     this.segment = builder.finish();
     this.deltaByKey.clear();
     this.deltaByTerm.clear();
+    this.deltaTerms = [];
   }
 
   private clear(): void {
     this.deltaByTerm.clear();
+    this.deltaTerms = [];
     this.deltaByKey.clear();
     this.rows = 0;
     this.tokens = 0;
@@ -452,6 +463,18 @@ export class RankingIndex {
     this.touched = new Int32Array(capacity);
     this.capacity = capacity;
   }
+}
+
+/** The first index of `sorted` whose term is not below `term`. */
+function lowerBound(sorted: readonly string[], term: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < term) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
