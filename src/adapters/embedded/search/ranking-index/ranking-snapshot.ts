@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, renameSync, writeFileSync } from 'node:fs';
 import type { AttributeState } from '../attribute-store.js';
 
 /**
@@ -77,37 +77,63 @@ export function writeRankingSnapshot(file: string, s: RankingSnapshot): void {
   renameSync(temporary, file);
 }
 
+/** Up to `length` bytes of `fd` from `position`. */
+function readAt(fd: number, into: Uint8Array, position: number): number {
+  let done = 0;
+  while (done < into.length) {
+    const n = readSync(fd, into, done, into.length - done, position + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return done;
+}
+
 /**
- * The snapshot in `file`, or null when there is none or it is not one this code wrote. The typed
- * arrays are views over the one buffer read (every array starts 8-byte aligned), not copies: a
+ * The snapshot in `file`, or null when there is none or it is not one this code wrote. The text (the
+ * vocabulary and ids, turned into strings) is read on its own and let go; the typed arrays are views
+ * over one buffer holding the rest of the file (every array starts 8-byte aligned), not copies: a
  * million books' postings and attributes come to memory once, in one read.
  */
 export function readRankingSnapshot(file: string): RankingSnapshot | null {
-  let data: Buffer;
+  let fd: number;
   try {
-    data = readFileSync(file);
+    fd = openSync(file, 'r');
   } catch {
     return null;
   }
-  if (data.subarray(0, MAGIC.length).toString('utf8') !== MAGIC) return null;
-  const headerEnd = data.indexOf(10, MAGIC.length);
+  try {
+    return readOpenSnapshot(fd, file);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readOpenSnapshot(fd: number, file: string): RankingSnapshot | null {
+  const size = fstatSync(fd).size;
+  // The header line holds only counts and the category names: it fits in the first 64 KiB.
+  const start = Buffer.alloc(Math.min(size, 1 << 16));
+  readAt(fd, start, 0);
+  if (start.subarray(0, MAGIC.length).toString('utf8') !== MAGIC) return null;
+  const headerEnd = start.indexOf(10, MAGIC.length);
   if (headerEnd < 0) return null;
-  const header = JSON.parse(data.subarray(MAGIC.length, headerEnd).toString('utf8')) as Header;
-  let at = headerEnd + 1;
-  const text = (bytes: number) => {
-    const s = data.subarray(at, at + bytes).toString('utf8');
-    at += bytes;
-    return s;
-  };
-  const vocabularyText = text(header.vocabularyBytes);
-  const idsText = text(header.idsBytes);
-  // Buffers this large are never slices of Node's shared pool, but an unaligned start would make every view throw.
-  if (data.byteOffset % 8 !== 0) data = Buffer.from(data);
+  const header = JSON.parse(start.subarray(MAGIC.length, headerEnd).toString('utf8')) as Header;
+  const textStart = headerEnd + 1;
+  const textBytes = header.vocabularyBytes + header.idsBytes;
+  if (textStart + textBytes > size) throw new Error(`ranking snapshot ${file} is truncated; delete it and the index is rebuilt from the tables`);
+  const text = Buffer.alloc(textBytes);
+  readAt(fd, text, textStart);
+  const vocabularyText = text.subarray(0, header.vocabularyBytes).toString('utf8');
+  const idsText = text.subarray(header.vocabularyBytes).toString('utf8');
+  const arraysStart = align(textStart + textBytes);
+  // Its own ArrayBuffer, so offset 0 is 8-byte aligned and every view below is too.
+  const arrays = new Uint8Array(Math.max(0, size - arraysStart));
+  if (readAt(fd, arrays, arraysStart) !== arrays.length) return null;
+  let at = 0;
   const take = <T>(count: number, bytesPer: number, make: (buffer: ArrayBufferLike, offset: number, length: number) => T): T => {
     at = align(at);
     const bytes = count * bytesPer;
-    if (at + bytes > data.length) throw new Error(`ranking snapshot ${file} is truncated; delete it and the index is rebuilt from the tables`);
-    const array = make(data.buffer, data.byteOffset + at, count);
+    if (at + bytes > arrays.length) throw new Error(`ranking snapshot ${file} is truncated; delete it and the index is rebuilt from the tables`);
+    const array = make(arrays.buffer, at, count);
     at += bytes;
     return array;
   };

@@ -64,6 +64,8 @@ export class SqliteRankingFeed implements AttributeListener {
   /** How long reading the accepted snapshot took, counted in its load. */
   private readMs = 0;
   private at: { generation: number; seq: number } | null = null;
+  /** The state the snapshot file holds (read or written by this feed): saving it again would write the same. */
+  private saved: { generation: number; seq: number } | null = null;
   /** How the last full load went, for logs and benchmarks. */
   lastLoad: RankingLoad | null = null;
 
@@ -113,6 +115,7 @@ export class SqliteRankingFeed implements AttributeListener {
       // The changes since the snapshot's seq follow as written/removed calls, before `refreshed`.
       this.index.restore(new PostingsSegment(snapshot.vocabulary, snapshot.offsets, snapshot.keys, snapshot.weights), snapshot.docKeys, snapshot.lengths);
       this.at = { generation: state.generation, seq: state.seq };
+      this.saved = { ...this.at };
       this.lastLoad = { source: 'snapshot', ms: this.readMs + performance.now() - started, documents: this.index.documents };
       return;
     }
@@ -144,9 +147,10 @@ export class SqliteRankingFeed implements AttributeListener {
     this.index.setCollectionStatistics(rows, tokens);
   }
 
-  /** Saves the postings as of the last refresh, for the next start. */
+  /** Saves the postings as of the last refresh, for the next start; nothing when the file already holds them. */
   save(): void {
     if (this.snapshotFile === null || this.at === null) return;
+    if (this.saved !== null && this.saved.generation === this.at.generation && this.saved.seq === this.at.seq) return;
     const { segment, docKeys, lengths } = this.index.postings();
     writeRankingSnapshot(this.snapshotFile, {
       ...this.at,
@@ -158,5 +162,6 @@ export class SqliteRankingFeed implements AttributeListener {
       lengths,
       attributes: this.attributes(),
     });
+    this.saved = { ...this.at };
   }
 }
