@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync, renameSync, writeFileSync } from 'node:fs';
 import type { AttributeState } from '../attribute-store.js';
+import type { PostingWeights } from './postings-segment.js';
 
 /**
  * The in-memory search state as a file: what a restart loads instead of re-reading every row and
@@ -13,7 +14,7 @@ export interface RankingSnapshot {
   vocabulary: string[];
   offsets: Int32Array;
   keys: Int32Array;
-  weights: Float32Array;
+  weights: PostingWeights;
   /** The documents the postings hold, and each one's length. */
   docKeys: Int32Array;
   lengths: Int32Array;
@@ -29,6 +30,8 @@ interface Header {
   seq: number;
   terms: number;
   postings: number;
+  /** 2 when the weights are Uint16, 4 when Float32. */
+  weightBytes: 2 | 4;
   docs: number;
   vocabularyBytes: number;
   /** Length of every attribute array: the highest document key held, plus one. */
@@ -39,7 +42,7 @@ interface Header {
 
 const align = (n: number) => (n + 7) & ~7;
 
-type Typed = Uint8Array | Int32Array | Float32Array | Float64Array;
+type Typed = Uint8Array | Uint16Array | Int32Array | Float32Array | Float64Array;
 
 /**
  * Writes beside the file and renames over it, so a crash mid-write leaves the previous snapshot.
@@ -56,6 +59,7 @@ export function writeRankingSnapshot(file: string, s: RankingSnapshot): void {
     seq: s.seq,
     terms: s.vocabulary.length,
     postings: s.keys.length,
+    weightBytes: s.weights instanceof Uint16Array ? 2 : 4,
     docs: s.docKeys.length,
     vocabularyBytes: vocabulary.length,
     slots,
@@ -139,7 +143,8 @@ function readOpenSnapshot(fd: number, file: string): RankingSnapshot | null {
   };
   const offsets = take(header.terms + 1, 4, (b, o, n) => new Int32Array(b, o, n));
   const keys = take(header.postings, 4, (b, o, n) => new Int32Array(b, o, n));
-  const weights = take(header.postings, 4, (b, o, n) => new Float32Array(b, o, n));
+  const weights: PostingWeights =
+    header.weightBytes === 2 ? take(header.postings, 2, (b, o, n) => new Uint16Array(b, o, n)) : take(header.postings, 4, (b, o, n) => new Float32Array(b, o, n));
   const docKeys = take(header.docs, 4, (b, o, n) => new Int32Array(b, o, n));
   const lengths = take(header.docs, 4, (b, o, n) => new Int32Array(b, o, n));
   const price = take(header.slots, 8, (b, o, n) => new Float64Array(b, o, n));
