@@ -53,10 +53,33 @@ const TIE_SLACK = 8;
  */
 const RERANK_WINDOW = 64;
 /**
- * Books kept parsed and tokenized for the rerank and the hits (a book's body is about 0.5 KB of JSON):
- * a quarter of a 100k catalog, bounded so a 1M catalog costs no more.
+ * Bytes of books kept parsed and tokenized for the rerank and the hits: about 5,000 generated books
+ * (the windows of some 80 queries). 25,000 by count held about 280 MiB once their highlight spans
+ * were made, more than the ranking index of 100k books.
  */
-const BOOK_CACHE = 25_000;
+const BOOK_CACHE_BYTES = 64 * 2 ** 20;
+/** Answers kept per index version: at most this many, of at most these many bytes (see the sizes below). */
+const SEARCH_CACHE = { entries: 500, bytes: 32 * 2 ** 20 };
+const SUGGEST_CACHE = { entries: 2000, bytes: 8 * 2 ** 20 };
+
+/**
+ * What a search answer holds, estimated: each hit's book (parsed, about four bytes a character of its
+ * text; shared with the book cache while that keeps it) and its highlights (two bytes a character).
+ */
+function searchResultBytes(result: SearchResult): number {
+  let bytes = 1024;
+  for (const { book, highlights } of result.hits) {
+    bytes += 256 + 4 * (book.title.length + book.description.length + book.category.length + book.authors.join('').length);
+    bytes += 2 * ((highlights.title?.length ?? 0) + (highlights.authors?.length ?? 0) + (highlights.description?.length ?? 0));
+  }
+  return bytes;
+}
+
+function suggestionsBytes(suggestions: Suggestion[]): number {
+  let bytes = 256;
+  for (const s of suggestions) bytes += 128 + 2 * (s.text.length + s.highlighted.length + (s.authors?.join('').length ?? 0) + (s.coverUrl?.length ?? 0));
+  return bytes;
+}
 /** A query matching fewer books than this with all its terms is relaxed to any of them. */
 const RELAX_BELOW = 1;
 
@@ -130,12 +153,12 @@ export class SqliteSearchIndex implements SearchIndex {
   private readonly attributes: AttributeStore;
   private readonly suggester: Suggester;
   private readonly matching: MatchingKeys;
-  private readonly searches = new ResultCache<SearchResult>(500);
-  private readonly suggestions = new ResultCache<Suggestion[]>(2000);
+  private readonly searches = new ResultCache<SearchResult>(SEARCH_CACHE.entries, SEARCH_CACHE.bytes, searchResultBytes);
+  private readonly suggestions = new ResultCache<Suggestion[]>(SUGGEST_CACHE.entries, SUGGEST_CACHE.bytes, suggestionsBytes);
   private readonly statements = new Map<string, SqliteStatement>();
   private readonly ranking: RankingIndex | null;
   private readonly rankingFeed: SqliteRankingFeed | null;
-  private readonly books = new BookCache(BOOK_CACHE);
+  private readonly books = new BookCache(BOOK_CACHE_BYTES);
   private readonly bestRated: BestRatedMatches;
 
   private constructor(
@@ -150,12 +173,15 @@ export class SqliteSearchIndex implements SearchIndex {
     const columnsOf = (key: number) => columnWords(JSON.parse(body.get(key) as string) as SearchDocument);
     this.ranking =
       options.ranker === 'fts5' ? null : new RankingIndex((key) => attributes!.idOf(key), (x) => ln.get(x) as number, columnsOf);
-    this.rankingFeed = this.ranking && new SqliteRankingFeed(db, this.ranking, options.rankingSnapshot ?? null);
+    this.rankingFeed = this.ranking && new SqliteRankingFeed(db, this.ranking, options.rankingSnapshot ?? null, () => attributes!.state());
     this.bestRated = new BestRatedMatches(db, () => attributes!, (key) => {
       const doc = body.get(key) as string | undefined;
       return doc === undefined ? undefined : (JSON.parse(doc) as SearchDocument);
     });
-    this.attributes = attributes = new AttributeStore(db, listeners([this.rankingFeed, this.books, this.bestRated]));
+    const feed = this.rankingFeed;
+    this.attributes = attributes = new AttributeStore(db, listeners([this.rankingFeed, this.books, this.bestRated]), {
+      ...(feed && { restore: (generation: number, seq: number) => feed.restorable(generation, seq) }),
+    });
     // In key order, as SQLite read them before: among equal titles and ratings, the first stored is shown.
     const suggested = (keys: readonly number[]) =>
       [...this.books.get(keys, (missing) => this.bodies(missing))].sort((a, b) => a[0] - b[0]).map(([, book]) => book.doc);

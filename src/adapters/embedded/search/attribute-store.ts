@@ -21,14 +21,36 @@ export interface FacetCounts {
 export interface AttributeListener {
   /**
    * Every document was (re)loaded: after a rebuild, or on the first refresh. `isLive` answers for the
-   * reloaded state, which is that of `generation` and `seq`.
+   * reloaded state, which is that of `generation` and `seq`. `restored` when that state came from a
+   * saved one (see AttributeStoreOptions.restore) rather than the tables: the changes made since its
+   * `seq` follow as `written` and `removed` calls in the same refresh.
    */
-  reloaded(state: { generation: number; seq: number; isLive(key: number): boolean }): void;
+  reloaded(state: { generation: number; seq: number; restored: boolean; isLive(key: number): boolean }): void;
   /** The document under `key` was written (added or replaced) since the last refresh. */
   written(key: number): void;
   removed(key: number): void;
   /** The refresh that reported changes (or a reload) is over; the tables are at `generation` and `seq`. */
   refreshed(generation: number, seq: number): void;
+}
+
+/** The arrays of an AttributeStore, indexed by document key, as saved beside the tables for a restart. */
+export interface AttributeState {
+  live: Uint8Array;
+  category: Int32Array;
+  price: Float64Array;
+  rating: Float64Array;
+  year: Int32Array;
+  /** The id of each key; '' for keys that are not live. */
+  ids: string[];
+  categoryNames: string[];
+}
+
+export interface AttributeStoreOptions {
+  /**
+   * A state saved at an earlier `seq` of the same `generation` that a reload may start from instead
+   * of reading every row, or null when there is none that is both of these tables and worth catching up.
+   */
+  restore?: (generation: number, seq: number) => { seq: number; state: AttributeState } | null;
 }
 
 export type AttributeSort = 'price_asc' | 'price_desc' | 'rating' | 'newest';
@@ -74,13 +96,15 @@ function bestRated(keys: readonly number[], rating: Float64Array, wanted: number
 export class AttributeStore {
   private generation = -1;
   private seq = -1;
-  private live = new Uint8Array(0);
-  private category = new Int32Array(0);
-  private price = new Float64Array(0);
-  private rating = new Float64Array(0);
-  private year = new Int32Array(0);
+  // Possibly views over a snapshot's buffer (see adopt), hence ArrayBufferLike.
+  private live: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
+  private category: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  private price: Float64Array<ArrayBufferLike> = new Float64Array(0);
+  private rating: Float64Array<ArrayBufferLike> = new Float64Array(0);
+  private year: Int32Array<ArrayBufferLike> = new Int32Array(0);
   private ids: string[] = [];
-  private readonly keyOfId = new Map<string, number>();
+  /** The key of each live id; built on the first change after a restore, which needs none to answer searches. */
+  private keyOfIdMap: Map<string, number> | null = new Map();
   private readonly categoryIds = new Map<string, number>();
   private categoryNames: string[] = [];
   private readonly meta: SqliteStatement;
@@ -91,6 +115,7 @@ export class AttributeStore {
   constructor(
     db: SqliteDatabase,
     private readonly listener: AttributeListener | null = null,
+    private readonly options: AttributeStoreOptions = {},
   ) {
     this.meta = db.prepare(`SELECT (SELECT value FROM ${META} WHERE name = 'generation') AS generation, (SELECT value FROM ${META} WHERE name = 'seq') AS seq`);
     const columns = 'doc_key, id, category, price, rating, year';
@@ -107,11 +132,24 @@ export class AttributeStore {
   /** Catches up with the database; call inside the read transaction whose snapshot the arrays must match. */
   refresh(): void {
     const { generation, seq } = this.meta.get() as { generation: number; seq: number };
+    let reloaded = false;
     if (generation !== this.generation) {
-      this.reset();
-      for (const row of this.all.iterate() as Iterable<Row>) this.set(row);
-      this.listener?.reloaded({ generation, seq, isLive: (key) => this.live[key] === 1 });
-    } else if (seq !== this.seq) {
+      reloaded = true;
+      const saved = this.options.restore?.(generation, seq) ?? null;
+      if (saved) {
+        this.adopt(saved.state);
+        this.generation = generation;
+        this.seq = saved.seq;
+        this.listener?.reloaded({ generation, seq: saved.seq, restored: true, isLive: (key) => this.live[key] === 1 });
+      } else {
+        this.reset();
+        for (const row of this.all.iterate() as Iterable<Row>) this.set(row);
+        this.generation = generation;
+        this.seq = seq;
+        this.listener?.reloaded({ generation, seq, restored: false, isLive: (key) => this.live[key] === 1 });
+      }
+    }
+    if (seq !== this.seq) {
       // Removals first: a book removed and added again in this window is live under its new key.
       for (const id of this.changedTombstones.all(this.seq) as string[]) {
         const key = this.keyOfId.get(id);
@@ -125,10 +163,30 @@ export class AttributeStore {
         this.listener?.written(row[0]);
       }
     }
-    const changed = generation !== this.generation || seq !== this.seq;
+    const changed = reloaded || seq !== this.seq;
     this.generation = generation;
     this.seq = seq;
     if (changed) this.listener?.refreshed(generation, seq);
+  }
+
+  /**
+   * The arrays as they are now, for saving (views, not copies: write them out before the next refresh).
+   * Keys past the highest live one are left out.
+   */
+  state(): AttributeState {
+    let slots = this.live.length;
+    while (slots > 0 && this.live[slots - 1] === 0) slots--;
+    const ids = new Array<string>(slots);
+    for (let key = 0; key < slots; key++) ids[key] = this.live[key] === 1 ? this.ids[key]! : '';
+    return {
+      live: this.live.subarray(0, slots),
+      category: this.category.subarray(0, slots),
+      price: this.price.subarray(0, slots),
+      rating: this.rating.subarray(0, slots),
+      year: this.year.subarray(0, slots),
+      ids,
+      categoryNames: [...this.categoryNames],
+    };
   }
 
   /** The id of a live document key; ties in relevance are broken by it. */
@@ -225,9 +283,32 @@ export class AttributeStore {
     this.rating = new Float64Array(0);
     this.year = new Int32Array(0);
     this.ids = [];
-    this.keyOfId.clear();
+    this.keyOfIdMap = new Map();
     this.categoryIds.clear();
     this.categoryNames = [];
+  }
+
+  /** Takes over a saved state's arrays as they are (they grow by copying, like any other, on the next key past them). */
+  private adopt(state: AttributeState): void {
+    this.reset();
+    this.live = state.live;
+    this.category = state.category;
+    this.price = state.price;
+    this.rating = state.rating;
+    this.year = state.year;
+    this.ids = state.ids;
+    this.categoryNames = [...state.categoryNames];
+    this.categoryNames.forEach((name, id) => this.categoryIds.set(name, id));
+    this.keyOfIdMap = null;
+  }
+
+  private get keyOfId(): Map<string, number> {
+    if (this.keyOfIdMap === null) {
+      const map = new Map<string, number>();
+      for (let key = 0; key < this.live.length; key++) if (this.live[key] === 1) map.set(this.ids[key]!, key);
+      this.keyOfIdMap = map;
+    }
+    return this.keyOfIdMap;
   }
 
   private set([key, id, category, price, rating, year]: Row): void {
@@ -259,7 +340,7 @@ export class AttributeStore {
   private ensureCapacity(size: number): void {
     if (size <= this.live.length) return;
     const capacity = Math.max(size, this.live.length * 2, 1024);
-    const grow = <T extends Uint8Array | Int32Array | Float64Array>(old: T, make: (n: number) => T): T => {
+    const grow = <T extends Uint8Array<ArrayBufferLike> | Int32Array<ArrayBufferLike> | Float64Array<ArrayBufferLike>>(old: T, make: (n: number) => T): T => {
       const next = make(capacity);
       next.set(old);
       return next;

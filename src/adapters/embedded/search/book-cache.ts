@@ -22,6 +22,21 @@ function cachedBook(doc: SearchDocument): CachedBook {
   };
 }
 
+/**
+ * Heap bytes a cached book holds once its terms and spans are made, per character of its text: about
+ * 22 measured (a 520-character generated book: 2.1 KB parsed with its terms, 11.3 KB with spans and
+ * the other-words set), rounded up. Text length is what varies between books; the rest is fixed.
+ */
+const BYTES_PER_CHARACTER = 24;
+const BYTES_PER_BOOK = 1024;
+
+/** What `book` costs the cache, estimated from its text. */
+export function cachedBookBytes(doc: SearchDocument): number {
+  let characters = doc.title.length + doc.description.length + doc.category.length;
+  for (const author of doc.authors) characters += author.length;
+  return BYTES_PER_BOOK + BYTES_PER_CHARACTER * characters;
+}
+
 function frozen(doc: SearchDocument): SearchDocument {
   Object.freeze(doc.authors);
   return Object.freeze(doc);
@@ -33,13 +48,27 @@ function frozen(doc: SearchDocument): SearchDocument {
  * each query cost more than ranking. The same books come back across queries (the best matches of
  * common words), so each is read and tokenized once per version.
  *
+ * It holds at most `maxBytes` of books (estimated from their text, see cachedBookBytes), least
+ * recently used going first: a count alone let long descriptions (the spans and word sets are many
+ * small objects per word) take hundreds of MiB.
+ *
  * It follows the attribute store's refresh, so an entry never outlives the row it was read from:
  * a written or removed key is dropped, a reload (rebuild) drops everything.
  */
 export class BookCache implements AttributeListener {
-  private readonly entries = new Map<number, CachedBook>();
+  private readonly entries = new Map<number, { book: CachedBook; bytes: number }>();
+  private held = 0;
 
-  constructor(private readonly capacity: number) {}
+  constructor(private readonly maxBytes: number) {}
+
+  /** The estimated bytes of the books held; never more than maxBytes once a `get` returns. */
+  get bytes(): number {
+    return this.held;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
 
   /**
    * The books under `keys` (those still stored), reading the ones not cached with `read`. Call inside
@@ -49,36 +78,48 @@ export class BookCache implements AttributeListener {
     const out = new Map<number, CachedBook>();
     const missing: number[] = [];
     for (const key of keys) {
-      const book = this.entries.get(key);
-      if (book === undefined) {
+      const entry = this.entries.get(key);
+      if (entry === undefined) {
         missing.push(key);
         continue;
       }
       // Least recently used goes first: a hit moves to the back.
       this.entries.delete(key);
-      this.entries.set(key, book);
-      out.set(key, book);
+      this.entries.set(key, entry);
+      out.set(key, entry.book);
     }
     if (missing.length === 0) return out;
     for (const [key, doc] of read(missing)) {
       const book = cachedBook(frozen(doc));
-      this.entries.set(key, book);
+      const bytes = cachedBookBytes(doc);
+      this.drop(key);
+      this.entries.set(key, { book, bytes });
+      this.held += bytes;
       out.set(key, book);
     }
-    while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    // The books just read stay out of the cache rather than evict each other when they alone exceed it.
+    while (this.held > this.maxBytes && this.entries.size > 0) this.drop(this.entries.keys().next().value!);
     return out;
   }
 
   reloaded(): void {
     this.entries.clear();
+    this.held = 0;
   }
 
   written(key: number): void {
-    this.entries.delete(key);
+    this.drop(key);
   }
 
   removed(key: number): void {
+    this.drop(key);
+  }
+
+  private drop(key: number): void {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return;
     this.entries.delete(key);
+    this.held -= entry.bytes;
   }
 
   refreshed(): void {}

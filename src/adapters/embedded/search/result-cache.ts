@@ -4,32 +4,61 @@
  * often than it is searched. An answer is frozen, deeply, when stored and handed out as it is:
  * callers can never alter a cached answer, and no answer is copied (a structuredClone on every
  * write and read cost as much as the facet counts).
+ *
+ * Bounded by entries and by the estimated bytes of the answers (`sizeOf`), least recently used going
+ * first: a search answer holds its books and highlights, tens of KB each.
  */
 export class ResultCache<V> {
   private version = '';
-  private readonly entries = new Map<string, V>();
+  private readonly entries = new Map<string, { value: V; bytes: number }>();
+  private held = 0;
 
-  constructor(private readonly capacity: number) {}
+  constructor(
+    private readonly capacity: number,
+    private readonly maxBytes = Infinity,
+    private readonly sizeOf: (value: V) => number = () => 0,
+  ) {}
+
+  /** The estimated bytes of the answers held. */
+  get bytes(): number {
+    return this.held;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
 
   get(version: string, key: string): V | undefined {
     if (version !== this.version) {
       this.entries.clear();
+      this.held = 0;
       this.version = version;
       return undefined;
     }
-    const value = this.entries.get(key);
-    if (value === undefined) return undefined;
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
     this.entries.delete(key);
-    this.entries.set(key, value);
-    return value;
+    this.entries.set(key, entry);
+    return entry.value;
   }
 
   /** Stores `value`, frozen: the caller's own reference is frozen too, so hand it out only after this. */
   set(version: string, key: string, value: V): void {
     deepFreeze(value);
     if (version !== this.version) return;
-    this.entries.set(key, value);
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    const bytes = this.sizeOf(value);
+    if (bytes > this.maxBytes) return;
+    this.drop(key);
+    this.entries.set(key, { value, bytes });
+    this.held += bytes;
+    while (this.entries.size > this.capacity || this.held > this.maxBytes) this.drop(this.entries.keys().next().value!);
+  }
+
+  private drop(key: string): void {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return;
+    this.entries.delete(key);
+    this.held -= entry.bytes;
   }
 }
 

@@ -1,11 +1,11 @@
 import type { SearchDocument } from '../../../../ports/search-index.js';
 import type { SqliteDatabase, SqliteStatement } from '../../sqlite-database.js';
-import type { AttributeListener } from '../attribute-store.js';
-import { LIVE_TABLES } from '../schema.js';
+import type { AttributeListener, AttributeState } from '../attribute-store.js';
+import { LIVE_TABLES, TOMBSTONES } from '../schema.js';
 import { indexedText, type IndexedText } from './indexed-text.js';
 import { PostingsSegment } from './postings-segment.js';
 import type { RankingIndex } from './ranking-index.js';
-import { readRankingSnapshot, writeRankingSnapshot } from './ranking-snapshot.js';
+import { readRankingSnapshot, writeRankingSnapshot, type RankingSnapshot } from './ranking-snapshot.js';
 
 const { bodies: BODIES, docs: DOCS, fts: FTS } = LIVE_TABLES;
 
@@ -48,17 +48,24 @@ export interface RankingLoad {
  * Keeps a RankingIndex in step with the index tables, from the changes the AttributeStore finds when
  * it catches up (same snapshot, same seq bookkeeping): the stored bodies are the text FTS5 indexed.
  *
- * With a `snapshotFile`, a full load first tries the postings saved there (by the last full load or
- * the last close) and catches up from their seq, which turns a restart's minute of tokenizing a
- * million books into reading one file; FTS5's tables stay the durable source.
+ * With a `snapshotFile`, a full load first tries the postings and attributes saved there (by the last
+ * full load or the last close): the AttributeStore asks `restorable` and, when it says yes, takes the
+ * attributes and catches both up from the snapshot's seq, which turns a restart's minute of tokenizing
+ * and reading a million books into reading one file; FTS5's tables stay the durable source.
  */
 export class SqliteRankingFeed implements AttributeListener {
   private readonly all: SqliteStatement;
   private readonly one: SqliteStatement;
   private readonly averages: SqliteStatement;
   private readonly changedCount: SqliteStatement;
-  private readonly changedKeys: SqliteStatement;
+  private readonly changedTombstones: SqliteStatement;
+  /** The snapshot `restorable` accepted, until the reload it was accepted for takes its postings. */
+  private accepted: RankingSnapshot | null = null;
+  /** How long reading the accepted snapshot took, counted in its load. */
+  private readMs = 0;
   private at: { generation: number; seq: number } | null = null;
+  /** The state the snapshot file holds (read or written by this feed): saving it again would write the same. */
+  private saved: { generation: number; seq: number } | null = null;
   /** How the last full load went, for logs and benchmarks. */
   lastLoad: RankingLoad | null = null;
 
@@ -66,18 +73,50 @@ export class SqliteRankingFeed implements AttributeListener {
     db: SqliteDatabase,
     private readonly index: RankingIndex,
     private readonly snapshotFile: string | null,
+    /** The attributes as of the last refresh, saved with the postings. */
+    private readonly attributes: () => AttributeState,
   ) {
     this.all = db.prepare(`SELECT doc_key, doc FROM ${BODIES}`).raw();
     this.one = db.prepare(`SELECT doc FROM ${BODIES} WHERE doc_key = ?`).pluck();
     this.averages = db.prepare(`SELECT block FROM ${FTS}_data WHERE id = 1`).pluck();
     this.changedCount = db.prepare(`SELECT count(*) FROM ${DOCS} WHERE seq > ?`).pluck();
-    this.changedKeys = db.prepare(`SELECT doc_key FROM ${DOCS} WHERE seq > ?`).pluck();
+    this.changedTombstones = db.prepare(`SELECT count(*) FROM ${TOMBSTONES} WHERE seq > ?`).pluck();
   }
 
-  reloaded(state: { generation: number; seq: number; isLive(key: number): boolean }): void {
+  /**
+   * The saved attributes to reload from, when the snapshot is of these tables (`generation`) at or
+   * before `seq` and few enough books changed since that catching up beats reading them all. Its
+   * postings wait for the `reloaded` call that follows.
+   */
+  restorable(generation: number, seq: number): { seq: number; state: AttributeState } | null {
+    this.accepted = null;
+    if (this.snapshotFile === null) return null;
     const started = performance.now();
-    if (this.restore(state)) {
-      this.lastLoad = { source: 'snapshot', ms: performance.now() - started, documents: this.index.documents };
+    let snapshot: RankingSnapshot | null;
+    try {
+      snapshot = readRankingSnapshot(this.snapshotFile);
+    } catch {
+      return null;
+    }
+    // Another generation is another set of tables; a later seq is a file from another copy of the database.
+    if (!snapshot || snapshot.generation !== generation || snapshot.seq > seq) return null;
+    const changed = (this.changedCount.get(snapshot.seq) as number) + (this.changedTombstones.get(snapshot.seq) as number);
+    if (changed > CATCH_UP_LIMIT * Math.max(snapshot.docKeys.length, 10_000)) return null;
+    this.accepted = snapshot;
+    this.readMs = performance.now() - started;
+    return { seq: snapshot.seq, state: snapshot.attributes };
+  }
+
+  reloaded(state: { generation: number; seq: number; restored: boolean; isLive(key: number): boolean }): void {
+    const started = performance.now();
+    const snapshot = this.accepted;
+    this.accepted = null;
+    if (state.restored && snapshot) {
+      // The changes since the snapshot's seq follow as written/removed calls, before `refreshed`.
+      this.index.restore(new PostingsSegment(snapshot.vocabulary, snapshot.offsets, snapshot.keys, snapshot.weights), snapshot.docKeys, snapshot.lengths);
+      this.at = { generation: state.generation, seq: state.seq };
+      this.saved = { ...this.at };
+      this.lastLoad = { source: 'snapshot', ms: this.readMs + performance.now() - started, documents: this.index.documents };
       return;
     }
     const all = this.all;
@@ -108,30 +147,21 @@ export class SqliteRankingFeed implements AttributeListener {
     this.index.setCollectionStatistics(rows, tokens);
   }
 
-  /** Saves the postings as of the last refresh, for the next start. */
+  /** Saves the postings as of the last refresh, for the next start; nothing when the file already holds them. */
   save(): void {
     if (this.snapshotFile === null || this.at === null) return;
+    if (this.saved !== null && this.saved.generation === this.at.generation && this.saved.seq === this.at.seq) return;
     const { segment, docKeys, lengths } = this.index.postings();
-    writeRankingSnapshot(this.snapshotFile, { ...this.at, vocabulary: [...segment.vocabulary], offsets: segment.offsets, keys: segment.keys, weights: segment.weights, docKeys, lengths });
-  }
-
-  /** Loads the snapshot and catches up with the tables; false when there is no usable one. */
-  private restore(state: { generation: number; seq: number; isLive(key: number): boolean }): boolean {
-    if (this.snapshotFile === null) return false;
-    let snapshot;
-    try {
-      snapshot = readRankingSnapshot(this.snapshotFile);
-    } catch {
-      return false;
-    }
-    // Another generation is another set of tables; a later seq is a file from another copy of the database.
-    if (!snapshot || snapshot.generation !== state.generation || snapshot.seq > state.seq) return false;
-    const changed = this.changedCount.get(snapshot.seq) as number;
-    if (changed > CATCH_UP_LIMIT * Math.max(snapshot.docKeys.length, 10_000)) return false;
-    this.index.restore(new PostingsSegment(snapshot.vocabulary, snapshot.offsets, snapshot.keys, snapshot.weights), snapshot.docKeys, snapshot.lengths);
-    for (const key of snapshot.docKeys) if (!state.isLive(key)) this.index.remove(key);
-    for (const key of this.changedKeys.all(snapshot.seq) as number[]) this.written(key);
-    this.at = { generation: state.generation, seq: state.seq };
-    return true;
+    writeRankingSnapshot(this.snapshotFile, {
+      ...this.at,
+      vocabulary: [...segment.vocabulary],
+      offsets: segment.offsets,
+      keys: segment.keys,
+      weights: segment.weights,
+      docKeys,
+      lengths,
+      attributes: this.attributes(),
+    });
+    this.saved = { ...this.at };
   }
 }
