@@ -5,6 +5,7 @@ import { App, preloadPage } from './app/App';
 import { createQueryClient, createServices, ServicesProvider } from './app/services';
 import { browserSessionStorage, createSessionStore } from './auth/session';
 import { browserLocalStorage, createGuestCartStore } from './auth/guest-cart';
+import { warmUpNumberFormatting } from './lib/money';
 import './styles.css';
 
 /** Empty means "the origin this page came from"; the AWS build points it at API Gateway. */
@@ -12,6 +13,9 @@ const apiBaseUrl = import.meta.env.VITE_API_BASE_URL ?? '';
 
 const services = createServices({ baseUrl: apiBaseUrl, session: createSessionStore(browserSessionStorage()), guestCart: createGuestCartStore(browserLocalStorage()) });
 const queryClient = createQueryClient();
+
+// A task of its own, run while the landing page's chunk downloads (see warmUpNumberFormatting).
+setTimeout(warmUpNumberFormatting, 0);
 
 // The landing page's chunk first, so the first render shows it (and starts its requests) at once.
 await preloadPage(window.location, services, queryClient).catch(() => undefined);
