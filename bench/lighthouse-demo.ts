@@ -51,6 +51,11 @@ try {
   }
   console.log(`\n${RUNS} runs per page; load average ${before} → ${loadavg()[0]!.toFixed(2)} on ${(await import('node:os')).cpus().length} cores.`);
 } finally {
-  server.kill();
-  rmSync(dir, { recursive: true, force: true });
+  // Wait for the server to be gone: removing its data folder while it still writes there fails (ENOTEMPTY).
+  if (server.exitCode === null && server.signalCode === null) {
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    server.kill();
+    await exited;
+  }
+  rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
 }

@@ -64,6 +64,8 @@ describe('a guest in Chromium', () => {
     await page.getByTestId('cart-subtotal').filter({ hasText: usd(1700 + 2 * 2250) }).waitFor();
     // The guest cart is merged and forgotten: the browser holds no guest token any more.
     expect(await page.evaluate(`localStorage.getItem('bookstore.guestCart')`)).toBeNull();
+    // Every book came along, so there is nothing left behind to tell the shopper about.
+    expect(await page.getByTestId('cart-merge-notice').count()).toBe(0);
 
     await page.getByLabel('Address', { exact: true }).fill('3 Harbour Row');
     await page.getByLabel('City').fill('Whitby');

@@ -2,13 +2,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { Account, ApiHarness } from '../../test/api/harness';
+import { Route, Routes } from 'react-router';
+import { Layout } from '../src/app/Layout';
 import CartPage from '../src/pages/CartPage';
+import SignInPage from '../src/pages/SignInPage';
 import { createGuestCartStore } from '../src/auth/guest-cart';
 import { createApiClient } from '../src/api/client';
 import { createEndpoints } from '../src/api/endpoints';
 import { createSessionStore } from '../src/auth/session';
 import { formatMoney } from '../src/lib/money';
-import { recordingFetch, renderWithServices, settleAndCleanup, startStore } from './support';
+import { currentLocation, recordingFetch, renderWithServices, settleAndCleanup, startStore } from './support';
 
 /** An in-memory Storage, so each test starts with a browser that has no guest token. */
 function memoryStorage(): Storage {
@@ -104,5 +107,47 @@ describe('guest cart in the web app', () => {
     await userEvent.setup().selectOptions(screen.getByLabelText('Quantity', { selector: `#quantity-${emma.id}` }), '3');
     await waitFor(() => expect(screen.getByTestId('cart-subtotal')).toHaveTextContent(formatMoney(3 * 899, 'USD')));
     expect((await api.request('GET', '/api/v1/guest-cart', { headers: { 'guest-cart': guestCart.get()! } })).body.itemCount).toBe(3);
+  });
+
+  it('tells the shopper which books of the guest cart did not join the account cart at sign-in', async () => {
+    // The account's cart holds a dollar book; the guest's euro book cannot share it (notMerged).
+    const euro = await api.createBook(admin, { title: 'Les Misérables', currency: 'EUR', price: 1500 });
+    const customer = await api.customer();
+    await api.request('PUT', `/api/v1/cart/items/${dune.id}`, { token: customer.token, body: { quantity: 1 } });
+    const storage = memoryStorage();
+    await guestEndpoints(storage).endpoints.setCartQuantity(euro.id, 2);
+
+    renderWithServices(
+      <Layout>
+        <Routes>
+          <Route path="/signin" element={<SignInPage />} />
+          <Route path="/cart" element={<CartPage />} />
+        </Routes>
+      </Layout>,
+      { route: '/signin?next=%2Fcart', guestCart: createGuestCartStore(storage) },
+    );
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('Email'), customer.email);
+    await user.type(screen.getByLabelText('Password'), customer.password);
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+
+    await waitFor(() => expect(currentLocation()).toBe('/cart'));
+    const notice = await screen.findByRole('alert');
+    expect(notice).toHaveTextContent('One book from your guest cart is not in your cart');
+    expect(notice).toHaveTextContent('We could not add “Les Misérables” to it');
+    await waitFor(() => expect(screen.getByTestId('cart-subtotal')).toHaveTextContent(formatMoney(1250, 'USD')));
+
+    await user.click(screen.getByRole('button', { name: 'Dismiss' }));
+    expect(screen.queryByTestId('cart-merge-notice')).not.toBeInTheDocument();
+    expect(currentLocation()).toBe('/cart');
+  });
+
+  it('says nothing after a sign-in whose guest cart joined whole', async () => {
+    const storage = memoryStorage();
+    const { endpoints } = guestEndpoints(storage);
+    await endpoints.setCartQuantity(emma.id, 1);
+    const customer = await api.customer();
+    const login = await guestEndpoints(storage).endpoints.signIn(customer.email, customer.password);
+    expect(login.notMerged).toEqual([]);
   });
 });

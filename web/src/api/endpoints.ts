@@ -12,6 +12,7 @@ import type {
   Category,
   FriendList,
   LoginResult,
+  NotMergedBook,
   Order,
   OrderStatus,
   Page,
@@ -23,6 +24,7 @@ import type {
   SearchResult,
   SearchSort,
   ShippingAddress,
+  SignInResult,
   Suggestion,
   User,
 } from './types';
@@ -96,26 +98,38 @@ export function createEndpoints(client: ApiClient, owner?: CartOwner) {
   /**
    * After signing in: the guest cart joins the account's. A failure must not fail the sign-in; the
    * token is kept unless the server says the cart is gone, so the next sign-in can try again.
+   * Answers the books the account's cart did not take, for the shopper to be told.
    */
-  async function mergeGuestCart(accessToken: string): Promise<void> {
+  async function mergeGuestCart(accessToken: string): Promise<NotMergedBook[]> {
     const token = owner?.guestCart.get() ?? null;
-    if (token === null) return;
+    if (token === null) return [];
+    let notMerged: string[];
     try {
-      await client.request('POST', `${V1}/cart/merge`, { headers: { authorization: `Bearer ${accessToken}`, [GUEST_CART_HEADER]: token } });
+      notMerged = (await client.request<{ notMerged: string[] }>('POST', `${V1}/cart/merge`, { headers: { authorization: `Bearer ${accessToken}`, [GUEST_CART_HEADER]: token } })).data.notMerged;
       owner!.guestCart.clear();
     } catch (error) {
       if (isGoneGuestCart(error)) owner!.guestCart.clear();
+      return [];
     }
+    // The answer names books by id; the shopper knows them by title. Usually there are none.
+    return Promise.all(
+      notMerged.map(async (bookId) => {
+        try {
+          return { bookId, title: (await client.request<Book>('GET', `${V1}/books/${id(bookId)}`)).data.title };
+        } catch {
+          return { bookId, title: null };
+        }
+      }),
+    );
   }
 
   return {
     signUp: async (input: { name: string; email: string; password: string }) =>
       (await client.request<{ user: User }>('POST', `${V1}/auth/signup`, { body: input })).data.user,
     /** Signs in and moves this browser's guest cart, if any, into the account's cart. */
-    signIn: async (email: string, password: string) => {
+    signIn: async (email: string, password: string): Promise<SignInResult> => {
       const login = (await client.request<LoginResult>('POST', `${V1}/auth/login`, { body: { email, password } })).data;
-      await mergeGuestCart(login.accessToken);
-      return login;
+      return { ...login, notMerged: await mergeGuestCart(login.accessToken) };
     },
     me: (signal?: AbortSignal) => get<{ user: User }>('/me', undefined, signal).then((r) => r.user),
     /** The password again, not just the token: the server refuses (403, field `password`) without the right one. */

@@ -57,6 +57,17 @@ export interface LoginResult {
   user: User;
 }
 
+/** A book of the guest cart the account's cart did not take at sign-in; no title when it left the catalog. */
+export interface NotMergedBook {
+  bookId: string;
+  title: string | null;
+}
+
+/** A sign-in, with what of the visitor's guest cart could not join the account's cart. */
+export interface SignInResult extends LoginResult {
+  notMerged: NotMergedBook[];
+}
+
 /** HTML-safe fragments: the server escapes the text and wraps matches in <mark>. */
 export interface Highlights {
   title?: string;

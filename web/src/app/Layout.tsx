@@ -1,6 +1,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { Link, NavLink, useLocation, useNavigate } from 'react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { CartMergeNotice } from '../components/CartMergeNotice';
 import { SearchBox } from '../components/SearchBox';
 import { useApi, useSession, useSessionStore, userKey } from './services';
 
@@ -110,6 +111,7 @@ export function Layout({ children }: { children: ReactNode }) {
         </div>
       </header>
       <main id="main" ref={mainRef} tabIndex={-1} className="page">
+        <CartMergeNotice />
         {children}
       </main>
       <footer className="site-footer">
