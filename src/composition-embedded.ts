@@ -13,6 +13,12 @@ import { SearchProjection } from './projections/search-projection.js';
 import { BestsellersProjection } from './projections/bestsellers-projection.js';
 import { GraphProjection } from './projections/graph-projection.js';
 
+/**
+ * Events per batch when catching up (after an import, at start): a few MiB of events at a time, and
+ * big enough that the search vocabulary is updated once per several thousand books.
+ */
+const CATCH_UP_BATCH = 5000;
+
 /** The embedded profile: SQLite files in the data directory, the outbox feeding the derived stores in-process. */
 export async function openEmbeddedStore(config: Config, options: ResolvedStoreOptions): Promise<Store> {
   const dir = config.dataDir;
@@ -29,6 +35,7 @@ export async function openEmbeddedStore(config: Config, options: ResolvedStoreOp
   const projections = new ChangeFeedRunner({
     feed: sor.changeFeed,
     snapshots: sor.snapshots,
+    catchUpBatchSize: CATCH_UP_BATCH,
     logger: options.logger,
     metrics: options.metrics,
     consumers: [
