@@ -18,7 +18,7 @@ port.on('message', (message) => {
   if (message === 'stop') stopping = true;
 });
 
-const store = await openStore((workerData as { config: Config }).config);
+const store = await openStore((workerData as { config: Config }).config, { bulkLoad: true });
 try {
   while (!stopping) {
     const behind = (await store.projections.status()).some((p) => p.lagEvents > 0);

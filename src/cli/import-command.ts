@@ -17,7 +17,7 @@ export async function runImport(config: Config, file: string, opts: { format?: s
   if (opts.format !== undefined && opts.format !== 'csv' && opts.format !== 'jsonl') {
     throw new Error(`--format must be csv or jsonl, got "${opts.format}"`);
   }
-  const store = await openRecordStore(config);
+  const store = await openRecordStore(config, { bulkLoad: true });
   let background: BackgroundCatchUp | undefined;
   try {
     const started = Date.now();

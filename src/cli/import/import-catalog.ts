@@ -39,7 +39,7 @@ export const MAX_REPORTED_ERRORS = 10_000;
  * Books per write transaction. Each commit of the system of record is fsynced, so fewer, larger
  * transactions cost less; a crash loses at most the batch in flight, which a re-import writes again.
  */
-const IMPORT_BATCH = 5000;
+const IMPORT_BATCH = 20_000;
 
 /**
  * Imports a catalog file by upserting on ISBN, so importing the same file again changes nothing and
