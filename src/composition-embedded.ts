@@ -13,11 +13,21 @@ import { SearchProjection } from './projections/search-projection.js';
 import { BestsellersProjection } from './projections/bestsellers-projection.js';
 import { GraphProjection } from './projections/graph-projection.js';
 
+/**
+ * Events per batch when catching up (after an import, at start): a few MiB of events at a time, and
+ * big enough that the search vocabulary is updated once per several thousand books.
+ */
+const CATCH_UP_BATCH = 5000;
+
+/** Page cache per connection of a bulk load (store.db and search.db): their indexes at about 1M books. */
+const BULK_LOAD_CACHE_MIB = 256;
+
 /** The embedded profile: SQLite files in the data directory, the outbox feeding the derived stores in-process. */
 export async function openEmbeddedStore(config: Config, options: ResolvedStoreOptions): Promise<Store> {
   const dir = config.dataDir;
-  const sor = openSqliteSystemOfRecord(join(dir, 'store.db'));
-  const searchIndex = SqliteSearchIndex.open(join(dir, 'search.db'));
+  const cacheMiB = options.bulkLoad ? BULK_LOAD_CACHE_MIB : undefined;
+  const sor = openSqliteSystemOfRecord(join(dir, 'store.db'), { cacheMiB });
+  const searchIndex = SqliteSearchIndex.open(join(dir, 'search.db'), { cacheMiB });
   const bestsellers = SqliteBestsellerBoard.open(join(dir, 'bestsellers.db'));
   const graph = SqliteSocialGraph.open(join(dir, 'graph.db'));
   const identity = await LocalIdentity.open({
@@ -29,6 +39,7 @@ export async function openEmbeddedStore(config: Config, options: ResolvedStoreOp
   const projections = new ChangeFeedRunner({
     feed: sor.changeFeed,
     snapshots: sor.snapshots,
+    catchUpBatchSize: CATCH_UP_BATCH,
     logger: options.logger,
     metrics: options.metrics,
     consumers: [

@@ -69,6 +69,11 @@ export interface RecordStore extends RecordPorts, Pick<Store, 'close'> {
 export interface StoreOptions {
   logger?: RunnerLogger;
   /**
+   * The caller is about to write in bulk (an import): the embedded profile gives the connections to the
+   * record and the search index large page caches (memory is only taken as pages are used).
+   */
+  bulkLoad?: boolean;
+  /**
    * The runtime's metrics adapter (serve: Prometheus, Lambda: CloudWatch EMF); the runtime picks it,
    * not the profile. Defaults to none recorded, as the CLI wants.
    */

@@ -1,17 +1,22 @@
 import type { Config } from '../config.js';
 import type { Store } from '../composition.js';
 import { startProgress } from './progress.js';
+import type { BackgroundCatchUp } from './background-catch-up.js';
 
 /**
  * Brings the derived stores up to date after a bulk write, showing progress, so the CLI's changes are
  * searchable at once even when no server is running (a running server would apply them too; both are
- * idempotent).
+ * idempotent). `background`, a worker already catching up, is stopped first and this process applies
+ * whatever it left.
  */
-export async function catchUpWithProgress(store: Store): Promise<void> {
+export async function catchUpWithProgress(store: Store, background?: BackgroundCatchUp): Promise<void> {
   const before = await store.projections.status();
   const total = before.reduce((s, p) => s + p.lagEvents, 0);
   // A stream-fed runner knows no backlog before it reads: catch up without a bar.
-  if (total === 0) return store.projections.catchUp();
+  if (total === 0) {
+    await background?.stop();
+    return store.projections.catchUp();
+  }
   const bar = startProgress('updating search, bestsellers and graph', total);
   let done = 0;
   const timer = setInterval(() => {
@@ -25,6 +30,8 @@ export async function catchUpWithProgress(store: Store): Promise<void> {
     });
   }, 500);
   try {
+    // The worker's pass in hand shows on the bar through the checkpoints; this process applies the rest.
+    await background?.stop();
     await store.projections.catchUp();
   } finally {
     clearInterval(timer);

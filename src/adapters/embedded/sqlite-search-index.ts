@@ -124,6 +124,8 @@ export interface SqliteSearchIndexOptions {
   ranker?: 'memory' | 'fts5';
   /** Where the in-memory ranking's postings are saved between runs; none when null. Default: beside the database file. */
   rankingSnapshot?: string | null;
+  /** Page cache of the connection, MiB (bulk loads; see SqliteOptions.cacheMiB). */
+  cacheMiB?: number;
 }
 
 /** One listener telling each of `all` in turn. */
@@ -190,7 +192,7 @@ export class SqliteSearchIndex implements SearchIndex {
   }
 
   static open(file: string, options: SqliteSearchIndexOptions = {}): SqliteSearchIndex {
-    const db = openSqlite(file, { durability: 'normal' });
+    const db = openSqlite(file, { durability: 'normal', cacheMiB: options.cacheMiB });
     migrate(db, SEARCH_MIGRATIONS);
     upgradeNeighbourhoods(db, LIVE_TABLES);
     const rankingSnapshot = options.rankingSnapshot !== undefined ? options.rankingSnapshot : file === ':memory:' ? null : `${file}.ranking`;

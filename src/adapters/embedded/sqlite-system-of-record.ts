@@ -115,8 +115,8 @@ export interface SqliteSystemOfRecord {
  * commit. Several processes may open the same file. Snapshots open their own connections, so the
  * file must be a real file, not `:memory:`.
  */
-export function openSqliteSystemOfRecord(file: string): SqliteSystemOfRecord {
-  const db = openSqlite(file, { durability: 'full' });
+export function openSqliteSystemOfRecord(file: string, options: { cacheMiB?: number } = {}): SqliteSystemOfRecord {
+  const db = openSqlite(file, { durability: 'full', ...options });
   try {
     migrate(db, SCHEMA);
   } catch (e) {

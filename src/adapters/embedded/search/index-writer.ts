@@ -35,7 +35,10 @@ function columns(doc: SearchDocument): string[] {
 }
 
 function distinctTerms(cols: readonly string[]): Set<string> {
-  return new Set(cols.flatMap((c) => (c === '' ? [] : c.split(' '))));
+  // Straight into the set: this runs for every book indexed, and the flattened copy cost as much as the set.
+  const terms = new Set<string>();
+  for (const c of cols) if (c !== '') for (const term of c.split(' ')) terms.add(term);
+  return terms;
 }
 
 function prepareStatements(db: SqliteDatabase, t: IndexTables) {
