@@ -201,7 +201,7 @@ describe('orders, stock and reviews in Chromium', () => {
       await adminPage.goto(`${store.baseUrl}/admin`);
       await adminPage.getByRole('link', { name: 'Manage orders' }).click();
       await adminPage.getByRole('heading', { level: 1, name: 'Orders' }).waitFor();
-      await adminPage.getByLabel('Status').selectOption('paid');
+      await adminPage.getByLabel('Status', { exact: true }).selectOption('paid');
       await adminPage.waitForURL((url) => url.searchParams.get('status') === 'paid');
       const row = adminPage.getByRole('row').filter({ hasText: order!.id });
       await row.waitFor();

@@ -1,5 +1,5 @@
 import { StockNote } from '../components/stock';
-import { useState, type FormEvent } from 'react';
+import { useDeferredValue, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError } from '../api/client';
@@ -76,6 +76,9 @@ function FriendsWhoBought({ bookId }: { bookId: string }) {
   const api = useApi();
   const session = useSession();
   const recs = useQuery({ queryKey: userKey(session, 'book-recommendations', bookId), queryFn: ({ signal }) => api.bookRecommendations(bookId, signal) });
+  // The shelf's cards render as a transition, in slices between frames rather than one long task
+  // when the answer arrives (blocking time on a phone); its skeletons stay meanwhile.
+  const alsoBought = useDeferredValue(recs.data?.alsoBought);
   return (
     <>
       {session && (
@@ -102,8 +105,8 @@ function FriendsWhoBought({ bookId }: { bookId: string }) {
       )}
       <BookShelf
         title="Customers also bought"
-        books={recs.data?.alsoBought.map((book) => ({ book }))}
-        isLoading={recs.isPending}
+        books={alsoBought?.map((book) => ({ book }))}
+        isLoading={recs.isPending || (recs.data !== undefined && alsoBought === undefined)}
         error={recs.error}
         onRetry={() => void recs.refetch()}
         empty={{ title: 'No one who bought this has bought anything else yet.' }}

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useDeferredValue, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { SearchResult } from '../api/types';
@@ -51,7 +51,10 @@ export default function CategoryPage() {
     placeholderData: keepPreviousData,
     enabled: page !== null,
   });
-  const result = books.data;
+  // The shelf's 24 cards render as a transition: React works in slices between frames instead of one
+  // long task when the results arrive (the page's blocking time on a phone); skeletons stay meanwhile.
+  const result = useDeferredValue(books.data);
+  const rendering = books.data !== undefined && result === undefined;
   const pages = result ? pageCount(result.total, CATEGORY_PAGE_SIZE) : 1;
   const filtered = state.minPrice !== undefined || state.maxPrice !== undefined || state.minRating !== undefined;
   const firstPage = `?${withCategoryChanges(params, {}).toString()}`;
@@ -85,7 +88,7 @@ export default function CategoryPage() {
               layout="grid"
               skeletons={12}
               books={result?.hits.map(({ book }) => ({ book }))}
-              isLoading={books.isPending}
+              isLoading={books.isPending || rendering}
               error={books.error}
               onRetry={() => void books.refetch()}
               empty={
