@@ -5,16 +5,13 @@
  * mainthread-work-breakdown), the long tasks, unused JavaScript, the script bytes and the elements
  * that moved (layout-shifts). Needs `npm run build` first, like bench/lighthouse-demo.ts.
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { launch } from 'chrome-launcher';
 import lighthouse from 'lighthouse';
-import { freePort } from '../scripts/free-port.js';
+import { withDemoStore } from './demo-store.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const arg = (name: string) => {
   const at = process.argv.indexOf(name);
   return at >= 0 ? process.argv[at + 1] : undefined;
@@ -23,31 +20,12 @@ const outDir = arg('--out') ?? mkdtempSync(join(tmpdir(), 'bookstore-lighthouse-
 const only = arg('--only')?.split(',');
 mkdirSync(outDir, { recursive: true });
 
-const dir = mkdtempSync(join(tmpdir(), 'bookstore-lighthouse-'));
-const port = await freePort();
-const base = `http://127.0.0.1:${port}`;
-const env = { ...process.env, BOOKSTORE_DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', BOOKSTORE_LOG_LEVEL: 'warn' };
-const server = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--demo'], { cwd: root, env, stdio: 'ignore' });
-
 type Details = { items?: Array<Record<string, unknown>> };
 const table = (title: string, rows: string[]) => console.log(`\n${title}\n${rows.map((r) => `  ${r}`).join('\n')}`);
-const short = (url: unknown) => String(url).replace(base, '');
 
-try {
-  let ready = false;
-  for (let i = 0; i < 240 && !ready; i++) {
-    ready = await fetch(`${base}/readyz`).then((r) => r.status === 200, () => false);
-    if (!ready) await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  if (!ready) throw new Error('the demo server was not ready within 2 minutes');
-  await new Promise((resolve) => setTimeout(resolve, 15_000));
-  const { items } = (await (await fetch(`${base}/api/v1/books?limit=1`)).json()) as { items: Array<{ id: string }> };
-  const pages = [
-    { name: 'home', url: `${base}/` },
-    { name: 'search', url: `${base}/search?q=history` },
-    { name: 'book', url: `${base}/books/${items[0]!.id}` },
-    { name: 'category', url: `${base}/category/Fantasy` },
-  ].filter((p) => !only || only.includes(p.name));
+await withDemoStore(async ({ base, pages: all }) => {
+  const short = (url: unknown) => String(url).replace(base, '');
+  const pages = all.filter((p) => !only || only.includes(p.name));
   const chrome = await launch({ chromePath: process.env.CHROMIUM ?? '/usr/bin/chromium', chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu'] });
   try {
     for (const page of pages) {
@@ -72,12 +50,4 @@ try {
     chrome.kill();
   }
   console.log(`\nreports in ${outDir}`);
-} finally {
-  // Wait for the server to be gone: removing its data folder while it still writes there fails (ENOTEMPTY).
-  if (server.exitCode === null && server.signalCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill();
-    await exited;
-  }
-  rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
-}
+});
