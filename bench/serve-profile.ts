@@ -1,0 +1,124 @@
+/**
+ * `npx tsx bench/serve-profile.ts --data-dir DIR [--scenarios broad,mixed,suggest,words] [--duration 8]
+ * [--cpu-prof] [--rate 200] [--no-writes]`: what one search costs the server, over HTTP, as `npm run bench`
+ * drives it, on a data directory kept between runs (so before/after comparisons read the same store).
+ *
+ * If DIR has no store yet, it writes the bench's 100k-book CSV (`--books N`) and runs `bookstore import`
+ * into it. It then copies DIR to a scratch directory (every run starts from the same bytes), starts
+ * `bookstore serve` on the copy (with `--cpu-prof` the profile goes to DIR/../serve-profile-<time>), makes
+ * an admin, and runs each scenario with the bench's price write every 100 ms. For each scenario it prints
+ * requests/s, p50/p99 and the server's CPU per request read from /proc/<pid>/stat over the measured
+ * seconds (warm-up excluded), with the load average: on a shared machine latency measures the machine,
+ * CPU per request measures the server.
+ *
+ * Needs a build (`npm run build:server`). Figures to report, not to assert.
+ */
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import autocannon from 'autocannon';
+import { generateBooks } from '../src/cli/seed/demo-data.js';
+import { api, bookIds, rotate, runCli, searchQueries, signIn, startServer } from './harness.js';
+
+const args = process.argv.slice(2);
+const option = (name: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined);
+const dataDir = option('data-dir');
+if (!dataDir) {
+  console.error('usage: npx tsx bench/serve-profile.ts --data-dir DIR [--books N] [--scenarios broad,mixed,suggest,words,prefixes,typos] [--duration S] [--rate N] [--cpu-prof] [--no-writes]');
+  process.exit(2);
+}
+const BOOKS = Number(option('books') ?? 100_000);
+const DURATION = Number(option('duration') ?? 8);
+const RATE = Number(option('rate') ?? 200);
+const SCENARIOS = (option('scenarios') ?? 'mixed,broad,suggest').split(',');
+const env = { ...process.env, BOOKSTORE_LOG_LEVEL: 'warn', BOOKSTORE_SCRYPT_COST: '16384', BOOKSTORE_LOGIN_RATE_LIMIT: '100000', BOOKSTORE_LOGIN_ADDRESS_RATE_LIMIT: '100000' };
+
+function cpuSeconds(pid: number): number {
+  // utime + stime, fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 per second on Linux).
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function ensureStore(dir: string) {
+  if (existsSync(join(dir, 'store.db'))) return;
+  mkdirSync(dir, { recursive: true });
+  const csv = join(dir, 'catalog.csv');
+  const out = createWriteStream(csv);
+  out.write('isbn,title,authors,category,description,price,currency,cover_url,rating,year\n');
+  const field = (v: unknown) => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
+  for (const b of generateBooks(42, BOOKS)) {
+    const line = [b.isbn, b.title, b.authors.join(';'), b.category, b.description, (b.price / 100).toFixed(2), b.currency, '', b.rating, b.year].map(field).join(',') + '\n';
+    if (!out.write(line)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  console.error(`importing ${BOOKS.toLocaleString('en')} books into ${dir}`);
+  await runCli({ ...env, BOOKSTORE_DATA_DIR: dir }, ['import', csv]);
+  rmSync(csv);
+}
+
+async function main() {
+  const source = resolve(dataDir!);
+  await ensureStore(source);
+  const scratch = mkdtempSync(join(tmpdir(), 'bookstore-serve-profile-'));
+  cpSync(source, scratch, { recursive: true });
+  const runEnv = { ...env, BOOKSTORE_DATA_DIR: scratch };
+  const admin = await runCli(runEnv, ['admin', 'create', 'profile-admin@example.com']);
+  const password = /shown only this once: (\S+)/.exec(admin.stdout)![1]!;
+  const profileDir = join(dirname(source), `serve-profile-${Date.now()}`);
+  const server = await startServer(runEnv, args.includes('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+  try {
+    const base = server.base;
+    const token = await signIn(base, 'profile-admin@example.com', password);
+    const ids = await bookIds(base, 50);
+    let writing = !args.includes('--no-writes');
+    let writes = 0;
+    const writer = (async () => {
+      while (writing) {
+        const id = ids[writes % ids.length]!;
+        const res = await fetch(`${base}/api/v1/books/${id}`);
+        const book: any = await res.json();
+        await api(base, `/api/v1/books/${id}`, { method: 'PATCH', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'if-match': res.headers.get('etag')! }, body: JSON.stringify({ price: book.price + 1 }) });
+        writes++;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    const q = searchQueries();
+    const pools: Record<string, { path: string; pool: string[]; rate?: number }> = {
+      words: { path: '/api/v1/search?q=', pool: q.common },
+      prefixes: { path: '/api/v1/search?q=', pool: q.prefixes },
+      typos: { path: '/api/v1/search?q=', pool: q.typos },
+      mixed: { path: '/api/v1/search?q=', pool: q.common.flatMap((w, i) => [w, q.prefixes[i % q.prefixes.length]!, q.typos[i % q.typos.length]!]), rate: RATE },
+      broad: { path: '/api/v1/search?q=', pool: q.prefixes.filter((p) => p.length === 3) },
+      suggest: { path: '/api/v1/search/suggest?q=', pool: q.prefixes },
+    };
+    for (const name of SCENARIOS) {
+      const scenario = pools[name];
+      if (!scenario) throw new Error(`unknown scenario ${name}: one of ${Object.keys(pools).join(', ')}`);
+      const next = rotate(scenario.pool);
+      const requests = [{ setupRequest: (req: any) => ({ ...req, path: scenario.path + encodeURIComponent(next()) }) }];
+      const common = { url: base, connections: 10, requests, ...(scenario.rate ? { overallRate: scenario.rate } : {}) };
+      await autocannon({ ...common, duration: 2 });
+      const load = loadavg()[0]!.toFixed(1);
+      const cpu0 = cpuSeconds(server.pid);
+      const r = await autocannon({ ...common, duration: DURATION });
+      const cpu = cpuSeconds(server.pid) - cpu0;
+      const served = r.requests.total;
+      console.log(`${name.padEnd(8)} ${Math.round(r.requests.average).toString().padStart(5)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  non-2xx ${r.non2xx + r.errors}  CPU ${((cpu * 1000) / served).toFixed(2)} ms/request (${served} requests, ${cpu.toFixed(1)} s CPU)  load ${load}→${loadavg()[0]!.toFixed(1)}`);
+    }
+    writing = false;
+    await writer;
+    console.log(`${writes} writes`);
+  } finally {
+    await server.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  if (args.includes('--cpu-prof')) console.log(`profile: ${profileDir}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
