@@ -40,6 +40,7 @@ export default defineConfig({
           name: 'infra',
           // The CDK app's template and cdk-nag tests: synthesis only, no AWS account and no Docker.
           include: ['infra/test/**/*.test.ts'],
+          setupFiles: ['infra/test/support/own-temp-dir.ts'],
         },
       },
     ],
