@@ -162,21 +162,34 @@ export class IndexWriter {
     let key: number;
     if (stored) {
       key = stored.doc_key;
-      this.unindex(key, deltas, false);
+      const before = this.storedColumns(key);
       this.s.updateDoc.run({ ...row, key });
+      this.s.upsertBody.run(key, JSON.stringify(doc));
+      // Most writes leave the text as it was (a sale moves stock, an admin a price): FTS5's rows and the
+      // vocabulary stay, rather than being deleted and written again term by term.
+      if (before !== undefined && before.every((text, i) => text === cols[i])) return;
+      this.unindex(key, deltas, false, before);
     } else {
       key = Number(this.s.insertDoc.run(row).lastInsertRowid);
+      this.s.upsertBody.run(key, JSON.stringify(doc));
     }
-    this.s.upsertBody.run(key, JSON.stringify(doc));
     this.s.insertFts.run(key, ...cols);
     for (const term of distinctTerms(cols)) deltas.set(term, (deltas.get(term) ?? 0) + 1);
   }
 
-  /** Takes a document out of the full-text index and the vocabulary counts; `dropRow` also deletes it. */
-  private unindex(key: number, deltas: Map<string, number>, dropRow: boolean): void {
+  /** The indexed text of a stored document, column by column, or undefined when it has no body. */
+  private storedColumns(key: number): string[] | undefined {
     const body = this.s.getBody.get(key) as string | undefined;
-    if (body !== undefined) {
-      for (const term of distinctTerms(columns(JSON.parse(body) as SearchDocument))) deltas.set(term, (deltas.get(term) ?? 0) - 1);
+    return body === undefined ? undefined : columns(JSON.parse(body) as SearchDocument);
+  }
+
+  /**
+   * Takes a document out of the full-text index and the vocabulary counts; `dropRow` also deletes it.
+   * `indexed`: its columns, when the caller has read them already.
+   */
+  private unindex(key: number, deltas: Map<string, number>, dropRow: boolean, indexed = this.storedColumns(key)): void {
+    if (indexed !== undefined) {
+      for (const term of distinctTerms(indexed)) deltas.set(term, (deltas.get(term) ?? 0) - 1);
     }
     this.s.deleteFts.run(key);
     if (dropRow) {
