@@ -62,4 +62,31 @@ describe('writes that leave the text unchanged', () => {
       for (const index of [written, once, writtenFts, onceFts]) await index.close();
     }
   });
+
+  it('keep a restart on the saved postings however many books they touched, and a text change still reaches the ranking', { timeout: 60_000 }, async () => {
+    const books: SearchDocument[] = [...generateBooks(9, 1200)].map((b) => ({ ...b, id: `r-${b.isbn}`, version: 1 }));
+    const file = join(dir.path, 'restart.db');
+    const first = SqliteSearchIndex.open(file);
+    await first.upsert(books);
+    await first.search({ q: 'the', sort: 'relevance', limit: 10 });
+    await first.close();
+    // Written while no ranking index was open: every book's price, past the share of changed books (a
+    // tenth, of at least 10,000) that makes a restart read every body again, and the text of a few.
+    const writer = SqliteSearchIndex.open(file, { ranker: 'fts5' });
+    await writer.upsert(books.map((b) => ({ ...b, version: 2, price: b.price + 3 })));
+    await writer.upsert(books.slice(0, 5).map((b) => ({ ...b, version: 3, price: b.price + 3, title: `${b.title} Quetzal` })));
+    const restarted = SqliteSearchIndex.open(file);
+    try {
+      const quetzal = await restarted.search({ q: 'quetzal', sort: 'relevance', limit: 10 });
+      expect(restarted.rankingLoad?.source).toBe('snapshot');
+      expect(quetzal.hits.map((h) => h.book.id).sort()).toEqual(books.slice(0, 5).map((b) => b.id).sort());
+      for (const q of ['quetzal', 'the', books[7]!.title, books[2]!.title]) {
+        const query = { q, sort: 'relevance' as const, limit: 30 };
+        expect(answer(await restarted.search(query)), q).toEqual(answer(await writer.search(query)));
+      }
+    } finally {
+      await restarted.close();
+      await writer.close();
+    }
+  });
 });

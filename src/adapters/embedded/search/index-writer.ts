@@ -46,10 +46,12 @@ function prepareStatements(db: SqliteDatabase, t: IndexTables) {
     getDoc: db.prepare(`SELECT doc_key, version FROM ${t.docs} WHERE id = ?`),
     getBody: db.prepare(`SELECT doc FROM ${t.bodies} WHERE doc_key = ?`).pluck(),
     insertDoc: db.prepare(
-      `INSERT INTO ${t.docs} (id, version, category, price, rating, year, seq) VALUES (@id, @version, @category, @price, @rating, @year, @seq)`,
+      `INSERT INTO ${t.docs} (id, version, category, price, rating, year, seq, text_seq)
+       VALUES (@id, @version, @category, @price, @rating, @year, @seq, @seq)`,
     ),
     updateDoc: db.prepare(
-      `UPDATE ${t.docs} SET version = @version, category = @category, price = @price, rating = @rating, year = @year, seq = @seq
+      `UPDATE ${t.docs} SET version = @version, category = @category, price = @price, rating = @rating, year = @year, seq = @seq,
+         text_seq = CASE WHEN @textChanged THEN @seq ELSE text_seq END
        WHERE doc_key = @key`,
     ),
     deleteDoc: db.prepare(`DELETE FROM ${t.docs} WHERE doc_key = ?`),
@@ -163,11 +165,12 @@ export class IndexWriter {
     if (stored) {
       key = stored.doc_key;
       const before = this.storedColumns(key);
-      this.s.updateDoc.run({ ...row, key });
-      this.s.upsertBody.run(key, JSON.stringify(doc));
       // Most writes leave the text as it was (a sale moves stock, an admin a price): FTS5's rows and the
-      // vocabulary stay, rather than being deleted and written again term by term.
-      if (before !== undefined && before.every((text, i) => text === cols[i])) return;
+      // vocabulary stay, rather than being deleted and written again term by term, and text_seq stays.
+      const textChanged = before === undefined || before.some((text, i) => text !== cols[i]);
+      this.s.updateDoc.run({ ...row, key, textChanged: textChanged ? 1 : 0 });
+      this.s.upsertBody.run(key, JSON.stringify(doc));
+      if (!textChanged) return;
       this.unindex(key, deltas, false, before);
     } else {
       key = Number(this.s.insertDoc.run(row).lastInsertRowid);

@@ -77,9 +77,9 @@ export class SqliteRankingFeed implements AttributeListener {
     private readonly attributes: () => AttributeState,
   ) {
     this.all = db.prepare(`SELECT doc_key, doc FROM ${BODIES}`).raw();
-    this.one = db.prepare(`SELECT doc FROM ${BODIES} WHERE doc_key = ?`).pluck();
+    this.one = db.prepare(`SELECT d.text_seq, b.doc FROM ${DOCS} d JOIN ${BODIES} b USING (doc_key) WHERE doc_key = ?`).raw();
     this.averages = db.prepare(`SELECT block FROM ${FTS}_data WHERE id = 1`).pluck();
-    this.changedCount = db.prepare(`SELECT count(*) FROM ${DOCS} WHERE seq > ?`).pluck();
+    this.changedCount = db.prepare(`SELECT count(*) FROM ${DOCS} WHERE text_seq > ?`).pluck();
     this.changedTombstones = db.prepare(`SELECT count(*) FROM ${TOMBSTONES} WHERE seq > ?`).pluck();
   }
 
@@ -131,9 +131,11 @@ export class SqliteRankingFeed implements AttributeListener {
   }
 
   written(key: number): void {
-    const doc = this.one.get(key) as string | undefined;
-    if (doc === undefined) this.index.remove(key);
-    else this.index.write(key, indexedText(JSON.parse(doc) as SearchDocument));
+    const row = this.one.get(key) as [number, string] | undefined;
+    if (row === undefined) this.index.remove(key);
+    // A write that left the text as the postings have it (price, rating, stock) changes nothing here:
+    // the attributes follow it, and the book stays in the segment instead of moving to the delta.
+    else if (this.at === null || row[0] > this.at.seq) this.index.write(key, indexedText(JSON.parse(row[1]) as SearchDocument));
   }
 
   removed(key: number): void {
