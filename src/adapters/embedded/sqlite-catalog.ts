@@ -126,14 +126,15 @@ export class SqliteCatalog implements Catalog {
       const random = randomBytes(10 * inputs.length);
       inputs.forEach((raw, i) => {
         const row = this.byIsbn.get(raw.isbn);
-        const input = importedInput(raw, row ? bookFromDoc(row.doc) : undefined);
-        if (!row) {
+        // Parsed once: a re-run over a million unchanged books is mostly this.
+        const current = row ? bookFromDoc(row.doc) : undefined;
+        const input = importedInput(raw, current);
+        if (!row || !current) {
           const id = newId(nowMs, random.subarray(10 * i, 10 * i + 10));
           this.insert({ id, ...bookInputOf(input), version: 1, createdAt: now, updatedAt: now });
           summary.created++;
           return;
         }
-        const current = bookFromDoc(row.doc);
         if (sameBookInput(input, current)) {
           summary.unchanged++;
         } else {
