@@ -1,0 +1,111 @@
+import type { SearchDocument } from '../../../ports/search-index.js';
+import { suggestionText, type SuggestionText } from '../../search-text/suggestions.js';
+import type { AttributeListener } from './attribute-store.js';
+
+/** What a suggestion shows of a book, with its title and author names already split into terms. */
+export interface SuggestBook {
+  readonly id: string;
+  readonly title: SuggestionText;
+  readonly authors: readonly SuggestionText[];
+  /** As the storefront shows them beside the title. */
+  readonly authorNames: readonly string[];
+  readonly coverUrl: string | null;
+  readonly rating: number;
+}
+
+function suggestBook(doc: SearchDocument): SuggestBook {
+  return {
+    id: doc.id,
+    title: suggestionText(doc.title),
+    authors: doc.authors.map(suggestionText),
+    authorNames: doc.authors,
+    coverUrl: doc.coverUrl ?? null,
+    rating: doc.rating,
+  };
+}
+
+/**
+ * The few fields of a book that suggestions read, kept for the books the suggestion lists name. A
+ * suggestion looks at up to 150 books: read as whole books through the shared book cache they were a
+ * third of its cost, since the lists of a thousand prefixes name far more books than that cache holds
+ * (each miss parses a description and tokenizes it for the relevance rules). These entries are a few
+ * hundred bytes, so the books of every kept list fit.
+ *
+ * At most `capacity` books, in two generations: a lookup is one Map read (no reordering per hit), a
+ * book found in the older generation moves to the newer, and when the newer one is full the older
+ * one goes. Like the book cache it follows the attribute store's refresh: a written or removed key is
+ * dropped, a reload drops everything.
+ */
+export class SuggestBooks implements AttributeListener {
+  private young = new Map<number, SuggestBook>();
+  private old = new Map<number, SuggestBook>();
+
+  /** `read` gives the stored books under some keys (those still stored), in the current read snapshot. */
+  constructor(
+    private readonly capacity: number,
+    private readonly read: (keys: readonly number[]) => Iterable<readonly [number, SearchDocument]>,
+  ) {}
+
+  get size(): number {
+    return this.young.size + this.old.size;
+  }
+
+  /** The stored books under `keys`, in key order. Call inside the read transaction whose refresh this has followed. */
+  get(keys: readonly number[]): SuggestBook[] {
+    const found = new Map<number, SuggestBook>();
+    const missing: number[] = [];
+    for (const key of keys) {
+      const book = this.lookUp(key);
+      if (book === undefined) missing.push(key);
+      else found.set(key, book);
+    }
+    if (missing.length > 0) {
+      for (const [key, doc] of this.read(missing)) {
+        const book = suggestBook(doc);
+        this.keep(key, book);
+        found.set(key, book);
+      }
+    }
+    // In key order, as SQLite read them before: among equal titles and ratings, the first stored is shown.
+    return [...found].sort((a, b) => a[0] - b[0]).map(([, book]) => book);
+  }
+
+  private lookUp(key: number): SuggestBook | undefined {
+    const book = this.young.get(key);
+    if (book !== undefined) return book;
+    const older = this.old.get(key);
+    if (older !== undefined) {
+      this.old.delete(key);
+      this.keep(key, older);
+    }
+    return older;
+  }
+
+  private keep(key: number, book: SuggestBook): void {
+    if (this.young.size >= Math.ceil(this.capacity / 2)) {
+      this.old = this.young;
+      this.young = new Map();
+    }
+    this.young.set(key, book);
+  }
+
+  private drop(key: number): void {
+    this.young.delete(key);
+    this.old.delete(key);
+  }
+
+  reloaded(): void {
+    this.young = new Map();
+    this.old = new Map();
+  }
+
+  written(key: number): void {
+    this.drop(key);
+  }
+
+  removed(key: number): void {
+    this.drop(key);
+  }
+
+  refreshed(): void {}
+}
