@@ -97,8 +97,9 @@ export function pickSuggestions(
   const shownWords = new Set<string>();
   const marker = typedMarker(plan);
   const add = (text: string, bookId?: string, book?: SuggestionCandidate['book']) => {
+    if (out.length >= limit) return;
     const key = foldText(text);
-    if (seen.has(key) || out.length >= limit) return;
+    if (seen.has(key)) return;
     seen.add(key);
     for (const term of terms(text)) shownWords.add(term);
     const suggestion: Suggestion = { text, highlighted: highlight(text, marker) };

@@ -50,24 +50,24 @@ export class SuggestBooks implements AttributeListener {
     return this.young.size + this.old.size;
   }
 
-  /** The stored books under `keys`, in key order. Call inside the read transaction whose refresh this has followed. */
+  /** The stored books under `keys` (distinct), in key order. Call inside the read transaction whose refresh this has followed. */
   get(keys: readonly number[]): SuggestBook[] {
-    const found = new Map<number, SuggestBook>();
+    const found: Array<readonly [number, SuggestBook]> = [];
     const missing: number[] = [];
     for (const key of keys) {
       const book = this.lookUp(key);
       if (book === undefined) missing.push(key);
-      else found.set(key, book);
+      else found.push([key, book]);
     }
     if (missing.length > 0) {
       for (const [key, doc] of this.read(missing)) {
         const book = suggestBook(doc);
         this.keep(key, book);
-        found.set(key, book);
+        found.push([key, book]);
       }
     }
     // In key order, as SQLite read them before: among equal titles and ratings, the first stored is shown.
-    return [...found].sort((a, b) => a[0] - b[0]).map(([, book]) => book);
+    return found.sort((a, b) => a[0] - b[0]).map(([, book]) => book);
   }
 
   private lookUp(key: number): SuggestBook | undefined {
