@@ -63,10 +63,10 @@ const BOOK_CACHE_BYTES = 64 * 2 ** 20;
 const SEARCH_CACHE = { entries: 500, bytes: 32 * 2 ** 20 };
 const SUGGEST_CACHE = { entries: 2000, bytes: 8 * 2 ** 20 };
 /**
- * Books whose title, authors and cover the suggester keeps (a few hundred bytes each, about 20 MiB
- * full): the kept lists of the benchmark's 1,126 prefixes name some 30,000 books of 100k.
+ * Books whose title, authors and cover the suggester keeps (about 750 bytes each with their terms
+ * split: some 30 MiB full). The kept lists of the benchmark's 1,126 prefixes name 24,000 books of 100k.
  */
-const SUGGEST_BOOKS = 50_000;
+const SUGGEST_BOOKS = 40_000;
 
 /**
  * What a search answer holds, estimated: each hit's book (parsed, about four bytes a character of its

@@ -28,17 +28,16 @@ function suggestBook(doc: SearchDocument): SuggestBook {
  * The few fields of a book that suggestions read, kept for the books the suggestion lists name. A
  * suggestion looks at up to 150 books: read as whole books through the shared book cache they were a
  * third of its cost, since the lists of a thousand prefixes name far more books than that cache holds
- * (each miss parses a description and tokenizes it for the relevance rules). These entries are a few
- * hundred bytes, so the books of every kept list fit.
+ * (each miss parses a description and tokenizes it for the relevance rules). These entries are about
+ * 750 bytes, so the books of every kept list fit.
  *
- * At most `capacity` books, in two generations: a lookup is one Map read (no reordering per hit), a
- * book found in the older generation moves to the newer, and when the newer one is full the older
- * one goes. Like the book cache it follows the attribute store's refresh: a written or removed key is
- * dropped, a reload drops everything.
+ * At most `capacity` books. A hit only marks its entry (no reordering per hit, unlike a Map kept in
+ * LRU order); when full, the oldest entries go unless marked since they were last passed over, which
+ * clears the mark and gives them another round (the CLOCK policy). Like the book cache it follows the
+ * attribute store's refresh: a written or removed key is dropped, a reload drops everything.
  */
 export class SuggestBooks implements AttributeListener {
-  private young = new Map<number, SuggestBook>();
-  private old = new Map<number, SuggestBook>();
+  private readonly entries = new Map<number, { book: SuggestBook; used: boolean }>();
 
   /** `read` gives the stored books under some keys (those still stored), in the current read snapshot. */
   constructor(
@@ -47,7 +46,7 @@ export class SuggestBooks implements AttributeListener {
   ) {}
 
   get size(): number {
-    return this.young.size + this.old.size;
+    return this.entries.size;
   }
 
   /** The stored books under `keys` (distinct), in key order. Call inside the read transaction whose refresh this has followed. */
@@ -55,56 +54,49 @@ export class SuggestBooks implements AttributeListener {
     const found: Array<readonly [number, SuggestBook]> = [];
     const missing: number[] = [];
     for (const key of keys) {
-      const book = this.lookUp(key);
-      if (book === undefined) missing.push(key);
-      else found.push([key, book]);
+      const entry = this.entries.get(key);
+      if (entry === undefined) missing.push(key);
+      else {
+        entry.used = true;
+        found.push([key, entry.book]);
+      }
     }
     if (missing.length > 0) {
       for (const [key, doc] of this.read(missing)) {
         const book = suggestBook(doc);
-        this.keep(key, book);
+        this.entries.set(key, { book, used: false });
         found.push([key, book]);
       }
+      if (this.entries.size > this.capacity) this.evict(this.entries.size - this.capacity + Math.ceil(this.capacity / 16));
     }
     // In key order, as SQLite read them before: among equal titles and ratings, the first stored is shown.
     return found.sort((a, b) => a[0] - b[0]).map(([, book]) => book);
   }
 
-  private lookUp(key: number): SuggestBook | undefined {
-    const book = this.young.get(key);
-    if (book !== undefined) return book;
-    const older = this.old.get(key);
-    if (older !== undefined) {
-      this.old.delete(key);
-      this.keep(key, older);
+  /** Drops `count` entries, oldest first, moving marked ones to the back unmarked instead. */
+  private evict(count: number): void {
+    let dropped = 0;
+    // An entry moved to the back is met again later in this same loop, unmarked: the loop ends.
+    for (const [key, entry] of this.entries) {
+      if (dropped >= count) return;
+      this.entries.delete(key);
+      if (entry.used) {
+        entry.used = false;
+        this.entries.set(key, entry);
+      } else dropped++;
     }
-    return older;
-  }
-
-  private keep(key: number, book: SuggestBook): void {
-    if (this.young.size >= Math.ceil(this.capacity / 2)) {
-      this.old = this.young;
-      this.young = new Map();
-    }
-    this.young.set(key, book);
-  }
-
-  private drop(key: number): void {
-    this.young.delete(key);
-    this.old.delete(key);
   }
 
   reloaded(): void {
-    this.young = new Map();
-    this.old = new Map();
+    this.entries.clear();
   }
 
   written(key: number): void {
-    this.drop(key);
+    this.entries.delete(key);
   }
 
   removed(key: number): void {
-    this.drop(key);
+    this.entries.delete(key);
   }
 
   refreshed(): void {}
