@@ -7,9 +7,11 @@
  * into it. It then copies DIR to a scratch directory (every run starts from the same bytes), starts
  * `bookstore serve` on the copy (with `--cpu-prof` the profile goes to DIR/../serve-profile-<time>), makes
  * an admin, and runs each scenario with the bench's price write every 100 ms. For each scenario it prints
- * requests/s, p50/p99 and the server's CPU per request (mixed and suggest-rate at a fixed --rate, the others saturating with 10 connections) read from /proc/<pid>/stat over the measured
+ * requests/s, p50/p99 and the server's CPU per request read from /proc/<pid>/stat over the measured
  * seconds (warm-up excluded), with the load average: on a shared machine latency measures the machine,
- * CPU per request measures the server.
+ * CPU per request measures the server. `mixed` and `suggest-rate` run at a fixed --rate, the others
+ * saturate 10 connections. Scenarios run in the order given on one server: `suggest-rate` first meets
+ * cold suggest lists (a fresh server), after `suggest` warm ones.
  *
  * Needs a build (`npm run build:server`). Figures to report, not to assert.
  */
