@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/serve-profile.ts --data-dir DIR [--scenarios broad,mixed,suggest,words] [--duration 8]
+ * `npx tsx bench/serve-profile.ts --data-dir DIR [--scenarios broad,mixed,suggest,suggest-rate,words] [--duration 8]
  * [--cpu-prof] [--rate 200] [--no-writes]`: what one search costs the server, over HTTP, as `npm run bench`
  * drives it, on a data directory kept between runs (so before/after comparisons read the same store).
  *
@@ -9,7 +9,9 @@
  * an admin, and runs each scenario with the bench's price write every 100 ms. For each scenario it prints
  * requests/s, p50/p99 and the server's CPU per request read from /proc/<pid>/stat over the measured
  * seconds (warm-up excluded), with the load average: on a shared machine latency measures the machine,
- * CPU per request measures the server.
+ * CPU per request measures the server. `mixed` and `suggest-rate` run at a fixed --rate, the others
+ * saturate 10 connections. Scenarios run in the order given on one server: `suggest-rate` first meets
+ * cold suggest lists (a fresh server), after `suggest` warm ones.
  *
  * Needs a build (`npm run build:server`). Figures to report, not to assert.
  */
@@ -26,7 +28,7 @@ const args = process.argv.slice(2);
 const option = (name: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined);
 const dataDir = option('data-dir');
 if (!dataDir) {
-  console.error('usage: npx tsx bench/serve-profile.ts --data-dir DIR [--books N] [--scenarios broad,mixed,suggest,words,prefixes,typos] [--duration S] [--rate N] [--cpu-prof] [--no-writes]');
+  console.error('usage: npx tsx bench/serve-profile.ts --data-dir DIR [--books N] [--scenarios broad,mixed,suggest,suggest-rate,words,prefixes,typos] [--duration S] [--rate N] [--cpu-prof] [--no-writes]');
   process.exit(2);
 }
 const BOOKS = Number(option('books') ?? 100_000);
@@ -93,6 +95,8 @@ async function main() {
       mixed: { path: '/api/v1/search?q=', pool: q.common.flatMap((w, i) => [w, q.prefixes[i % q.prefixes.length]!, q.typos[i % q.typos.length]!]), rate: RATE },
       broad: { path: '/api/v1/search?q=', pool: q.prefixes.filter((p) => p.length === 3) },
       suggest: { path: '/api/v1/search/suggest?q=', pool: q.prefixes },
+      // People typing: a few suggestions per second each, not a saturating loop; its p99 is the one a typist meets.
+      'suggest-rate': { path: '/api/v1/search/suggest?q=', pool: q.prefixes, rate: RATE },
     };
     for (const name of SCENARIOS) {
       const scenario = pools[name];
@@ -106,7 +110,7 @@ async function main() {
       const r = await autocannon({ ...common, duration: DURATION });
       const cpu = cpuSeconds(server.pid) - cpu0;
       const served = r.requests.total;
-      console.log(`${name.padEnd(8)} ${Math.round(r.requests.average).toString().padStart(5)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  non-2xx ${r.non2xx + r.errors}  CPU ${((cpu * 1000) / served).toFixed(2)} ms/request (${served} requests, ${cpu.toFixed(1)} s CPU)  load ${load}→${loadavg()[0]!.toFixed(1)}`);
+      console.log(`${name.padEnd(12)} ${Math.round(r.requests.average).toString().padStart(5)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  non-2xx ${r.non2xx + r.errors}  CPU ${((cpu * 1000) / served).toFixed(2)} ms/request (${served} requests, ${cpu.toFixed(1)} s CPU)  load ${load}→${loadavg()[0]!.toFixed(1)}`);
     }
     writing = false;
     await writer;

@@ -113,6 +113,20 @@ describe('embedded suggestions kept between calls', () => {
     await sameAsFresh();
   });
 
+  it('follow price changes, which leave the lists as they were, and a book rated into them from outside', async () => {
+    // Titles starting with "The", best and worst rated: the first head the kept lists of `the`, `th`, `the sea`..., the others are below them.
+    const titled = (await kept.search({ q: 'the', sort: 'rating', limit: 4000 })).hits.map((h) => h.book).filter((b) => /^the /i.test(b.title));
+    const listed = titled.slice(0, 20);
+    const unlisted = titled.slice(-20);
+    // Price-only writes (the bench's): no list gains or loses a book.
+    await kept.upsert([...listed, ...unlisted].map((b) => ({ ...b, price: b.price + 1, version: b.version + 1 })));
+    await sameAsFresh();
+    // Then one of the worst rated to the top, alone in its write: it enters the lists it matches.
+    const risen = unlisted[0]!;
+    await kept.upsert([{ ...risen, rating: 5, version: risen.version + 2 }]);
+    await sameAsFresh();
+  });
+
   it('follow retitled, deleted and added books', async () => {
     const best = (await kept.search({ q: 'an', sort: 'rating', limit: 30 })).hits.map((h) => h.book);
     await kept.upsert(best.slice(0, 10).map((b) => ({ ...b, title: `Quiet ${b.id}`, version: b.version + 1 })));

@@ -36,31 +36,43 @@ function typedMarker(plan: QueryPlan): WordMarker {
   };
 }
 
-/** Whether `text` contains every term of the plan (as typed, as a prefix, or an alternative). */
-function satisfies(plan: QueryPlan, text: string): boolean {
+/** A title or author name with its terms, split once for every suggestion it takes part in. */
+export interface SuggestionText {
+  readonly text: string;
+  readonly terms: readonly string[];
+  /** The terms joined by spaces, to compare with what was typed. */
+  readonly joined: string;
+}
+
+export function suggestionText(text: string): SuggestionText {
   const found = terms(text);
+  return { text, terms: found, joined: found.join(' ') };
+}
+
+/** Whether the text contains every term of the plan (as typed, as a prefix, or an alternative). */
+function satisfies(plan: QueryPlan, found: readonly string[]): boolean {
   return plan.terms.every((t) => found.some((term) => term === t.term || t.alternatives.includes(term) || (t.prefix && term.startsWith(t.term))));
 }
 
-/** Whether `text` starts with the typed terms (`typed` is them joined by spaces). */
-function startsWithTyped(text: string, typed: string, lastIsPrefix: boolean): boolean {
-  const key = terms(text).join(' ');
-  return lastIsPrefix ? key.startsWith(typed) : key === typed || key.startsWith(`${typed} `);
+/** Whether the text starts with the typed terms (`typed` is them joined by spaces). */
+function startsWithTyped(joined: string, typed: string, lastIsPrefix: boolean): boolean {
+  return lastIsPrefix ? joined.startsWith(typed) : joined === typed || joined.startsWith(`${typed} `);
 }
 
 /** A title (`bookId` set, and `book` to show its authors and cover) or author name as a candidate, if it contains every term. */
 export function candidateOf(
   plan: QueryPlan,
   typed: string,
-  text: string,
+  text: string | SuggestionText,
   popularity: number,
   bookId?: string,
   book?: SuggestionCandidate['book'],
 ): SuggestionCandidate | null {
-  if (!satisfies(plan, text)) return null;
-  const leading = startsWithTyped(text, typed, plan.terms.at(-1)?.prefix ?? false);
-  if (bookId === undefined) return { text, leading, popularity };
-  return book === undefined ? { text, bookId, leading, popularity } : { text, bookId, book, leading, popularity };
+  const split = typeof text === 'string' ? suggestionText(text) : text;
+  if (!satisfies(plan, split.terms)) return null;
+  const leading = startsWithTyped(split.joined, typed, plan.terms.at(-1)?.prefix ?? false);
+  if (bookId === undefined) return { text: split.text, leading, popularity };
+  return book === undefined ? { text: split.text, bookId, leading, popularity } : { text: split.text, bookId, book, leading, popularity };
 }
 
 function byRelevance(a: SuggestionCandidate, b: SuggestionCandidate): number {
@@ -85,8 +97,9 @@ export function pickSuggestions(
   const shownWords = new Set<string>();
   const marker = typedMarker(plan);
   const add = (text: string, bookId?: string, book?: SuggestionCandidate['book']) => {
+    if (out.length >= limit) return;
     const key = foldText(text);
-    if (seen.has(key) || out.length >= limit) return;
+    if (seen.has(key)) return;
     seen.add(key);
     for (const term of terms(text)) shownWords.add(term);
     const suggestion: Suggestion = { text, highlighted: highlight(text, marker) };

@@ -97,12 +97,16 @@ export class BestRatedMatches implements AttributeListener {
       else if (matches) stillMatching.push(key);
     }
     if (unsure.length > 0) stillMatching.push(...(this.matchingAmong.all(query.expression, JSON.stringify(unsure)) as number[]));
-    // The unchanged keep their order (their ratings and ids did not move); only the changed are placed.
-    const keys = this.merge(
-      entry.keys.filter((k) => !changed.has(k)),
-      this.attributesOf().page(Int32Array.from(stillMatching), {}, 'rating', 0, stillMatching.length),
-    );
     const { floor } = entry;
+    const unchanged = entry.keys.filter((k) => !changed.has(k));
+    if (stillMatching.length === 0 && unchanged.length === entry.keys.length) {
+      // None of the changed books is or becomes a match (most writes, for most lists): the list stands as it was.
+      if (floor !== null && entry.keys.length < limit) return false;
+      entry.at = this.logEnd;
+      return true;
+    }
+    // The unchanged keep their order (their ratings and ids did not move); only the changed are placed.
+    const keys = this.merge(unchanged, this.attributesOf().page(Int32Array.from(stillMatching), {}, 'rating', 0, stillMatching.length));
     if (floor !== null) {
       // Books not in the list and unchanged since it was read rank after the floor; those after it here may not be the next ones.
       let exact = 0;

@@ -1,10 +1,11 @@
-import type { SearchDocument, Suggestion } from '../../../ports/search-index.js';
+import type { Suggestion } from '../../../ports/search-index.js';
 import { planQuery } from '../../search-text/query-plan.js';
 import { parseQuery } from '../../search-text/query-text.js';
 import { candidateOf, pickSuggestions, type SuggestionCandidate } from '../../search-text/suggestions.js';
 import { terms } from '../../search-text/tokens.js';
 import type { BestRatedMatches } from './best-rated-matches.js';
 import { allTermsIn, leadingPhrase, type ColumnMatch } from './column-match.js';
+import type { SuggestBook, SuggestBooks } from './suggest-books.js';
 import type { Vocabulary } from './vocabulary.js';
 
 /** Books looked at per kind of suggestion; more only adds rarely shown tail entries. */
@@ -16,11 +17,10 @@ const CANDIDATES = 50;
  * rating; then vocabulary words completing the last term.
  */
 export class Suggester {
-  /** `books` reads the stored books under some keys (those still stored). */
   constructor(
     private readonly vocabulary: Vocabulary,
     private readonly bestRated: BestRatedMatches,
-    private readonly books: (keys: readonly number[]) => Iterable<SearchDocument>,
+    private readonly books: SuggestBooks,
   ) {}
 
   /** Call inside a read transaction with the attribute store refreshed. */
@@ -35,21 +35,23 @@ export class Suggester {
     };
 
     const leadingTitle = leadingPhrase('title', terms(prefix), parsed.lastIsPrefix);
-    for (const doc of this.bestBooks(leadingTitle, allTermsIn('title', plan.terms))) add(candidateOf(plan, typed, doc.title, doc.rating, doc.id, doc));
-    for (const doc of this.bestBooks(allTermsIn('authors', plan.terms))) {
-      for (const author of doc.authors) add(candidateOf(plan, typed, author, doc.rating));
+    for (const book of this.bestBooks(leadingTitle, allTermsIn('title', plan.terms))) {
+      add(candidateOf(plan, typed, book.title, book.rating, book.id, { authors: book.authorNames, coverUrl: book.coverUrl }));
+    }
+    for (const book of this.bestBooks(allTermsIn('authors', plan.terms))) {
+      for (const author of book.authors) add(candidateOf(plan, typed, author, book.rating));
     }
     return pickSuggestions(plan, prefix, candidates, (term, max) => this.vocabulary.completions(term, max), limit);
   }
 
-  /** The best-rated books matching any of the expressions, in no particular order. */
-  private bestBooks(...queries: Array<ColumnMatch | null>): SearchDocument[] {
+  /** The best-rated books matching any of the expressions, in key order. */
+  private bestBooks(...queries: Array<ColumnMatch | null>): SuggestBook[] {
     const keys = new Set<number>();
     for (const query of queries) {
       if (query === null) continue;
       for (const key of this.bestRated.get(query, CANDIDATES)) keys.add(key);
     }
     if (keys.size === 0) return [];
-    return [...this.books([...keys])];
+    return this.books.get([...keys]);
   }
 }
