@@ -71,6 +71,15 @@ export class ReadThroughCatalog implements Catalog {
     return found;
   }
 
+  /**
+   * Always the system of record: stock changes with every sale, and sales move it in the orders'
+   * transactions, not through this catalog, so the cache learns of them only from the change feed: its
+   * stock would trail every sale by the projection's lag, and by as long as the projection is stalled.
+   */
+  stockOf(ids: readonly string[]): Promise<Map<string, number | null>> {
+    return this.inner.stockOf(ids);
+  }
+
   findByIsbn(isbn: string): Promise<Book | null> {
     return this.inner.findByIsbn(isbn);
   }

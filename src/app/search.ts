@@ -9,7 +9,7 @@ export interface SearchDeps {
   searchIndex: SearchIndex;
   metrics: Metrics;
   /** Where hits read their stock; without it hits carry none (the relevance suite needs no catalog). */
-  catalog?: Pick<Catalog, 'getMany'>;
+  catalog?: Pick<Catalog, 'stockOf'>;
 }
 
 /** A hit's book with the copies on hand as the catalog has them now (null: not counted). */
@@ -23,9 +23,9 @@ export function searchUseCases({ searchIndex, metrics, catalog }: SearchDeps) {
   /** Stock changes with every sale, so the index never holds it: one batch read of the page's books adds it. */
   async function withStock(result: SearchResult): Promise<StockedSearchResult> {
     if (!catalog || result.hits.length === 0) return result;
-    const books = await catalog.getMany(result.hits.map((h) => h.book.id));
+    const stock = await catalog.stockOf(result.hits.map((h) => h.book.id));
     // A hit the catalog no longer has (deleted, the index not caught up yet) says nothing of stock.
-    return { ...result, hits: result.hits.map((h) => (books.has(h.book.id) ? { ...h, book: { ...h.book, stock: books.get(h.book.id)!.stock } } : h)) };
+    return { ...result, hits: result.hits.map((h) => (stock.has(h.book.id) ? { ...h, book: { ...h.book, stock: stock.get(h.book.id)! } } : h)) };
   }
 
   return {
