@@ -24,7 +24,7 @@ export interface ReadThroughCatalogOptions {
  * (BookCacheProjection), so a book stays stale only between a commit and the next event delivery
  * when this process could not write the cache (crashed, or the cache was unreachable). An import's
  * changes reach the cache through the change feed only. Reads asked to be `fresh` (prices for an
- * order) and listings (`list`, `categories`, `findByIsbn`) always read the system of record.
+ * order), stock (`stockOf`) and listings (`list`, `categories`, `findByIsbn`) always read the system of record.
  */
 export class ReadThroughCatalog implements Catalog {
   private readonly inner: Catalog;
