@@ -24,7 +24,7 @@ export interface ReadThroughCatalogOptions {
  * (BookCacheProjection), so a book stays stale only between a commit and the next event delivery
  * when this process could not write the cache (crashed, or the cache was unreachable). An import's
  * changes reach the cache through the change feed only. Reads asked to be `fresh` (prices for an
- * order) and listings (`list`, `categories`, `findByIsbn`) always read the system of record.
+ * order), stock (`stockOf`) and listings (`list`, `categories`, `findByIsbn`) always read the system of record.
  */
 export class ReadThroughCatalog implements Catalog {
   private readonly inner: Catalog;
@@ -69,6 +69,15 @@ export class ReadThroughCatalog implements Catalog {
       if (book) found.set(id, book);
     }
     return found;
+  }
+
+  /**
+   * Always the system of record: stock changes with every sale, and sales move it in the orders'
+   * transactions, not through this catalog, so the cache learns of them only from the change feed: its
+   * stock would trail every sale by the projection's lag, and by as long as the projection is stalled.
+   */
+  stockOf(ids: readonly string[]): Promise<Map<string, number | null>> {
+    return this.inner.stockOf(ids);
   }
 
   findByIsbn(isbn: string): Promise<Book | null> {

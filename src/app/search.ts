@@ -2,18 +2,23 @@ import { ValidationError } from '../domain/errors.js';
 import { TEXT, textIssue } from '../domain/text.js';
 import type { Catalog } from '../ports/catalog.js';
 import type { Metrics } from '../ports/metrics.js';
-import type { SearchDocument, SearchHit, SearchIndex, SearchQuery, SearchResult, Suggestion } from '../ports/search-index.js';
+import type { SearchHit, SearchIndex, SearchQuery, SearchResult, Suggestion } from '../ports/search-index.js';
 import { readDerived } from './derived.js';
 
 export interface SearchDeps {
   searchIndex: SearchIndex;
   metrics: Metrics;
   /** Where hits read their stock; without it hits carry none (the relevance suite needs no catalog). */
-  catalog?: Pick<Catalog, 'getMany'>;
+  catalog?: Pick<Catalog, 'stockOf'>;
 }
 
-/** A hit's book with the copies on hand as the catalog has them now (null: not counted). */
-export type StockedSearchResult = Omit<SearchResult, 'hits'> & { hits: Array<Omit<SearchHit, 'book'> & { book: SearchDocument & { stock?: number | null } }> };
+/**
+ * A hit with its book's copies on hand as the catalog has them now (null: not counted); no `stock` when
+ * the catalog no longer has the book (deleted, the index not caught up yet). Beside the book, not in
+ * it: the index's book objects are shared (cached), and a copy of each per search costs more than this.
+ */
+export type StockedSearchHit = SearchHit & { stock?: number | null };
+export type StockedSearchResult = Omit<SearchResult, 'hits'> & { hits: StockedSearchHit[] };
 
 export const SEARCH_LIMITS = { queryMax: 200, suggestMax: 10 } as const;
 /** Search text may be empty; whatever query syntax it holds is the adapters' to neutralize. */
@@ -23,9 +28,12 @@ export function searchUseCases({ searchIndex, metrics, catalog }: SearchDeps) {
   /** Stock changes with every sale, so the index never holds it: one batch read of the page's books adds it. */
   async function withStock(result: SearchResult): Promise<StockedSearchResult> {
     if (!catalog || result.hits.length === 0) return result;
-    const books = await catalog.getMany(result.hits.map((h) => h.book.id));
-    // A hit the catalog no longer has (deleted, the index not caught up yet) says nothing of stock.
-    return { ...result, hits: result.hits.map((h) => (books.has(h.book.id) ? { ...h, book: { ...h.book, stock: books.get(h.book.id)!.stock } } : h)) };
+    const stock = await catalog.stockOf(result.hits.map((h) => h.book.id));
+    const hits = result.hits.map((h): StockedSearchHit => {
+      const copies = stock.get(h.book.id);
+      return copies === undefined ? h : { book: h.book, score: h.score, highlights: h.highlights, stock: copies };
+    });
+    return { ...result, hits };
   }
 
   return {

@@ -45,11 +45,13 @@ export function installCompression(app: FastifyInstance): void {
     if (typeof type !== 'string' || !COMPRESSIBLE.test(type) || reply.hasHeader('content-encoding')) return payload;
     // Whether or not this answer is compressed, the same URL may be for another client.
     reply.header('vary', appendVary(reply.getHeader('vary')));
-    const body = typeof payload === 'string' ? Buffer.from(payload) : payload;
-    if (body.length < MIN_BYTES || request.method === 'HEAD') return payload;
+    if (request.method === 'HEAD') return payload;
     const accepted = request.headers['accept-encoding'];
     const encoding = typeof accepted === 'string' ? negotiate(accepted, ENCODINGS) : null;
     if (encoding === null) return payload;
+    // Encoded only now: a search page is tens of KB, and a client that takes no encoding gets the string as it is.
+    const body = typeof payload === 'string' ? Buffer.from(payload) : payload;
+    if (body.length < MIN_BYTES) return payload;
     const compressed = await compressor(encoding)(body);
     reply.header('content-encoding', encoding);
     reply.removeHeader('content-length');

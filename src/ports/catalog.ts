@@ -26,6 +26,12 @@ export interface Catalog {
    * system of record itself, never a cache in front of it: for prices that an order will charge.
    */
   getMany(ids: readonly string[], options?: ReadOptions): Promise<Map<string, Book>>;
+  /**
+   * The copies on hand of the books that exist among `ids` (null: the shop does not count the book's
+   * stock); missing ids are absent from the map. Reads the system of record, never a cache: stock
+   * changes with every sale. Only the stock field, so a search page need not read whole books for it.
+   */
+  stockOf(ids: readonly string[]): Promise<Map<string, number | null>>;
   findByIsbn(isbn: string): Promise<Book | null>;
   /** Books ordered by case-folded title then id, optionally of one category; InvalidCursor → ValidationError on `cursor`. */
   list(request: PageRequest & { category?: string | undefined }): Promise<Page<Book>>;

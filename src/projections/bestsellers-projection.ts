@@ -32,6 +32,7 @@ function cancelledSale(order: Order): Sale {
  */
 export class BestsellersProjection implements Projection {
   readonly name = 'bestsellers' as const;
+  readonly entities = ['order'] as const;
   readonly sources = ['orders'] as const;
 
   constructor(private readonly board: BestsellerBoard) {}

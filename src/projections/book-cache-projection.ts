@@ -10,6 +10,7 @@ import type { Projection } from './projection.js';
  */
 export class BookCacheProjection implements Projection {
   readonly name = 'book-cache' as const;
+  readonly entities = ['book'] as const;
   /** A rebuild reads nothing: an emptied cache fills again from reads. */
   readonly sources = [] as const;
 

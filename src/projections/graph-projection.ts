@@ -25,6 +25,7 @@ function ratingChange(review: Review, current: Review | null): GraphChange {
 /** Maintains users, accepted friendships, purchases and ratings in the social graph. */
 export class GraphProjection implements Projection {
   readonly name = 'graph' as const;
+  readonly entities = ['user', 'friendship', 'order', 'review'] as const;
   readonly sources = ['users', 'friendships', 'orders', 'reviews'] as const;
 
   constructor(private readonly graph: SocialGraph) {}

@@ -1,4 +1,4 @@
-import type { Change } from '../domain/change-event.js';
+import type { Change, EntityName } from '../domain/change-event.js';
 import type { Book } from '../domain/book.js';
 import type { Snapshot, SnapshotSource } from '../ports/change-feed.js';
 import type { StagedRebuild } from '../ports/staged-rebuild.js';
@@ -14,6 +14,11 @@ export type ProjectionName = (typeof PROJECTION_NAMES)[number];
  */
 export interface Projection {
   readonly name: ProjectionName;
+  /**
+   * The entities whose events can change this store. A runner may move past a batch of other events
+   * without calling `apply` (and without a write of its own for them). Absent: every event may matter.
+   */
+  readonly entities?: readonly EntityName[];
   /** What a rebuild reads from the snapshot (for progress). */
   readonly sources: readonly SnapshotSource[];
   /** Applies a batch of events (events of entities the projection ignores are skipped). */

@@ -1,3 +1,4 @@
+import type { ChangeEvent } from '../domain/change-event.js';
 import type { ChangeFeed, Snapshot, Snapshots } from '../ports/change-feed.js';
 import { SerialWork } from './serial-work.js';
 import type { CheckpointStore } from '../ports/checkpoint-store.js';
@@ -37,6 +38,11 @@ export interface RunnerOptions {
   catchUpBatchSize?: number;
   /** How often to look for commits made by other processes (the CLI), ms. */
   pollIntervalMs?: number;
+  /**
+   * How long the background may hold, unsaved, the position past events a projection has nothing to do
+   * with (default 1,000 ms): see `held`. A crash in that time redelivers them, and they are skipped again.
+   */
+  skippedCheckpointMs?: number;
   /** Events stay in the feed at least this long after every projection applied them (DynamoDB Streams keeps 24 h). */
   retentionMs?: number;
   logger?: RunnerLogger;
@@ -71,6 +77,15 @@ export class ChangeFeedRunner implements ProjectionRunner {
   private readonly pending = new Set<ProjectionName>();
   private readonly rebuilding = new Set<ProjectionName>();
   private readonly failures = new Map<ProjectionName, { attempts: number; retryAt: number }>();
+  /**
+   * Per projection, a position past its saved checkpoint reached by skipping batches that hold none of
+   * its entities (the graph has nothing to do with a price change). The background saves it with the
+   * next batch it applies, or once it is `skippedCheckpointMs` old, so a burst of writes it ignores
+   * costs it no transaction each; until then reads start from it and status reports it. Valid only
+   * under the generation it was reached in: a rebuild or a rewind drops it.
+   */
+  private readonly held = new Map<ProjectionName, { generation: number; position: number; since: number }>();
+  private readonly skippedCheckpointMs: number;
   private timer: NodeJS.Timeout | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
@@ -84,6 +99,7 @@ export class ChangeFeedRunner implements ProjectionRunner {
     this.catchUpBatchSize = options.catchUpBatchSize ?? this.batchSize;
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
     this.retentionMs = options.retentionMs ?? 24 * 3600_000;
+    this.skippedCheckpointMs = options.skippedCheckpointMs ?? 1_000;
     this.logger = options.logger ?? silent;
     this.metrics = options.metrics;
     for (const name of this.consumers.keys()) this.delays.set(name, new DeliveryDelayWindow());
@@ -112,6 +128,7 @@ export class ChangeFeedRunner implements ProjectionRunner {
     clearInterval(this.timer);
     clearInterval(this.pruneTimer);
     await this.serial.idle();
+    await Promise.all(this.names.map((name) => this.exclusive(name, () => this.saveHeld(name))));
   }
 
   /** Applies every event committed so far to every projection; rejects if a projection fails. */
@@ -136,6 +153,7 @@ export class ChangeFeedRunner implements ProjectionRunner {
     const { projection, checkpoints } = this.consumer(name);
     await this.exclusive(name, async () => {
       this.rebuilding.add(name);
+      this.held.delete(name);
       const started = this.now();
       const snapshot = await this.snapshots.open();
       try {
@@ -165,6 +183,7 @@ export class ChangeFeedRunner implements ProjectionRunner {
   async rewind(name: ProjectionName, position: number): Promise<void> {
     const { checkpoints } = this.consumer(name);
     await this.exclusive(name, async () => {
+      this.held.delete(name);
       const cp = await checkpoints.get(name);
       await checkpoints.advance(name, cp.generation, Math.min(position, cp.position));
     });
@@ -176,11 +195,13 @@ export class ChangeFeedRunner implements ProjectionRunner {
     return Promise.all(
       this.names.map(async (name) => {
         const cp = await this.consumer(name).checkpoints.get(name);
-        const lagEvents = Math.max(0, head.seq - cp.position);
-        const [oldest] = lagEvents > 0 ? await this.feed.read(cp.position, 1) : [];
+        // Skipped events are done with: the store is what applying them would have made it.
+        const position = this.positionOf(name, cp);
+        const lagEvents = Math.max(0, head.seq - position);
+        const [oldest] = lagEvents > 0 ? await this.feed.read(position, 1) : [];
         return {
           name,
-          position: cp.position,
+          position,
           generation: cp.generation,
           headPosition: head.seq,
           lagEvents,
@@ -216,6 +237,7 @@ export class ChangeFeedRunner implements ProjectionRunner {
         this.pending.delete(name);
         try {
           while (this.running && (await this.applyNextBatch(name, this.batchSize, false)) > 0);
+          if (this.heldSince(name) <= this.now() - this.skippedCheckpointMs) await this.saveHeld(name);
         } catch {
           // applyNextBatch recorded the error and scheduled the retry.
         }
@@ -223,12 +245,24 @@ export class ChangeFeedRunner implements ProjectionRunner {
     }
   }
 
-  /** Applies the next batch after the checkpoint; returns how many events it applied. */
+  /**
+   * Applies the next batch after the checkpoint; returns how many events it applied. In the background
+   * (`rethrow` false) a batch with none of the projection's entities is skipped without a write: its
+   * position is held (see `held`). A catch-up saves every position, so it ends with the checkpoint at the head.
+   */
   private async applyNextBatch(name: ProjectionName, size: number, rethrow: boolean): Promise<number> {
     const { projection, checkpoints } = this.consumer(name);
     const cp = await checkpoints.get(name);
-    const events = await this.feed.read(cp.position, size);
+    const from = this.positionOf(name, cp);
+    const events = await this.feed.read(from, size);
     if (events.length === 0) return 0;
+    const entities = projection.entities;
+    if (!rethrow && entities && !events.some((e) => entities.includes(e.entity))) {
+      const last = events[events.length - 1]!.seq;
+      this.held.set(name, { generation: cp.generation, position: last, since: this.held.get(name)?.since ?? this.now() });
+      this.recordDelivered(name, events);
+      return events.length;
+    }
     try {
       await projection.apply(events);
     } catch (error) {
@@ -243,16 +277,38 @@ export class ChangeFeedRunner implements ProjectionRunner {
       return 0;
     }
     const last = events[events.length - 1]!.seq;
+    // Saving the batch's last position saves the skipped ones before it too.
     const advanced = await checkpoints.advance(name, cp.generation, last);
+    this.held.delete(name);
     if (this.failures.delete(name) || cp.lastError) await checkpoints.recordError(name, null);
-    if (advanced) {
-      const appliedAt = this.now();
-      const delays = events.map((e) => appliedAt - e.at);
-      this.delays.get(name)!.record(appliedAt, delays);
-      for (const delay of delays) this.metrics?.projectionDelivered(name, delay);
-    }
+    if (advanced) this.recordDelivered(name, events);
     // When a rebuild moved the checkpoint meanwhile, the next pass starts from its new position.
     return events.length;
+  }
+
+  private recordDelivered(name: ProjectionName, events: readonly ChangeEvent[]): void {
+    const appliedAt = this.now();
+    const delays = events.map((e) => appliedAt - e.at);
+    this.delays.get(name)!.record(appliedAt, delays);
+    for (const delay of delays) this.metrics?.projectionDelivered(name, delay);
+  }
+
+  /** Where the projection is: its saved checkpoint, or the position it skipped to under the same generation. */
+  private positionOf(name: ProjectionName, cp: { generation: number; position: number }): number {
+    const held = this.held.get(name);
+    return held && held.generation === cp.generation && held.position > cp.position ? held.position : cp.position;
+  }
+
+  private heldSince(name: ProjectionName): number {
+    return this.held.get(name)?.since ?? Infinity;
+  }
+
+  /** Saves a held position (a stale generation's is dropped by `advance`, which refuses it). */
+  private async saveHeld(name: ProjectionName): Promise<void> {
+    const held = this.held.get(name);
+    if (!held) return;
+    this.held.delete(name);
+    await this.consumer(name).checkpoints.advance(name, held.generation, held.position);
   }
 
   private async prune(): Promise<void> {

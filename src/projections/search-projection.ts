@@ -15,6 +15,7 @@ export function toSearchDocument(book: Book): SearchDocument {
 /** Keeps the search index equal to the catalog. Book versions make every write order-independent. */
 export class SearchProjection implements Projection {
   readonly name = 'search' as const;
+  readonly entities = ['book'] as const;
   readonly sources = ['books'] as const;
 
   readonly staged?: StagedRebuild<Book>;

@@ -76,6 +76,35 @@ export function catalogConformance(make: () => Promise<CatalogUnderTest>): void 
       expect((await catalog.getMany([])).size).toBe(0);
     });
 
+    it('reads only the stock of books by ids: counted, uncounted (null) or none left, leaving unknown ones out', async () => {
+      const counted = await catalog.create(bookInput(1, { stock: 7 }));
+      const uncounted = await catalog.create(bookInput(2));
+      const soldOut = await catalog.create(bookInput(3, { stock: 0 }));
+      const stock = await catalog.stockOf([counted.id, 'missing', uncounted.id, soldOut.id, counted.id]);
+      expect([...stock.entries()].sort()).toEqual([[counted.id, 7], [uncounted.id, null], [soldOut.id, 0]].sort());
+      expect((await catalog.stockOf([])).size).toBe(0);
+
+      await catalog.update(counted.id, { stock: 3 });
+      await catalog.update(uncounted.id, { stock: 12 });
+      await catalog.update(soldOut.id, { stock: null });
+      expect([...(await catalog.stockOf([counted.id, uncounted.id, soldOut.id])).entries()].sort()).toEqual(
+        [[counted.id, 3], [uncounted.id, 12], [soldOut.id, null]].sort(),
+      );
+      await catalog.delete(uncounted.id);
+      expect([...(await catalog.stockOf([counted.id, uncounted.id])).keys()]).toEqual([counted.id]);
+    });
+
+    it('reads the stock of more books than one batch of an engine holds, each as the whole book has it', async () => {
+      const inputs = Array.from({ length: 130 }, (_, i) => bookInput(i + 1, { stock: i % 3 === 0 ? null : i }));
+      await catalog.upsertByIsbn(inputs);
+      const books = await listAll(catalog, 50);
+      expect(books).toHaveLength(130);
+      const stock = await catalog.stockOf(books.map((b) => b.id));
+      expect(stock.size).toBe(130);
+      for (const book of books) expect(stock.get(book.id)).toBe(book.stock);
+      expect(books.filter((b) => b.stock === null)).toHaveLength(44);
+    });
+
     it('updates the given fields, bumping the version and keeping identity and creation time', async () => {
       const book = await catalog.create(bookInput(1));
       const updated = await catalog.update(book.id, { title: 'New title', price: 2999, authors: ['Cy'] });

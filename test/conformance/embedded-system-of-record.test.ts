@@ -111,6 +111,29 @@ describe('embedded system of record on a shared file', () => {
     }
   });
 
+  it('indexes the stock of a store made before the stock index, a document from before stock existed reading as null', async () => {
+    const temp = tempDir();
+    try {
+      const file = join(temp.dir, 'store.db');
+      const first = openSqliteSystemOfRecord(file);
+      const counted = await first.catalog.create(bookInput(1, { stock: 4 }));
+      const old = await first.catalog.create(bookInput(2));
+      const { stock: _, ...withoutStock } = old;
+      first.db.prepare('UPDATE books SET doc = ? WHERE id = ?').run(JSON.stringify(withoutStock), old.id);
+      // Back to the version before the stock index (the newest schema step), as a store made then has it.
+      first.db.exec('DROP INDEX books_stock');
+      first.db.pragma(`user_version = ${(first.db.pragma('user_version', { simple: true }) as number) - 1}`);
+      await first.close();
+
+      const second = openSqliteSystemOfRecord(file);
+      expect(second.db.prepare("SELECT name FROM sqlite_master WHERE name = 'books_stock'").pluck().get()).toBe('books_stock');
+      expect([...(await second.catalog.stockOf([counted.id, old.id])).entries()].sort()).toEqual([[counted.id, 4], [old.id, null]].sort());
+      await second.close();
+    } finally {
+      temp.remove();
+    }
+  });
+
   it('keeps checkpoints in their own table inside a file another adapter migrates', async () => {
     const temp = tempDir();
     try {

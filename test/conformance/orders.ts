@@ -101,6 +101,7 @@ export function ordersConformance(make: () => Promise<OrdersUnderTest>): void {
         expect(await orders.place(order, cartVersion, counted(a, b))).toEqual({ order, created: true });
         expect(await catalog.get(a.id)).toMatchObject({ stock: 3, version: a.version + 1 });
         expect(await catalog.get(b.id)).toEqual(b);
+        expect([...(await catalog.stockOf([a.id, b.id])).entries()].sort()).toEqual([[a.id, 3], [b.id, null]].sort());
         expect((await carts.get(ALICE)).lines).toEqual([]);
       });
 

@@ -122,6 +122,16 @@ describe('the catalog behind a Redis book cache', () => {
     expect(errors).toEqual([]);
   });
 
+  it('reads stock from DynamoDB, never from the cache: a sale moves it outside this catalog', async () => {
+    const { inner, cache, catalog } = await setUp();
+    const created = await catalog.create(bookInput(1, { stock: 5 }));
+    // As a sale does: the stock moves in DynamoDB, and the cache keeps its copy until the change feed delivers.
+    await inner.update(created.id, { stock: 2 });
+    expect((await cache.getMany([created.id])).get(created.id)?.stock).toBe(5);
+    expect(await catalog.stockOf([created.id])).toEqual(new Map([[created.id, 2]]));
+    expect(errors).toEqual([]);
+  });
+
   it('keeps reading and writing the catalog while Redis is unreachable, and uses it again once it is back', async () => {
     const { cache, catalog } = await setUp();
     const first = await catalog.create(bookInput(1));

@@ -117,6 +117,14 @@ export class DynamoCatalog implements Catalog {
     return found;
   }
 
+  async stockOf(ids: readonly string[]): Promise<Map<string, number | null>> {
+    const found = new Map<string, number | null>();
+    for (const item of await batchGet(this.client, this.table, [...new Set(ids)].map(keys.book), ['id', 'stock'])) {
+      found.set(String(item.id), stockOf(item as { stock?: number | null }));
+    }
+    return found;
+  }
+
   async findByIsbn(isbn: string): Promise<Book | null> {
     const { Item: pointer } = await this.client.send(new GetCommand({ TableName: this.table, Key: keys.isbn(isbn), ConsistentRead: true }));
     return pointer ? this.get(String(pointer.bookId)) : null;

@@ -5,7 +5,7 @@ import type { Friendships } from '../../ports/friendships.js';
 import type { Orders } from '../../ports/orders.js';
 import type { Users } from '../../ports/users.js';
 import { SqliteCarts } from './sqlite-carts.js';
-import { SqliteCatalog } from './sqlite-catalog.js';
+import { BOOK_STOCK_SCHEMA, SqliteCatalog } from './sqlite-catalog.js';
 import { SqliteChangeFeed, SqliteSnapshots } from './sqlite-change-feed.js';
 import { migrate, openSqlite, type SqliteDatabase } from './sqlite-database.js';
 import { SqliteFriendships } from './sqlite-friendships.js';
@@ -94,6 +94,7 @@ const SCHEMA: readonly string[] = [
   `,
   REVIEWS_SCHEMA,
   GUEST_CARTS_SCHEMA,
+  BOOK_STOCK_SCHEMA,
 ];
 
 export interface SqliteSystemOfRecord {

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { BOOK_LIMITS, BOOK_TEXT, type Book } from '../../domain/book.js';
 import { textSchema } from '../text-schema.js';
-import { component } from '../responses.js';
+import { component, nullableField } from '../responses.js';
 import { MAX_PRICE_MINOR } from '../../domain/money.js';
 
 const strict = { additionalProperties: false } as const;
@@ -37,11 +37,11 @@ export const BookJson = Type.Object(
     description: Type.String(),
     price: Type.Integer({ description: 'Minor units of `currency` (cents for USD)' }),
     currency: currencyParam(),
-    coverUrl: Type.Union([Type.String(), Type.Null()]),
+    coverUrl: nullableField(Type.String()),
     rating: Type.Number({ description: 'The average of its visible reviews (one decimal) once it has any; the catalog rating until then' }),
     year: Type.Integer(),
     stock: Type.Optional(
-      Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
+      nullableField(Type.Integer({ minimum: 0 }), {
         description: 'Copies on hand; null when the shop does not count this book (it sells without limit).',
       }),
     ),
@@ -59,8 +59,8 @@ export function toBookJson(book: Omit<Book, 'version' | 'createdAt' | 'updatedAt
   return { ...toSearchBookJson(book), reviewCount: book.reviewTotals?.count ?? 0 };
 }
 
-/** A search hit's book: search documents carry no review totals (no `reviewCount`); stock is read from the catalog. */
-export function toSearchBookJson(book: Omit<Book, 'version' | 'createdAt' | 'updatedAt' | 'stock'> & { stock?: number | null }): BookJson {
+/** A search hit's book: search documents carry no review totals (no `reviewCount`); `stock` is read from the catalog. */
+export function toSearchBookJson(book: Omit<Book, 'version' | 'createdAt' | 'updatedAt' | 'stock'> & { stock?: number | null }, stock = book.stock): BookJson {
   // One literal of one shape, stock set after: a spread into the literal made every hit's object a slow clone.
   const json: BookJson = {
     id: book.id,
@@ -75,7 +75,7 @@ export function toSearchBookJson(book: Omit<Book, 'version' | 'createdAt' | 'upd
     rating: book.rating,
     year: book.year,
   };
-  if (book.stock !== undefined) json.stock = book.stock;
+  if (stock !== undefined) json.stock = stock;
   return json;
 }
 

@@ -30,7 +30,7 @@ export function searchRoutes(app: App, useCases: UseCases): void {
         limit: q.limit ?? 20,
       });
       return {
-        hits: result.hits.map((h) => ({ book: toSearchBookJson(h.book), highlights: h.highlights, score: h.score })),
+        hits: result.hits.map((h) => ({ book: toSearchBookJson(h.book, h.stock), highlights: h.highlights, score: h.score })),
         total: result.total,
         facets: result.facets,
         nextCursor: result.nextCursor,

@@ -4,6 +4,7 @@ import { MAX_PRICE_MINOR } from '../../domain/money.js';
 import { SEARCH_TEXT } from '../../app/search.js';
 import { SEARCH_MAX_PAGE } from '../../ports/search-index.js';
 import { BookComponent, cursorParam } from '../books/schemas.js';
+import { nullableField } from '../responses.js';
 import { textSchema } from '../text-schema.js';
 
 const strict = { additionalProperties: false } as const;
@@ -58,7 +59,7 @@ export const SearchResponse = Type.Object(
       },
       strict,
     ),
-    nextCursor: Type.Union([Type.String(), Type.Null()]),
+    nextCursor: nullableField(Type.String()),
     correctedQuery: Type.Optional(
       Type.String({ description: 'Set when the words searched are not the ones typed: typos corrected, or words no book matches dropped' }),
     ),
