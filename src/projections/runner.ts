@@ -137,8 +137,15 @@ export class ChangeFeedRunner implements ProjectionRunner {
     await Promise.all(
       this.names.map((name) =>
         this.exclusive(name, async () => {
+          let yielded = performance.now();
           while ((await this.consumer(name).checkpoints.get(name)).position < head.seq) {
             if ((await this.applyNextBatch(name, this.catchUpBatchSize, true)) === 0) break;
+            // The embedded stores answer synchronously, so this loop's awaits never reach the timers
+            // queue: a long catch-up would freeze the CLI's progress bar (the seed's, for minutes).
+            if (performance.now() - yielded > 100) {
+              await new Promise((resolve) => setImmediate(resolve));
+              yielded = performance.now();
+            }
           }
         }),
       ),
