@@ -53,9 +53,9 @@ const TIE_SLACK = 8;
  */
 const RERANK_WINDOW = 64;
 /**
- * Bytes of books kept parsed and tokenized for the rerank and the hits: about 5,000 generated books
- * (the windows of some 80 queries). 25,000 by count held about 280 MiB once their highlight spans
- * were made, more than the ranking index of 100k books.
+ * Bytes of books kept parsed and tokenized for the rerank and the hits: about 22,000 generated books
+ * (the windows of some 350 queries). 25,000 by count held about 280 MiB when their words were lists
+ * of small objects, more than the ranking index of 100k books.
  */
 const BOOK_CACHE_BYTES = 64 * 2 ** 20;
 /** Answers kept per index version: at most this many, of at most these many bytes (see the sizes below). */

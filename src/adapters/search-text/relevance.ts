@@ -61,29 +61,65 @@ export interface BookTerms {
   readonly title: readonly string[];
   readonly series: readonly string[];
   readonly authors: ReadonlyArray<readonly string[]>;
-  /** Category and description words, read only when a term is not found in the named fields. */
-  readonly other: ReadonlySet<string>;
-  /** The same words as a list, for the matches that must look at each of them. */
-  readonly otherList: readonly string[];
+  /**
+   * Category and description words, each once in the order first met, between single spaces (with a
+   * space before the first and after the last): read only when a term is not found in the named
+   * fields. One string instead of a Set and a list of words: an index keeps thousands of these.
+   */
+  readonly other: string;
   readonly seriesNumber: number;
 }
 
+class TermsOfBook implements BookTerms {
+  readonly title: readonly string[];
+  readonly series: readonly string[];
+  readonly authors: ReadonlyArray<readonly string[]>;
+  readonly seriesNumber: number;
+  private otherWords: string | null = null;
+
+  constructor(private readonly book: RankableBook) {
+    const parts = titleParts(book.title);
+    this.title = terms(parts.main);
+    this.series = parts.series === null ? [] : terms(parts.series);
+    this.authors = book.authors.map((a) => terms(a));
+    this.seriesNumber = parts.number ?? 1;
+  }
+
+  get other(): string {
+    return (this.otherWords ??= ` ${[...new Set([...terms(this.book.category), ...terms(this.book.description)])].join(' ')} `);
+  }
+}
+
 export function bookTerms(book: RankableBook): BookTerms {
-  const parts = titleParts(book.title);
-  let other: Set<string> | undefined;
-  let otherList: string[] | undefined;
-  return {
-    title: terms(parts.main),
-    series: parts.series === null ? [] : terms(parts.series),
-    authors: book.authors.map((a) => terms(a)),
-    get other() {
-      return (other ??= new Set([...terms(book.category), ...terms(book.description)]));
-    },
-    get otherList() {
-      return (otherList ??= [...this.other]);
-    },
-    seriesNumber: parts.number ?? 1,
-  };
+  return new TermsOfBook(book);
+}
+
+/** The words of `other` (see BookTerms) as a list. */
+function otherList(other: string): string[] {
+  return other.length <= 2 ? [] : other.slice(1, -1).split(' ');
+}
+
+/** `word` is one of the words of `other`. */
+function hasWord(other: string, word: string): boolean {
+  return other.includes(` ${word} `);
+}
+
+/**
+ * Best edits for `t` among the words of `other`, as matchIn over its list would find them without
+ * widening: the words are space-separated, so a whole word, a word's start and two neighbours are
+ * substrings.
+ */
+function otherEdits(t: TermPlan, other: string): number | null {
+  if (other.includes(` ${t.term}${t.prefix ? '' : ' '}`)) return 0;
+  for (const [left, right] of t.splits) if (other.includes(` ${left} ${right} `)) return 0;
+  let best: number | null = null;
+  for (let i = 0; i < t.alternatives.length; i++) {
+    const word = t.alternatives[i]!;
+    // planEdits reads the edits of a word's first place among the alternatives.
+    if (t.alternatives.indexOf(word) !== i || (best !== null && t.edits[i]! >= best)) continue;
+    if (hasWord(other, word)) best = t.edits[i]!;
+  }
+  return best;
 }
 
 /** Edits needed for a document term to match a query term through the plan, or null. */
@@ -166,8 +202,8 @@ export function relevanceKey(plan: QueryPlan, book: RankableBook, options: RankO
     let inOther: number | null = null;
     if (inTitle || inSeries || inAuthors.some((m) => m !== null)) {
       // Found in a named field: the description can only add the lowest weight, which that field beats.
-    } else if (b.other.has(t.term)) inOther = 0;
-    else if (t.prefix || t.alternatives.length > 0 || t.splits.length > 0) inOther = matchIn(t, b.otherList, false)?.edits ?? null;
+    } else if (hasWord(b.other, t.term)) inOther = 0;
+    else if (t.prefix || t.alternatives.length > 0 || t.splits.length > 0) inOther = otherEdits(t, b.other);
     if (inTitle) {
       anyInTitle = true;
       for (const i of inTitle.at) titleCovered[i] = true;
@@ -263,7 +299,7 @@ export function correctionFor(plan: QueryPlan, book: RankableBook, b: BookTerms 
     const consider = (word: string, edits: number) => {
       if (best === null || edits < best.edits) best = { word, edits };
     };
-    for (const list of [...named, b.otherList]) {
+    for (const list of [...named, otherList(b.other)]) {
       const widen = list !== named.at(-1) && named.includes(list);
       for (let i = 0; i < list.length; i++) {
         const w = list[i]!;

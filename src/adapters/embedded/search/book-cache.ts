@@ -11,24 +11,28 @@ export interface CachedBook {
   readonly spans: HighlightSpans;
 }
 
-function cachedBook(doc: SearchDocument): CachedBook {
-  let spans: HighlightSpans | undefined;
-  return {
-    doc,
-    terms: bookTerms(doc),
-    get spans() {
-      return (spans ??= highlightSpans(doc));
-    },
-  };
+/** A class rather than an object with getters: no closures per book, and one shape for them all. */
+class Cached implements CachedBook {
+  readonly terms: BookTerms;
+  private words: HighlightSpans | null = null;
+
+  constructor(readonly doc: SearchDocument) {
+    this.terms = bookTerms(doc);
+  }
+
+  get spans(): HighlightSpans {
+    return (this.words ??= highlightSpans(this.doc));
+  }
 }
 
 /**
- * Heap bytes a cached book holds once its terms and spans are made, per character of its text: about
- * 22 measured (a 520-character generated book: 2.1 KB parsed with its terms, 11.3 KB with spans and
- * the other-words set), rounded up. Text length is what varies between books; the rest is fixed.
+ * Heap bytes a cached book holds once its terms and spans are made: a fixed part and a part per
+ * character of its text, rounded up from measurements (the generated books, about 280 characters,
+ * hold 2.5 KB each with their spans; ten times their description, 12.5 KB). Text length is what
+ * varies between books. Terms and spans as lists of small objects held 11 KB for the same books.
  */
-const BYTES_PER_CHARACTER = 24;
-const BYTES_PER_BOOK = 1024;
+const BYTES_PER_CHARACTER = 5;
+const BYTES_PER_BOOK = 1536;
 
 /** What `book` costs the cache, estimated from its text. */
 export function cachedBookBytes(doc: SearchDocument): number {
@@ -104,7 +108,7 @@ export class BookCache implements AttributeListener {
     }
     if (missing === null) return out;
     for (const [key, doc] of read(missing)) {
-      const book = cachedBook(frozen(doc));
+      const book = new Cached(frozen(doc));
       this.drop(key);
       const entry: Entry = { key, book, bytes: cachedBookBytes(doc), newer: null, older: null };
       this.entries.set(key, entry);
