@@ -143,22 +143,25 @@ function widenedEdits(t: TermPlan, word: string): number | null {
   return cost <= max ? cost : null;
 }
 
-/** Best edits for `t` among `words` (positions of the matches too), or null. */
-function matchIn(t: TermPlan, words: readonly string[], widen: boolean): { edits: number; at: number[] } | null {
+/**
+ * Best edits for `t` among `words`, or null; the words matched (both words of a split) are marked in
+ * `covered` when given.
+ */
+function matchIn(t: TermPlan, words: readonly string[], widen: boolean, covered: boolean[] | null): number | null {
   let best: number | null = null;
-  const at: number[] = [];
   for (let i = 0; i < words.length; i++) {
-    let edits = planEdits(t, words[i]!);
+    const word = words[i]!;
+    let edits = planEdits(t, word);
     if (edits === null) {
-      for (const [left, right] of t.splits) if (words[i] === left && words[i + 1] === right) edits = 0;
-      if (edits !== null) at.push(i + 1);
+      for (const [left, right] of t.splits) if (word === left && words[i + 1] === right) edits = 0;
+      if (edits !== null && covered !== null) covered[i + 1] = true;
     }
-    if (edits === null && widen) edits = widenedEdits(t, words[i]!);
+    if (edits === null && widen) edits = widenedEdits(t, word);
     if (edits === null) continue;
-    at.push(i);
+    if (covered !== null) covered[i] = true;
     if (best === null || edits < best) best = edits;
   }
-  return best === null ? null : { edits: best, at };
+  return best;
 }
 
 export interface RelevanceKey {
@@ -185,6 +188,7 @@ export interface RankOptions {
 
 /** The book's place under each rule, for `compareRelevance`. */
 export function relevanceKey(plan: QueryPlan, book: RankableBook, options: RankOptions = {}, b: BookTerms = bookTerms(book)): RelevanceKey {
+  // Loops rather than chains of map/filter: this runs for each of a search's best 64 books.
   const widen = options.widen ?? false;
   const titleCovered = new Array<boolean>(b.title.length).fill(false);
   const authorCovered = b.authors.map((a) => new Array<boolean>(a.length).fill(false));
@@ -196,50 +200,63 @@ export function relevanceKey(plan: QueryPlan, book: RankableBook, options: RankO
   let anyInTitle = false;
   let allRequiredInNamed = true;
   for (const t of plan.terms) {
-    const inTitle = matchIn(t, b.title, widen);
-    const inSeries = matchIn(t, b.series, widen);
-    const inAuthors = b.authors.map((a) => matchIn(t, a, widen));
+    const inTitle = matchIn(t, b.title, widen, titleCovered);
+    const inSeries = matchIn(t, b.series, widen, null);
+    let bestAuthor: number | null = null;
+    for (let i = 0; i < b.authors.length; i++) {
+      const edits = matchIn(t, b.authors[i]!, widen, authorCovered[i]!);
+      if (edits !== null && (bestAuthor === null || edits < bestAuthor)) bestAuthor = edits;
+    }
     let inOther: number | null = null;
-    if (inTitle || inSeries || inAuthors.some((m) => m !== null)) {
+    if (inTitle !== null || inSeries !== null || bestAuthor !== null) {
       // Found in a named field: the description can only add the lowest weight, which that field beats.
     } else if (hasWord(b.other, t.term)) inOther = 0;
     else if (t.prefix || t.alternatives.length > 0 || t.splits.length > 0) inOther = otherEdits(t, b.other);
-    if (inTitle) {
-      anyInTitle = true;
-      for (const i of inTitle.at) titleCovered[i] = true;
-    } else allInTitle = false;
-    inAuthors.forEach((m, i) => m?.at.forEach((j) => (authorCovered[i]![j] = true)));
-    const bestAuthor = inAuthors.reduce<number | null>((best, m) => (m && (best === null || m.edits < best) ? m.edits : best), null);
-    const found: Array<[Field, number | null]> = [
-      ['title', inTitle?.edits ?? null],
-      ['authors', bestAuthor],
-      ['series', inSeries?.edits ?? null],
-      ['other', inOther],
-    ];
-    const matched = found.filter((f): f is [Field, number] => f[1] !== null);
+    if (inTitle !== null) anyInTitle = true;
+    else allInTitle = false;
     if (!t.required) {
-      if (inTitle) fields += 0.1;
+      if (inTitle !== null) fields += 0.1;
       continue;
     }
-    if (matched.length === 0) {
+    if (inTitle === null && bestAuthor === null && inSeries === null && inOther === null) {
       allRequiredInNamed = false;
       continue;
     }
     coverage++;
-    typos += Math.min(...matched.map((f) => f[1]));
-    fields += Math.max(...matched.map((f) => WEIGHT[f[0]]));
+    // The fewest edits among the fields it is found in, and the weight of the best of those fields.
+    let edits = Infinity;
+    for (const found of [inTitle, bestAuthor, inSeries, inOther]) if (found !== null && found < edits) edits = found;
+    typos += edits;
+    fields += inTitle !== null ? WEIGHT.title : bestAuthor !== null ? WEIGHT.authors : inSeries !== null ? WEIGHT.series : WEIGHT.other;
     if (inTitle === null && inSeries === null && bestAuthor === null) requiredInNamed = false;
   }
   requiredInNamed &&= allRequiredInNamed;
 
-  const significant = b.title.map((w, i) => [w, i] as const).filter(([w]) => !isStopWord(w));
-  const titleWords = significant.length > 0 ? significant.map(([, i]) => i) : b.title.map((_, i) => i);
+  // Title words covered: all of them, the significant ones (all when every word is a stop word), and
+  // the shared ones (stop words and single letters aside).
+  let allCovered = true;
+  let significant = 0;
+  let significantCovered = true;
+  let shared = 0;
+  let sharedCovered = 0;
+  for (let i = 0; i < b.title.length; i++) {
+    const word = b.title[i]!;
+    const covered = titleCovered[i]!;
+    if (!covered) allCovered = false;
+    if (isStopWord(word)) continue;
+    significant++;
+    if (!covered) significantCovered = false;
+    if (word.length > 1) {
+      shared++;
+      if (covered) sharedCovered++;
+    }
+  }
+  const titleWordsCovered = significant > 0 ? significantCovered : allCovered;
   let naming = 0;
-  if (b.title.length > 0 && titleCovered.every(Boolean) && allInTitle) naming = 4;
-  else if (anyInTitle && requiredInNamed && titleWords.every((i) => titleCovered[i])) naming = 3;
+  if (b.title.length > 0 && allCovered && allInTitle) naming = 4;
+  else if (anyInTitle && requiredInNamed && titleWordsCovered) naming = 3;
   else if (requiredInNamed && b.authors.some((a, i) => namesAuthor(a, authorCovered[i]!))) naming = 2;
-  const shared = b.title.map((w, i) => i).filter((i) => b.title[i]!.length > 1 && !isStopWord(b.title[i]!));
-  const titleShare = shared.length === 0 ? 0 : shared.filter((i) => titleCovered[i]).length / shared.length;
+  const titleShare = shared === 0 ? 0 : sharedCovered / shared;
   const titleStart = startsTitle(plan, b.title) ? 1 : 0;
   return { coverage, typos, naming, titleShare, titleStart, fields, seriesNumber: b.seriesNumber, rating: book.rating };
 }
