@@ -57,6 +57,16 @@ export function hitHighlighter(plan: QueryPlan): (book: HighlightedBook, spans?:
     return match;
   };
   const mark = wholeWords(isMatch);
+  // The terms termMatch accepts whole, and those it accepts as a start: an ASCII word is compared in
+  // its place in the lower-cased text, with no string made for it.
+  const whole = [...new Set(plan.terms.flatMap((t) => [t.term, ...t.alternatives, ...t.splits.flat()]))];
+  const starts = [...new Set(plan.terms.filter((t) => t.prefix).map((t) => t.term))];
+  const matchesAt = (folded: string, start: number, end: number) => {
+    const length = end - start;
+    for (const term of whole) if (term.length === length && folded.startsWith(term, start)) return true;
+    for (const term of starts) if (term.length <= length && folded.startsWith(term, start)) return true;
+    return false;
+  };
   const marked = (text: string, words: FieldWords): MarkedWords => {
     if (isOffsets(words)) {
       const folded = text.toLowerCase();
@@ -64,7 +74,7 @@ export function hitHighlighter(plan: QueryPlan): (book: HighlightedBook, spans?:
       for (let i = 0; i < marks.length; i++) {
         const start = words[2 * i]!;
         const end = words[2 * i + 1]!;
-        marks[i] = isMatch(folded.slice(start, end)) ? end - start : 0;
+        marks[i] = matchesAt(folded, start, end) ? end - start : 0;
       }
       return { bounds: words, marked: marks };
     }

@@ -99,19 +99,41 @@ function otherList(other: string): string[] {
   return other.length <= 2 ? [] : other.slice(1, -1).split(' ');
 }
 
+/**
+ * Where in `other` (see BookTerms) a word starts that is `word` (`whole`) or begins with it, from
+ * `from` on; -1 if none. Searched in place: this runs for each term and book of a rerank.
+ */
+function wordIn(other: string, word: string, whole: boolean, from = 0): number {
+  for (let at = other.indexOf(word, from); at >= 0; at = other.indexOf(word, at + 1)) {
+    if (other.charCodeAt(at - 1) === SPACE && (!whole || other.charCodeAt(at + word.length) === SPACE)) return at;
+  }
+  return -1;
+}
+
+const SPACE = 32;
+
 /** `word` is one of the words of `other`. */
 function hasWord(other: string, word: string): boolean {
-  return other.includes(` ${word} `);
+  return wordIn(other, word, true) >= 0;
+}
+
+/** `left` is a word of `other` and `right` the next. */
+function hasPair(other: string, left: string, right: string): boolean {
+  for (let at = wordIn(other, left, true); at >= 0; at = wordIn(other, left, true, at + 1)) {
+    const next = at + left.length + 1;
+    if (other.startsWith(right, next) && other.charCodeAt(next + right.length) === SPACE) return true;
+  }
+  return false;
 }
 
 /**
  * Best edits for `t` among the words of `other`, as matchIn over its list would find them without
  * widening: the words are space-separated, so a whole word, a word's start and two neighbours are
- * substrings.
+ * found in the string itself.
  */
 function otherEdits(t: TermPlan, other: string): number | null {
-  if (other.includes(` ${t.term}${t.prefix ? '' : ' '}`)) return 0;
-  for (const [left, right] of t.splits) if (other.includes(` ${left} ${right} `)) return 0;
+  if (wordIn(other, t.term, !t.prefix) >= 0) return 0;
+  for (const [left, right] of t.splits) if (hasPair(other, left, right)) return 0;
   let best: number | null = null;
   for (let i = 0; i < t.alternatives.length; i++) {
     const word = t.alternatives[i]!;
