@@ -147,6 +147,16 @@ describe('ResultCache', () => {
     expect(cache.size).toBe(1);
   });
 
+  it('freezes an answer and everything in it', () => {
+    const cache = new ResultCache<{ hits: Array<{ highlights: { title: string }; tags: string[] }>; facets: { counts: number[] } }>(10);
+    const answer = { hits: [{ highlights: { title: 'x' }, tags: ['a'] }], facets: { counts: [1, 2] } };
+    cache.get('v1', 'q');
+    cache.set('v1', 'q', answer);
+    const held = cache.get('v1', 'q')!;
+    for (const part of [held, held.hits, held.hits[0], held.hits[0]!.highlights, held.hits[0]!.tags, held.facets, held.facets.counts]) expect(Object.isFrozen(part)).toBe(true);
+    expect(() => held.facets.counts.push(3)).toThrow(TypeError);
+  });
+
   it('holds no more than its entries, and nothing of another version', () => {
     const cache = new ResultCache<string>(2, 1000, sizeOf);
     cache.get('v1', 'a');
