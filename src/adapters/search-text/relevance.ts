@@ -155,21 +155,26 @@ function planEdits(t: TermPlan, word: string): number | null {
  * Edits for `word` to match `t` when the relaxed query widens typo tolerance by one edit (`flys` for
  * `flies`); only in the short fields a shopper names, and only for words long enough to judge.
  */
-function widenedEdits(t: TermPlan, word: string): number | null {
-  const length = Array.from(t.term).length;
-  if (length < 4 || word.length < 4 || /^\p{N}+$/u.test(t.term)) return null;
-  const max = maxEditsFor(length) + 1;
+function widenedEdits(t: TermPlan, word: string, max = widenedMax(t)): number | null {
+  if (max === null || word.length < 4) return null;
   let cost = typoCost(t.term, word, max);
   // While a word is being typed, its start is what can be judged.
   if (t.prefix) cost = Math.min(cost, typoCost(t.term, word.slice(0, t.term.length), max));
   return cost <= max ? cost : null;
 }
 
+/** The edits a widened `t` allows, or null when it is too short or a number to be widened: once per term, not per word. */
+function widenedMax(t: TermPlan): number | null {
+  const length = Array.from(t.term).length;
+  if (length < 4 || /^\p{N}+$/u.test(t.term)) return null;
+  return maxEditsFor(length) + 1;
+}
+
 /**
  * Best edits for `t` among `words`, or null; the words matched (both words of a split) are marked in
  * `covered` when given.
  */
-function matchIn(t: TermPlan, words: readonly string[], widen: boolean, covered: boolean[] | null): number | null {
+function matchIn(t: TermPlan, words: readonly string[], widened: number | null, covered: boolean[] | null): number | null {
   let best: number | null = null;
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
@@ -178,7 +183,7 @@ function matchIn(t: TermPlan, words: readonly string[], widen: boolean, covered:
       for (const [left, right] of t.splits) if (word === left && words[i + 1] === right) edits = 0;
       if (edits !== null && covered !== null) covered[i + 1] = true;
     }
-    if (edits === null && widen) edits = widenedEdits(t, word);
+    if (edits === null && widened !== null) edits = widenedEdits(t, word, widened);
     if (edits === null) continue;
     if (covered !== null) covered[i] = true;
     if (best === null || edits < best) best = edits;
@@ -222,11 +227,12 @@ export function relevanceKey(plan: QueryPlan, book: RankableBook, options: RankO
   let anyInTitle = false;
   let allRequiredInNamed = true;
   for (const t of plan.terms) {
-    const inTitle = matchIn(t, b.title, widen, titleCovered);
-    const inSeries = matchIn(t, b.series, widen, null);
+    const widened = widen ? widenedMax(t) : null;
+    const inTitle = matchIn(t, b.title, widened, titleCovered);
+    const inSeries = matchIn(t, b.series, widened, null);
     let bestAuthor: number | null = null;
     for (let i = 0; i < b.authors.length; i++) {
-      const edits = matchIn(t, b.authors[i]!, widen, authorCovered[i]!);
+      const edits = matchIn(t, b.authors[i]!, widened, authorCovered[i]!);
       if (edits !== null && (bestAuthor === null || edits < bestAuthor)) bestAuthor = edits;
     }
     let inOther: number | null = null;
