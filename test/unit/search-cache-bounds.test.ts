@@ -73,6 +73,48 @@ describe('BookCache', () => {
     expect(cache.size).toBe(0);
     expect(cache.bytes).toBe(0);
   });
+  it('keeps the same books as a plain least-recently-used list through reads, writes, removals and reloads', () => {
+    // A Map in use order is the reference: the cache must evict exactly what it would.
+    const perBook = cachedBookBytes(book(0));
+    const capacity = 12;
+    const cache = new BookCache(perBook * capacity);
+    const reference = new Map<number, true>();
+    let seed = 7;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    for (let step = 0; step < 3000; step++) {
+      const op = random(20);
+      if (op === 0) {
+        const key = random(40);
+        cache.written(key);
+        reference.delete(key);
+      } else if (op === 1) {
+        const key = random(40);
+        cache.removed(key);
+        reference.delete(key);
+      } else if (op === 2 && step % 7 === 0) {
+        cache.reloaded();
+        reference.clear();
+      } else {
+        const keys = [...new Set(Array.from({ length: 1 + random(5) }, () => random(40)))];
+        const got = cache.get(keys, reader(book));
+        expect([...got.keys()].sort((a, b) => a - b)).toEqual([...keys].sort((a, b) => a - b));
+        for (const key of keys) {
+          reference.delete(key);
+          reference.set(key, true);
+        }
+        while (reference.size > capacity) reference.delete(reference.keys().next().value!);
+      }
+      expect(cache.size).toBe(reference.size);
+      expect(cache.bytes).toBe(perBook * reference.size);
+    }
+    // The same keys held: reading them reads nothing.
+    let reads = 0;
+    cache.get([...reference.keys()], (keys) => {
+      reads += keys.length;
+      return reader(book)(keys);
+    });
+    expect(reads).toBe(0);
+  });
 });
 
 describe('ResultCache', () => {
@@ -103,6 +145,16 @@ describe('ResultCache', () => {
     cache.set('v1', 'a', 'y'.repeat(12));
     expect(cache.bytes).toBe(12);
     expect(cache.size).toBe(1);
+  });
+
+  it('freezes an answer and everything in it', () => {
+    const cache = new ResultCache<{ hits: Array<{ highlights: { title: string }; tags: string[] }>; facets: { counts: number[] } }>(10);
+    const answer = { hits: [{ highlights: { title: 'x' }, tags: ['a'] }], facets: { counts: [1, 2] } };
+    cache.get('v1', 'q');
+    cache.set('v1', 'q', answer);
+    const held = cache.get('v1', 'q')!;
+    for (const part of [held, held.hits, held.hits[0], held.hits[0]!.highlights, held.hits[0]!.tags, held.facets, held.facets.counts]) expect(Object.isFrozen(part)).toBe(true);
+    expect(() => held.facets.counts.push(3)).toThrow(TypeError);
   });
 
   it('holds no more than its entries, and nothing of another version', () => {

@@ -23,6 +23,31 @@ describe('editDistance (optimal string alignment)', () => {
     expect(editDistance('', 'abcdefgh', 2)).toBe(3);
   });
 
+  it('agrees with a plain full-matrix count on many words, with and without astral characters', () => {
+    const reference = (a: string, b: string): number => {
+      const s = Array.from(a);
+      const t = Array.from(b);
+      const d = Array.from({ length: s.length + 1 }, (_, i) => Array.from({ length: t.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+      for (let i = 1; i <= s.length; i++) {
+        for (let j = 1; j <= t.length; j++) {
+          d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (s[i - 1] === t[j - 1] ? 0 : 1));
+          if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+        }
+      }
+      return d[s.length]![t.length]!;
+    };
+    const letters = ['a', 'b', 'c', 'é', '😀'];
+    let seed = 11;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const word = () => Array.from({ length: random(9) }, () => letters[random(letters.length)]).join('');
+    for (let n = 0; n < 3000; n++) {
+      const [a, b, max] = [word(), word(), random(4)];
+      expect(editDistance(a, b, max)).toBe(Math.min(reference(a, b), max + 1));
+    }
+    // Long words after short ones: the rows kept between calls grow.
+    expect(editDistance('a'.repeat(200), `${'a'.repeat(199)}b`, 2)).toBe(1);
+  });
+
   it('works on code points, so an astral character is one edit', () => {
     expect(editDistance('a😀b', 'ab', 2)).toBe(1);
     expect(editDistance('😀😁', '😁😀', 2)).toBe(1);

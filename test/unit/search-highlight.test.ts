@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { parseKeyList } from '../../src/adapters/embedded/search/matching-keys.js';
 import { topK } from '../../src/adapters/embedded/search/top-k.js';
 import { escapeHtml, highlight, prefixLength, snippet, wholeWords } from '../../src/adapters/search-text/highlight.js';
+import { fieldWords, hitHighlighter } from '../../src/adapters/search-text/hit-highlights.js';
+import type { QueryPlan, TermPlan } from '../../src/adapters/search-text/query-plan.js';
+import { words } from '../../src/adapters/search-text/tokens.js';
 
 const markCats = wholeWords((term) => term === 'cats' || term === 'cat');
 
@@ -50,6 +53,34 @@ describe('snippet', () => {
     const out = snippet(text, markCats, 10);
     expect(out.startsWith('&lt;script&gt;alert(1)&lt;/script&gt;')).toBe(true);
     expect(out).not.toMatch(/<(?!\/?mark>)/);
+  });
+});
+
+describe('hit highlights', () => {
+  const term = (text: string, prefix: boolean): TermPlan => ({ term: text, prefix, alternatives: [], edits: [], splits: [], found: true, required: true });
+
+  it('keeps ASCII words as offsets, at the places the tokenizer finds them, and other text as words', () => {
+    const text = "Don't panic: R2-D2's 3rd <b>guide</b>, vol.42";
+    expect(fieldWords(text)).toEqual(words(text).flatMap((w) => [w.start, w.end]));
+    expect(fieldWords('')).toEqual([]);
+    expect(fieldWords('Café Noir')).toEqual(words('Café Noir'));
+  });
+
+  it('marks the same words from offsets as from words', () => {
+    const plan: QueryPlan = { terms: [term('guide', false), term('caf', true)], rankExactFirst: false, correctedQuery: null };
+    const book = {
+      title: 'The <Guide> to Guides',
+      authors: ['Ann Guide', 'Bo Café'],
+      description: `${'filler words here '.repeat(12)}a GUIDE, the guide's guide & more ${'and then some '.repeat(10)}`,
+    };
+    const fromOffsets = hitHighlighter(plan)(book);
+    const reference = {
+      title: highlight(book.title, wholeWords((t) => t === 'guide')),
+      authors: highlight('Ann Guide, Bo Café', wholeWords((t) => t === 'guide' || t.startsWith('caf'))),
+      description: snippet(book.description, wholeWords((t) => t === 'guide'), 20),
+    };
+    expect(fromOffsets).toEqual(reference);
+    expect(fromOffsets.description).toContain('<mark>GUIDE</mark>');
   });
 });
 

@@ -54,9 +54,9 @@ const TIE_SLACK = 8;
  */
 const RERANK_WINDOW = 64;
 /**
- * Bytes of books kept parsed and tokenized for the rerank and the hits: about 5,000 generated books
- * (the windows of some 80 queries). 25,000 by count held about 280 MiB once their highlight spans
- * were made, more than the ranking index of 100k books.
+ * Bytes of books kept parsed and tokenized for the rerank and the hits: about 22,000 generated books
+ * (the windows of some 350 queries). 25,000 by count held about 280 MiB when their words were lists
+ * of small objects, more than the ranking index of 100k books.
  */
 const BOOK_CACHE_BYTES = 64 * 2 ** 20;
 /** Answers kept per index version: at most this many, of at most these many bytes (see the sizes below). */
@@ -364,19 +364,25 @@ export class SqliteSearchIndex implements SearchIndex {
     const ranked = execution
       ? execution.ranked.map((r) => ({ key: r.key, rank: -r.score, tier: r.tier }))
       : this.ranked(query, fts, Math.max(offset + limit, RERANK_WINDOW));
-    const window = ranked.slice(0, RERANK_WINDOW);
-    for (const [key, book] of this.books.get(window.map((r) => r.key), (keys) => this.bodies(keys))) docs.set(key, book);
-    const reranked = rankByRelevance(
-      plan,
-      window.filter((r) => docs.has(r.key)),
-      (r) => docs.get(r.key)!.doc,
-      { widen: fts.relaxed },
-      (r) => docs.get(r.key)!.terms,
-    );
-    const ordered = [...reranked, ...ranked.slice(RERANK_WINDOW)];
-    const rows = limit <= 0 ? [] : ordered.slice(offset, offset + limit).map((r) => ({ key: r.key, score: -r.rank }));
-    const first = ordered[0];
-    return { rows, docs, best: first ? (docs.get(first.key) ?? null) : null };
+    const windowSize = Math.min(RERANK_WINDOW, ranked.length);
+    const keys = new Array<number>(windowSize);
+    for (let i = 0; i < windowSize; i++) keys[i] = ranked[i]!.key;
+    const books = this.books.get(keys, (missing) => this.bodies(missing));
+    const window: Array<{ row: RankedRow; book: CachedBook }> = [];
+    for (let i = 0; i < windowSize; i++) {
+      const book = books.get(keys[i]!);
+      if (book !== undefined) window.push({ row: ranked[i]!, book });
+    }
+    const reranked = rankByRelevance(plan, window, (w) => w.book.doc, { widen: fts.relaxed }, (w) => w.book.terms);
+    // The order is the reranked window, then the ranked rows past it.
+    const length = reranked.length + Math.max(0, ranked.length - RERANK_WINDOW);
+    const rowAt = (i: number) => (i < reranked.length ? reranked[i]!.row : ranked[RERANK_WINDOW + i - reranked.length]!);
+    const rows: Array<{ key: number; score: number }> = [];
+    if (limit > 0) for (let i = offset; i < Math.min(length, offset + limit); i++) {
+      const row = rowAt(i);
+      rows.push({ key: row.key, score: -row.rank });
+    }
+    return { rows, docs: books, best: reranked.length > 0 ? reranked[0]!.book : null };
   }
 
   /**
@@ -422,21 +428,27 @@ export class SqliteSearchIndex implements SearchIndex {
   }
 
   private bodies(keys: readonly number[]): Map<number, SearchDocument> {
-    if (keys.length === 0) return new Map();
-    const bodies = this.statement(`SELECT doc_key AS key, doc FROM ${LIVE_TABLES.bodies} WHERE doc_key IN (SELECT value FROM json_each(?))`).all(
-      JSON.stringify(keys),
-    ) as Array<{ key: number; doc: string }>;
-    return new Map(bodies.map((b) => [b.key, JSON.parse(b.doc) as SearchDocument]));
+    // One lookup per key: cheaper than an IN over json_each(?), which also needed the keys as JSON.
+    const body = this.statement(`SELECT doc FROM ${LIVE_TABLES.bodies} WHERE doc_key = ?`).pluck();
+    const out = new Map<number, SearchDocument>();
+    for (const key of keys) {
+      const doc = body.get(key) as string | undefined;
+      if (doc !== undefined) out.set(key, JSON.parse(doc) as SearchDocument);
+    }
+    return out;
   }
 
   private hits(ranked: ReadonlyArray<{ key: number; score: number }>, plan: QueryPlan, read: ReadonlyMap<number, CachedBook>): SearchHit[] {
     if (ranked.length === 0) return [];
-    const missing = ranked.filter((r) => !read.has(r.key)).map((r) => r.key);
-    const docs = missing.length === 0 ? read : new Map([...read, ...this.books.get(missing, (keys) => this.bodies(keys))]);
+    let missing: number[] | null = null;
+    for (const { key } of ranked) if (!read.has(key)) (missing ??= []).push(key);
+    const more = missing === null ? null : this.books.get(missing, (keys) => this.bodies(keys));
     const highlights = hitHighlighter(plan);
-    return ranked.flatMap(({ key, score }) => {
-      const book = docs.get(key);
-      return book ? [{ book: book.doc, score, highlights: highlights(book.doc, book.spans) }] : [];
-    });
+    const hits: SearchHit[] = [];
+    for (const { key, score } of ranked) {
+      const book = read.get(key) ?? more?.get(key);
+      if (book !== undefined) hits.push({ book: book.doc, score, highlights: highlights(book.doc, book.spans) });
+    }
+    return hits;
   }
 }

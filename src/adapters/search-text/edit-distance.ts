@@ -39,8 +39,52 @@ export function typoCost(typed: string, term: string, max: number): number {
  * one edit), over code points. Stops early and returns `max + 1` once the distance exceeds `max`.
  */
 export function editDistance(a: string, b: string, max: number): number {
-  const s = Array.from(a);
-  const t = Array.from(b);
+  // Without surrogate pairs code units are code points: no arrays of characters to make. The relevance
+  // rules call this for every title and author word of a relaxed query's 64 best books.
+  if (!hasSurrogates(a) && !hasSurrogates(b)) return unitDistance(a, b, max);
+  return pointDistance(Array.from(a), Array.from(b), max);
+}
+
+function hasSurrogates(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdfff) return true;
+  }
+  return false;
+}
+
+/** Rows of the distance matrix reused between calls: two back, one back, the current one. */
+let rows = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
+
+function unitDistance(s: string, t: string, max: number): number {
+  const m = s.length;
+  const n = t.length;
+  if (Math.abs(m - n) > max) return max + 1;
+  if (m === 0 || n === 0) return Math.min(Math.max(m, n), max + 1);
+  if (rows[0]!.length <= n) rows = [new Int32Array(2 * n + 2), new Int32Array(2 * n + 2), new Int32Array(2 * n + 2)];
+  let [prevPrev, prev, row] = rows as [Int32Array, Int32Array, Int32Array];
+  for (let j = 0; j <= n; j++) prev[j] = j;
+  for (let i = 1; i <= m; i++) {
+    const si = s.charCodeAt(i - 1);
+    row[0] = i;
+    let rowMin = i;
+    for (let j = 1; j <= n; j++) {
+      const cost = si === t.charCodeAt(j - 1) ? 0 : 1;
+      let d = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && si === t.charCodeAt(j - 2) && s.charCodeAt(i - 2) === t.charCodeAt(j - 1)) d = Math.min(d, prevPrev[j - 2]! + 1);
+      row[j] = d;
+      if (d < rowMin) rowMin = d;
+    }
+    if (rowMin > max) return max + 1;
+    const spare = prevPrev;
+    prevPrev = prev;
+    prev = row;
+    row = spare;
+  }
+  return Math.min(prev[n]!, max + 1);
+}
+
+function pointDistance(s: readonly string[], t: readonly string[], max: number): number {
   if (Math.abs(s.length - t.length) > max) return max + 1;
   if (s.length === 0 || t.length === 0) return Math.min(Math.max(s.length, t.length), max + 1);
   let prevPrev: number[] = [];

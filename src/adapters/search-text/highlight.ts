@@ -28,14 +28,37 @@ export function prefixLength(word: string, prefix: string): number {
   return word.length;
 }
 
-function render(text: string, from: number, to: number, spans: readonly Word[], mark: WordMarker): string {
+/**
+ * A text's words as offsets (word i runs from bounds[2i] to bounds[2i + 1]) with how many of each
+ * word's leading characters to mark (0 for none): the one form the renderers read, so a caller that
+ * keeps its words compactly marks them without making a Word each.
+ */
+export interface MarkedWords {
+  readonly bounds: ArrayLike<number>;
+  readonly marked: ArrayLike<number>;
+}
+
+function markedWords(text: string, spans: readonly Word[], mark: WordMarker): MarkedWords {
+  const bounds = new Array<number>(2 * spans.length);
+  const marked = new Array<number>(spans.length);
+  for (let i = 0; i < spans.length; i++) {
+    const word = spans[i]!;
+    bounds[2 * i] = word.start;
+    bounds[2 * i + 1] = word.end;
+    marked[i] = mark(word, text);
+  }
+  return { bounds, marked };
+}
+
+function render(text: string, from: number, to: number, { bounds, marked }: MarkedWords, first: number, last: number): string {
   let html = '';
   let at = from;
-  for (const word of spans) {
-    const marked = mark(word, text);
-    if (marked <= 0) continue;
-    const end = word.start + Math.min(marked, word.end - word.start);
-    html += `${escapeHtml(text.slice(at, word.start))}<mark>${escapeHtml(text.slice(word.start, end))}</mark>`;
+  for (let i = first; i < last; i++) {
+    const length = marked[i]!;
+    if (length <= 0) continue;
+    const start = bounds[2 * i]!;
+    const end = start + Math.min(length, bounds[2 * i + 1]! - start);
+    html += `${escapeHtml(text.slice(at, start))}<mark>${escapeHtml(text.slice(start, end))}</mark>`;
     at = end;
   }
   return html + escapeHtml(text.slice(at, to));
@@ -43,7 +66,12 @@ function render(text: string, from: number, to: number, spans: readonly Word[], 
 
 /** The whole text, HTML-escaped, with marked words wrapped in `<mark>`; `spans` are its words when already known. */
 export function highlight(text: string, mark: WordMarker, spans: readonly Word[] = words(text)): string {
-  return render(text, 0, text.length, spans, mark);
+  return highlightMarked(text, markedWords(text, spans, mark));
+}
+
+/** As `highlight`, for words already marked. */
+export function highlightMarked(text: string, words: MarkedWords): string {
+  return render(text, 0, text.length, words, 0, words.marked.length);
 }
 
 /**
@@ -51,27 +79,33 @@ export function highlight(text: string, mark: WordMarker, spans: readonly Word[]
  * with an ellipsis where text was cut.
  */
 export function snippet(text: string, mark: WordMarker, size = 20, spans: readonly Word[] = words(text)): string {
-  if (spans.length <= size) return highlight(text, mark, spans);
-  const hits = spans.map((w) => mark(w, text) > 0);
+  return snippetMarked(text, markedWords(text, spans, mark), size);
+}
+
+/** As `snippet`, for words already marked. */
+export function snippetMarked(text: string, words: MarkedWords, size = 20): string {
+  const { bounds, marked } = words;
+  const count = marked.length;
+  if (count <= size) return highlightMarked(text, words);
   let best = 0;
   let bestCount = -1;
-  let count = 0;
-  for (let i = 0; i < spans.length; i++) {
-    if (hits[i]) count++;
-    if (i >= size && hits[i - size]) count--;
+  let hits = 0;
+  for (let i = 0; i < count; i++) {
+    if (marked[i]! > 0) hits++;
+    if (i >= size && marked[i - size]! > 0) hits--;
     const start = i - size + 1;
-    if (start >= 0 && count > bestCount) {
+    if (start >= 0 && hits > bestCount) {
       best = start;
-      bestCount = count;
+      bestCount = hits;
     }
   }
   // Lead in with a little context before the first marked word instead of starting on it.
-  const firstHit = hits.indexOf(true, best);
-  if (firstHit >= 0 && firstHit - best > 3) best = firstHit - 3;
-  best = Math.max(0, Math.min(best, spans.length - size));
-  const window = spans.slice(best, best + size);
-  const from = best === 0 ? 0 : window[0]!.start;
-  const last = best + size >= spans.length;
-  const to = last ? text.length : window[window.length - 1]!.end;
-  return `${best === 0 ? '' : '… '}${render(text, from, to, window, mark)}${last ? '' : ' …'}`;
+  let firstHit = best;
+  while (firstHit < count && !(marked[firstHit]! > 0)) firstHit++;
+  if (firstHit < count && firstHit - best > 3) best = firstHit - 3;
+  best = Math.max(0, Math.min(best, count - size));
+  const from = best === 0 ? 0 : bounds[2 * best]!;
+  const last = best + size >= count;
+  const to = last ? text.length : bounds[2 * (best + size - 1) + 1]!;
+  return `${best === 0 ? '' : '… '}${render(text, from, to, words, best, best + size)}${last ? '' : ' …'}`;
 }

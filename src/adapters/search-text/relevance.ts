@@ -61,29 +61,87 @@ export interface BookTerms {
   readonly title: readonly string[];
   readonly series: readonly string[];
   readonly authors: ReadonlyArray<readonly string[]>;
-  /** Category and description words, read only when a term is not found in the named fields. */
-  readonly other: ReadonlySet<string>;
-  /** The same words as a list, for the matches that must look at each of them. */
-  readonly otherList: readonly string[];
+  /**
+   * Category and description words, each once in the order first met, between single spaces (with a
+   * space before the first and after the last): read only when a term is not found in the named
+   * fields. One string instead of a Set and a list of words: an index keeps thousands of these.
+   */
+  readonly other: string;
   readonly seriesNumber: number;
 }
 
+class TermsOfBook implements BookTerms {
+  readonly title: readonly string[];
+  readonly series: readonly string[];
+  readonly authors: ReadonlyArray<readonly string[]>;
+  readonly seriesNumber: number;
+  private otherWords: string | null = null;
+
+  constructor(private readonly book: RankableBook) {
+    const parts = titleParts(book.title);
+    this.title = terms(parts.main);
+    this.series = parts.series === null ? [] : terms(parts.series);
+    this.authors = book.authors.map((a) => terms(a));
+    this.seriesNumber = parts.number ?? 1;
+  }
+
+  get other(): string {
+    return (this.otherWords ??= ` ${[...new Set([...terms(this.book.category), ...terms(this.book.description)])].join(' ')} `);
+  }
+}
+
 export function bookTerms(book: RankableBook): BookTerms {
-  const parts = titleParts(book.title);
-  let other: Set<string> | undefined;
-  let otherList: string[] | undefined;
-  return {
-    title: terms(parts.main),
-    series: parts.series === null ? [] : terms(parts.series),
-    authors: book.authors.map((a) => terms(a)),
-    get other() {
-      return (other ??= new Set([...terms(book.category), ...terms(book.description)]));
-    },
-    get otherList() {
-      return (otherList ??= [...this.other]);
-    },
-    seriesNumber: parts.number ?? 1,
-  };
+  return new TermsOfBook(book);
+}
+
+/** The words of `other` (see BookTerms) as a list. */
+function otherList(other: string): string[] {
+  return other.length <= 2 ? [] : other.slice(1, -1).split(' ');
+}
+
+/**
+ * Where in `other` (see BookTerms) a word starts that is `word` (`whole`) or begins with it, from
+ * `from` on; -1 if none. Searched in place: this runs for each term and book of a rerank.
+ */
+function wordIn(other: string, word: string, whole: boolean, from = 0): number {
+  for (let at = other.indexOf(word, from); at >= 0; at = other.indexOf(word, at + 1)) {
+    if (other.charCodeAt(at - 1) === SPACE && (!whole || other.charCodeAt(at + word.length) === SPACE)) return at;
+  }
+  return -1;
+}
+
+const SPACE = 32;
+
+/** `word` is one of the words of `other`. */
+function hasWord(other: string, word: string): boolean {
+  return wordIn(other, word, true) >= 0;
+}
+
+/** `left` is a word of `other` and `right` the next. */
+function hasPair(other: string, left: string, right: string): boolean {
+  for (let at = wordIn(other, left, true); at >= 0; at = wordIn(other, left, true, at + 1)) {
+    const next = at + left.length + 1;
+    if (other.startsWith(right, next) && other.charCodeAt(next + right.length) === SPACE) return true;
+  }
+  return false;
+}
+
+/**
+ * Best edits for `t` among the words of `other`, as matchIn over its list would find them without
+ * widening: the words are space-separated, so a whole word, a word's start and two neighbours are
+ * found in the string itself.
+ */
+function otherEdits(t: TermPlan, other: string): number | null {
+  if (wordIn(other, t.term, !t.prefix) >= 0) return 0;
+  for (const [left, right] of t.splits) if (hasPair(other, left, right)) return 0;
+  let best: number | null = null;
+  for (let i = 0; i < t.alternatives.length; i++) {
+    const word = t.alternatives[i]!;
+    // planEdits reads the edits of a word's first place among the alternatives.
+    if (t.alternatives.indexOf(word) !== i || (best !== null && t.edits[i]! >= best)) continue;
+    if (hasWord(other, word)) best = t.edits[i]!;
+  }
+  return best;
 }
 
 /** Edits needed for a document term to match a query term through the plan, or null. */
@@ -97,32 +155,40 @@ function planEdits(t: TermPlan, word: string): number | null {
  * Edits for `word` to match `t` when the relaxed query widens typo tolerance by one edit (`flys` for
  * `flies`); only in the short fields a shopper names, and only for words long enough to judge.
  */
-function widenedEdits(t: TermPlan, word: string): number | null {
-  const length = Array.from(t.term).length;
-  if (length < 4 || word.length < 4 || /^\p{N}+$/u.test(t.term)) return null;
-  const max = maxEditsFor(length) + 1;
+function widenedEdits(t: TermPlan, word: string, max = widenedMax(t)): number | null {
+  if (max === null || word.length < 4) return null;
   let cost = typoCost(t.term, word, max);
   // While a word is being typed, its start is what can be judged.
   if (t.prefix) cost = Math.min(cost, typoCost(t.term, word.slice(0, t.term.length), max));
   return cost <= max ? cost : null;
 }
 
-/** Best edits for `t` among `words` (positions of the matches too), or null. */
-function matchIn(t: TermPlan, words: readonly string[], widen: boolean): { edits: number; at: number[] } | null {
+/** The edits a widened `t` allows, or null when it is too short or a number to be widened: once per term, not per word. */
+function widenedMax(t: TermPlan): number | null {
+  const length = Array.from(t.term).length;
+  if (length < 4 || /^\p{N}+$/u.test(t.term)) return null;
+  return maxEditsFor(length) + 1;
+}
+
+/**
+ * Best edits for `t` among `words`, or null; the words matched (both words of a split) are marked in
+ * `covered` when given.
+ */
+function matchIn(t: TermPlan, words: readonly string[], widened: number | null, covered: boolean[] | null): number | null {
   let best: number | null = null;
-  const at: number[] = [];
   for (let i = 0; i < words.length; i++) {
-    let edits = planEdits(t, words[i]!);
+    const word = words[i]!;
+    let edits = planEdits(t, word);
     if (edits === null) {
-      for (const [left, right] of t.splits) if (words[i] === left && words[i + 1] === right) edits = 0;
-      if (edits !== null) at.push(i + 1);
+      for (const [left, right] of t.splits) if (word === left && words[i + 1] === right) edits = 0;
+      if (edits !== null && covered !== null) covered[i + 1] = true;
     }
-    if (edits === null && widen) edits = widenedEdits(t, words[i]!);
+    if (edits === null && widened !== null) edits = widenedEdits(t, word, widened);
     if (edits === null) continue;
-    at.push(i);
+    if (covered !== null) covered[i] = true;
     if (best === null || edits < best) best = edits;
   }
-  return best === null ? null : { edits: best, at };
+  return best;
 }
 
 export interface RelevanceKey {
@@ -149,6 +215,7 @@ export interface RankOptions {
 
 /** The book's place under each rule, for `compareRelevance`. */
 export function relevanceKey(plan: QueryPlan, book: RankableBook, options: RankOptions = {}, b: BookTerms = bookTerms(book)): RelevanceKey {
+  // Loops rather than chains of map/filter: this runs for each of a search's best 64 books.
   const widen = options.widen ?? false;
   const titleCovered = new Array<boolean>(b.title.length).fill(false);
   const authorCovered = b.authors.map((a) => new Array<boolean>(a.length).fill(false));
@@ -160,50 +227,64 @@ export function relevanceKey(plan: QueryPlan, book: RankableBook, options: RankO
   let anyInTitle = false;
   let allRequiredInNamed = true;
   for (const t of plan.terms) {
-    const inTitle = matchIn(t, b.title, widen);
-    const inSeries = matchIn(t, b.series, widen);
-    const inAuthors = b.authors.map((a) => matchIn(t, a, widen));
+    const widened = widen ? widenedMax(t) : null;
+    const inTitle = matchIn(t, b.title, widened, titleCovered);
+    const inSeries = matchIn(t, b.series, widened, null);
+    let bestAuthor: number | null = null;
+    for (let i = 0; i < b.authors.length; i++) {
+      const edits = matchIn(t, b.authors[i]!, widened, authorCovered[i]!);
+      if (edits !== null && (bestAuthor === null || edits < bestAuthor)) bestAuthor = edits;
+    }
     let inOther: number | null = null;
-    if (inTitle || inSeries || inAuthors.some((m) => m !== null)) {
+    if (inTitle !== null || inSeries !== null || bestAuthor !== null) {
       // Found in a named field: the description can only add the lowest weight, which that field beats.
-    } else if (b.other.has(t.term)) inOther = 0;
-    else if (t.prefix || t.alternatives.length > 0 || t.splits.length > 0) inOther = matchIn(t, b.otherList, false)?.edits ?? null;
-    if (inTitle) {
-      anyInTitle = true;
-      for (const i of inTitle.at) titleCovered[i] = true;
-    } else allInTitle = false;
-    inAuthors.forEach((m, i) => m?.at.forEach((j) => (authorCovered[i]![j] = true)));
-    const bestAuthor = inAuthors.reduce<number | null>((best, m) => (m && (best === null || m.edits < best) ? m.edits : best), null);
-    const found: Array<[Field, number | null]> = [
-      ['title', inTitle?.edits ?? null],
-      ['authors', bestAuthor],
-      ['series', inSeries?.edits ?? null],
-      ['other', inOther],
-    ];
-    const matched = found.filter((f): f is [Field, number] => f[1] !== null);
+    } else if (hasWord(b.other, t.term)) inOther = 0;
+    else if (t.prefix || t.alternatives.length > 0 || t.splits.length > 0) inOther = otherEdits(t, b.other);
+    if (inTitle !== null) anyInTitle = true;
+    else allInTitle = false;
     if (!t.required) {
-      if (inTitle) fields += 0.1;
+      if (inTitle !== null) fields += 0.1;
       continue;
     }
-    if (matched.length === 0) {
+    if (inTitle === null && bestAuthor === null && inSeries === null && inOther === null) {
       allRequiredInNamed = false;
       continue;
     }
     coverage++;
-    typos += Math.min(...matched.map((f) => f[1]));
-    fields += Math.max(...matched.map((f) => WEIGHT[f[0]]));
+    // The fewest edits among the fields it is found in, and the weight of the best of those fields.
+    let edits = Infinity;
+    for (const found of [inTitle, bestAuthor, inSeries, inOther]) if (found !== null && found < edits) edits = found;
+    typos += edits;
+    fields += inTitle !== null ? WEIGHT.title : bestAuthor !== null ? WEIGHT.authors : inSeries !== null ? WEIGHT.series : WEIGHT.other;
     if (inTitle === null && inSeries === null && bestAuthor === null) requiredInNamed = false;
   }
   requiredInNamed &&= allRequiredInNamed;
 
-  const significant = b.title.map((w, i) => [w, i] as const).filter(([w]) => !isStopWord(w));
-  const titleWords = significant.length > 0 ? significant.map(([, i]) => i) : b.title.map((_, i) => i);
+  // Title words covered: all of them, the significant ones (all when every word is a stop word), and
+  // the shared ones (stop words and single letters aside).
+  let allCovered = true;
+  let significant = 0;
+  let significantCovered = true;
+  let shared = 0;
+  let sharedCovered = 0;
+  for (let i = 0; i < b.title.length; i++) {
+    const word = b.title[i]!;
+    const covered = titleCovered[i]!;
+    if (!covered) allCovered = false;
+    if (isStopWord(word)) continue;
+    significant++;
+    if (!covered) significantCovered = false;
+    if (word.length > 1) {
+      shared++;
+      if (covered) sharedCovered++;
+    }
+  }
+  const titleWordsCovered = significant > 0 ? significantCovered : allCovered;
   let naming = 0;
-  if (b.title.length > 0 && titleCovered.every(Boolean) && allInTitle) naming = 4;
-  else if (anyInTitle && requiredInNamed && titleWords.every((i) => titleCovered[i])) naming = 3;
+  if (b.title.length > 0 && allCovered && allInTitle) naming = 4;
+  else if (anyInTitle && requiredInNamed && titleWordsCovered) naming = 3;
   else if (requiredInNamed && b.authors.some((a, i) => namesAuthor(a, authorCovered[i]!))) naming = 2;
-  const shared = b.title.map((w, i) => i).filter((i) => b.title[i]!.length > 1 && !isStopWord(b.title[i]!));
-  const titleShare = shared.length === 0 ? 0 : shared.filter((i) => titleCovered[i]).length / shared.length;
+  const titleShare = shared === 0 ? 0 : sharedCovered / shared;
   const titleStart = startsTitle(plan, b.title) ? 1 : 0;
   return { coverage, typos, naming, titleShare, titleStart, fields, seriesNumber: b.seriesNumber, rating: book.rating };
 }
@@ -263,7 +344,7 @@ export function correctionFor(plan: QueryPlan, book: RankableBook, b: BookTerms 
     const consider = (word: string, edits: number) => {
       if (best === null || edits < best.edits) best = { word, edits };
     };
-    for (const list of [...named, b.otherList]) {
+    for (const list of [...named, otherList(b.other)]) {
       const widen = list !== named.at(-1) && named.includes(list);
       for (let i = 0; i < list.length; i++) {
         const w = list[i]!;
