@@ -58,12 +58,8 @@ export type AttributeSort = 'price_asc' | 'price_desc' | 'rating' | 'newest';
 type Row = [key: number, id: string, category: string, price: number, rating: number, year: number];
 
 const PRICE_BOUNDS = PRICE_RANGES.flatMap((r) => (r.to === undefined ? [] : [r.to]));
-
-function priceRange(price: number): number {
-  let i = 0;
-  while (i < PRICE_BOUNDS.length && price >= PRICE_BOUNDS[i]!) i++;
-  return i;
-}
+// count() unrolls the bounds: five ranges, four bounds.
+if (PRICE_BOUNDS.length !== 4) throw new Error('AttributeStore.count expects four price bounds');
 
 /** Ratings in tenths: a book's bucket never exceeds that of a better-rated book. */
 const RATING_BUCKETS = 51;
@@ -201,26 +197,33 @@ export class AttributeStore {
 
   /** Matching books with every filter, and the disjunctive facets (each facet ignores its own filter). */
   count(keys: ArrayLike<number> | null, filters: FacetFilters): FacetCounts {
-    const categoryCounts = new Float64Array(this.categoryNames.length);
-    const rangeCounts = PRICE_RANGES.map(() => 0);
+    const categoryCounts = new Int32Array(this.categoryNames.length);
+    const rangeCounts = new Int32Array(PRICE_RANGES.length);
     const wanted = this.categoryId(filters);
     const { minPrice, maxPrice, minRating } = filters;
+    const { live, price: prices, category: categories, rating } = this;
+    // No category filter as -2, which no category id is.
+    const only = wanted ?? -2;
+    const [b1, b2, b3, b4] = PRICE_BOUNDS as [number, number, number, number];
+    const n = keys === null ? live.length : keys.length;
     let total = 0;
-    this.forEach(keys, (key) => {
-      if (minRating !== undefined && !(this.rating[key]! >= minRating)) return;
-      const price = this.price[key]!;
+    for (let i = 0; i < n; i++) {
+      const key = keys === null ? i : keys[i]!;
+      if (live[key] !== 1) continue;
+      if (minRating !== undefined && !(rating[key]! >= minRating)) continue;
+      const price = prices[key]!;
       const inPrice = (minPrice === undefined || price >= minPrice) && (maxPrice === undefined || price <= maxPrice);
-      const category = this.category[key]!;
-      const inCategory = wanted === undefined || category === wanted;
+      const category = categories[key]!;
+      const inCategory = only === -2 || category === only;
       if (inPrice) categoryCounts[category]!++;
-      if (inCategory) rangeCounts[priceRange(price)]!++;
+      if (inCategory) rangeCounts[price >= b1 ? (price >= b2 ? (price >= b3 ? (price >= b4 ? 4 : 3) : 2) : 1) : 0]!++;
       if (inPrice && inCategory) total++;
-    });
-    const categories = new Map<string, number>();
+    }
+    const facets = new Map<string, number>();
     categoryCounts.forEach((n, id) => {
-      if (n > 0) categories.set(this.categoryNames[id]!, n);
+      if (n > 0) facets.set(this.categoryNames[id]!, n);
     });
-    return { total, categories, priceRanges: rangeCounts };
+    return { total, categories: facets, priceRanges: Array.from(rangeCounts) };
   }
 
   /** Keys of one page of the books passing every filter, in `sort` order with ties by id. */
