@@ -251,12 +251,22 @@ export class RankingIndex {
       const k1Plus1 = BM25_K1 + 1.0;
       const oneMinusB = 1 - BM25_B;
       const b = BM25_B;
+      // Once the heap is full, most documents fall clearly short of its worst score: a test without
+      // division, off from the exact score by a few ulps at most and so given a wide margin, skips them.
+      const idfK1Plus1 = idf * k1Plus1;
+      const bPerLength = b / avgdl;
+      let floor = heap.floor(tier) * (1 - 1e-9);
       for (let i = 0; i < hits; i++) {
         const k = matches[i]!;
         const f = byPosition ? frequency[i]! : frequency[k]!;
+        const len = length[k]!;
+        if (idfK1Plus1 * f < floor * (f + k1 * (oneMinusB + bPerLength * len))) continue;
         // 0 + x is x: the same double as the conjunction's score[k] += for a query of one phrase.
-        const score = idf * ((f * k1Plus1) / (f + k1 * (oneMinusB + (b * length[k]!) / avgdl)));
-        if (heap.admits(k, tier, score) && (accept === null || accept(k))) heap.insert(k, tier, score);
+        const score = idf * ((f * k1Plus1) / (f + k1 * (oneMinusB + (b * len) / avgdl)));
+        if (heap.admits(k, tier, score) && (accept === null || accept(k))) {
+          heap.insert(k, tier, score);
+          floor = heap.floor(tier) * (1 - 1e-9);
+        }
       }
     }
     return { matches, ranked: heap.sorted() };
@@ -563,6 +573,8 @@ class RankHeap {
   private readonly scores: Float64Array;
   private readonly tiers: Uint8Array;
   private count = 0;
+  /** The id of keys[0] once a tie with it needed it; null after any change to the heap. */
+  private worstId: string | null = null;
 
   constructor(
     private readonly size: number,
@@ -581,12 +593,23 @@ class RankHeap {
     if (tier !== worstTier) return tier < worstTier;
     const worstScore = this.scores[0]!;
     if (score !== worstScore) return score > worstScore;
-    return this.idOf(key) < this.idOf(this.keys[0]!);
+    // Broad queries tie often (the same frequency and length make the same score): the worst's id is kept.
+    if (this.worstId === null) this.worstId = this.idOf(this.keys[0]!);
+    return this.idOf(key) < this.worstId;
+  }
+
+  /** A score a key of `tier` must reach to be kept (ties are for `admits`): -Infinity while the heap has room. */
+  floor(tier: number): number {
+    if (this.size === 0) return Infinity;
+    if (this.count < this.size) return -Infinity;
+    const worstTier = this.tiers[0]!;
+    return tier === worstTier ? this.scores[0]! : tier < worstTier ? -Infinity : Infinity;
   }
 
   /** Keeps `key`, dropping the worst kept when full: only after `admits` said yes. */
   insert(key: number, tier: number, score: number): void {
     const { keys, scores, tiers } = this;
+    this.worstId = null;
     if (this.count < this.size) {
       let i = this.count++;
       while (i > 0) {
