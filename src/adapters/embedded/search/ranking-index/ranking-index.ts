@@ -402,33 +402,49 @@ export class RankingIndex {
       for (const phrase of term.phrases) {
         const [from, to] = this.segment.range(phrase.words[0]!, phrase.prefix);
         const delta = this.deltaOf(phrase.words[0]!, phrase.prefix);
+        // `hits` counts every live document of the phrase (the idf needs them all); only those still
+        // candidates (every earlier term matched; for the first term, all) are listed for scoring.
+        const first = t === 0;
         let hits = 0;
+        let listed = 0;
         if (to - from === 1 && delta.length === 0) {
           // One posting list holds each document once: its weights are the frequencies as they are.
           for (let j = offsets[from]!, end = offsets[to]!; j < end; j++) {
             const k = keys[j]!;
             if (inSegment[k] === 0) continue;
+            hits++;
+            if (!first && (queryStamp[k] !== epoch || (matched[k]! & before) !== before)) continue;
             frequency[k] = weights[j]!;
-            phraseKeys[hits++] = k;
+            phraseKeys[listed++] = k;
           }
         } else {
           const pe = this.nextPhraseEpoch();
           for (let j = offsets[from]!, end = offsets[to]!; j < end; j++) {
             const k = keys[j]!;
             if (inSegment[k] === 0) continue;
-            if (phraseStamp[k] !== pe) {
+            const fresh = phraseStamp[k] !== pe;
+            if (fresh) {
               phraseStamp[k] = pe;
+              hits++;
+            }
+            if (!first && (queryStamp[k] !== epoch || (matched[k]! & before) !== before)) continue;
+            if (fresh) {
               frequency[k] = 0;
-              phraseKeys[hits++] = k;
+              phraseKeys[listed++] = k;
             }
             frequency[k]! += weights[j]!;
           }
           for (const postings of delta) {
             for (const [k, w] of postings) {
-              if (phraseStamp[k] !== pe) {
+              const fresh = phraseStamp[k] !== pe;
+              if (fresh) {
                 phraseStamp[k] = pe;
+                hits++;
+              }
+              if (!first && (queryStamp[k] !== epoch || (matched[k]! & before) !== before)) continue;
+              if (fresh) {
                 frequency[k] = 0;
-                phraseKeys[hits++] = k;
+                phraseKeys[listed++] = k;
               }
               frequency[k]! += w;
             }
@@ -438,7 +454,7 @@ export class RankingIndex {
         // FTS5's idf, floored at a tiny positive value so that a very common term still counts.
         let idf = this.log((rows - hits + 0.5) / (hits + 0.5));
         if (idf <= 0) idf = 1e-6;
-        for (let i = 0; i < hits; i++) {
+        for (let i = 0; i < listed; i++) {
           const k = phraseKeys[i]!;
           if (queryStamp[k] !== epoch) {
             // Only the first term brings in candidates: a book missing it can never match.
