@@ -579,18 +579,18 @@ function lowerBound(sorted: readonly string[], term: string): number {
 }
 
 /**
- * The best `size` keys seen, worst on top of a binary heap, with each key's tier and score beside it
- * in typed arrays. `admits` rejects a key that cannot enter on its tier and score alone, so a million
- * candidates cost a million number comparisons (ids are read only for a tie with the worst kept) and
- * the caller's filter runs only for the few hundred keys that would enter.
+ * The best `size` keys seen, worst on top of a binary heap, with each key's tier, score and id beside
+ * it. `admits` rejects a key that cannot enter on its tier and score alone, so a million candidates
+ * cost a million number comparisons (an id is read only for a tie with the worst kept) and the
+ * caller's filter runs only for the few hundred keys that would enter. Broad queries tie often (the
+ * same frequency and length make the same score), so the kept keys' ids are read once, on entry.
  */
 class RankHeap {
   private readonly keys: Int32Array;
   private readonly scores: Float64Array;
   private readonly tiers: Uint8Array;
+  private readonly ids: string[];
   private count = 0;
-  /** The id of keys[0] once a tie with it needed it; null after any change to the heap. */
-  private worstId: string | null = null;
 
   constructor(
     private readonly size: number,
@@ -599,6 +599,7 @@ class RankHeap {
     this.keys = new Int32Array(size);
     this.scores = new Float64Array(size);
     this.tiers = new Uint8Array(size);
+    this.ids = new Array<string>(size).fill('');
   }
 
   /** Whether `key` with this tier and score would be kept (before any key offered after it). */
@@ -609,9 +610,7 @@ class RankHeap {
     if (tier !== worstTier) return tier < worstTier;
     const worstScore = this.scores[0]!;
     if (score !== worstScore) return score > worstScore;
-    // Broad queries tie often (the same frequency and length make the same score): the worst's id is kept.
-    if (this.worstId === null) this.worstId = this.idOf(this.keys[0]!);
-    return this.idOf(key) < this.worstId;
+    return this.idOf(key) < this.ids[0]!;
   }
 
   /** A score a key of `tier` must reach to be kept (ties are for `admits`): -Infinity while the heap has room. */
@@ -624,53 +623,59 @@ class RankHeap {
 
   /** Keeps `key`, dropping the worst kept when full: only after `admits` said yes. */
   insert(key: number, tier: number, score: number): void {
-    const { keys, scores, tiers } = this;
-    this.worstId = null;
+    const { keys, scores, tiers, ids } = this;
+    const id = this.idOf(key);
+    let i: number;
     if (this.count < this.size) {
-      let i = this.count++;
+      // Up from the new leaf while the parent ranks before the new key.
+      i = this.count++;
       while (i > 0) {
         const parent = (i - 1) >> 1;
-        if (this.rankedBefore(tiers[parent]!, scores[parent]!, keys[parent]!, tier, score, key)) {
-          keys[i] = keys[parent]!;
-          scores[i] = scores[parent]!;
-          tiers[i] = tiers[parent]!;
-          i = parent;
-        } else break;
+        if (!rankedBefore(tiers[parent]!, scores[parent]!, ids[parent]!, tier, score, id)) break;
+        this.move(parent, i);
+        i = parent;
       }
-      keys[i] = key;
-      scores[i] = score;
-      tiers[i] = tier;
-      return;
-    }
-    const n = this.count;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      const r = l + 1;
-      // The worse of the two children.
-      const c = r < n && this.rankedBefore(tiers[l]!, scores[l]!, keys[l]!, tiers[r]!, scores[r]!, keys[r]!) ? r : l;
-      if (!this.rankedBefore(tier, score, key, tiers[c]!, scores[c]!, keys[c]!)) break;
-      keys[i] = keys[c]!;
-      scores[i] = scores[c]!;
-      tiers[i] = tiers[c]!;
-      i = c;
+    } else {
+      // Down from the root while a child ranks after the new key.
+      const n = this.count;
+      i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= n) break;
+        const r = l + 1;
+        const c = r < n && rankedBefore(tiers[l]!, scores[l]!, ids[l]!, tiers[r]!, scores[r]!, ids[r]!) ? r : l;
+        if (!rankedBefore(tier, score, id, tiers[c]!, scores[c]!, ids[c]!)) break;
+        this.move(c, i);
+        i = c;
+      }
     }
     keys[i] = key;
     scores[i] = score;
     tiers[i] = tier;
+    ids[i] = id;
   }
 
   /** The kept keys, best first: (tier, score desc, id). */
   sorted(): RankedKey[] {
-    const out: RankedKey[] = [];
-    for (let i = 0; i < this.count; i++) out.push({ key: this.keys[i]!, score: this.scores[i]!, tier: this.tiers[i]! });
-    return out.sort((a, b) => (this.rankedBefore(a.tier, a.score, a.key, b.tier, b.score, b.key) ? -1 : this.rankedBefore(b.tier, b.score, b.key, a.tier, a.score, a.key) ? 1 : 0));
+    const order = Array.from({ length: this.count }, (_, i) => i);
+    const { tiers, scores, ids } = this;
+    order.sort((a, b) =>
+      rankedBefore(tiers[a]!, scores[a]!, ids[a]!, tiers[b]!, scores[b]!, ids[b]!) ? -1 : rankedBefore(tiers[b]!, scores[b]!, ids[b]!, tiers[a]!, scores[a]!, ids[a]!) ? 1 : 0,
+    );
+    return order.map((i) => ({ key: this.keys[i]!, score: scores[i]!, tier: tiers[i]! }));
   }
 
-  private rankedBefore(tierA: number, scoreA: number, keyA: number, tierB: number, scoreB: number, keyB: number): boolean {
-    if (tierA !== tierB) return tierA < tierB;
-    if (scoreA !== scoreB) return scoreA > scoreB;
-    return this.idOf(keyA) < this.idOf(keyB);
+  private move(from: number, to: number): void {
+    this.keys[to] = this.keys[from]!;
+    this.scores[to] = this.scores[from]!;
+    this.tiers[to] = this.tiers[from]!;
+    this.ids[to] = this.ids[from]!;
   }
+}
+
+/** (tier, score desc, id) order. */
+function rankedBefore(tierA: number, scoreA: number, idA: string, tierB: number, scoreB: number, idB: string): boolean {
+  if (tierA !== tierB) return tierA < tierB;
+  if (scoreA !== scoreB) return scoreA > scoreB;
+  return idA < idB;
 }
