@@ -188,7 +188,88 @@ export class RankingIndex {
    */
   execute(query: RankedQuery, wanted: number, accept: ((key: number) => boolean) | null): Execution {
     const simple = query.clauses.length === 1 && query.terms.every((t) => t.phrases.every((p) => p.words.length === 1));
-    return simple ? this.executeConjunction(query, wanted, accept) : this.executeClauses(query, wanted, accept);
+    if (!simple) return this.executeClauses(query, wanted, accept);
+    const only = query.terms.length === 1 && query.terms[0]!.phrases.length === 1 ? query.terms[0]!.phrases[0]! : null;
+    return only ? this.executePhrase(only, query.tiered, wanted, accept) : this.executeConjunction(query, wanted, accept);
+  }
+
+  /**
+   * A query of one word (or prefix) and no alternatives, the commonest and, for a short prefix, the
+   * broadest: every match gets the same idf, so each score is computed once, in a local, and only the
+   * few that beat the worst kept so far reach the filter and the heap. No per-key scratch is written
+   * but the frequencies of documents holding several terms of a prefix.
+   */
+  private executePhrase(phrase: RankedPhrase, tiered: boolean, wanted: number, accept: ((key: number) => boolean) | null): Execution {
+    const word = phrase.words[0]!;
+    const rows = this.bm25Rows > 0 ? this.bm25Rows : this.rows;
+    const avgdl = (this.bm25Rows > 0 ? this.bm25Tokens : this.tokens) / rows;
+    const { inSegment, length, phraseStamp, frequency, phraseKeys } = this;
+    const { keys, weights, offsets } = this.segment;
+    const [from, to] = this.segment.range(word, phrase.prefix);
+    const delta = this.deltaOf(word, phrase.prefix);
+    // With one posting list each document appears once: its frequency is kept by position, not by key.
+    const byPosition = to - from === 1 && delta.length === 0;
+    let hits = 0;
+    if (byPosition) {
+      for (let j = offsets[from]!, end = offsets[to]!; j < end; j++) {
+        const k = keys[j]!;
+        if (inSegment[k] === 0) continue;
+        frequency[hits] = weights[j]!;
+        phraseKeys[hits++] = k;
+      }
+    } else {
+      const pe = this.nextPhraseEpoch();
+      for (let j = offsets[from]!, end = offsets[to]!; j < end; j++) {
+        const k = keys[j]!;
+        if (inSegment[k] === 0) continue;
+        if (phraseStamp[k] !== pe) {
+          phraseStamp[k] = pe;
+          frequency[k] = 0;
+          phraseKeys[hits++] = k;
+        }
+        frequency[k]! += weights[j]!;
+      }
+      for (const postings of delta) {
+        for (const [k, w] of postings) {
+          if (phraseStamp[k] !== pe) {
+            phraseStamp[k] = pe;
+            frequency[k] = 0;
+            phraseKeys[hits++] = k;
+          }
+          frequency[k]! += w;
+        }
+      }
+    }
+    const matches = phraseKeys.slice(0, hits);
+    const heap = new RankHeap(wanted, this.idOf);
+    if (hits > 0 && wanted > 0) {
+      let idf = this.log((rows - hits + 0.5) / (hits + 0.5));
+      if (idf <= 0) idf = 1e-6;
+      const tier = tiered && !phrase.asTyped ? 1 : 0;
+      // bm25's constants as executeConjunction's expression evaluates them: (1 - b) + x is 1 - b + x.
+      const k1 = BM25_K1;
+      const k1Plus1 = BM25_K1 + 1.0;
+      const oneMinusB = 1 - BM25_B;
+      const b = BM25_B;
+      // Once the heap is full, most documents fall clearly short of its worst score: a test without
+      // division, off from the exact score by a few ulps at most and so given a wide margin, skips them.
+      const idfK1Plus1 = idf * k1Plus1;
+      const bPerLength = b / avgdl;
+      let floor = heap.floor(tier) * (1 - 1e-9);
+      for (let i = 0; i < hits; i++) {
+        const k = matches[i]!;
+        const f = byPosition ? frequency[i]! : frequency[k]!;
+        const len = length[k]!;
+        if (idfK1Plus1 * f < floor * (f + k1 * (oneMinusB + bPerLength * len))) continue;
+        // 0 + x is x: the same double as the conjunction's score[k] += for a query of one phrase.
+        const score = idf * ((f * k1Plus1) / (f + k1 * (oneMinusB + (b * len) / avgdl)));
+        if (heap.admits(k, tier, score) && (accept === null || accept(k))) {
+          heap.insert(k, tier, score);
+          floor = heap.floor(tier) * (1 - 1e-9);
+        }
+      }
+    }
+    return { matches, ranked: heap.sorted() };
   }
 
   /**
@@ -243,12 +324,14 @@ export class RankingIndex {
     const all = (1 << query.terms.length) - 1;
     const matches = new Int32Array(touchedCount);
     let count = 0;
-    const heap = new RankHeap(wanted, query.tiered ? matchedAsTyped : null, all, score, this.idOf);
+    const heap = new RankHeap(wanted, this.idOf);
+    const tiered = query.tiered;
     for (let i = 0; i < touchedCount; i++) {
       const k = touched[i]!;
       if (!masks.some((mask) => (matched[k]! & mask) === mask)) continue;
       matches[count++] = k;
-      if (wanted > 0 && (accept === null || accept(k))) heap.offer(k);
+      const tier = tiered && matchedAsTyped[k] !== all ? 1 : 0;
+      if (heap.admits(k, tier, score[k]!) && (accept === null || accept(k))) heap.insert(k, tier, score[k]!);
     }
     return { matches: matches.subarray(0, count), ranked: heap.sorted() };
   }
@@ -319,33 +402,49 @@ export class RankingIndex {
       for (const phrase of term.phrases) {
         const [from, to] = this.segment.range(phrase.words[0]!, phrase.prefix);
         const delta = this.deltaOf(phrase.words[0]!, phrase.prefix);
+        // `hits` counts every live document of the phrase (the idf needs them all); only those still
+        // candidates (every earlier term matched; for the first term, all) are listed for scoring.
+        const first = t === 0;
         let hits = 0;
+        let listed = 0;
         if (to - from === 1 && delta.length === 0) {
           // One posting list holds each document once: its weights are the frequencies as they are.
           for (let j = offsets[from]!, end = offsets[to]!; j < end; j++) {
             const k = keys[j]!;
             if (inSegment[k] === 0) continue;
+            hits++;
+            if (!first && (queryStamp[k] !== epoch || (matched[k]! & before) !== before)) continue;
             frequency[k] = weights[j]!;
-            phraseKeys[hits++] = k;
+            phraseKeys[listed++] = k;
           }
         } else {
           const pe = this.nextPhraseEpoch();
           for (let j = offsets[from]!, end = offsets[to]!; j < end; j++) {
             const k = keys[j]!;
             if (inSegment[k] === 0) continue;
-            if (phraseStamp[k] !== pe) {
+            const fresh = phraseStamp[k] !== pe;
+            if (fresh) {
               phraseStamp[k] = pe;
+              hits++;
+            }
+            if (!first && (queryStamp[k] !== epoch || (matched[k]! & before) !== before)) continue;
+            if (fresh) {
               frequency[k] = 0;
-              phraseKeys[hits++] = k;
+              phraseKeys[listed++] = k;
             }
             frequency[k]! += weights[j]!;
           }
           for (const postings of delta) {
             for (const [k, w] of postings) {
-              if (phraseStamp[k] !== pe) {
+              const fresh = phraseStamp[k] !== pe;
+              if (fresh) {
                 phraseStamp[k] = pe;
+                hits++;
+              }
+              if (!first && (queryStamp[k] !== epoch || (matched[k]! & before) !== before)) continue;
+              if (fresh) {
                 frequency[k] = 0;
-                phraseKeys[hits++] = k;
+                phraseKeys[listed++] = k;
               }
               frequency[k]! += w;
             }
@@ -355,7 +454,7 @@ export class RankingIndex {
         // FTS5's idf, floored at a tiny positive value so that a very common term still counts.
         let idf = this.log((rows - hits + 0.5) / (hits + 0.5));
         if (idf <= 0) idf = 1e-6;
-        for (let i = 0; i < hits; i++) {
+        for (let i = 0; i < listed; i++) {
           const k = phraseKeys[i]!;
           if (queryStamp[k] !== epoch) {
             // Only the first term brings in candidates: a book missing it can never match.
@@ -376,12 +475,14 @@ export class RankingIndex {
     });
     const matches = new Int32Array(touchedCount);
     let count = 0;
-    const heap = new RankHeap(wanted, query.tiered ? matchedAsTyped : null, all, score, this.idOf);
+    const heap = new RankHeap(wanted, this.idOf);
+    const tiered = query.tiered;
     for (let i = 0; i < touchedCount; i++) {
       const k = touched[i]!;
       if (matched[k] !== all || live[k] === 0) continue;
       matches[count++] = k;
-      if (wanted > 0 && (accept === null || accept(k))) heap.offer(k);
+      const tier = tiered && matchedAsTyped[k] !== all ? 1 : 0;
+      if (heap.admits(k, tier, score[k]!) && (accept === null || accept(k))) heap.insert(k, tier, score[k]!);
     }
     return { matches: matches.subarray(0, count), ranked: heap.sorted() };
   }
@@ -478,65 +579,103 @@ function lowerBound(sorted: readonly string[], term: string): number {
 }
 
 /**
- * The best `size` keys seen, worst on top of a binary heap: a key enters only when it beats the
- * worst kept, so a million candidates cost a million comparisons and a few hundred sifts.
+ * The best `size` keys seen, worst on top of a binary heap, with each key's tier, score and id beside
+ * it. `admits` rejects a key that cannot enter on its tier and score alone, so a million candidates
+ * cost a million number comparisons (an id is read only for a tie with the worst kept) and the
+ * caller's filter runs only for the few hundred keys that would enter. Broad queries tie often (the
+ * same frequency and length make the same score), so the kept keys' ids are read once, on entry.
  */
 class RankHeap {
-  private readonly heap: number[] = [];
+  private readonly keys: Int32Array;
+  private readonly scores: Float64Array;
+  private readonly tiers: Uint8Array;
+  private readonly ids: string[];
+  private count = 0;
 
   constructor(
     private readonly size: number,
-    private readonly asTyped: Int32Array | null,
-    private readonly all: number,
-    private readonly score: Float64Array,
     private readonly idOf: (key: number) => string,
-  ) {}
-
-  tier(k: number): number {
-    return this.asTyped === null || this.asTyped[k] === this.all ? 0 : 1;
+  ) {
+    this.keys = new Int32Array(size);
+    this.scores = new Float64Array(size);
+    this.tiers = new Uint8Array(size);
+    this.ids = new Array<string>(size).fill('');
   }
 
-  /** Negative when `a` ranks before `b`. */
-  compare(a: number, b: number): number {
-    const tiers = this.tier(a) - this.tier(b);
-    if (tiers !== 0) return tiers;
-    const sa = this.score[a]!;
-    const sb = this.score[b]!;
-    if (sa !== sb) return sa > sb ? -1 : 1;
-    const ia = this.idOf(a);
-    const ib = this.idOf(b);
-    return ia < ib ? -1 : ia > ib ? 1 : 0;
+  /** Whether `key` with this tier and score would be kept (before any key offered after it). */
+  admits(key: number, tier: number, score: number): boolean {
+    if (this.count < this.size) return true;
+    if (this.size === 0) return false;
+    const worstTier = this.tiers[0]!;
+    if (tier !== worstTier) return tier < worstTier;
+    const worstScore = this.scores[0]!;
+    if (score !== worstScore) return score > worstScore;
+    return this.idOf(key) < this.ids[0]!;
   }
 
-  offer(k: number): void {
-    const heap = this.heap;
-    if (heap.length < this.size) {
-      heap.push(k);
-      let i = heap.length - 1;
+  /** A score a key of `tier` must reach to be kept (ties are for `admits`): -Infinity while the heap has room. */
+  floor(tier: number): number {
+    if (this.size === 0) return Infinity;
+    if (this.count < this.size) return -Infinity;
+    const worstTier = this.tiers[0]!;
+    return tier === worstTier ? this.scores[0]! : tier < worstTier ? -Infinity : Infinity;
+  }
+
+  /** Keeps `key`, dropping the worst kept when full: only after `admits` said yes. */
+  insert(key: number, tier: number, score: number): void {
+    const { keys, scores, tiers, ids } = this;
+    const id = this.idOf(key);
+    let i: number;
+    if (this.count < this.size) {
+      // Up from the new leaf while the parent ranks before the new key.
+      i = this.count++;
       while (i > 0) {
         const parent = (i - 1) >> 1;
-        if (this.compare(heap[i]!, heap[parent]!) <= 0) break;
-        [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+        if (!rankedBefore(tiers[parent]!, scores[parent]!, ids[parent]!, tier, score, id)) break;
+        this.move(parent, i);
         i = parent;
       }
-      return;
+    } else {
+      // Down from the root while a child ranks after the new key.
+      const n = this.count;
+      i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= n) break;
+        const r = l + 1;
+        const c = r < n && rankedBefore(tiers[l]!, scores[l]!, ids[l]!, tiers[r]!, scores[r]!, ids[r]!) ? r : l;
+        if (!rankedBefore(tier, score, id, tiers[c]!, scores[c]!, ids[c]!)) break;
+        this.move(c, i);
+        i = c;
+      }
     }
-    if (this.compare(k, heap[0]!) >= 0) return;
-    heap[0] = k;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let worst = i;
-      if (l < heap.length && this.compare(heap[l]!, heap[worst]!) > 0) worst = l;
-      if (r < heap.length && this.compare(heap[r]!, heap[worst]!) > 0) worst = r;
-      if (worst === i) return;
-      [heap[i], heap[worst]] = [heap[worst]!, heap[i]!];
-      i = worst;
-    }
+    keys[i] = key;
+    scores[i] = score;
+    tiers[i] = tier;
+    ids[i] = id;
   }
 
+  /** The kept keys, best first: (tier, score desc, id). */
   sorted(): RankedKey[] {
-    return [...this.heap].sort((a, b) => this.compare(a, b)).map((key) => ({ key, score: this.score[key]!, tier: this.tier(key) }));
+    const order = Array.from({ length: this.count }, (_, i) => i);
+    const { tiers, scores, ids } = this;
+    order.sort((a, b) =>
+      rankedBefore(tiers[a]!, scores[a]!, ids[a]!, tiers[b]!, scores[b]!, ids[b]!) ? -1 : rankedBefore(tiers[b]!, scores[b]!, ids[b]!, tiers[a]!, scores[a]!, ids[a]!) ? 1 : 0,
+    );
+    return order.map((i) => ({ key: this.keys[i]!, score: scores[i]!, tier: tiers[i]! }));
   }
+
+  private move(from: number, to: number): void {
+    this.keys[to] = this.keys[from]!;
+    this.scores[to] = this.scores[from]!;
+    this.tiers[to] = this.tiers[from]!;
+    this.ids[to] = this.ids[from]!;
+  }
+}
+
+/** (tier, score desc, id) order. */
+function rankedBefore(tierA: number, scoreA: number, idA: string, tierB: number, scoreB: number, idB: string): boolean {
+  if (tierA !== tierB) return tierA < tierB;
+  if (scoreA !== scoreB) return scoreA > scoreB;
+  return idA < idB;
 }
