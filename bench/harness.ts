@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CATEGORIES } from '../src/cli/seed/word-lists.js';
+import { openLoop } from './open-loop.js';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -127,6 +128,18 @@ export async function load(scenario: string, opts: LoadOptions): Promise<Row> {
     .map(([code, { count }]) => `${count}×${code}`);
   console.error(`  ${scenario}: ${row.rps} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, errors ${row.errors}${statuses.length ? ` (${statuses.join(', ')})` : ''}`);
   return row;
+}
+
+/**
+ * A row from an open-loop run (see open-loop.ts): `rate` requests/s arriving at random moments for
+ * `duration` seconds after a 2 s warm-up, latency from each request's due time to its last byte.
+ */
+export async function openLoad(scenario: string, opts: { base: string; paths: () => string; rate: number; duration: number }): Promise<Row> {
+  await openLoop(opts.base, opts.paths, opts.rate, 2, 7);
+  const r = await openLoop(opts.base, opts.paths, opts.rate, opts.duration);
+  const note = `open loop, Poisson arrivals; client lag ${r.clientLagMs} ms at worst`;
+  console.error(`  ${scenario}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms, errors ${r.errors} (${note})`);
+  return { scenario, rps: r.rps, p50: r.p50, p99: r.p99, errors: r.errors, note: 'open loop, Poisson arrivals' };
 }
 
 /**

@@ -9,8 +9,9 @@
  * an admin, and runs each scenario with the bench's price write every 100 ms. For each scenario it prints
  * requests/s, p50/p99 and the server's CPU per request read from /proc/<pid>/stat over the measured
  * seconds (warm-up excluded), with the load average: on a shared machine latency measures the machine,
- * CPU per request measures the server. `mixed` and `suggest-rate` run at a fixed --rate, the others
- * saturate 10 connections. Scenarios run in the order given on one server: `suggest-rate` first meets
+ * CPU per request measures the server. `mixed` and `suggest-rate` run an open loop at --rate
+ * (bench/open-loop.ts: Poisson arrivals, latency from each request's due time), the others saturate 10
+ * connections. Scenarios run in the order given on one server: `suggest-rate` first meets
  * cold suggest lists (a fresh server), after `suggest` warm ones.
  *
  * Needs a build (`npm run build:server`). Figures to report, not to assert.
@@ -22,6 +23,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { generateBooks } from '../src/cli/seed/demo-data.js';
+import { openLoop } from './open-loop.js';
 import { api, bookIds, rotate, runCli, searchQueries, signIn, startServer } from './harness.js';
 
 const args = process.argv.slice(2);
@@ -102,15 +104,24 @@ async function main() {
       const scenario = pools[name];
       if (!scenario) throw new Error(`unknown scenario ${name}: one of ${Object.keys(pools).join(', ')}`);
       const next = rotate(scenario.pool);
-      const requests = [{ setupRequest: (req: any) => ({ ...req, path: scenario.path + encodeURIComponent(next()) }) }];
-      const common = { url: base, connections: 10, requests, ...(scenario.rate ? { overallRate: scenario.rate } : {}) };
-      await autocannon({ ...common, duration: 2 });
+      const path = () => scenario.path + encodeURIComponent(next());
+      const requests = [{ setupRequest: (req: any) => ({ ...req, path: path() }) }];
+      const common = { url: base, connections: 10, requests };
+      // A rate is an open loop (bench/open-loop.ts); autocannon's overallRate sends each second's quota in a burst.
+      const run = async (seconds: number) => {
+        if (scenario.rate) {
+          const r = await openLoop(base, path, scenario.rate, seconds);
+          return { rps: r.rps, p50: r.p50, p99: r.p99, failed: r.errors, served: r.rps * seconds, note: ` max ${r.max} ms, client lag ${r.clientLagMs} ms,` };
+        }
+        const r = await autocannon({ ...common, duration: seconds });
+        return { rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, failed: r.non2xx + r.errors, served: r.requests.total, note: '' };
+      };
+      await run(2);
       const load = loadavg()[0]!.toFixed(1);
       const cpu0 = cpuSeconds(server.pid);
-      const r = await autocannon({ ...common, duration: DURATION });
+      const r = await run(DURATION);
       const cpu = cpuSeconds(server.pid) - cpu0;
-      const served = r.requests.total;
-      console.log(`${name.padEnd(12)} ${Math.round(r.requests.average).toString().padStart(5)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  non-2xx ${r.non2xx + r.errors}  CPU ${((cpu * 1000) / served).toFixed(2)} ms/request (${served} requests, ${cpu.toFixed(1)} s CPU)  load ${load}→${loadavg()[0]!.toFixed(1)}`);
+      console.log(`${name.padEnd(12)} ${r.rps.toString().padStart(5)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms ${r.note} non-2xx ${r.failed}  CPU ${((cpu * 1000) / r.served).toFixed(2)} ms/request (${r.served} requests, ${cpu.toFixed(1)} s CPU)  load ${load}→${loadavg()[0]!.toFixed(1)}`);
     }
     writing = false;
     await writer;
