@@ -6,7 +6,9 @@ import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CATEGORIES } from '../src/cli/seed/word-lists.js';
 import { openLoop } from './open-loop.js';
@@ -62,6 +64,39 @@ export async function startServer(env: NodeJS.ProcessEnv, nodeArgs: string[] = [
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
       await once(child, 'exit');
+    },
+  };
+}
+
+/** CPU seconds (user + system) a process has used so far: fields 14 and 15 of /proc/<pid>/stat, in ticks of 1/100 s. */
+export function processCpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * `bookstore serve` on a scratch copy of the data directory `source` (so every run starts from the same
+ * bytes and the source is never written), with an admin `label-admin@example.com` signed in. With
+ * `cpuProf` the server writes a V8 profile into `<source>/../<label>-<time>` when it stops.
+ */
+export async function serveCopy(source: string, env: NodeJS.ProcessEnv, label: string, cpuProf: boolean) {
+  const from = resolve(source);
+  const scratch = mkdtempSync(join(tmpdir(), `bookstore-${label}-`));
+  cpSync(from, scratch, { recursive: true });
+  const runEnv = { ...env, BOOKSTORE_DATA_DIR: scratch };
+  const email = `${label}-admin@example.com`;
+  const admin = await runCli(runEnv, ['admin', 'create', email]);
+  const password = /shown only this once: (\S+)/.exec(admin.stdout)![1]!;
+  const profileDir = join(dirname(from), `${label}-${Date.now()}`);
+  const server = await startServer(runEnv, cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+  const token = await signIn(server.base, email, password);
+  return {
+    server,
+    token,
+    profileDir: cpuProf ? profileDir : null,
+    async dispose() {
+      await server.stop();
+      rmSync(scratch, { recursive: true, force: true });
     },
   };
 }

@@ -16,15 +16,14 @@
  *
  * Needs a build (`npm run build:server`). Figures to report, not to assert.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
-import { loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { generateBooks } from '../src/cli/seed/demo-data.js';
 import { openLoop } from './open-loop.js';
-import { api, bookIds, rotate, runCli, searchQueries, signIn, startServer } from './harness.js';
+import { api, bookIds, processCpuSeconds, rotate, runCli, searchQueries, serveCopy } from './harness.js';
 
 const args = process.argv.slice(2);
 const option = (name: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined);
@@ -38,12 +37,6 @@ const DURATION = Number(option('duration') ?? 8);
 const RATE = Number(option('rate') ?? 200);
 const SCENARIOS = (option('scenarios') ?? 'mixed,broad,suggest').split(',');
 const env = { ...process.env, BOOKSTORE_LOG_LEVEL: 'warn', BOOKSTORE_SCRYPT_COST: '16384', BOOKSTORE_LOGIN_RATE_LIMIT: '100000', BOOKSTORE_LOGIN_ADDRESS_RATE_LIMIT: '100000' };
-
-function cpuSeconds(pid: number): number {
-  // utime + stime, fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 per second on Linux).
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 async function ensureStore(dir: string) {
   if (existsSync(join(dir, 'store.db'))) return;
@@ -66,16 +59,9 @@ async function ensureStore(dir: string) {
 async function main() {
   const source = resolve(dataDir!);
   await ensureStore(source);
-  const scratch = mkdtempSync(join(tmpdir(), 'bookstore-serve-profile-'));
-  cpSync(source, scratch, { recursive: true });
-  const runEnv = { ...env, BOOKSTORE_DATA_DIR: scratch };
-  const admin = await runCli(runEnv, ['admin', 'create', 'profile-admin@example.com']);
-  const password = /shown only this once: (\S+)/.exec(admin.stdout)![1]!;
-  const profileDir = join(dirname(source), `serve-profile-${Date.now()}`);
-  const server = await startServer(runEnv, args.includes('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+  const { server, token, profileDir, dispose } = await serveCopy(source, env, 'serve-profile', args.includes('--cpu-prof'));
   try {
     const base = server.base;
-    const token = await signIn(base, 'profile-admin@example.com', password);
     const ids = await bookIds(base, 50);
     let writing = !args.includes('--no-writes');
     let writes = 0;
@@ -121,19 +107,18 @@ async function main() {
       };
       await run(2);
       const load = loadavg()[0]!.toFixed(1);
-      const cpu0 = cpuSeconds(server.pid);
+      const cpu0 = processCpuSeconds(server.pid);
       const r = await run(DURATION);
-      const cpu = cpuSeconds(server.pid) - cpu0;
+      const cpu = processCpuSeconds(server.pid) - cpu0;
       console.log(`${name.padEnd(12)} ${r.rps.toString().padStart(5)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms ${r.note} non-2xx ${r.failed}  CPU ${((cpu * 1000) / r.served).toFixed(2)} ms/request (${r.served} requests, ${cpu.toFixed(1)} s CPU)  load ${load}→${loadavg()[0]!.toFixed(1)}`);
     }
     writing = false;
     await writer;
     console.log(`${writes} writes`);
   } finally {
-    await server.stop();
-    rmSync(scratch, { recursive: true, force: true });
+    await dispose();
   }
-  if (args.includes('--cpu-prof')) console.log(`profile: ${profileDir}`);
+  if (profileDir) console.log(`profile: ${profileDir}`);
 }
 
 main().catch((e) => {

@@ -9,10 +9,8 @@
  * how long the probe took: its tail is the stalls a search arriving at a write would wait behind.
  * Needs a build (`npm run build:server`). Figures to report, not to assert.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { api, bookIds, percentile, runCli, signIn, startServer } from './harness.js';
+import { loadavg } from 'node:os';
+import { api, bookIds, percentile, processCpuSeconds, serveCopy } from './harness.js';
 
 const args = process.argv.slice(2);
 const option = (name: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined);
@@ -25,23 +23,10 @@ const WRITES = Number(option('writes') ?? 200);
 const INTERVAL = Number(option('interval') ?? 100);
 const env = { ...process.env, BOOKSTORE_LOG_LEVEL: 'warn', BOOKSTORE_SCRYPT_COST: '16384', BOOKSTORE_LOGIN_RATE_LIMIT: '100000', BOOKSTORE_LOGIN_ADDRESS_RATE_LIMIT: '100000' };
 
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
 async function main() {
-  const source = resolve(dataDir!);
-  const scratch = mkdtempSync(join(tmpdir(), 'bookstore-write-stall-'));
-  cpSync(source, scratch, { recursive: true });
-  const runEnv = { ...env, BOOKSTORE_DATA_DIR: scratch };
-  const admin = await runCli(runEnv, ['admin', 'create', 'stall-admin@example.com']);
-  const password = /shown only this once: (\S+)/.exec(admin.stdout)![1]!;
-  const profileDir = join(dirname(source), `write-stall-${Date.now()}`);
-  const server = await startServer(runEnv, args.includes('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+  const { server, token, profileDir, dispose } = await serveCopy(dataDir!, env, 'write-stall', args.includes('--cpu-prof'));
   try {
     const base = server.base;
-    const token = await signIn(base, 'stall-admin@example.com', password);
     const ids = await bookIds(base, 50);
     const books = new Map<string, { etag: string; price: number }>();
     for (const id of ids) {
@@ -75,9 +60,9 @@ async function main() {
 
     // First the writes alone, for the CPU they cost; then again beside the probe, for the stalls.
     const load = loadavg()[0]!.toFixed(1);
-    const cpu0 = cpuSeconds(server.pid);
+    const cpu0 = processCpuSeconds(server.pid);
     await writeAll();
-    const cpu = cpuSeconds(server.pid) - cpu0;
+    const cpu = processCpuSeconds(server.pid) - cpu0;
     let probing = true;
     const probeMs: number[] = [];
     const probe = (async () => {
@@ -98,10 +83,9 @@ async function main() {
         `healthz probe beside them (${probeMs.length}): p50 ${f(percentile(probeMs, 50))} / p99 ${f(percentile(probeMs, 99))} / max ${f(Math.max(...probeMs))} ms  load ${load}→${loadavg()[0]!.toFixed(1)}`,
     );
   } finally {
-    await server.stop();
-    rmSync(scratch, { recursive: true, force: true });
+    await dispose();
   }
-  if (args.includes('--cpu-prof')) console.log(`profile: ${profileDir}`);
+  if (profileDir) console.log(`profile: ${profileDir}`);
 }
 
 main().catch((e) => {
