@@ -2,6 +2,7 @@ import type { SearchDocument } from '../../../ports/search-index.js';
 import { highlightSpans, type HighlightSpans } from '../../search-text/hit-highlights.js';
 import { bookTerms, type BookTerms } from '../../search-text/relevance.js';
 import type { AttributeListener } from './attribute-store.js';
+import { RecentlyUsed } from './recently-used.js';
 
 /** A stored book, parsed once and frozen (answers share it), with its words as the relevance rules read them. */
 export interface CachedBook {
@@ -46,15 +47,6 @@ function frozen(doc: SearchDocument): SearchDocument {
   return Object.freeze(doc);
 }
 
-/** A cached book in the recency list: most recently used at the head, the next to evict at the tail. */
-interface Entry {
-  readonly key: number;
-  readonly book: CachedBook;
-  readonly bytes: number;
-  newer: Entry | null;
-  older: Entry | null;
-}
-
 /**
  * The most recently read books, by document key. Every relevance search reorders its best 64 books
  * by rules that read their text: reading and JSON-parsing those bodies and tokenizing them again for
@@ -65,28 +57,23 @@ interface Entry {
  * recently used going first: a count alone let long descriptions (the spans and word sets are many
  * small objects per word) take hundreds of MiB.
  *
- * Recency is a list threaded through the entries, so a hit only relinks two entries. A Map kept in
- * use order (a delete and a set on every hit, `keys().next()` to find the oldest) cost more than the
- * reads it saved: V8 leaves a hole per delete that the oldest-key walk steps over until a rehash.
- *
  * It follows the attribute store's refresh, so an entry never outlives the row it was read from:
  * a written or removed key is dropped, a reload (rebuild) drops everything.
  */
 export class BookCache implements AttributeListener {
-  private readonly entries = new Map<number, Entry>();
-  private newest: Entry | null = null;
-  private oldest: Entry | null = null;
-  private held = 0;
+  private readonly books: RecentlyUsed<CachedBook>;
 
-  constructor(private readonly maxBytes: number) {}
+  constructor(maxBytes: number) {
+    this.books = new RecentlyUsed(maxBytes);
+  }
 
   /** The estimated bytes of the books held; never more than maxBytes once a `get` returns. */
   get bytes(): number {
-    return this.held;
+    return this.books.weight;
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.books.size;
   }
 
   /**
@@ -98,73 +85,32 @@ export class BookCache implements AttributeListener {
     let missing: number[] | null = null;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
-      const entry = this.entries.get(key);
-      if (entry === undefined) {
-        (missing ??= []).push(key);
-        continue;
-      }
-      this.touch(entry);
-      out.set(key, entry.book);
+      const book = this.books.get(key);
+      if (book === undefined) (missing ??= []).push(key);
+      else out.set(key, book);
     }
     if (missing === null) return out;
     for (const [key, doc] of read(missing)) {
       const book = new Cached(frozen(doc));
-      this.drop(key);
-      const entry: Entry = { key, book, bytes: cachedBookBytes(doc), newer: null, older: null };
-      this.entries.set(key, entry);
-      this.link(entry);
-      this.held += entry.bytes;
+      this.books.set(key, book, cachedBookBytes(doc));
       out.set(key, book);
     }
     // The books just read stay out of the cache rather than evict each other when they alone exceed it.
-    while (this.held > this.maxBytes && this.oldest !== null) this.drop(this.oldest.key);
+    this.books.trim();
     return out;
   }
 
   reloaded(): void {
-    this.entries.clear();
-    this.newest = this.oldest = null;
-    this.held = 0;
+    this.books.clear();
   }
 
   written(key: number): void {
-    this.drop(key);
+    this.books.delete(key);
   }
 
   removed(key: number): void {
-    this.drop(key);
+    this.books.delete(key);
   }
 
   refreshed(): void {}
-
-  private drop(key: number): void {
-    const entry = this.entries.get(key);
-    if (entry === undefined) return;
-    this.entries.delete(key);
-    this.unlink(entry);
-    this.held -= entry.bytes;
-  }
-
-  /** Makes `entry` the most recently used. */
-  private touch(entry: Entry): void {
-    if (entry === this.newest) return;
-    this.unlink(entry);
-    this.link(entry);
-  }
-
-  private link(entry: Entry): void {
-    entry.older = this.newest;
-    entry.newer = null;
-    if (this.newest !== null) this.newest.newer = entry;
-    else this.oldest = entry;
-    this.newest = entry;
-  }
-
-  private unlink(entry: Entry): void {
-    if (entry.newer !== null) entry.newer.older = entry.older;
-    else this.newest = entry.older;
-    if (entry.older !== null) entry.older.newer = entry.newer;
-    else this.oldest = entry.newer;
-    entry.newer = entry.older = null;
-  }
 }

@@ -1,6 +1,7 @@
 import type { SearchDocument } from '../../../ports/search-index.js';
 import { suggestionText, type SuggestionText } from '../../search-text/suggestions.js';
 import type { AttributeListener } from './attribute-store.js';
+import { RecentlyUsed } from './recently-used.js';
 
 /** What a suggestion shows of a book, with its title and author names already split into terms. */
 export interface SuggestBook {
@@ -31,19 +32,20 @@ function suggestBook(doc: SearchDocument): SuggestBook {
  * (each miss parses a description and tokenizes it for the relevance rules). These entries are about
  * 750 bytes, so the books of every kept list fit.
  *
- * At most `capacity` books. A hit only marks its entry (no reordering per hit, unlike a Map kept in
- * LRU order); when full, the oldest entries go unless marked since they were last passed over, which
- * clears the mark and gives them another round (the CLOCK policy). Like the book cache it follows the
- * attribute store's refresh: a written or removed key is dropped, a reload drops everything.
+ * At most `capacity` books, the least recently used going first (the book cache's RecentlyUsed, one
+ * unit of weight per book). Like the book cache it follows the attribute store's refresh: a written or
+ * removed key is dropped, a reload drops everything.
  */
 export class SuggestBooks implements AttributeListener {
-  private readonly entries = new Map<number, { book: SuggestBook; used: boolean }>();
+  private readonly entries: RecentlyUsed<SuggestBook>;
 
   /** `read` gives the stored books under some keys (those still stored), in the current read snapshot. */
   constructor(
-    private readonly capacity: number,
+    capacity: number,
     private readonly read: (keys: readonly number[]) => Iterable<readonly [number, SearchDocument]>,
-  ) {}
+  ) {
+    this.entries = new RecentlyUsed(capacity);
+  }
 
   get size(): number {
     return this.entries.size;
@@ -54,37 +56,20 @@ export class SuggestBooks implements AttributeListener {
     const found: Array<readonly [number, SuggestBook]> = [];
     const missing: number[] = [];
     for (const key of keys) {
-      const entry = this.entries.get(key);
-      if (entry === undefined) missing.push(key);
-      else {
-        entry.used = true;
-        found.push([key, entry.book]);
-      }
+      const book = this.entries.get(key);
+      if (book === undefined) missing.push(key);
+      else found.push([key, book]);
     }
     if (missing.length > 0) {
       for (const [key, doc] of this.read(missing)) {
         const book = suggestBook(doc);
-        this.entries.set(key, { book, used: false });
+        this.entries.set(key, book, 1);
         found.push([key, book]);
       }
-      if (this.entries.size > this.capacity) this.evict(this.entries.size - this.capacity + Math.ceil(this.capacity / 16));
+      this.entries.trim();
     }
     // In key order, as SQLite read them before: among equal titles and ratings, the first stored is shown.
     return found.sort((a, b) => a[0] - b[0]).map(([, book]) => book);
-  }
-
-  /** Drops `count` entries, oldest first, moving marked ones to the back unmarked instead. */
-  private evict(count: number): void {
-    let dropped = 0;
-    // An entry moved to the back is met again later in this same loop, unmarked: the loop ends.
-    for (const [key, entry] of this.entries) {
-      if (dropped >= count) return;
-      this.entries.delete(key);
-      if (entry.used) {
-        entry.used = false;
-        this.entries.set(key, entry);
-      } else dropped++;
-    }
   }
 
   reloaded(): void {
