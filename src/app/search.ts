@@ -31,7 +31,7 @@ export function searchUseCases({ searchIndex, metrics, catalog }: SearchDeps) {
     const stock = await catalog.stockOf(result.hits.map((h) => h.book.id));
     const hits = result.hits.map((h): StockedSearchHit => {
       const copies = stock.get(h.book.id);
-      return copies === undefined ? h : { book: h.book, score: h.score, highlights: h.highlights, stock: copies };
+      return copies === undefined ? h : { ...h, stock: copies };
     });
     return { ...result, hits };
   }
