@@ -147,15 +147,14 @@ export interface LoadOptions {
   paths?: () => string;
   requests?: autocannon.Request[];
   connections?: number;
-  overallRate?: number;
   note?: string;
 }
 
 export async function load(scenario: string, opts: LoadOptions): Promise<Row> {
   const requests = opts.requests ?? [{ setupRequest: (req: any) => ({ ...req, path: opts.paths!() }) }];
   // A short warm-up so JIT and caches are hot, then the measured run.
-  await autocannon({ url: opts.base, connections: opts.connections ?? 10, duration: 2, requests, ...(opts.overallRate ? { overallRate: opts.overallRate } : {}) });
-  const r = await autocannon({ url: opts.base, connections: opts.connections ?? 10, duration: opts.duration, requests, ...(opts.overallRate ? { overallRate: opts.overallRate } : {}) });
+  await autocannon({ url: opts.base, connections: opts.connections ?? 10, duration: 2, requests });
+  const r = await autocannon({ url: opts.base, connections: opts.connections ?? 10, duration: opts.duration, requests });
   const row: Row = { scenario, rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.non2xx + r.errors + r.timeouts, note: opts.note };
   // Which answers were not 2xx says whether a scenario raced itself (409) or the server failed (5xx).
   const statuses = Object.entries((r as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {})
