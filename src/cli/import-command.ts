@@ -31,9 +31,6 @@ export async function runImport(config: Config, file: string, opts: { format?: s
     if (store.store) {
       await catchUpWithProgress(store.store, background);
       background = undefined;
-      // The embedded index loads its in-memory ranking on its first search and saves it when closed:
-      // done here, the first start after an import reads the saved postings instead of every body.
-      await store.store.searchIndex.search({ q: '', sort: 'relevance', limit: 1 });
     } else noteDeployedDerivedStores(config);
     printSummary({
       created: result.created,

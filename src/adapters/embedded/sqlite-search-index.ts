@@ -139,7 +139,7 @@ function listeners(all: ReadonlyArray<AttributeListener | null>): AttributeListe
   const present = all.filter((l): l is AttributeListener => l !== null);
   return {
     reloaded: (state) => present.forEach((l) => l.reloaded(state)),
-    written: (key) => present.forEach((l) => l.written(key)),
+    written: (key, textSeq) => present.forEach((l) => l.written(key, textSeq)),
     removed: (key) => present.forEach((l) => l.removed(key)),
     refreshed: (generation, seq) => present.forEach((l) => l.refreshed(generation, seq)),
   };

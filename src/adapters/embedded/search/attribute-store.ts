@@ -26,8 +26,12 @@ export interface AttributeListener {
    * `seq` follow as `written` and `removed` calls in the same refresh.
    */
   reloaded(state: { generation: number; seq: number; restored: boolean; isLive(key: number): boolean }): void;
-  /** The document under `key` was written (added or replaced) since the last refresh. */
-  written(key: number): void;
+  /**
+   * The document under `key` was written (added or replaced) since the last refresh; `textSeq` is the
+   * seq of the write that last changed its indexed text, so a listener that follows the text alone can
+   * pass over price, rating and stock writes without reading the row again.
+   */
+  written(key: number, textSeq: number): void;
   removed(key: number): void;
   /** The refresh that reported changes (or a reload) is over; the tables are at `generation` and `seq`. */
   refreshed(generation: number, seq: number): void;
@@ -56,6 +60,7 @@ export interface AttributeStoreOptions {
 export type AttributeSort = 'price_asc' | 'price_desc' | 'rating' | 'newest';
 
 type Row = [key: number, id: string, category: string, price: number, rating: number, year: number];
+type ChangedRow = [...Row, textSeq: number];
 
 const PRICE_BOUNDS = PRICE_RANGES.flatMap((r) => (r.to === undefined ? [] : [r.to]));
 
@@ -125,7 +130,7 @@ export class AttributeStore {
     this.meta = db.prepare(`SELECT (SELECT value FROM ${META} WHERE name = 'generation') AS generation, (SELECT value FROM ${META} WHERE name = 'seq') AS seq`);
     const columns = 'doc_key, id, category, price, rating, year';
     this.all = db.prepare(`SELECT ${columns} FROM ${LIVE_TABLES.docs}`).raw();
-    this.changedDocs = db.prepare(`SELECT ${columns} FROM ${LIVE_TABLES.docs} WHERE seq > ?`).raw();
+    this.changedDocs = db.prepare(`SELECT ${columns}, text_seq FROM ${LIVE_TABLES.docs} WHERE seq > ?`).raw();
     this.changedTombstones = db.prepare(`SELECT id FROM ${TOMBSTONES} WHERE seq > ?`).pluck();
   }
 
@@ -161,11 +166,11 @@ export class AttributeStore {
         this.unset(id);
         if (key !== undefined) this.listener?.removed(key);
       }
-      for (const row of this.changedDocs.all(this.seq) as Row[]) {
+      for (const row of this.changedDocs.all(this.seq) as ChangedRow[]) {
         const previous = this.keyOfId.get(row[1]);
         this.set(row);
         if (previous !== undefined && previous !== row[0]) this.listener?.removed(previous);
-        this.listener?.written(row[0]);
+        this.listener?.written(row[0], row[6]);
       }
     }
     const changed = reloaded || seq !== this.seq;
@@ -325,7 +330,7 @@ export class AttributeStore {
     return this.keyOfIdMap;
   }
 
-  private set([key, id, category, price, rating, year]: Row): void {
+  private set([key, id, category, price, rating, year]: Row | ChangedRow): void {
     const previous = this.keyOfId.get(id);
     if (previous !== undefined && previous !== key) this.live[previous] = 0;
     this.keyOfId.set(id, key);

@@ -130,11 +130,13 @@ export class SqliteRankingFeed implements AttributeListener {
     this.lastLoad = { source: 'tables', ms: performance.now() - started, documents: this.index.documents };
   }
 
-  written(key: number): void {
+  written(key: number, textSeq: number): void {
+    // A write that left the text as the postings have it (price, rating, stock) changes nothing here:
+    // the attributes follow it, and the book stays in the segment instead of moving to the delta. Told
+    // by textSeq without reading the row: a seed's stock changes touch most of a catalog at once.
+    if (this.at !== null && textSeq <= this.at.seq) return;
     const row = this.one.get(key) as [number, string] | undefined;
     if (row === undefined) this.index.remove(key);
-    // A write that left the text as the postings have it (price, rating, stock) changes nothing here:
-    // the attributes follow it, and the book stays in the segment instead of moving to the delta.
     else if (this.at === null || row[0] > this.at.seq) this.index.write(key, indexedText(JSON.parse(row[1]) as SearchDocument));
   }
 
