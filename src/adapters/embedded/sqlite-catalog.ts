@@ -130,7 +130,7 @@ export class SqliteCatalog implements Catalog {
   }
 
   async delete(id: string, expectedVersion?: number): Promise<void> {
-    this.outbox.write(() => {
+    await this.outbox.write(() => {
       const { book: current, doc } = this.current(id, expectedVersion);
       this.deleteRow.run(id);
       this.outbox.append({ entity: 'book', key: id, op: 'remove', newImage: null, oldImage: current }, { oldImage: doc });

@@ -85,7 +85,10 @@ export class SqliteChangeFeed implements ChangeFeed {
   }
 
   async read(after: number, limit: number): Promise<ChangeEvent[]> {
-    return this.readAfter.all(after, limit).map(eventFromRow);
+    const rows = this.readAfter.all(after, limit);
+    const before = this.outbox.deliverableBefore();
+    const end = before === Infinity ? rows.length : rows.findIndex((row) => row.seq >= before);
+    return (end < 0 ? rows : rows.slice(0, end)).map(eventFromRow);
   }
 
   async head(): Promise<{ seq: number; at: number }> {

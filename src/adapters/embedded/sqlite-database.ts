@@ -6,8 +6,10 @@ export type { SqliteDatabase, SqliteStatement } from './sqlite-driver.js';
 
 export interface SqliteOptions {
   /**
-   * `full` fsyncs every commit (the system of record: nothing acknowledged may be lost, even on
-   * power loss); `normal` is enough for derived stores, which can be rebuilt.
+   * `full` fsyncs the WAL inside every COMMIT, on the calling thread; `normal` leaves the commit in the
+   * OS cache until the next checkpoint, which is enough for derived stores (they can be rebuilt). The
+   * system of record uses `normal` too and syncs each commit itself before reporting it, off the event
+   * loop (see WalSync).
    */
   durability: 'full' | 'normal';
   readonly?: boolean;

@@ -49,7 +49,7 @@ export class SqliteFriendships implements Friendships {
   async save(friendship: Friendship, expectedVersion: number): Promise<void> {
     const [a, b] = friendshipPair(friendship.userA, friendship.userB);
     const key = friendshipKey(a, b);
-    this.outbox.write(() => {
+    await this.outbox.write(() => {
       const current = this.read(a, b);
       const currentVersion = current?.version ?? 0;
       if (currentVersion !== expectedVersion) throw new PreconditionFailedError('friendship', key, currentVersion);

@@ -44,7 +44,11 @@ export class SqliteGuestCarts implements GuestCarts {
   private readonly remove: SqliteStatement<[string]>;
   private readonly sweep: SqliteStatement<[string, number]>;
 
-  constructor(private readonly db: SqliteDatabase) {
+  constructor(
+    private readonly db: SqliteDatabase,
+    /** Settles once every commit made so far is on disk (see WalSync): each write waits for it before it reports. */
+    private readonly durable: () => Promise<void>,
+  ) {
     this.byId = db.prepare('SELECT id, version, updated_at, expires_at, lines FROM guest_carts WHERE id = ?');
     this.insert = db.prepare('INSERT INTO guest_carts (id, version, updated_at, expires_at, lines) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING');
     this.update = db.prepare('UPDATE guest_carts SET version = ?, updated_at = ?, expires_at = ?, lines = ? WHERE id = ?');
@@ -53,7 +57,7 @@ export class SqliteGuestCarts implements GuestCarts {
   }
 
   async create(id: string, at: string, expiresAt: string): Promise<GuestCart> {
-    return this.db
+    const created = this.db
       .transaction(() => {
         this.sweep.run(at, SWEEP);
         const cart: GuestCart = { id, lines: [], version: 1, updatedAt: at, expiresAt };
@@ -62,6 +66,8 @@ export class SqliteGuestCarts implements GuestCarts {
         return cart;
       })
       .immediate();
+    await this.durable();
+    return created;
   }
 
   async get(id: string, now: string): Promise<GuestCart | null> {
@@ -69,25 +75,28 @@ export class SqliteGuestCarts implements GuestCarts {
   }
 
   async setLine(id: string, bookId: string, quantity: number, at: string, expiresAt: string): Promise<GuestCart | null> {
-    return this.change(id, at, expiresAt, (current) => withQuantity({ userId: id, ...current }, bookId, quantity, at));
+    return await this.change(id, at, expiresAt, (current) => withQuantity({ userId: id, ...current }, bookId, quantity, at));
   }
 
   async removeLine(id: string, bookId: string, at: string, expiresAt: string): Promise<GuestCart | null> {
-    return this.change(id, at, expiresAt, (current) => current.lines.filter((l) => l.bookId !== bookId));
+    return await this.change(id, at, expiresAt, (current) => current.lines.filter((l) => l.bookId !== bookId));
   }
 
   async take(id: string, now: string): Promise<GuestCart | null> {
-    return this.db
+    const taken = this.db
       .transaction(() => {
         const cart = this.live(id, now);
         if (cart) this.remove.run(id);
         return cart;
       })
       .immediate();
+    if (taken) await this.durable();
+    return taken;
   }
 
   async restore(cart: GuestCart): Promise<void> {
     this.insert.run(cart.id, cart.version, cart.updatedAt, cart.expiresAt, JSON.stringify(inAddedOrder(cart.lines)));
+    await this.durable();
   }
 
   private live(id: string, now: string): GuestCart | null {
@@ -97,8 +106,8 @@ export class SqliteGuestCarts implements GuestCarts {
     return isExpired(cart, now) ? null : cart;
   }
 
-  private change(id: string, at: string, expiresAt: string, next: (current: GuestCart) => CartLine[]): GuestCart | null {
-    return this.db
+  private async change(id: string, at: string, expiresAt: string, next: (current: GuestCart) => CartLine[]): Promise<GuestCart | null> {
+    const changed = this.db
       .transaction(() => {
         const current = this.live(id, at);
         if (!current) return null;
@@ -109,5 +118,7 @@ export class SqliteGuestCarts implements GuestCarts {
         return cart;
       })
       .immediate();
+    if (changed) await this.durable();
+    return changed;
   }
 }

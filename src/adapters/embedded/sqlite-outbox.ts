@@ -15,21 +15,28 @@ type InsertEvent = SqliteStatement<[string, string, ChangeOp, string | null, str
 export class Outbox {
   private readonly insertEvent: InsertEvent;
   private readonly listeners = new Set<() => void>();
-  /** The open write transaction: its commit time and how many events it appended. */
-  private current: { at: number; appended: number } | null = null;
+  /** The open write transaction: its commit time, how many events it appended and the first one's seq. */
+  private current: { at: number; appended: number; firstSeq: number } | null = null;
+  /** First seqs of this process's commits that are not on disk yet (see `deliverableBefore`). */
+  private readonly unsynced = new Set<number>();
 
-  constructor(private readonly db: SqliteDatabase) {
+  constructor(
+    private readonly db: SqliteDatabase,
+    /** Settles once every commit made so far is on disk (see WalSync); the write waits for it before it reports. */
+    private readonly durable: () => Promise<void>,
+  ) {
     this.insertEvent = db.prepare('INSERT INTO outbox (entity, key, op, new_image, old_image, at) VALUES (?, ?, ?, ?, ?, ?)');
   }
 
   /**
    * Runs `fn` in an IMMEDIATE transaction: the write lock is taken before the first read, so a
    * read-modify-write in another process (the CLI next to the server) queues instead of interleaving.
-   * Commit listeners hear about it after the commit, and only when events were written.
+   * Settles once the commit is on disk; only then do commit listeners hear of it (and only when events
+   * were written), so nothing derives from a change that a power cut could still take back.
    */
-  write<T>(fn: () => T): T {
+  async write<T>(fn: () => T): Promise<T> {
     if (this.current) throw new Error('Outbox.write transactions do not nest');
-    const tx = { at: Date.now(), appended: 0 };
+    const tx = { at: Date.now(), appended: 0, firstSeq: 0 };
     this.current = tx;
     let result: T;
     try {
@@ -37,8 +44,26 @@ export class Outbox {
     } finally {
       this.current = null;
     }
+    if (tx.appended > 0) this.unsynced.add(tx.firstSeq);
+    try {
+      await this.durable();
+    } finally {
+      this.unsynced.delete(tx.firstSeq);
+    }
     if (tx.appended > 0) this.notify();
     return result;
+  }
+
+  /**
+   * The feed delivers events before this seq: a commit of this process is held back until its sync, so a
+   * derived store never applies (and saves a position past) a change the record could still lose, which
+   * would make it skip the event that later takes that seq. Commits of other processes (the CLI) are
+   * synced by them as they commit.
+   */
+  deliverableBefore(): number {
+    let first = Infinity;
+    for (const seq of this.unsynced) if (seq < first) first = seq;
+    return first;
   }
 
   /**
@@ -51,8 +76,8 @@ export class Outbox {
     if (!tx) throw new Error('change events must be appended inside Outbox.write, in the transaction of their change');
     const newImage = serialized.newImage ?? json(change.newImage);
     const oldImage = serialized.oldImage ?? json(change.oldImage);
-    this.insertEvent.run(change.entity, change.key, change.op, newImage, oldImage, tx.at);
-    tx.appended++;
+    const { lastInsertRowid } = this.insertEvent.run(change.entity, change.key, change.op, newImage, oldImage, tx.at);
+    if (tx.appended++ === 0) tx.firstSeq = Number(lastInsertRowid);
   }
 
   onCommit(listener: () => void): () => void {

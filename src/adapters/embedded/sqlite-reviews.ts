@@ -67,7 +67,7 @@ export class SqliteReviews implements Reviews {
   }
 
   async delete(bookId: string, userId: string): Promise<void> {
-    this.outbox.write(() => {
+    await this.outbox.write(() => {
       const before = this.read(bookId, userId);
       if (!before) throw new NotFoundError('review', reviewIdOf(bookId, userId));
       this.moveRating(bookId, before, null, new Date().toISOString());

@@ -11,6 +11,7 @@ import { migrate, openSqlite, type SqliteDatabase } from './sqlite-database.js';
 import { SqliteFriendships } from './sqlite-friendships.js';
 import { SqliteOrders } from './sqlite-orders.js';
 import { Outbox } from './sqlite-outbox.js';
+import { WalSync } from './wal-sync.js';
 import { SqliteUsers } from './sqlite-users.js';
 import { REVIEWS_SCHEMA, SqliteReviews } from './sqlite-reviews.js';
 import type { Reviews } from '../../ports/reviews.js';
@@ -112,19 +113,22 @@ export interface SqliteSystemOfRecord {
 }
 
 /**
- * The embedded system of record: every entity and the outbox in one SQLite file, fsynced on every
- * commit. Several processes may open the same file. Snapshots open their own connections, so the
+ * The embedded system of record: every entity and the outbox in one SQLite file; every write is on
+ * disk (WalSync) before it is reported. Several processes may open the same file. Snapshots open their own connections, so the
  * file must be a real file, not `:memory:`.
  */
 export function openSqliteSystemOfRecord(file: string, options: { cacheMiB?: number } = {}): SqliteSystemOfRecord {
-  const db = openSqlite(file, { durability: 'full', ...options });
+  // Commits are made durable by WalSync off the event loop rather than by an fsync inside each COMMIT.
+  const db = openSqlite(file, { durability: 'normal', ...options });
   try {
     migrate(db, SCHEMA);
   } catch (e) {
     db.close();
     throw e;
   }
-  const outbox = new Outbox(db);
+  const wal = new WalSync(`${file}-wal`);
+  const durable = () => wal.sync();
+  const outbox = new Outbox(db, durable);
   const snapshots = new SqliteSnapshots(file);
   return {
     db,
@@ -134,11 +138,12 @@ export function openSqliteSystemOfRecord(file: string, options: { cacheMiB?: num
     orders: new SqliteOrders(db, outbox),
     friendships: new SqliteFriendships(db, outbox),
     reviews: new SqliteReviews(db, outbox),
-    guestCarts: new SqliteGuestCarts(db),
+    guestCarts: new SqliteGuestCarts(db, durable),
     changeFeed: new SqliteChangeFeed(db, outbox),
     snapshots,
     async close() {
       await snapshots.closeAll();
+      await wal.close();
       if (db.open) db.close();
     },
   };

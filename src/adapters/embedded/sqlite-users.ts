@@ -91,7 +91,7 @@ export class SqliteUsers implements Users {
 
   async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
     // Credentials are not part of the feed, so this is a plain transaction with no event.
-    this.outbox.write(() => {
+    await this.outbox.write(() => {
       if (!this.byId.get(userId)) throw new NotFoundError('user', userId);
       this.putHash.run(userId, passwordHash);
     });
