@@ -11,9 +11,16 @@ import type { BackgroundCatchUp } from './background-catch-up.js';
  */
 export async function catchUpWithProgress(store: Store, background?: BackgroundCatchUp): Promise<void> {
   await applyBacklog(store, background);
-  // The embedded index loads its in-memory ranking on its first search and saves it when closed: done
-  // here, the next server start reads postings of the tables as this command left them instead of
-  // catching up every book it wrote (a seed's stock changes touch most of a catalog: 7 s at 1M).
+  await readyForNextStart(store);
+}
+
+/**
+ * The embedded index loads its in-memory ranking on its first search and saves it when closed: done
+ * at the end of a CLI command, the next server start reads postings of the tables as this command
+ * left them instead of catching up every book it wrote (a seed's stock changes touch most of a
+ * catalog: 7 s at 1M) or, after a rebuild's new tables, reading every stored book.
+ */
+export async function readyForNextStart(store: Store): Promise<void> {
   await store.searchIndex.search({ q: '', sort: 'relevance', limit: 1 });
 }
 

@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import { openRecordStore, openStore } from '../composition.js';
 import type { RebuildJobControl } from '../projections/chunked-rebuild.js';
 import type { ProjectionName } from '../projections/projection.js';
+import { readyForNextStart } from './catch-up.js';
 import { noProgress, printSummary, startProgress, type Progress } from './progress.js';
 
 export interface RebuildCommandOptions {
@@ -45,6 +46,8 @@ export async function runRebuild(config: Config, which: ProjectionName[] | 'all'
       timings[name] = `${items.toLocaleString('en')} records in ${((Date.now() - started) / 1000).toFixed(1)} s`;
     }
     await store.projections.catchUp();
+    // A rebuilt search index is new tables: without this the next start would read every stored book.
+    await readyForNextStart(store);
     printSummary(timings);
   } finally {
     await store.close();

@@ -167,8 +167,8 @@ export class AttributeStore {
         if (key !== undefined) this.listener?.removed(key);
       }
       for (const row of this.changedDocs.all(this.seq) as ChangedRow[]) {
-        const previous = this.keyOfId.get(row[1]);
-        this.set(row);
+        const previous = this.keyHolding(row[1], row[0]);
+        this.set(row, previous);
         if (previous !== undefined && previous !== row[0]) this.listener?.removed(previous);
         this.listener?.written(row[0], row[6]);
       }
@@ -330,10 +330,18 @@ export class AttributeStore {
     return this.keyOfIdMap;
   }
 
-  private set([key, id, category, price, rating, year]: Row | ChangedRow): void {
-    const previous = this.keyOfId.get(id);
+  /**
+   * The live key of `id`, looked up first under `key`, where a rewritten book stays: catching up a
+   * million rewritten rows (a seed's stock changes) after a restore then builds no map of every id.
+   */
+  private keyHolding(id: string, key: number): number | undefined {
+    return this.live[key] === 1 && this.ids[key] === id ? key : this.keyOfId.get(id);
+  }
+
+  private set([key, id, category, price, rating, year]: Row | ChangedRow, previous = this.keyHolding(id, key)): void {
     if (previous !== undefined && previous !== key) this.live[previous] = 0;
-    this.keyOfId.set(id, key);
+    // An id that stays under its key is in the map already, or will be when it is built.
+    if (previous !== key) this.keyOfId.set(id, key);
     this.ensureCapacity(key + 1);
     let categoryId = this.categoryIds.get(category);
     if (categoryId === undefined) {
