@@ -26,7 +26,7 @@ const BULK_LOAD_CACHE_MIB = 256;
 export async function openEmbeddedStore(config: Config, options: ResolvedStoreOptions): Promise<Store> {
   const dir = config.dataDir;
   const cacheMiB = options.bulkLoad ? BULK_LOAD_CACHE_MIB : undefined;
-  const sor = openSqliteSystemOfRecord(join(dir, 'store.db'), { cacheMiB });
+  const sor = openSqliteSystemOfRecord(join(dir, 'store.db'), { cacheMiB, checkpoints: options.serving ? 'background' : 'in-commit' });
   const searchIndex = SqliteSearchIndex.open(join(dir, 'search.db'), { cacheMiB });
   const bestsellers = SqliteBestsellerBoard.open(join(dir, 'bestsellers.db'));
   const graph = SqliteSocialGraph.open(join(dir, 'graph.db'));

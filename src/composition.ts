@@ -74,6 +74,11 @@ export interface StoreOptions {
    */
   bulkLoad?: boolean;
   /**
+   * The caller is a long-running server: the embedded profile checkpoints the record's WAL on a worker
+   * thread, so no request's commit pays for a checkpoint on the event loop.
+   */
+  serving?: boolean;
+  /**
    * The runtime's metrics adapter (serve: Prometheus, Lambda: CloudWatch EMF); the runtime picks it,
    * not the profile. Defaults to none recorded, as the CLI wants.
    */

@@ -67,7 +67,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   });
   // The server's metrics go to Prometheus: the store's adapter counts into the registry /metrics serves.
   const metrics = new PrometheusMetrics();
-  const store = await openStore(config, { logger, metrics });
+  const store = await openStore(config, { logger, metrics, serving: true });
   const demo = options.demo ? await ensureDemoStore(store, config) : null;
   // Derived stores catch up before the first request so search and bestsellers match the catalog.
   await store.projections.catchUp();

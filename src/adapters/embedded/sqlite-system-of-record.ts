@@ -12,6 +12,7 @@ import { SqliteFriendships } from './sqlite-friendships.js';
 import { SqliteOrders } from './sqlite-orders.js';
 import { Outbox } from './sqlite-outbox.js';
 import { WalSync } from './wal-sync.js';
+import { WalCheckpointer } from './sqlite-wal-checkpointer.js';
 import { SqliteUsers } from './sqlite-users.js';
 import { REVIEWS_SCHEMA, SqliteReviews } from './sqlite-reviews.js';
 import type { Reviews } from '../../ports/reviews.js';
@@ -117,9 +118,20 @@ export interface SqliteSystemOfRecord {
  * disk (WalSync) before it is reported. Several processes may open the same file. Snapshots open their own connections, so the
  * file must be a real file, not `:memory:`.
  */
-export function openSqliteSystemOfRecord(file: string, options: { cacheMiB?: number } = {}): SqliteSystemOfRecord {
+export interface SystemOfRecordOptions {
+  /** Page cache of the connection, MiB (see SqliteOptions). */
+  cacheMiB?: number | undefined;
+  /**
+   * `in-commit` (default): SQLite checkpoints the WAL inside the commit that fills it, as a short-lived
+   * CLI wants; `background`: a worker thread does (WalCheckpointer), for a server whose event loop must
+   * not stall on one.
+   */
+  checkpoints?: 'in-commit' | 'background';
+}
+
+export function openSqliteSystemOfRecord(file: string, options: SystemOfRecordOptions = {}): SqliteSystemOfRecord {
   // Commits are made durable by WalSync off the event loop rather than by an fsync inside each COMMIT.
-  const db = openSqlite(file, { durability: 'normal', ...options });
+  const db = openSqlite(file, { durability: 'normal', cacheMiB: options.cacheMiB });
   try {
     migrate(db, SCHEMA);
   } catch (e) {
@@ -129,6 +141,7 @@ export function openSqliteSystemOfRecord(file: string, options: { cacheMiB?: num
   const wal = new WalSync(`${file}-wal`);
   const durable = () => wal.sync();
   const outbox = new Outbox(db, durable);
+  const checkpointer = options.checkpoints === 'background' ? new WalCheckpointer(db, file) : null;
   const snapshots = new SqliteSnapshots(file);
   return {
     db,
@@ -143,6 +156,7 @@ export function openSqliteSystemOfRecord(file: string, options: { cacheMiB?: num
     snapshots,
     async close() {
       await snapshots.closeAll();
+      await checkpointer?.stop();
       await wal.close();
       if (db.open) db.close();
     },
