@@ -4,10 +4,10 @@ import { startProgress } from './progress.js';
 import type { BackgroundCatchUp } from './background-catch-up.js';
 
 /**
- * Brings the derived stores up to date after a bulk write, showing progress, and leaves the search index
- * ready for the next start, so the CLI's changes are searchable at once even when no server is running (a running server would apply them too; both are
- * idempotent). `background`, a worker already catching up, is stopped first and this process applies
- * whatever it left.
+ * Brings the derived stores up to date after a bulk write, showing progress, so the CLI's changes are
+ * searchable at once even when no server is running (a running server would apply them too; both are
+ * idempotent), and leaves the search index ready for the next start. `background`, a worker already
+ * catching up, is stopped first and this process applies whatever it left.
  */
 export async function catchUpWithProgress(store: Store, background?: BackgroundCatchUp): Promise<void> {
   await applyBacklog(store, background);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WalSync } from '../../src/adapters/embedded/wal-sync.js';
 import { Outbox } from '../../src/adapters/embedded/sqlite-outbox.js';
-import { SqliteChangeFeed } from '../../src/adapters/embedded/sqlite-change-feed.js';
+import { SqliteChangeFeed, SqliteSnapshots } from '../../src/adapters/embedded/sqlite-change-feed.js';
 import { openSqliteSystemOfRecord } from '../../src/adapters/embedded/sqlite-system-of-record.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -87,6 +87,27 @@ describe('Outbox writes of the system of record', () => {
       fail = false;
       await outbox.write(() => outbox.append({ entity: 'book', key: 'b2', op: 'insert', newImage: null, oldImage: null }));
       expect((await feed.read(0, 10)).map((e) => e.key)).toEqual(['b1', 'b2']);
+    } finally {
+      await sor.close();
+    }
+  });
+
+  it('open a rebuild snapshot only once every commit it can see is on disk', async () => {
+    const file = join(dir(), 'store.db');
+    const sor = openSqliteSystemOfRecord(file);
+    try {
+      let release!: () => void;
+      const onDisk = new Promise<void>((resolve) => (release = resolve));
+      let opened = false;
+      const snapshot = new SqliteSnapshots(file, () => onDisk).open().then((s) => {
+        opened = true;
+        return s;
+      });
+      await new Promise((r) => setTimeout(r, 20));
+      expect(opened).toBe(false);
+      release();
+      await (await snapshot).close();
+      expect(opened).toBe(true);
     } finally {
       await sor.close();
     }

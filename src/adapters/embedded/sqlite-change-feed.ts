@@ -215,18 +215,31 @@ class SqliteSnapshot implements Snapshot {
 export class SqliteSnapshots implements Snapshots {
   private readonly openSnapshots = new Set<SqliteSnapshot>();
 
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    /** Settles once every commit made so far is on disk (see WalSync). */
+    private readonly durable: () => Promise<void>,
+  ) {}
 
   async open(): Promise<Snapshot> {
-    const db = openSqlite(this.file, { durability: 'full', readonly: true });
+    const db = openSqlite(this.file, { durability: 'normal', readonly: true });
+    let snapshot: SqliteSnapshot;
     try {
-      const snapshot: SqliteSnapshot = new SqliteSnapshot(db, () => this.openSnapshots.delete(snapshot));
-      this.openSnapshots.add(snapshot);
-      return snapshot;
+      snapshot = new SqliteSnapshot(db, () => this.openSnapshots.delete(snapshot));
     } catch (e) {
       db.close();
       throw e;
     }
+    this.openSnapshots.add(snapshot);
+    try {
+      // The snapshot's point in time is fixed (its head is read): a sync started now covers every commit
+      // it can see, so a rebuild never takes in a write that a power cut could still undo.
+      await this.durable();
+    } catch (e) {
+      await snapshot.close();
+      throw e;
+    }
+    return snapshot;
   }
 
   /** Closes the snapshots still open, when the system of record closes. */

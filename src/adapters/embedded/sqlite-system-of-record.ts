@@ -113,11 +113,6 @@ export interface SqliteSystemOfRecord {
   close(): Promise<void>;
 }
 
-/**
- * The embedded system of record: every entity and the outbox in one SQLite file; every write is on
- * disk (WalSync) before it is reported. Several processes may open the same file. Snapshots open their own connections, so the
- * file must be a real file, not `:memory:`.
- */
 export interface SystemOfRecordOptions {
   /** Page cache of the connection, MiB (see SqliteOptions). */
   cacheMiB?: number | undefined;
@@ -129,6 +124,11 @@ export interface SystemOfRecordOptions {
   checkpoints?: 'in-commit' | 'background';
 }
 
+/**
+ * The embedded system of record: every entity and the outbox in one SQLite file; every write is on
+ * disk (WalSync) before it is reported. Several processes may open the same file. Snapshots open
+ * their own connections, so the file must be a real file, not `:memory:`.
+ */
 export function openSqliteSystemOfRecord(file: string, options: SystemOfRecordOptions = {}): SqliteSystemOfRecord {
   // Commits are made durable by WalSync off the event loop rather than by an fsync inside each COMMIT.
   const db = openSqlite(file, { durability: 'normal', cacheMiB: options.cacheMiB });
@@ -142,7 +142,7 @@ export function openSqliteSystemOfRecord(file: string, options: SystemOfRecordOp
   const durable = () => wal.sync();
   const outbox = new Outbox(db, durable);
   const checkpointer = options.checkpoints === 'background' ? new WalCheckpointer(db, file) : null;
-  const snapshots = new SqliteSnapshots(file);
+  const snapshots = new SqliteSnapshots(file, durable);
   return {
     db,
     catalog: new SqliteCatalog(db, outbox),
