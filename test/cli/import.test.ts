@@ -5,9 +5,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteSearchIndex } from '../../src/adapters/embedded/sqlite-search-index.js';
 import { importCatalog } from '../../src/cli/import/import-catalog.js';
 import { runImport } from '../../src/cli/import-command.js';
-import { runSeed } from '../../src/cli/seed-command.js';
-import { readRankingSnapshot } from '../../src/adapters/embedded/search/ranking-index/ranking-snapshot.js';
-import { openSqlite } from '../../src/adapters/embedded/sqlite-database.js';
 import { CatalogFileError } from '../../src/cli/import/parse-catalog.js';
 import { openStore, type Store } from '../../src/composition.js';
 import { loadConfig } from '../../src/config.js';
@@ -143,28 +140,3 @@ describe('bookstore import', () => {
     }
   });
 });
-
-describe('bookstore seed --force on an imported store', () => {
-  it('leaves the saved ranking at the tables as it left them, so the next start catches up nothing', { timeout: 60_000 }, async () => {
-    const dir = tempDir('bookstore-seed-ranking-');
-    try {
-      const config = loadConfig({ BOOKSTORE_DATA_DIR: dir.path, BOOKSTORE_SCRYPT_COST: '16384' });
-      await runImport(config, fixture('catalog-sample.csv'), {});
-      const importedAt = savedRankingSeq(dir.path);
-      // The seed's orders change stock, which the search index records: its seq moves past the import's.
-      await runSeed(config, { books: 20, users: 4, orders: 12, seed: 7, force: true });
-      const db = openSqlite(join(dir.path, 'search.db'), { durability: 'normal', readonly: true });
-      const tablesAt = db.prepare(`SELECT value FROM search_meta WHERE name = 'seq'`).pluck().get() as number;
-      db.close();
-      expect(tablesAt).toBeGreaterThan(importedAt);
-      expect(savedRankingSeq(dir.path)).toBe(tablesAt);
-    } finally {
-      process.exitCode = undefined;
-      dir.remove();
-    }
-  });
-});
-
-function savedRankingSeq(dataDir: string): number {
-  return readRankingSnapshot(join(dataDir, 'search.db.ranking'))!.seq;
-}

@@ -2,8 +2,7 @@
  * A CLI command that writes many changes (import, seed, rebuild) leaves the embedded search index's
  * snapshot (search.db.ranking) at the tables' generation and seq, so the next `serve` restores it
  * as it is instead of catching up every row the command changed (a seed's stock on every book) or
- * reading every stored book (a rebuild's new tables) before it can say it is ready. (A seed on top
- * of an import: test/cli/import.test.ts.)
+ * reading every stored book (a rebuild's new tables) before it can say it is ready.
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +58,17 @@ describe('the search snapshot a CLI command leaves', { timeout: 60_000 }, () => 
     expect(start.snapshot).toEqual(start.tables);
     expect(start.load).toBe('snapshot');
     expect(start.titles[0]).toBe('Pride and Prejudice');
+  });
+
+  it('is at the tables seq after a seed on top of an import, past the import\'s', async () => {
+    const { path, config } = dataDir();
+    await runImport(config, fixture('catalog-sample.csv'), {});
+    const imported = await nextStart(path, 'quixote');
+    // The seed's orders change stock, which the search index records: its seq moves past the import's.
+    await runSeed(config, { books: 20, users: 4, orders: 12, seed: 7, force: true });
+    const start = await nextStart(path, 'quixote');
+    expect(start.tables.seq).toBeGreaterThan(imported.snapshot!.seq);
+    expect(start.snapshot!.seq).toBe(start.tables.seq);
   });
 
   it('is of the new tables after a rebuild', async () => {

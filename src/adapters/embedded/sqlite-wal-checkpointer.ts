@@ -1,7 +1,5 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../../runtime/module-worker.js';
 import type { CheckpointWorkerData } from './sqlite-checkpoint-worker.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
@@ -42,7 +40,7 @@ export class WalCheckpointer {
   ) {
     const data: CheckpointWorkerData = { file, frames: options.frames ?? CHECKPOINT_FRAMES, intervalMs: options.intervalMs ?? LOOK_EVERY_MS };
     db.pragma('wal_autocheckpoint = 0');
-    this.worker = startWorker(data);
+    this.worker = startModuleWorker(import.meta.url, 'sqlite-checkpoint-worker', data);
     this.worker.on('message', (message: { checkpointed?: unknown; error?: string }) => {
       if (message.checkpointed) this.checkpoints++;
       if (message.error) this.failure = message.error;
@@ -77,15 +75,4 @@ export class WalCheckpointer {
   private fallBack(): void {
     if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${CHECKPOINT_FRAMES}`);
   }
-}
-
-/** Run from source (tsx, vitest), the worker is TypeScript too: it registers tsx's loader, then loads it. */
-function startWorker(workerData: CheckpointWorkerData): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./sqlite-checkpoint-worker.js', import.meta.url), { workerData });
-  const tsx = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
-  const source = new URL('./sqlite-checkpoint-worker.ts', import.meta.url).href;
-  return new Worker(`import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); })`, {
-    eval: true,
-    workerData,
-  });
 }
