@@ -96,11 +96,12 @@ try {
     'connection errors outside fault windows': traffic.networkErrorsOutside.length,
   };
   console.table(figures);
-  for (const line of result.violations) console.log(`VIOLATION: ${line}`);
   if (result.violations.length > 0) {
     console.log(`the server's last ${STORE_LOG_LINES} lines about anything but requests (all of its output: ${server.logPath}):`);
     console.log(server.storeLog(STORE_LOG_LINES) || '(none)');
   }
+  // After the server's log, just above the last line: CI shows only the tail of what a run printed.
+  for (const line of result.violations) console.log(`VIOLATION: ${line}`);
   code = result.violations.length === 0 ? 0 : 1;
   console.log(`${result.checks - result.violations.length} passed, ${result.violations.length} failed`);
 } catch (error) {
