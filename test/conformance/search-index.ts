@@ -280,6 +280,15 @@ export function searchIndexConformance(make: MakeIndex): void {
             PRICE_RANGES.map((r) => ({ ...r, count: { '0-10': 1, '10-20': 1, '20-30': 1 }[r.key] ?? 0 })),
           );
 
+          // Only a category filter: the category facet counts every category, the price ranges the filtered one.
+          const adventure = await index.search(query('sea', { category: 'Adventure' }));
+          expect(adventure.total).toBe(3);
+          expect(Object.fromEntries(adventure.facets.categories.map((f) => [f.value, f.count]))).toEqual({ Adventure: 3, Poetry: 2 });
+          expect(adventure.facets.priceRanges.map((r) => r.count)).toEqual([1, 1, 1, 0, 0]);
+          const unfiltered = await index.search(query('sea'));
+          expect(unfiltered.total).toBe(5);
+          expect(unfiltered.facets.priceRanges.map((r) => r.count)).toEqual([2, 1, 1, 0, 1]);
+
           const rated = await index.search(query('', { minRating: 4 }));
           expect(Object.fromEntries(rated.facets.categories.map((f) => [f.value, f.count]))).toEqual({ Adventure: 3, Poetry: 1 });
           expect(rated.facets.priceRanges.map((r) => r.count)).toEqual([1, 1, 1, 0, 1]);
