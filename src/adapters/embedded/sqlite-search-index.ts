@@ -21,6 +21,7 @@ import { BookCache, type CachedBook } from './search/book-cache.js';
 import { BestRatedMatches } from './search/best-rated-matches.js';
 import { MatchingKeys } from './search/matching-keys.js';
 import { ResultCache } from './search/result-cache.js';
+import { SearchAnswers } from './search/search-answers.js';
 import { decodeCursor, encodeCursor, MAX_RESULT_WINDOW } from './search/cursor.js';
 import { ftsQuery, type FtsQuery } from './search/fts-expression.js';
 import { IndexWriter, upgradeNeighbourhoods } from './search/index-writer.js';
@@ -38,7 +39,7 @@ import { Suggester } from './search/suggest.js';
 import { SuggestBooks } from './search/suggest-books.js';
 import { Vocabulary } from './search/vocabulary.js';
 import { RankingIndex, type Execution } from './search/ranking-index/ranking-index.js';
-import { rankedQueryOf } from './search/ranking-index/ranked-query.js';
+import { rankedQueryOf, type RankedQuery } from './search/ranking-index/ranked-query.js';
 import { columnWords } from './search/ranking-index/indexed-text.js';
 import { SqliteRankingFeed, type RankingLoad } from './search/ranking-index/sqlite-ranking-feed.js';
 
@@ -139,7 +140,7 @@ function listeners(all: ReadonlyArray<AttributeListener | null>): AttributeListe
   const present = all.filter((l): l is AttributeListener => l !== null);
   return {
     reloaded: (state) => present.forEach((l) => l.reloaded(state)),
-    written: (key, textSeq) => present.forEach((l) => l.written(key, textSeq)),
+    written: (key, textSeq, previousPriceRange) => present.forEach((l) => l.written(key, textSeq, previousPriceRange)),
     removed: (key) => present.forEach((l) => l.removed(key)),
     refreshed: (generation, seq) => present.forEach((l) => l.refreshed(generation, seq)),
   };
@@ -161,7 +162,7 @@ export class SqliteSearchIndex implements SearchIndex {
   private readonly attributes: AttributeStore;
   private readonly suggester: Suggester;
   private readonly matching: MatchingKeys;
-  private readonly searches = new ResultCache<SearchResult>(SEARCH_CACHE.entries, SEARCH_CACHE.bytes, searchResultBytes);
+  private readonly searches: SearchAnswers;
   private readonly suggestions = new ResultCache<Suggestion[]>(SUGGEST_CACHE.entries, SUGGEST_CACHE.bytes, suggestionsBytes);
   private readonly statements = new Map<string, SqliteStatement>();
   private readonly ranking: RankingIndex | null;
@@ -179,6 +180,16 @@ export class SqliteSearchIndex implements SearchIndex {
     const ln = db.prepare('SELECT ln(?)').pluck();
     const body = db.prepare(`SELECT doc FROM ${LIVE_TABLES.bodies} WHERE doc_key = ?`).pluck();
     const columnsOf = (key: number) => columnWords(JSON.parse(body.get(key) as string) as SearchDocument);
+    this.searches = new SearchAnswers(
+      SEARCH_CACHE.entries,
+      SEARCH_CACHE.bytes,
+      searchResultBytes,
+      (key) => {
+        const doc = body.get(key) as string | undefined;
+        return doc === undefined ? undefined : columnWords(JSON.parse(doc) as SearchDocument);
+      },
+      (key) => attributes!.priceRangeIndex(key),
+    );
     this.ranking =
       options.ranker === 'fts5' ? null : new RankingIndex((key) => attributes!.idOf(key), (x) => ln.get(x) as number, columnsOf);
     this.rankingFeed = this.ranking && new SqliteRankingFeed(db, this.ranking, options.rankingSnapshot ?? null, () => attributes!.state());
@@ -189,7 +200,7 @@ export class SqliteSearchIndex implements SearchIndex {
     const feed = this.rankingFeed;
     // Books a suggestion reads, kept small and apart; those not held yet come through the shared book cache.
     const suggestBooks = new SuggestBooks(SUGGEST_BOOKS, (keys) => [...this.books.get(keys, (missing) => this.bodies(missing))].map(([key, book]) => [key, book.doc] as const));
-    this.attributes = attributes = new AttributeStore(db, listeners([this.rankingFeed, this.books, this.bestRated, suggestBooks]), {
+    this.attributes = attributes = new AttributeStore(db, listeners([this.rankingFeed, this.books, this.bestRated, suggestBooks, this.searches]), {
       ...(feed && { restore: (generation: number, seq: number) => feed.restorable(generation, seq) }),
     });
     this.suggester = new Suggester(this.vocabulary, this.bestRated, suggestBooks);
@@ -233,22 +244,23 @@ export class SqliteSearchIndex implements SearchIndex {
     // One read transaction: the total, the facets and the page come from the same snapshot.
     return this.db.transaction(() => {
       this.attributes.refresh();
-      const version = this.attributes.version;
-      const cached = this.searches.get(version, cacheKey);
+      const cached = this.searches.get(cacheKey);
       if (cached) return cached;
       const autocorrect = query.autocorrect !== false;
       const plan = planQuery(parseQuery(String(query.q ?? '')), this.vocabulary, { autocorrect });
       // The ranked window: the page, or the first RERANK_WINDOW that the relevance rules reorder.
       const wanted = query.sort === 'relevance' ? Math.max(offset + limit, RERANK_WINDOW) : 0;
       let fts = ftsQuery(plan);
-      let execution = this.execute(plan, query, wanted);
+      let ranked = this.ranking && rankedQueryOf(plan);
+      let execution = this.execute(ranked, query, wanted);
       let matches = execution ? execution.matches : fts.match === null ? null : this.matching.get(fts.match);
       // No zero-result page for a query that names a book with a word too many or too far off.
       // Terms are dropped one at a time: books matching all terms but one, then all but two...
       const required = requiredTerms(plan).length;
       for (let keep = required - 1; autocorrect && matches !== null && matches.length < RELAX_BELOW && keep >= 1; keep--) {
         fts = ftsQuery(plan, keep);
-        execution = this.execute(plan, query, wanted, keep);
+        ranked = this.ranking && rankedQueryOf(plan, keep);
+        execution = this.execute(ranked, query, wanted);
         matches = execution ? execution.matches : this.matching.get(fts.match!);
       }
       const counts = this.attributes.count(matches, query);
@@ -265,7 +277,12 @@ export class SqliteSearchIndex implements SearchIndex {
       // A relaxed query says what its best book matched; otherwise the plan's corrections.
       const correctedQuery = fts.relaxed ? (page.best ? correctionFor(plan, page.best.doc, page.best.terms) : null) : plan.correctedQuery;
       if (correctedQuery !== null) result.correctedQuery = correctedQuery;
-      this.searches.set(version, cacheKey, result);
+      const filtered = [query.category, query.minPrice, query.maxPrice, query.minRating].some((f) => f !== undefined && f !== null);
+      this.searches.set(cacheKey, result, {
+        query: execution ? ranked : null,
+        shown: [...page.window, ...page.rows.map((r) => r.key)],
+        adjustable: query.sort === 'relevance' && !filtered,
+      });
       return result;
     })();
   }
@@ -351,15 +368,15 @@ export class SqliteSearchIndex implements SearchIndex {
     limit: number,
     total: number,
     execution: Execution | null,
-  ): { rows: Array<{ key: number; score: number }>; docs: Map<number, CachedBook>; best: CachedBook | null } {
+  ): { rows: Array<{ key: number; score: number }>; docs: Map<number, CachedBook>; best: CachedBook | null; window: number[] } {
     const docs = new Map<number, CachedBook>();
     if (fts.match === null || query.sort !== 'relevance') {
-      if (limit <= 0 || offset >= total) return { rows: [], docs, best: null };
+      if (limit <= 0 || offset >= total) return { rows: [], docs, best: null, window: [] };
       // Without text there is no relevance: browsing by relevance lists the best rated first.
       const sort = query.sort === 'relevance' ? 'rating' : query.sort;
-      return { rows: this.attributes.page(matches, query, sort, offset, limit).map((key) => ({ key, score: 0 })), docs, best: null };
+      return { rows: this.attributes.page(matches, query, sort, offset, limit).map((key) => ({ key, score: 0 })), docs, best: null, window: [] };
     }
-    if (total === 0) return { rows: [], docs, best: null };
+    if (total === 0) return { rows: [], docs, best: null, window: [] };
     // The in-memory ranking's scores are FTS5's bm25() negated: the same rows, the same order.
     const ranked = execution
       ? execution.ranked.map((r) => ({ key: r.key, rank: -r.score, tier: r.tier }))
@@ -382,7 +399,7 @@ export class SqliteSearchIndex implements SearchIndex {
       const row = rowAt(i);
       rows.push({ key: row.key, score: -row.rank });
     }
-    return { rows, docs: books, best: reranked.length > 0 ? reranked[0]!.book : null };
+    return { rows, docs: books, best: reranked.length > 0 ? reranked[0]!.book : null, window: keys };
   }
 
   /**
@@ -390,8 +407,7 @@ export class SqliteSearchIndex implements SearchIndex {
    * and, when sorted by relevance, the first `wanted` accepted by the filters, in the FTS5 path's
    * (tier, bm25, id) order. Null when the FTS5 path ranks instead, or the plan has no text.
    */
-  private execute(plan: QueryPlan, query: SearchQuery, wanted: number, keep?: number): Execution | null {
-    const ranked = this.ranking && rankedQueryOf(plan, keep);
+  private execute(ranked: RankedQuery | null, query: SearchQuery, wanted: number): Execution | null {
     if (!this.ranking || !ranked) return null;
     return this.ranking.execute(ranked, wanted, this.attributes.acceptor(query));
   }

@@ -29,9 +29,10 @@ export interface AttributeListener {
   /**
    * The document under `key` was written (added or replaced) since the last refresh; `textSeq` is the
    * seq of the write that last changed its indexed text, so a listener that follows the text alone can
-   * pass over price, rating and stock writes without reading the row again.
+   * pass over price, rating and stock writes without reading the row again. `previousPriceRange`: the
+   * PRICE_RANGES index it was counted in before, when it was live under this key already (else null).
    */
-  written(key: number, textSeq: number): void;
+  written(key: number, textSeq: number, previousPriceRange: number | null): void;
   removed(key: number): void;
   /** The refresh that reported changes (or a reload) is over; the tables are at `generation` and `seq`. */
   refreshed(generation: number, seq: number): void;
@@ -185,9 +186,10 @@ export class AttributeStore {
       }
       for (const row of this.changedDocs.all(this.seq) as ChangedRow[]) {
         const previous = this.keyHolding(row[1], row[0]);
+        const previousPriceRange = previous === row[0] ? this.priceRangeOf[previous]! : null;
         this.set(row, previous);
         if (previous !== undefined && previous !== row[0]) this.listener?.removed(previous);
-        this.listener?.written(row[0], row[6]);
+        this.listener?.written(row[0], row[6], previousPriceRange);
       }
     }
     const changed = reloaded || seq !== this.seq;
@@ -219,6 +221,11 @@ export class AttributeStore {
   /** The id of a live document key; ties in relevance are broken by it. */
   idOf(key: number): string {
     return this.ids[key] ?? '';
+  }
+
+  /** The PRICE_RANGES index a live document key is counted in. */
+  priceRangeIndex(key: number): number {
+    return this.priceRangeOf[key] ?? 0;
   }
 
   /** The rating of a live document key. */

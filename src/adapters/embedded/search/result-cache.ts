@@ -54,6 +54,28 @@ export class ResultCache<V> {
     while (this.entries.size > this.capacity || this.held > this.maxBytes) this.drop(this.entries.keys().next().value!);
   }
 
+  /** Every answer held, least recently used first; `visit` may `replace` or `delete` the one it is given. */
+  forEach(visit: (value: V, key: string) => void): void {
+    for (const [key, entry] of [...this.entries]) visit(entry.value, key);
+  }
+
+  /** Puts `value` (frozen, of the same estimated size) in the place of the answer held under `key`, keeping its recency. */
+  replace(key: string, value: V): void {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return;
+    deepFreeze(value);
+    entry.value = value;
+  }
+
+  delete(key: string): void {
+    this.drop(key);
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.held = 0;
+  }
+
   private drop(key: string): void {
     const entry = this.entries.get(key);
     if (entry === undefined) return;

@@ -61,3 +61,41 @@ export function rankedQueryOf(plan: QueryPlan, keep?: number): RankedQuery | nul
     relaxed,
   };
 }
+
+/**
+ * One document's words, as the ranking index's postings and phrases see them: `columns` are its
+ * terms per ranked column (indexed-text.ts's columnWords).
+ */
+export class DocumentWords {
+  private readonly words: Set<string>;
+  private sorted: string[] | null = null;
+
+  constructor(private readonly columns: readonly (readonly string[])[]) {
+    this.words = new Set(columns.flat());
+  }
+
+  has(phrase: RankedPhrase): boolean {
+    if (phrase.words.length === 2) {
+      const [first, second] = phrase.words as [string, string];
+      return this.columns.some((words) => words.some((word, i) => word === first && words[i + 1] === second));
+    }
+    const word = phrase.words[0]!;
+    if (!phrase.prefix) return this.words.has(word);
+    // The first word not below the prefix starts with it when any does, as the segment's prefix ranges.
+    const sorted = (this.sorted ??= [...this.words].sort());
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid]! < word) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < sorted.length && sorted[lo]!.startsWith(word);
+  }
+}
+
+/** Whether the ranking index counts a live document with these words among the matches of `query`. */
+export function matchesDocument(query: RankedQuery, document: DocumentWords): boolean {
+  const matched = query.terms.map((term) => term.phrases.some((phrase) => document.has(phrase)));
+  return query.clauses.some((clause) => clause.every((t) => matched[t]));
+}
