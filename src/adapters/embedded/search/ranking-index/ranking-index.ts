@@ -47,6 +47,8 @@ export class RankingIndex {
   /** The segment's postings of this key are its current text. */
   private inSegment = new Uint8Array(0);
   private length = new Int32Array(0);
+  /** Documents the segment still holds postings of that were rewritten or removed since: while 0, a posting list's length is its live count. */
+  private maskedInSegment = 0;
   // Scratch of one execution, stamped so nothing is cleared between queries.
   private queryStamp = new Uint32Array(0);
   private phraseStamp = new Uint32Array(0);
@@ -165,6 +167,7 @@ export class RankingIndex {
   remove(key: number): void {
     if (key >= this.capacity || this.live[key] === 0) return;
     this.live[key] = 0;
+    if (this.inSegment[key] === 1) this.maskedInSegment++;
     this.inSegment[key] = 0;
     this.rows--;
     this.tokens -= this.length[key]!;
@@ -187,10 +190,25 @@ export class RankingIndex {
    * fts-expression.ts writes for the same plan.
    */
   execute(query: RankedQuery, wanted: number, accept: ((key: number) => boolean) | null): Execution {
-    const simple = query.clauses.length === 1 && query.terms.every((t) => t.phrases.every((p) => p.words.length === 1));
-    if (!simple) return this.executeClauses(query, wanted, accept);
-    const only = query.terms.length === 1 && query.terms[0]!.phrases.length === 1 ? query.terms[0]!.phrases[0]! : null;
-    return only ? this.executePhrase(only, query.tiered, wanted, accept) : this.executeConjunction(query, wanted, accept);
+    const oneWord = query.terms.every((t) => t.phrases.every((p) => p.words.length === 1));
+    // A book matching any term matches: a query relaxed to one of its terms, the commonest relaxation.
+    const anyTerm = oneWord && query.clauses.length === query.terms.length && query.clauses.every((clause, c) => clause.length === 1 && clause[0] === c);
+    if (anyTerm && query.terms.length > 1) return this.executeConjunction(query, wanted, accept, true);
+    if (!oneWord || query.clauses.length !== 1) return this.executeClauses(query, wanted, accept);
+    if (query.terms.length === 1) {
+      // A phrase no book holds adds nothing to any score: a typo as typed, beside its corrections.
+      const phrases = query.terms[0]!.phrases;
+      const held = phrases.filter((p) => this.mayHold(p));
+      if (held.length === 1) return this.executePhrase(held[0]!, query.tiered, wanted, accept);
+      if (held.length === 0) return { matches: new Int32Array(0), ranked: [] };
+    }
+    return this.executeConjunction(query, wanted, accept, false);
+  }
+
+  /** False when no document can hold the one-word `phrase`: neither the segment nor the delta has its term (or a term it starts). */
+  private mayHold(phrase: RankedPhrase): boolean {
+    const [from, to] = this.segment.range(phrase.words[0]!, phrase.prefix);
+    return to > from || this.deltaOf(phrase.words[0]!, phrase.prefix).length > 0;
   }
 
   /**
@@ -386,9 +404,11 @@ export class RankingIndex {
   /**
    * Every match of `query`, and the best `wanted` of those `accept` lets through. Each phrase's
    * postings are read twice at most: once to count its live documents (bm25's idf needs the count
-   * before any score), once to add its share to the score of each document.
+   * before any score), once to add its share to the score of each document. `any`: a book matching any
+   * one term matches (the clauses are the terms one by one, in order), so every term brings in
+   * candidates; the scores are summed in the same order as `executeClauses` sums them for such clauses.
    */
-  private executeConjunction(query: RankedQuery, wanted: number, accept: ((key: number) => boolean) | null): Execution {
+  private executeConjunction(query: RankedQuery, wanted: number, accept: ((key: number) => boolean) | null, any: boolean): Execution {
     const epoch = this.nextQueryEpoch();
     const rows = this.bm25Rows > 0 ? this.bm25Rows : this.rows;
     const avgdl = (this.bm25Rows > 0 ? this.bm25Tokens : this.tokens) / rows;
@@ -403,20 +423,39 @@ export class RankingIndex {
         const [from, to] = this.segment.range(phrase.words[0]!, phrase.prefix);
         const delta = this.deltaOf(phrase.words[0]!, phrase.prefix);
         // `hits` counts every live document of the phrase (the idf needs them all); only those still
-        // candidates (every earlier term matched; for the first term, all) are listed for scoring.
-        const first = t === 0;
+        // candidates (every earlier term matched; for the first term, or any term of `any`, all) are listed for scoring.
+        const first = t === 0 || any;
         let hits = 0;
         let listed = 0;
         if (to - from === 1 && delta.length === 0) {
-          // One posting list holds each document once: its weights are the frequencies as they are.
-          for (let j = offsets[from]!, end = offsets[to]!; j < end; j++) {
+          // One posting list holds each document once, so its weights are the frequencies as they are,
+          // and its live count (the idf) is known before any score: one pass scores as it goes.
+          const start = offsets[from]!;
+          const end = offsets[to]!;
+          if (this.maskedInSegment === 0) hits = end - start;
+          else for (let j = start; j < end; j++) hits += inSegment[keys[j]!]!;
+          if (hits === 0) continue;
+          let idf = this.log((rows - hits + 0.5) / (hits + 0.5));
+          if (idf <= 0) idf = 1e-6;
+          const typed = phrase.asTyped ? bit : 0;
+          for (let j = start; j < end; j++) {
             const k = keys[j]!;
             if (inSegment[k] === 0) continue;
-            hits++;
-            if (!first && (queryStamp[k] !== epoch || (matched[k]! & before) !== before)) continue;
-            frequency[k] = weights[j]!;
-            phraseKeys[listed++] = k;
+            if (queryStamp[k] !== epoch) {
+              if (!first) continue;
+              queryStamp[k] = epoch;
+              score[k] = 0;
+              matched[k] = 0;
+              matchedAsTyped[k] = 0;
+              touched[touchedCount++] = k;
+            } else if (!any && (matched[k]! & before) !== before) continue;
+            const f = weights[j]!;
+            // FTS5's fts5Bm25Function, operation for operation, so the sums agree to the last bit.
+            score[k]! += idf * ((f * (BM25_K1 + 1.0)) / (f + BM25_K1 * (1 - BM25_B + (BM25_B * length[k]!) / avgdl)));
+            matched[k]! |= bit;
+            matchedAsTyped[k]! |= typed;
           }
+          continue;
         } else {
           const pe = this.nextPhraseEpoch();
           for (let j = offsets[from]!, end = offsets[to]!; j < end; j++) {
@@ -457,14 +496,14 @@ export class RankingIndex {
         for (let i = 0; i < listed; i++) {
           const k = phraseKeys[i]!;
           if (queryStamp[k] !== epoch) {
-            // Only the first term brings in candidates: a book missing it can never match.
-            if (t > 0) continue;
+            // Only the first term brings in candidates (unless any term will do): a book missing it can never match.
+            if (!first) continue;
             queryStamp[k] = epoch;
             score[k] = 0;
             matched[k] = 0;
             matchedAsTyped[k] = 0;
             touched[touchedCount++] = k;
-          } else if ((matched[k]! & before) !== before) continue;
+          } else if (!any && (matched[k]! & before) !== before) continue;
           const f = frequency[k]!;
           // FTS5's fts5Bm25Function, operation for operation, so the sums agree to the last bit.
           score[k]! += idf * ((f * (BM25_K1 + 1.0)) / (f + BM25_K1 * (1 - BM25_B + (BM25_B * length[k]!) / avgdl)));
@@ -479,7 +518,7 @@ export class RankingIndex {
     const tiered = query.tiered;
     for (let i = 0; i < touchedCount; i++) {
       const k = touched[i]!;
-      if (matched[k] !== all || live[k] === 0) continue;
+      if ((any ? matched[k] === 0 : matched[k] !== all) || live[k] === 0) continue;
       matches[count++] = k;
       const tier = tiered && matchedAsTyped[k] !== all ? 1 : 0;
       if (heap.admits(k, tier, score[k]!) && (accept === null || accept(k))) heap.insert(k, tier, score[k]!);
@@ -512,6 +551,7 @@ export class RankingIndex {
       this.inSegment[key] = 1;
     }
     this.segment = builder.finish();
+    this.maskedInSegment = 0;
     this.deltaByKey.clear();
     this.deltaByTerm.clear();
     this.deltaTerms = [];
@@ -525,6 +565,7 @@ export class RankingIndex {
     this.tokens = 0;
     this.live.fill(0);
     this.inSegment.fill(0);
+    this.maskedInSegment = 0;
   }
 
   private nextQueryEpoch(): number {
