@@ -56,6 +56,8 @@ export const MAX_LISTED = 50;
 const SETTLE_MS = 10_000;
 /** The least time a second look waits after the first, ms (see `settle`). */
 const SETTLE_FLOOR_MS = 2_000;
+/** Between the looks after the second, while differences remain and the settling time lasts. */
+const LOOK_AGAIN_MS = 500;
 
 /** What the audit reads of the system of record, once per comparison. */
 interface RecordView {
@@ -158,11 +160,20 @@ export function auditUseCases(deps: AuditDeps) {
         for (const store of stores) {
           let found = await compare(store, record);
           if (found.differences.length > 0) {
+            // Looked at again until what differed is gone or the settling time is over: "no lag" only
+            // says the last pass of the projection ended at the end of the feed it could see, and a
+            // write in flight (a pass that waits for OpenSearch's refresh, a stream record not shown
+            // yet) can still be on its way. Only what still differs at the end counts as drift.
+            const deadline = Date.now() + settleMs;
             await settle(store, settleMs);
             const first = new Set(found.differences.map((d) => d.key));
-            record = await readRecord();
-            found = await compare(store, record);
-            found = { ...found, differences: found.differences.filter((d) => first.has(d.key)) };
+            for (;;) {
+              record = await readRecord();
+              found = await compare(store, record);
+              found = { ...found, differences: found.differences.filter((d) => first.has(d.key)) };
+              if (found.differences.length === 0 || Date.now() >= deadline) break;
+              await new Promise((resolve) => setTimeout(resolve, LOOK_AGAIN_MS));
+            }
           }
           let repaired = 0;
           let remaining = found.differences.length;

@@ -46,6 +46,12 @@ describe('the drift audit’s second look', () => {
     expect(report.stores[0]).toMatchObject({ store: 'search', drift: 0, remaining: 0 });
   });
 
+  it('looks again until a change that shows later than the least wait has arrived', async () => {
+    // The engines soak met a deletion applied about 3 s after the first look, past the 2 s floor.
+    const report = await auditUseCases(deps(lateSearchIndex(3_500))).audit({ stores: ['search'] });
+    expect(report.stores[0]).toMatchObject({ store: 'search', drift: 0, remaining: 0 });
+  });
+
   it('still reports what differs for good', async () => {
     const report = await auditUseCases(deps(lateSearchIndex(Number.POSITIVE_INFINITY))).audit({ stores: ['search'], settleMs: 100 });
     expect(report.stores[0]).toMatchObject({ store: 'search', drift: 1, differences: [{ key: 'book deleted-book', expected: null, actual: 3 }] });
