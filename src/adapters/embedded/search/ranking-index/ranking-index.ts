@@ -12,7 +12,10 @@ export interface RankedKey {
 }
 
 export interface Execution {
-  /** Every live document matching every term, in no particular order. */
+  /**
+   * Every live document matching every term, in no particular order: a view of the index's scratch,
+   * valid until its next `execute` (a million matches copied out per query kept the collector busy).
+   */
   matches: Int32Array;
   /** The best `wanted` of the accepted matches in (tier, score desc, id) order. */
   ranked: RankedKey[];
@@ -258,7 +261,7 @@ export class RankingIndex {
         }
       }
     }
-    const matches = phraseKeys.slice(0, hits);
+    const matches = phraseKeys.subarray(0, hits);
     const heap = new RankHeap(wanted, this.idOf);
     if (hits > 0 && wanted > 0) {
       let idf = this.log((rows - hits + 0.5) / (hits + 0.5));
@@ -340,7 +343,8 @@ export class RankingIndex {
       }
     });
     const all = (1 << query.terms.length) - 1;
-    const matches = new Int32Array(touchedCount);
+    // The matches are gathered in place, in front of the keys still to be read.
+    const matches = touched;
     let count = 0;
     const heap = new RankHeap(wanted, this.idOf);
     const tiered = query.tiered;
@@ -512,7 +516,8 @@ export class RankingIndex {
         }
       }
     });
-    const matches = new Int32Array(touchedCount);
+    // The matches are gathered in place, in front of the keys still to be read.
+    const matches = touched;
     let count = 0;
     const heap = new RankHeap(wanted, this.idOf);
     const tiered = query.tiered;
