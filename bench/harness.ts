@@ -117,6 +117,20 @@ export function rotate<T>(items: readonly T[]): () => T {
   return () => items[i++ % items.length]!;
 }
 
+/**
+ * Search query strings over `pool` that never ask the same thing twice within pool.length × 80
+ * requests: each query again with another page size (11-50; then the same sizes on page 2), so the
+ * index's answer cache (which keeps answers across price writes) never answers and every request is searched.
+ */
+export function neverRepeated(pool: readonly string[]): () => string {
+  let i = 0;
+  return () => {
+    const round = Math.floor(i / pool.length);
+    const q = pool[i++ % pool.length]!;
+    return `${encodeURIComponent(q)}&limit=${11 + (round % 40)}&page=${1 + (Math.floor(round / 40) % 2)}`;
+  };
+}
+
 /** Resident and peak resident memory of a process on this machine, in MiB (Linux /proc). */
 export function residentMemory(pid: number): { rssMiB: number; peakMiB: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

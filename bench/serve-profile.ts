@@ -23,7 +23,7 @@ import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { generateBooks } from '../src/cli/seed/demo-data.js';
 import { openLoop } from './open-loop.js';
-import { api, bookIds, processCpuSeconds, rotate, runCli, searchQueries, serveCopy } from './harness.js';
+import { api, bookIds, neverRepeated, processCpuSeconds, rotate, runCli, searchQueries, serveCopy } from './harness.js';
 
 const args = process.argv.slice(2);
 const option = (name: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined);
@@ -76,12 +76,13 @@ async function main() {
       }
     })();
     const q = searchQueries();
-    const pools: Record<string, { path: string; pool: string[]; rate?: number }> = {
+    const pools: Record<string, { path: string; pool: string[]; rate?: number; uncached?: boolean }> = {
       words: { path: '/api/v1/search?q=', pool: q.common },
       prefixes: { path: '/api/v1/search?q=', pool: q.prefixes },
       typos: { path: '/api/v1/search?q=', pool: q.typos },
       mixed: { path: '/api/v1/search?q=', pool: q.common.flatMap((w, i) => [w, q.prefixes[i % q.prefixes.length]!, q.typos[i % q.typos.length]!]), rate: RATE },
-      broad: { path: '/api/v1/search?q=', pool: q.prefixes.filter((p) => p.length === 3) },
+      // Never the same page twice (bench/harness.ts neverRepeated): what one broad search costs, not the cache.
+      broad: { path: '/api/v1/search?q=', pool: q.prefixes.filter((p) => p.length === 3), uncached: true },
       suggest: { path: '/api/v1/search/suggest?q=', pool: q.prefixes },
       // One broad query over and over: the index's result cache answers (until a write), so this is
       // the ceiling for a 20-hit answer: HTTP, hooks, the stock read and JSON, no searching.
@@ -92,8 +93,8 @@ async function main() {
     for (const name of SCENARIOS) {
       const scenario = pools[name];
       if (!scenario) throw new Error(`unknown scenario ${name}: one of ${Object.keys(pools).join(', ')}`);
-      const next = rotate(scenario.pool);
-      const path = () => scenario.path + encodeURIComponent(next());
+      const next = scenario.uncached ? neverRepeated(scenario.pool) : ((n) => () => encodeURIComponent(n()))(rotate(scenario.pool));
+      const path = () => scenario.path + next();
       const requests = [{ setupRequest: (req: any) => ({ ...req, path: path() }) }];
       const common = { url: base, connections: 10, requests };
       // A rate is an open loop (bench/open-loop.ts); autocannon's overallRate sends each second's quota in a burst.
