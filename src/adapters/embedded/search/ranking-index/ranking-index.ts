@@ -264,8 +264,7 @@ export class RankingIndex {
     const matches = phraseKeys.subarray(0, hits);
     const heap = new RankHeap(wanted, this.idOf);
     if (hits > 0 && wanted > 0) {
-      let idf = this.log((rows - hits + 0.5) / (hits + 0.5));
-      if (idf <= 0) idf = 1e-6;
+      const idf = this.idf(rows, hits);
       const tier = tiered && !phrase.asTyped ? 1 : 0;
       // bm25's constants as executeConjunction's expression evaluates them: (1 - b) + x is 1 - b + x.
       const k1 = BM25_K1;
@@ -331,13 +330,12 @@ export class RankingIndex {
         for (const { keys, frequencies } of resolved[t]!) {
           const hits = keys.length;
           if (hits === 0) continue;
-          let idf = this.log((rows - hits + 0.5) / (hits + 0.5));
-          if (idf <= 0) idf = 1e-6;
+          const idf = this.idf(rows, hits);
           for (let i = 0; i < hits; i++) {
             const k = keys[i]!;
             if ((matched[k]! & mask) !== mask) continue;
             const f = frequencies[i]!;
-            score[k]! += idf * ((f * (BM25_K1 + 1.0)) / (f + BM25_K1 * (1 - BM25_B + (BM25_B * length[k]!) / avgdl)));
+            score[k]! += bm25Share(idf, f, length[k]!, avgdl);
           }
         }
       }
@@ -439,8 +437,7 @@ export class RankingIndex {
           if (this.maskedInSegment === 0) hits = end - start;
           else for (let j = start; j < end; j++) hits += inSegment[keys[j]!]!;
           if (hits === 0) continue;
-          let idf = this.log((rows - hits + 0.5) / (hits + 0.5));
-          if (idf <= 0) idf = 1e-6;
+          const idf = this.idf(rows, hits);
           const typed = phrase.asTyped ? bit : 0;
           for (let j = start; j < end; j++) {
             const k = keys[j]!;
@@ -454,8 +451,7 @@ export class RankingIndex {
               touched[touchedCount++] = k;
             } else if (!any && (matched[k]! & before) !== before) continue;
             const f = weights[j]!;
-            // FTS5's fts5Bm25Function, operation for operation, so the sums agree to the last bit.
-            score[k]! += idf * ((f * (BM25_K1 + 1.0)) / (f + BM25_K1 * (1 - BM25_B + (BM25_B * length[k]!) / avgdl)));
+            score[k]! += bm25Share(idf, f, length[k]!, avgdl);
             matched[k]! |= bit;
             matchedAsTyped[k]! |= typed;
           }
@@ -494,9 +490,7 @@ export class RankingIndex {
           }
         }
         if (hits === 0) continue;
-        // FTS5's idf, floored at a tiny positive value so that a very common term still counts.
-        let idf = this.log((rows - hits + 0.5) / (hits + 0.5));
-        if (idf <= 0) idf = 1e-6;
+        const idf = this.idf(rows, hits);
         for (let i = 0; i < listed; i++) {
           const k = phraseKeys[i]!;
           if (queryStamp[k] !== epoch) {
@@ -509,8 +503,7 @@ export class RankingIndex {
             touched[touchedCount++] = k;
           } else if (!any && (matched[k]! & before) !== before) continue;
           const f = frequency[k]!;
-          // FTS5's fts5Bm25Function, operation for operation, so the sums agree to the last bit.
-          score[k]! += idf * ((f * (BM25_K1 + 1.0)) / (f + BM25_K1 * (1 - BM25_B + (BM25_B * length[k]!) / avgdl)));
+          score[k]! += bm25Share(idf, f, length[k]!, avgdl);
           matched[k]! |= bit;
           if (phrase.asTyped) matchedAsTyped[k]! |= bit;
         }
@@ -529,6 +522,12 @@ export class RankingIndex {
       if (heap.admits(k, tier, score[k]!) && (accept === null || accept(k))) heap.insert(k, tier, score[k]!);
     }
     return { matches: matches.subarray(0, count), ranked: heap.sorted() };
+  }
+
+  /** FTS5's idf of a phrase in `hits` of `rows` documents, floored at a tiny positive value so that a very common term still counts. */
+  private idf(rows: number, hits: number): number {
+    const idf = this.log((rows - hits + 0.5) / (hits + 0.5));
+    return idf <= 0 ? 1e-6 : idf;
   }
 
   /** The delta's postings of `term`, or of every term starting with it. */
@@ -610,6 +609,14 @@ export class RankingIndex {
     this.touched = new Int32Array(capacity);
     this.capacity = capacity;
   }
+}
+
+/**
+ * One phrase's share of a document's bm25: FTS5's fts5Bm25Function, operation for operation, so the
+ * sums agree to the last bit ((1 - b) + x is how `1 - BM25_B + x` evaluates).
+ */
+function bm25Share(idf: number, f: number, length: number, avgdl: number): number {
+  return idf * ((f * (BM25_K1 + 1.0)) / (f + BM25_K1 * (1 - BM25_B + (BM25_B * length) / avgdl)));
 }
 
 /** The first index of `sorted` whose term is not below `term`. */
