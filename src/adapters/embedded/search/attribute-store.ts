@@ -65,11 +65,6 @@ type ChangedRow = [...Row, textSeq: number];
 
 const PRICE_BOUNDS = PRICE_RANGES.flatMap((r) => (r.to === undefined ? [] : [r.to]));
 
-/** A book's cell; past MAX_CELLS (thousands of categories) it is never read, as `count` counts the long way then. */
-function cellOf(category: number, range: number): number {
-  return (category * RANGES + range) & 0xffff;
-}
-
 function priceRange(price: number): number {
   let i = 0;
   while (i < PRICE_BOUNDS.length && price >= PRICE_BOUNDS[i]!) i++;
@@ -82,6 +77,11 @@ function priceRange(price: number): number {
  */
 const RANGES = PRICE_RANGES.length;
 const MAX_CELLS = 0x10000;
+
+/** A book's cell; past MAX_CELLS (thousands of categories) it is never read, as `count` counts the long way then. */
+function cellOf(category: number, range: number): number {
+  return (category * RANGES + range) & 0xffff;
+}
 
 /** Ratings in tenths: a book's bucket never exceeds that of a better-rated book. */
 const RATING_BUCKETS = 51;
